@@ -1,0 +1,229 @@
+#ifndef COUNCIL_CONF_H
+#define COUNCIL_CONF_H
+
+/*
+ * conf: libconfig in, a validated, immutable, reference-counted configuration out.
+ *
+ * Conventions: functions returning int return 0 on success and -1 on failure;
+ * lookups return NULL when nothing matches. Nothing here logs: errors are
+ * returned as text naming file:line, key, value and what was expected.
+ * A loaded struct conf is never modified; readers pin it with conf_ref().
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Stable rule ids (SPEC section 3). The order is the order of reports. */
+enum conf_rule {
+	CONF_RULE_SILENT_COPY = 0,
+	CONF_RULE_OBLIGATION,		/* "obligation-in-member-name" */
+	CONF_RULE_MEMBER_INSTRUCTS_STAFF,
+	CONF_RULE_CONFIDENTIAL,
+	CONF_RULE_CAPACITY,
+	CONF_RULE_PARTY_POLITICAL,
+	CONF_RULE_PRE_ELECTION,
+	CONF_RULE_COUNT
+};
+
+/* Actions, ordered by severity so that MAX() picks the winner. */
+enum conf_action {
+	CONF_ACTION_NONE = 0,	/* rule off, or no finding: the message is accepted */
+	CONF_ACTION_MONITOR,	/* log and result header only */
+	CONF_ACTION_ANNOTATE,	/* headers and footer notice */
+	CONF_ACTION_HOLD,	/* MTA quarantine for the Clerk */
+	CONF_ACTION_REJECT	/* 550 5.7.1 */
+};
+
+/* What to do when the milter itself fails (parse error, I/O, timeout). */
+enum conf_on_error {
+	CONF_ON_ERROR_TEMPFAIL = 0,	/* default: the MTA retries, nothing lost */
+	CONF_ON_ERROR_ACCEPT,
+	CONF_ON_ERROR_REJECT
+};
+
+enum conf_role {
+	CONF_ROLE_COUNCILLOR = 0,
+	CONF_ROLE_CLERK,	/* the Clerk / Proper Officer */
+	CONF_ROLE_STAFF		/* any other officer */
+};
+
+/* Councillor titles, a bit set. */
+enum conf_title {
+	CONF_TITLE_MAYOR = 1u << 0,
+	CONF_TITLE_CHAIR = 1u << 1,
+	CONF_TITLE_VICE_CHAIR = 1u << 2,
+	CONF_TITLE_LEADER = 1u << 3
+};
+
+/* Phrase categories read by the text rules; each is a shipped data file
+   (<phrase_dir>/<name>.txt) that a council may extend in its config. */
+enum conf_phrase_set {
+	CONF_PHRASES_INSTRUCTION = 0,
+	CONF_PHRASES_OBLIGATION,
+	CONF_PHRASES_PAYMENT,
+	CONF_PHRASES_CONTRACT,
+	CONF_PHRASES_PARTY_POLITICAL,
+	CONF_PHRASES_CAPACITY,
+	CONF_PHRASES_CONFIDENTIAL,	/* markings: "confidential", "not for publication", ... */
+	CONF_PHRASES_COUNT
+};
+
+struct conf_council;
+
+struct conf_person {
+	const char *name;
+	enum conf_role role;
+	const char *const *addresses;	/* as written in the config */
+	size_t n_addresses;
+	const char *ward;		/* councillors; NULL if not given */
+	unsigned titles;		/* enum conf_title bits */
+	const char *party;		/* NULL if not given */
+	const char *capacity;		/* optional footer statement for the capacity rule */
+	const struct conf_council *council;
+	const char *file;		/* where it was defined, for messages */
+	int line;
+};
+
+/* One protocol profile (shipped data): which rules the protocol contains and
+   the clause each one cites, in that protocol's own numbering and words. */
+struct conf_profile_rule {
+	bool enabled;			/* the protocol contains this rule */
+	enum conf_action default_action;
+	const char *clause;		/* e.g. "12.1" or "Correspondence" */
+	const char *quote;		/* the protocol's own words, short */
+};
+
+struct conf_profile {
+	const char *id;			/* "chard", "town-council-2023", ... */
+	const char *protocol;		/* e.g. "Member/Officer Protocol (May 2023)" */
+	struct conf_profile_rule rules[CONF_RULE_COUNT];
+};
+
+/* The effective setting of one rule for one council: profile + overrides. */
+struct conf_rule_setting {
+	bool enabled;
+	enum conf_action action;
+	const char *clause;		/* from the profile; overridable */
+	const char *quote;
+	bool include_staff;		/* silent-copy: blind copies to staff count too */
+	bool copy_clerk;		/* member-instructs-staff: copy the Clerk openly */
+};
+
+struct conf_phrases {
+	const char *const *phrases;	/* shipped list followed by the council's extra ones */
+	size_t n_phrases;
+};
+
+struct conf_council {
+	const char *name;
+	const struct conf_profile *profile;
+	const char *const *domains;
+	size_t n_domains;
+	const char *clerk;		/* address */
+	const char *review_to;		/* address; defaults to clerk */
+	const char *const *press_domains;
+	size_t n_press_domains;
+	const struct conf_person *people;	/* councillors then officers */
+	size_t n_people;
+	struct conf_rule_setting rules[CONF_RULE_COUNT];
+	struct conf_phrases phrases[CONF_PHRASES_COUNT];
+	time_t pre_election_start;	/* 0 when no period is configured */
+	time_t pre_election_end;	/* inclusive end of the last day */
+	const char *file;
+	int line;
+};
+
+struct conf_limits {
+	size_t max_message_bytes;	/* bigger messages get on_error's verdict */
+	size_t max_header_bytes;
+	unsigned max_depth;
+	unsigned max_parts;
+	size_t max_text_bytes;		/* author text scanned by the rules */
+	unsigned max_recipients;
+};
+
+struct conf_thread_store {
+	const char *path;		/* Message-IDs of confidential threads */
+	unsigned retention_days;
+	unsigned max_entries;
+};
+
+/* Daemon settings beside councils. */
+struct conf_daemon {
+	const char *socket;		/* "unix:/path" or "inet:port@host" */
+	const char *user;		/* drop to this user when started as root */
+	const char *socket_group;	/* group of the unix socket (postfix) */
+	unsigned socket_mode;		/* e.g. 0660 */
+	const char *journal;		/* audit journal path */
+	const char *sendmail;		/* for notices */
+	const char *authserv_id;	/* first token of the result header */
+	const char *log_level;		/* "error" | "warning" | "info" | "debug" */
+	enum conf_on_error on_error;
+	unsigned timeout_seconds;	/* libmilter connection timeout */
+	bool subaddress_folding;	/* "user+tag@d" matches "user@d" */
+	char subaddress_delimiter;
+	const char *phrase_dir;
+	bool notify;			/* send hold notices */
+	struct conf_limits limits;
+	struct conf_thread_store thread_store;
+};
+
+struct conf {
+	const char *path;
+	struct conf_daemon daemon;
+	const struct conf_council *councils;
+	size_t n_councils;
+	/* private: refcount, hash tables, string storage */
+	struct conf_private *priv;
+};
+
+/* A list of error lines "file:line: key: message". */
+struct conf_errors {
+	char **lines;
+	size_t n_lines;
+};
+
+/* Load and validate FILE; on failure *errors_r lists every error found.
+   PHRASE_DIR_OVERRIDE (may be NULL) replaces the configured phrase_dir,
+   so tests can use the build tree's copy. */
+int conf_load(const char *path, const char *phrase_dir_override,
+	      struct conf **conf_r, struct conf_errors **errors_r);
+void conf_errors_free(struct conf_errors **errors);
+
+/* Reference counting; thread-safe. conf_unref frees on the last reference
+   and sets *conf to NULL. */
+struct conf *conf_ref(struct conf *conf);
+void conf_unref(struct conf **conf);
+
+/* Lower-case an address and, when folding is on, drop the "+tag" of the
+   local part. Returns a newly allocated string (g_free), or NULL if ADDR is
+   not an address. Angle brackets are stripped. */
+char *conf_address_normalise(const struct conf *conf, const char *addr);
+
+/* Who is ADDR (any form), or NULL. Costs one hash lookup. */
+const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
+
+/* Which council owns ADDR's domain, or NULL. */
+const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);
+
+/* Is ADDR inside COUNCIL (a person of it, or in one of its domains)? */
+bool conf_address_in_council(const struct conf *conf, const struct conf_council *council,
+			     const char *addr);
+
+/* Is ADDR at one of COUNCIL's press domains? */
+bool conf_address_is_press(const struct conf *conf, const struct conf_council *council,
+			   const char *addr);
+
+/* Profile catalogue (shipped). */
+const struct conf_profile *conf_profile_find(const char *id);
+const struct conf_profile *const *conf_profiles(size_t *n_r);
+
+/* Names <-> enums; *_parse return -1 on an unknown name. */
+const char *conf_rule_id(enum conf_rule rule);
+int conf_rule_parse(const char *id, enum conf_rule *rule_r);
+const char *conf_action_name(enum conf_action action);
+int conf_action_parse(const char *name, enum conf_action *action_r);
+const char *conf_phrase_set_name(enum conf_phrase_set set);
+
+#endif

@@ -1,0 +1,96 @@
+#ifndef COUNCIL_ENGINE_H
+#define COUNCIL_ENGINE_H
+
+/*
+ * engine: the one code path from "a message and its envelope" to "what the
+ * MTA must do", shared by the daemon's callbacks and the offline judge
+ * (--judge), so the judge tells the truth about the daemon. No libmilter
+ * here: the daemon turns engine_op's into smfi_* calls through its seam.
+ *
+ * Conventions: int functions return 0 on success, -1 on failure with
+ * *error_r set. engine_run itself never fails: an internal error becomes a
+ * result whose status follows the configured on_error.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/conf.h"
+#include "policy/policy.h"
+
+struct engine;				/* per process: config pin, thread store, journal */
+struct engine_message;			/* one message being received */
+
+/* Per-process state. The engine pins CONF (conf_ref); engine_free drops it.
+   JOURNAL_PATH NULL: no journal (the judge). STORE_READ_ONLY: the judge
+   looks at the confidential-thread store but never writes it. */
+int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
+	       struct engine **engine_r, const char **error_r);
+void engine_free(struct engine **engine);
+struct conf *engine_conf(struct engine *engine);
+
+/* Receiving a message: headers in arrival order, then body chunks. Chunks
+   are appended to one growable buffer (never copied per chunk). */
+struct engine_message *engine_message_new(void);
+void engine_message_free(struct engine_message **msg);
+void engine_message_set_sender(struct engine_message *msg, const char *mail_from);
+void engine_message_add_rcpt(struct engine_message *msg, const char *rcpt);
+void engine_message_set_auth(struct engine_message *msg, const char *login);
+void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id);
+/* Returns -1 once the message exceeds the configured size limit. */
+int engine_message_add_header(struct engine_message *msg, const char *name, const char *value);
+int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len);
+/* Load a whole RFC 5322 message from a buffer (the judge): splits the
+   header block into add_header calls and the rest into the body. */
+int engine_message_load(struct engine_message *msg, const char *data, size_t len);
+
+enum engine_status {
+	ENGINE_CONTINUE = 0,	/* deliver (possibly modified / quarantined) */
+	ENGINE_REJECT,		/* 550 5.7.1 with reply text */
+	ENGINE_TEMPFAIL		/* 4xx: the MTA keeps it and retries */
+};
+
+enum engine_op_kind {
+	ENGINE_OP_DELETE_HEADER,	/* name, index (1-based among that name) */
+	ENGINE_OP_CHANGE_HEADER,	/* name, index, value */
+	ENGINE_OP_INSERT_HEADER,	/* at the top: name, value */
+	ENGINE_OP_ADD_HEADER,		/* at the end: name, value */
+	ENGINE_OP_ADD_RCPT,		/* value = address */
+	ENGINE_OP_REPLACE_BODY,		/* body, body_len */
+	ENGINE_OP_QUARANTINE		/* value = reason */
+};
+
+struct engine_op {
+	enum engine_op_kind kind;
+	char *name;
+	int index;
+	char *value;
+	char *body;
+	size_t body_len;
+};
+
+struct engine_result {
+	enum engine_status status;
+	struct policy_verdict *verdict;	/* NULL after an internal error */
+	struct engine_op *ops;		/* in the order they must be applied */
+	size_t n_ops;
+	char *reply_code, *reply_xcode, *reply_text;	/* REJECT and TEMPFAIL */
+	char *error;			/* internal error text, NULL when none */
+	char *summary;			/* one log line (without the queue id) */
+	char *journal_line;		/* one JSON object, no newline */
+};
+
+/* Judge MSG and compute what the MTA must do; journal it when the engine
+   has a journal. Always returns a result. */
+struct engine_result *engine_run(struct engine *engine, struct engine_message *msg);
+void engine_result_free(struct engine_result **res);
+
+/* The message as it would be delivered (headers and body after the ops),
+   for --output and for tests. Returns a newly allocated buffer (g_free). */
+char *engine_render(const struct engine_message *msg, const struct engine_result *res,
+		    size_t *len_r);
+
+/* The judge's JSON (SPEC 6): action, rules, headers, footers, reply. */
+char *engine_result_json(const struct engine_result *res);
+
+#endif

@@ -1,0 +1,163 @@
+#ifndef COUNCIL_PARSER_H
+#define COUNCIL_PARSER_H
+
+/*
+ * parser: one GMime parse of a message in, a plain-C message model out, and
+ * the MIME-safe footer writer. No GMime type appears in this header.
+ *
+ * Conventions: functions returning int return 0 on success, -1 on failure
+ * with *error_r set to a static or message-owned string. A model never
+ * points into the caller's buffer; everything is owned by the model.
+ * All text in the model is valid UTF-8.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Call once per process before any other parser function (g_mime_init). */
+void parser_init(void);
+void parser_shutdown(void);
+
+/* Limits; a zero field means the default (see parser.c). */
+struct parser_limits {
+	size_t max_header_bytes;	/* default 1 MiB */
+	unsigned max_depth;		/* default 32 */
+	unsigned max_parts;		/* default 1000 */
+	size_t max_text_bytes;		/* default 1 MiB of author text */
+};
+
+/* Flags the policy can act on: limits hit, oddities seen. */
+enum parser_flag {
+	PARSER_FLAG_HEADER_LIMIT = 1u << 0,
+	PARSER_FLAG_DEPTH_LIMIT = 1u << 1,
+	PARSER_FLAG_PART_LIMIT = 1u << 2,
+	PARSER_FLAG_TEXT_TRUNCATED = 1u << 3,
+	PARSER_FLAG_MALFORMED = 1u << 4,	/* GMime reported structural damage */
+	PARSER_FLAG_SIGNED = 1u << 5,		/* multipart/signed, inline PGP signature */
+	PARSER_FLAG_ENCRYPTED = 1u << 6,	/* multipart/encrypted, pkcs7-mime, PGP message */
+	PARSER_FLAG_ANNOTATED = 1u << 7,	/* carries our footer already (second pass) */
+	PARSER_FLAG_NO_TEXT = 1u << 8		/* no text/plain or text/html body */
+};
+
+enum parser_field {
+	PARSER_FROM = 0, PARSER_SENDER, PARSER_REPLY_TO, PARSER_TO, PARSER_CC, PARSER_BCC,
+	PARSER_RESENT_FROM, PARSER_RESENT_SENDER, PARSER_RESENT_TO, PARSER_RESENT_CC,
+	PARSER_RESENT_BCC,
+	PARSER_FIELD_COUNT
+};
+
+struct parser_address {
+	char *name;		/* decoded display name, "" when none */
+	char *addr;		/* addr-spec as written (case kept), no angle brackets */
+};
+
+struct parser_address_list {
+	struct parser_address *items;	/* groups flattened, duplicates folded */
+	size_t n;
+};
+
+/* Where a part sits: the author's own message, or carried inside it. */
+struct parser_part {
+	char *content_type;	/* "type/subtype", lower case */
+	char *disposition;	/* "attachment", "inline" or "" */
+	char *filename;		/* RFC 2231 / 2047 decoded, "" when none */
+	size_t size;		/* encoded bytes of the part content */
+	unsigned depth;		/* 0 = top level */
+	bool in_embedded;	/* inside a message/rfc822 part */
+};
+
+/* A message carried inside this one (message/rfc822 part or inline forward). */
+struct parser_embedded {
+	char *subject;
+	char *sensitivity;	/* its Sensitivity: header, "" when none */
+	char *text;		/* its decoded text, bounded by max_text_bytes */
+	bool attached;		/* true: a message/rfc822 part; false: inline forward */
+};
+
+struct parser_message {
+	struct parser_address_list fields[PARSER_FIELD_COUNT];
+	char *subject;		/* decoded; "" when none */
+	char *message_id;	/* without angle brackets; "" when none */
+	char *in_reply_to;	/* without angle brackets; "" when none */
+	char **references;	/* Message-IDs without angle brackets */
+	size_t n_references;
+	char *sensitivity;	/* Sensitivity: header value, "" when none */
+	char **classifications;	/* values of X-Classification, Classification,
+				   X-Protective-Marking, Importance-like markers */
+	size_t n_classifications;
+
+	struct parser_part *parts;	/* every leaf part, document order */
+	size_t n_parts;
+	struct parser_embedded *embedded;
+	size_t n_embedded;
+
+	/* The author's own words, as UTF-8 (text/plain preferred, else text
+	   from text/html): quoted and forwarded material and our own earlier
+	   footers left out; the signature block separated. */
+	char *own_text;
+	char *quoted_text;	/* '>' lines, "On ... wrote:", Outlook blocks, forwards */
+	char *signature;	/* after "-- " or a recognised sign-off; "" when none */
+
+	unsigned flags;		/* enum parser_flag */
+	size_t size;		/* bytes parsed */
+
+	struct parser_private *priv;	/* the GMime tree, for the annotator */
+};
+
+/* Parse DATA (a whole RFC 5322 message, LF or CRLF). Never fails on bad
+   MIME: damage sets PARSER_FLAG_MALFORMED. Fails only on resource errors. */
+int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
+		 struct parser_message **msg_r, const char **error_r);
+void parser_message_free(struct parser_message **msg);
+
+/* Every footer we write is wrapped in these two lines (in HTML, as the
+   first and last paragraph of one <div>), so that our earlier footers are
+   recognised: left out of the author's text and never added twice. */
+#define PARSER_FOOTER_BEGIN "---- Council mail notice ----"
+#define PARSER_FOOTER_END "---- End of council mail notice ----"
+
+/* A footer notice: the same words as plain text and as HTML, without the
+   BEGIN/END lines, which parser_annotate adds. */
+struct parser_footer {
+	const char *text;	/* UTF-8, lines separated by '\n' */
+	const char *html;	/* an HTML fragment; NULL: derived from text */
+};
+
+/* The annotated message, as the milter needs it: the new body and the
+   top-level MIME headers that changed (NULL: unchanged). */
+struct parser_annotated {
+	char *body;			/* CRLF line endings, no header block */
+	size_t body_len;
+	char *content_type;		/* new top-level values, or NULL */
+	char *content_transfer_encoding;
+	char *mime_version;
+	unsigned n_text_parts;		/* how many bodies got the footer */
+};
+
+enum parser_annotate_status {
+	PARSER_ANNOTATE_DONE = 0,	/* footer added */
+	PARSER_ANNOTATE_ALREADY,	/* the footer is there already: nothing to do */
+	PARSER_ANNOTATE_REFUSED		/* signed/encrypted: the body must not change */
+};
+
+/* Add FOOTER to every first text/plain and text/html body (each branch of
+   multipart/alternative), keeping transfer encodings and charsets, never
+   touching attachments, message/rfc822 or signed/encrypted parts. A message
+   without a text part gets a new text/plain part in a multipart/mixed
+   wrapper. *status_r says what happened; *out_r is set only for DONE. */
+int parser_annotate(struct parser_message *msg, const struct parser_footer *footer,
+		    enum parser_annotate_status *status_r,
+		    struct parser_annotated **out_r, const char **error_r);
+void parser_annotated_free(struct parser_annotated **out);
+
+/* A header value made safe to write: UTF-8 kept, CR, LF, NUL and other
+   control characters replaced by spaces, runs of spaces collapsed, length
+   bounded. Returns a newly allocated string (g_free). */
+char *parser_header_sanitise(const char *value, size_t max_len);
+
+/* Fold a header "Name: value" at whitespace to lines of at most 78 octets
+   where possible, continuation lines starting with a tab. Returns the folded
+   value only (g_free), without the name and without a trailing newline. */
+char *parser_header_fold(const char *name, const char *value);
+
+#endif

@@ -1,0 +1,92 @@
+#ifndef COUNCIL_POLICY_H
+#define COUNCIL_POLICY_H
+
+/*
+ * policy: the directory (conf), the message model (parser) and the envelope
+ * in; findings, each with its evidence, and one decision out. No libmilter
+ * and no GMime type in this API.
+ *
+ * Conventions: functions returning int return 0 on success, -1 on failure
+ * with *error_r set (static string, or owned by the object it came from).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "parser/parser.h"
+
+/* Who submitted the message and to whom, as the MTA saw it. */
+struct policy_envelope {
+	const char *mail_from;		/* envelope sender, "" for <> */
+	const char *const *rcpts;	/* envelope recipients */
+	size_t n_rcpts;
+	const char *auth_login;		/* {auth_authen}, NULL when not authenticated */
+	const char *queue_id;		/* {i}, NULL when unknown (judge) */
+	time_t now;			/* decision time (pre-election periods) */
+};
+
+/* One rule that found something to enforce. */
+struct policy_finding {
+	enum conf_rule rule;
+	enum conf_action action;	/* this rule's configured action */
+	const char *clause;		/* e.g. "12.1" (from the council's settings) */
+	char *evidence;			/* what triggered it and where, one line:
+					   'phrase "please arrange" in body line 3',
+					   'blind copy to cllr.jones@x (Cllr Ann Jones)' */
+	char *notice_text;		/* footer lines for annotate (NULL: none) */
+	char *notice_html;		/* same words as HTML (NULL: derive from text) */
+	char **add_rcpts;		/* recipients to add openly (copy the Clerk) */
+	size_t n_add_rcpts;
+};
+
+struct policy_verdict {
+	const struct conf_council *council;	/* NULL: nobody we judge */
+	const struct conf_person *author;	/* From: in the directory, or NULL */
+	const struct conf_person *submitter;	/* AUTH login / envelope sender */
+	enum conf_action action;		/* the most severe finding's action;
+						   CONF_ACTION_NONE means accept */
+	struct policy_finding *findings;
+	size_t n_findings;
+
+	/* Ready-made outputs, all NULL/0 when not needed: */
+	char *footer_text;		/* every annotation's notice, combined */
+	char *footer_html;
+	char **add_rcpts;		/* union of the findings' add_rcpts */
+	size_t n_add_rcpts;
+	char *cc_header;		/* new Cc: value when recipients were added */
+	char *reply_code;		/* "550" */
+	char *reply_xcode;		/* "5.7.1" */
+	char *reply_text;		/* lines separated by '\n'; no CR, no '%' */
+	char *hold_reason;		/* one line, for smfi_quarantine */
+	char *result_header;		/* value of the result header, unfolded */
+};
+
+/* The result header's name (SPEC 4: one machine-readable header). */
+#define POLICY_RESULT_HEADER "Council-Policy-Results"
+
+/* Thread store: Message-IDs of confidential messages, so a reply or
+   forward that references one stays confidential. Bounded, persistent,
+   thread-safe. PATH NULL: in memory only. */
+struct policy_thread_store;
+int policy_thread_store_open(const char *path, unsigned retention_days, unsigned max_entries,
+			     bool read_only, struct policy_thread_store **store_r,
+			     const char **error_r);
+void policy_thread_store_close(struct policy_thread_store **store);
+bool policy_thread_store_contains(struct policy_thread_store *store, const char *message_id);
+int policy_thread_store_add(struct policy_thread_store *store, const char *message_id,
+			    time_t now, const char **error_r);
+
+/* Judge MSG sent with ENV against CONF. STORE may be NULL. On success
+   *verdict_r always holds a verdict (accept included). */
+int policy_judge(const struct conf *conf, const struct policy_envelope *env,
+		 const struct parser_message *msg, struct policy_thread_store *store,
+		 struct policy_verdict **verdict_r, const char **error_r);
+void policy_verdict_free(struct policy_verdict **verdict);
+
+/* The result header value for a message we could not judge at all
+   (internal error with on_error=accept) or that was not ours to judge. */
+char *policy_result_header_none(const struct conf *conf, const char *reason);
+
+#endif
