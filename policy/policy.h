@@ -27,6 +27,13 @@ struct policy_envelope {
 	time_t now;			/* decision time (pre-election periods) */
 };
 
+/* A header a finding asks for besides the result header, e.g. the explicit
+   disclosure of blind copies. Values are unfolded and already sanitised. */
+struct policy_header {
+	char *name;
+	char *value;
+};
+
 /* One rule that found something to enforce. */
 struct policy_finding {
 	enum conf_rule rule;
@@ -53,6 +60,8 @@ struct policy_verdict {
 	/* Ready-made outputs, all NULL/0 when not needed: */
 	char *footer_text;		/* every annotation's notice, combined */
 	char *footer_html;
+	struct policy_header *headers;	/* extra headers to add, in order */
+	size_t n_headers;
 	char **add_rcpts;		/* union of the findings' add_rcpts */
 	size_t n_add_rcpts;
 	char *cc_header;		/* new Cc: value when recipients were added */
