@@ -1,0 +1,606 @@
+/*
+ * policy_judge: who wrote the message and for which council, to whom it
+ * goes (recipient classes), the rules, and the one decision with its
+ * ready-made outputs (footer, headers, reply, hold reason, result header).
+ */
+#include "policy/judge.h"
+
+#include <string.h>
+
+#define EVIDENCE_MAX 600	/* one log line's worth per finding */
+
+/* ---- small helpers shared by the rules ---- */
+
+bool judge_is_councillor(const struct conf_person *p)
+{
+	return p != NULL && p->role == CONF_ROLE_COUNCILLOR;
+}
+
+bool judge_is_officer(const struct conf_person *p)
+{
+	return p != NULL && (p->role == CONF_ROLE_CLERK || p->role == CONF_ROLE_STAFF);
+}
+
+char *judge_person_label(const struct conf_person *p)
+{
+	if (judge_is_councillor(p))
+		return g_strdup_printf("Cllr %s", p->name);
+	return g_strdup(p->name);
+}
+
+char *judge_rcpt_label(const struct judge_rcpt *r)
+{
+	char *who, *label;
+
+	if (r->person != NULL)
+		who = judge_person_label(r->person);
+	else if (r->display != NULL && *r->display != '\0')
+		who = g_strdup(r->display);
+	else
+		return g_strdup(r->addr);
+	label = g_strdup_printf("%s <%s>", who, r->addr);
+	g_free(who);
+	return label;
+}
+
+const struct conf_rule_setting *judge_rule(const struct judge *j, enum conf_rule rule)
+{
+	const struct conf_rule_setting *s = &j->council->rules[rule];
+
+	if (!s->enabled || s->action == CONF_ACTION_NONE)
+		return NULL;
+	return s;
+}
+
+struct policy_finding *judge_add_finding(struct judge *j, enum conf_rule rule, char *evidence)
+{
+	const struct conf_rule_setting *s = &j->council->rules[rule];
+	struct policy_finding f = {
+		.rule = rule,
+		.action = s->action,
+		.clause = s->clause != NULL ? s->clause : "",
+		.evidence = parser_header_sanitise(evidence != NULL ? evidence : "", EVIDENCE_MAX),
+	};
+
+	g_free(evidence);
+	g_array_append_val(j->findings, f);
+	return &g_array_index(j->findings, struct policy_finding, j->findings->len - 1);
+}
+
+void judge_add_header(struct judge *j, enum conf_rule rule, const char *name, const char *value)
+{
+	struct judge_header h = {
+		.rule = rule,
+		.name = g_strdup(name),
+		.value = parser_header_sanitise(value, 900),
+	};
+
+	g_array_append_val(j->headers, h);
+}
+
+struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set)
+{
+	if (j->sets[set] == NULL) {
+		const struct conf_phrases *p = &j->council->phrases[set];
+
+		j->sets[set] = phrase_set_new(p->phrases, p->n_phrases);
+	}
+	return j->sets[set];
+}
+
+bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
+		struct phrase_match *m_r, enum judge_where *where_r)
+{
+	struct phrase_set *ps = judge_phrases(j, set);
+	struct {
+		struct phrase_text *text;
+		enum judge_where where;
+	} order[] = {
+		{ j->subject, WHERE_SUBJECT },
+		{ j->body, WHERE_BODY },
+		{ with_signature ? j->signature : NULL, WHERE_SIGNATURE },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
+		GArray *all;
+		bool found;
+
+		if (order[i].text == NULL)
+			continue;
+		all = phrase_match_all(ps, order[i].text);
+		found = all->len > 0;
+		if (found) {
+			*m_r = g_array_index(all, struct phrase_match, 0);
+			*where_r = order[i].where;
+		}
+		g_array_unref(all);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where)
+{
+	switch (where) {
+	case WHERE_SUBJECT:
+		return g_strdup_printf("phrase \"%s\" in subject", m->phrase);
+	case WHERE_SIGNATURE:
+		return g_strdup_printf("phrase \"%s\" in signature", m->phrase);
+	case WHERE_BODY:
+	default:
+		return g_strdup_printf("phrase \"%s\" in body line %u", m->phrase, m->line);
+	}
+}
+
+const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_class cls)
+{
+	for (guint i = 0; i < j->rcpts->len; i++) {
+		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
+
+		if (r->cls == cls && !r->own)
+			return r;
+	}
+	return NULL;
+}
+
+bool judge_has_class(const struct judge *j, enum rcpt_class cls)
+{
+	return judge_first_class(j, cls) != NULL;
+}
+
+/* ---- who wrote it, for which council ---- */
+
+static const struct conf_person *lookup(const struct conf *conf, const char *addr)
+{
+	return addr != NULL && *addr != '\0' ? conf_person_lookup(conf, addr) : NULL;
+}
+
+static const struct conf_council *by_domain(const struct conf *conf, const char *addr)
+{
+	return addr != NULL && *addr != '\0' ? conf_council_by_domain(conf, addr) : NULL;
+}
+
+static void select_council(struct judge *j, struct policy_verdict *v)
+{
+	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
+	const char *from_addr = from->n > 0 ? from->items[0].addr : NULL;
+	const struct conf_person *author = lookup(j->conf, from_addr);
+	const struct conf_person *auth = lookup(j->conf, j->env->auth_login);
+	const struct conf_person *sender = lookup(j->conf, j->env->mail_from);
+
+	if (from_addr != NULL)
+		j->author_addr = conf_address_normalise(j->conf, from_addr);
+	v->author = author;
+	v->submitter = auth != NULL ? auth : sender;
+
+	if (author != NULL)
+		j->council = author->council;
+	else if (auth != NULL)
+		j->council = auth->council;
+	else if (sender != NULL)
+		j->council = sender->council;
+	else if ((j->council = by_domain(j->conf, from_addr)) == NULL &&
+		 (j->council = by_domain(j->conf, j->env->auth_login)) == NULL)
+		j->council = by_domain(j->conf, j->env->mail_from);
+
+	j->author = author != NULL && author->council == j->council ? author : NULL;
+	v->council = j->council;
+}
+
+static void add_own(struct judge *j, const char *addr)
+{
+	char *n = addr != NULL ? conf_address_normalise(j->conf, addr) : NULL;
+
+	if (n != NULL)
+		g_hash_table_add(j->own, n);
+}
+
+/* ---- to whom ---- */
+
+static enum rcpt_class classify(struct judge *j, const char *addr,
+				const struct conf_person **person_r)
+{
+	const struct conf_person *p = conf_person_lookup(j->conf, addr);
+	char *clerk;
+	bool is_clerk;
+
+	*person_r = NULL;
+	if (p != NULL && p->council == j->council) {
+		*person_r = p;
+		switch (p->role) {
+		case CONF_ROLE_COUNCILLOR:
+			return RCPT_COUNCILLOR;
+		case CONF_ROLE_CLERK:
+			return RCPT_CLERK;
+		case CONF_ROLE_STAFF:
+		default:
+			return RCPT_STAFF;
+		}
+	}
+	if (p == NULL && j->council->clerk != NULL) {
+		clerk = conf_address_normalise(j->conf, j->council->clerk);
+		is_clerk = clerk != NULL && strcmp(clerk, addr) == 0;
+		g_free(clerk);
+		if (is_clerk)
+			return RCPT_CLERK;
+	}
+	/* A person of another council is, for this one, a third party. */
+	if (p == NULL && conf_address_in_council(j->conf, j->council, addr))
+		return RCPT_COUNCIL;
+	if (conf_address_is_press(j->conf, j->council, addr))
+		return RCPT_PRESS;
+	return RCPT_THIRD_PARTY;
+}
+
+static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const char *display,
+		     bool open, bool envelope)
+{
+	char *addr = raw != NULL ? conf_address_normalise(j->conf, raw) : NULL;
+	struct judge_rcpt r = { 0 };
+	gpointer idx;
+
+	if (addr == NULL)
+		return;
+	if (g_hash_table_lookup_extended(seen, addr, NULL, &idx)) {
+		struct judge_rcpt *old =
+			&g_array_index(j->rcpts, struct judge_rcpt, GPOINTER_TO_UINT(idx));
+
+		old->open |= open;
+		old->envelope |= envelope;
+		if ((old->display == NULL || *old->display == '\0') && display != NULL)
+			old->display = display;
+		g_free(addr);
+		return;
+	}
+	r.addr = addr;
+	r.display = display != NULL ? display : "";
+	r.open = open;
+	r.envelope = envelope;
+	r.own = g_hash_table_contains(j->own, addr);
+	r.cls = classify(j, addr, &r.person);
+	if (!r.own && (r.cls == RCPT_PRESS || r.cls == RCPT_THIRD_PARTY))
+		j->outside = true;
+	g_hash_table_insert(seen, addr, GUINT_TO_POINTER(j->rcpts->len));
+	g_array_append_val(j->rcpts, r);
+}
+
+static void collect_rcpts(struct judge *j)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	static const enum parser_field open_fields[] = { PARSER_TO, PARSER_CC };
+	const struct parser_address_list *bcc = &j->msg->fields[PARSER_BCC];
+
+	for (size_t f = 0; f < G_N_ELEMENTS(open_fields); f++) {
+		const struct parser_address_list *l = &j->msg->fields[open_fields[f]];
+
+		for (size_t i = 0; i < l->n; i++)
+			add_rcpt(j, seen, l->items[i].addr, l->items[i].name, true, false);
+	}
+	for (size_t i = 0; i < j->env->n_rcpts; i++)
+		add_rcpt(j, seen, j->env->rcpts[i], NULL, false, true);
+	/* A Bcc: header still on the message (the judge without --rcpt) names
+	   blind recipients as surely as the envelope does. */
+	for (size_t i = 0; i < bcc->n; i++)
+		add_rcpt(j, seen, bcc->items[i].addr, bcc->items[i].name, false, true);
+	g_hash_table_destroy(seen);
+}
+
+/* ---- the author's words ---- */
+
+/* "Re:", "Fwd:" and their kin in other mail programs' languages. */
+static const char *skip_one_prefix(const char *s)
+{
+	static const char *const prefixes[] = {
+		"antw", "fwd", "rif", "re", "fw", "aw", "wg", "sv", "vs", "tr",
+	};
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+		const char *p = s + n;
+
+		if (g_ascii_strncasecmp(s, prefixes[i], n) != 0)
+			continue;
+		if (*p == '[') {	/* "Re[2]:" */
+			while (g_ascii_isdigit(*++p))
+				;
+			if (*p != ']')
+				continue;
+			p++;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p == ':')
+			return p + 1;
+	}
+	return NULL;
+}
+
+const char *judge_subject_unprefixed(const char *subject)
+{
+	const char *s = subject != NULL ? subject : "", *next;
+
+	while ((next = skip_one_prefix(s)) != NULL)
+		s = next;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static void prepare_texts(struct judge *j)
+{
+	const struct parser_message *m = j->msg;
+
+	j->body = phrase_text_new(m->own_text);
+	if (m->subject != NULL && skip_one_prefix(m->subject) == NULL)
+		j->subject = phrase_text_new(m->subject);
+	j->signature = phrase_text_new(m->signature);
+}
+
+/* ---- the decision ---- */
+
+static bool strv_has(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g_ascii_strcasecmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* An RFC 5322 mailbox for a header we write: display names from the
+   message are sanitised; non-ASCII ones become an RFC 2047 encoded word. */
+static void append_mailbox(GString *out, const char *name, const char *addr)
+{
+	char *clean = parser_header_sanitise(name != NULL ? name : "", 200);
+	bool ascii = true, plain = true;
+
+	for (const char *p = clean; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			ascii = false;
+		else if (!g_ascii_isalnum(*p) && strchr(" !#$&'*+-/=?^_`{|}~", *p) == NULL)
+			plain = false;
+	}
+	if (out->len > 0)
+		g_string_append(out, ", ");
+	if (*clean == '\0') {
+		g_string_append(out, addr);
+	} else if (!ascii) {
+		char *b64 = g_base64_encode((const guchar *)clean, strlen(clean));
+
+		g_string_append_printf(out, "=?UTF-8?B?%s?= <%s>", b64, addr);
+		g_free(b64);
+	} else if (plain) {
+		g_string_append_printf(out, "%s <%s>", clean, addr);
+	} else {
+		g_string_append_c(out, '"');
+		for (const char *p = clean; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c(out, '\\');
+			g_string_append_c(out, *p);
+		}
+		g_string_append_printf(out, "\" <%s>", addr);
+	}
+	g_free(clean);
+}
+
+static char *build_cc(const struct judge *j, char **added, size_t n_added)
+{
+	const struct parser_address_list *cc = &j->msg->fields[PARSER_CC];
+	GString *out = g_string_new(NULL);
+
+	for (size_t i = 0; i < cc->n; i++) {
+		char *a = parser_header_sanitise(cc->items[i].addr, 254);
+
+		append_mailbox(out, cc->items[i].name, a);
+		g_free(a);
+	}
+	for (size_t i = 0; i < n_added; i++) {
+		const struct conf_person *p = conf_person_lookup(j->conf, added[i]);
+
+		append_mailbox(out, p != NULL ? p->name : NULL, added[i]);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void decide(struct judge *j, struct policy_verdict *v)
+{
+	GString *text = g_string_new(NULL);
+	GString *html = g_string_new(NULL);
+	GPtrArray *rcpts = g_ptr_array_new();
+	enum conf_action rule_action[CONF_RULE_COUNT] = { 0 };
+
+	v->action = CONF_ACTION_NONE;
+	for (guint i = 0; i < j->findings->len; i++) {
+		struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
+
+		rule_action[f->rule] = f->action;
+		v->action = MAX(v->action, f->action);
+		/* Monitor: header and log only. Everything stronger keeps its
+		   annotations, so a held message, when released, carries them. */
+		if (f->action < CONF_ACTION_ANNOTATE)
+			continue;
+		if (f->notice_text != NULL) {
+			char *h = f->notice_html != NULL ? g_strdup(f->notice_html)
+							 : notice_html(f->notice_text);
+
+			if (text->len > 0)
+				g_string_append(text, "\n\n");
+			g_string_append(text, f->notice_text);
+			g_string_append(html, h);
+			g_free(h);
+		}
+		for (size_t k = 0; k < f->n_add_rcpts; k++)
+			if (!strv_has((char **)rcpts->pdata, rcpts->len, f->add_rcpts[k]))
+				g_ptr_array_add(rcpts, f->add_rcpts[k]);
+	}
+	if (text->len > 0) {
+		v->footer_text = g_string_free(text, FALSE);
+		v->footer_html = g_string_free(html, FALSE);
+	} else {
+		g_string_free(text, TRUE);
+		g_string_free(html, TRUE);
+	}
+
+	for (guint i = 0; i < j->headers->len; i++) {
+		struct judge_header *h = &g_array_index(j->headers, struct judge_header, i);
+
+		if (rule_action[h->rule] < CONF_ACTION_ANNOTATE)
+			continue;
+		v->headers = g_renew(struct policy_header, v->headers, v->n_headers + 1);
+		v->headers[v->n_headers].name = g_steal_pointer(&h->name);
+		v->headers[v->n_headers].value = g_steal_pointer(&h->value);
+		v->n_headers++;
+	}
+
+	if (rcpts->len > 0) {
+		v->n_add_rcpts = rcpts->len;
+		v->add_rcpts = g_new0(char *, rcpts->len + 1);
+		for (guint i = 0; i < rcpts->len; i++)
+			v->add_rcpts[i] = g_strdup(rcpts->pdata[i]);
+		v->cc_header = build_cc(j, v->add_rcpts, v->n_add_rcpts);
+	}
+	g_ptr_array_free(rcpts, TRUE);
+
+	if (v->action == CONF_ACTION_REJECT) {
+		v->reply_code = g_strdup("550");
+		v->reply_xcode = g_strdup("5.7.1");
+		v->reply_text = notice_reject_text(j, CONF_ACTION_REJECT);
+	} else if (v->action == CONF_ACTION_HOLD) {
+		v->hold_reason = notice_hold_reason(j);
+	}
+	v->result_header = notice_result_header(j, v->action);
+}
+
+static void judge_clear(struct judge *j)
+{
+	for (guint i = 0; i < j->rcpts->len; i++)
+		g_free(g_array_index(j->rcpts, struct judge_rcpt, i).addr);
+	g_array_unref(j->rcpts);
+	for (guint i = 0; i < j->headers->len; i++) {
+		struct judge_header *h = &g_array_index(j->headers, struct judge_header, i);
+
+		g_free(h->name);
+		g_free(h->value);
+	}
+	g_array_unref(j->headers);
+	g_hash_table_destroy(j->own);
+	for (size_t i = 0; i < CONF_PHRASES_COUNT; i++)
+		phrase_set_free(&j->sets[i]);
+	phrase_text_free(&j->body);
+	phrase_text_free(&j->subject);
+	phrase_text_free(&j->signature);
+	g_free(j->author_addr);
+}
+
+static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
+	[CONF_RULE_SILENT_COPY] = rule_silent_copy,
+	[CONF_RULE_OBLIGATION] = rule_obligation,
+	[CONF_RULE_MEMBER_INSTRUCTS_STAFF] = rule_member_instructs_staff,
+	[CONF_RULE_CONFIDENTIAL] = rule_confidential,
+	[CONF_RULE_CAPACITY] = rule_capacity,
+	[CONF_RULE_PARTY_POLITICAL] = rule_party_political,
+	[CONF_RULE_PRE_ELECTION] = rule_pre_election,
+};
+
+int policy_judge(const struct conf *conf, const struct policy_envelope *env,
+		 const struct parser_message *msg, struct policy_thread_store *store,
+		 struct policy_verdict **verdict_r, const char **error_r)
+{
+	struct judge j = { .conf = conf, .env = env, .msg = msg, .store = store };
+	struct policy_verdict *v;
+
+	*verdict_r = NULL;
+	if (conf == NULL || env == NULL || msg == NULL) {
+		*error_r = "policy_judge: no configuration, envelope or message";
+		return -1;
+	}
+	v = g_new0(struct policy_verdict, 1);
+	select_council(&j, v);
+	if (j.council == NULL) {
+		v->action = CONF_ACTION_NONE;
+		v->result_header = policy_result_header_none(conf, NULL);
+		g_free(j.author_addr);
+		*verdict_r = v;
+		return 0;
+	}
+
+	j.own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (j.author != NULL)
+		for (size_t i = 0; i < j.author->n_addresses; i++)
+			add_own(&j, j.author->addresses[i]);
+	if (j.author_addr != NULL)
+		g_hash_table_add(j.own, g_strdup(j.author_addr));
+	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
+	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
+	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
+	collect_rcpts(&j);
+	prepare_texts(&j);
+
+	for (size_t r = 0; r < CONF_RULE_COUNT; r++)
+		if (judge_rule(&j, (enum conf_rule)r) != NULL)
+			rules[r](&j);
+
+	v->n_findings = j.findings->len;
+	decide(&j, v);
+	v->findings = (struct policy_finding *)g_array_free(j.findings, v->n_findings == 0);
+	if (v->n_findings == 0)
+		v->findings = NULL;
+	judge_clear(&j);
+	*verdict_r = v;
+	return 0;
+}
+
+void policy_verdict_free(struct policy_verdict **verdict)
+{
+	struct policy_verdict *v = *verdict;
+
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < v->n_findings; i++) {
+		struct policy_finding *f = &v->findings[i];
+
+		g_free(f->evidence);
+		g_free(f->notice_text);
+		g_free(f->notice_html);
+		g_strfreev(f->add_rcpts);
+	}
+	g_free(v->findings);
+	for (size_t i = 0; i < v->n_headers; i++) {
+		g_free(v->headers[i].name);
+		g_free(v->headers[i].value);
+	}
+	g_free(v->headers);
+	g_strfreev(v->add_rcpts);
+	g_free(v->footer_text);
+	g_free(v->footer_html);
+	g_free(v->cc_header);
+	g_free(v->reply_code);
+	g_free(v->reply_xcode);
+	g_free(v->reply_text);
+	g_free(v->hold_reason);
+	g_free(v->result_header);
+	g_free(v);
+	*verdict = NULL;
+}
+
+char *policy_result_header_none(const struct conf *conf, const char *reason)
+{
+	const char *id = conf != NULL && conf->daemon.authserv_id != NULL ?
+			 conf->daemon.authserv_id : "localhost";
+	char *clean_id = parser_header_sanitise(id, 100);
+	char *out;
+
+	if (reason != NULL && *reason != '\0') {
+		char *r = parser_header_sanitise(reason, 200);
+
+		g_strdelimit(r, "()\\", ' ');
+		out = g_strdup_printf("%s; council=none; action=accept; rules=none (%s)", clean_id, r);
+		g_free(r);
+	} else {
+		out = g_strdup_printf("%s; council=none; action=accept; rules=none", clean_id);
+	}
+	g_free(clean_id);
+	return out;
+}

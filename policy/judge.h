@@ -1,0 +1,133 @@
+#ifndef COUNCIL_POLICY_JUDGE_H
+#define COUNCIL_POLICY_JUDGE_H
+
+/*
+ * Internal to policy/: the state of one judgement, shared by the council
+ * selection and decision (judge.c), the rules (rules_*.c) and the wording
+ * (notice.c). Nothing here outlives one policy_judge call.
+ */
+
+#include <glib.h>
+
+#include "policy/phrase.h"
+#include "policy/policy.h"
+
+/* Recipient classes, relative to the council being judged. */
+enum rcpt_class {
+	RCPT_COUNCILLOR = 0,
+	RCPT_CLERK,		/* the Clerk / Proper Officer (or the council's clerk address) */
+	RCPT_STAFF,		/* any other officer */
+	RCPT_COUNCIL,		/* a council address that is not a person (info@...) */
+	RCPT_PRESS,		/* at one of the council's press domains */
+	RCPT_THIRD_PARTY	/* anyone else */
+};
+
+struct judge_rcpt {
+	char *addr;			/* normalised */
+	const char *display;		/* display name from To/Cc, "" when none */
+	const struct conf_person *person;	/* a person of this council, or NULL */
+	enum rcpt_class cls;
+	bool open;			/* in To or Cc */
+	bool envelope;			/* an envelope recipient */
+	bool own;			/* one of the author's own addresses */
+};
+
+/* Where a text the rules read came from, for evidence. */
+enum judge_where {
+	WHERE_BODY = 0,		/* "body line N" */
+	WHERE_SUBJECT,
+	WHERE_SIGNATURE
+};
+
+struct judge_header {
+	enum conf_rule rule;	/* added only when that rule's finding annotates or more */
+	char *name, *value;
+};
+
+struct judge {
+	const struct conf *conf;
+	const struct conf_council *council;
+	const struct policy_envelope *env;
+	const struct parser_message *msg;
+	struct policy_thread_store *store;
+
+	const struct conf_person *author;	/* a person of council, or NULL */
+	char *author_addr;			/* normalised first From: mailbox, or NULL */
+	GHashTable *own;			/* normalised author addresses (set) */
+
+	GArray *rcpts;				/* struct judge_rcpt, unique by addr */
+	bool outside;				/* some recipient is press or a third party */
+
+	/* The author's own words, prepared once: NULL subject when the
+	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */
+	struct phrase_text *body, *subject, *signature;
+	struct phrase_set *sets[CONF_PHRASES_COUNT];	/* compiled on first use */
+
+	GArray *findings;			/* struct policy_finding */
+	GArray *headers;			/* struct judge_header */
+};
+
+/* Rule setting of the council being judged; NULL when the rule is off. */
+const struct conf_rule_setting *judge_rule(const struct judge *j, enum conf_rule rule);
+
+/* A new finding for RULE with EVIDENCE (taken over, sanitised here). The
+   pointer is valid until the next judge_add_finding. */
+struct policy_finding *judge_add_finding(struct judge *j, enum conf_rule rule, char *evidence);
+void judge_add_header(struct judge *j, enum conf_rule rule, const char *name, const char *value);
+
+struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set);
+
+/* First match of SET in the author's own words, looked for in the subject
+   (when it is the author's), then the body, then (WITH_SIGNATURE) the
+   signature. Fills *m_r and *where_r. */
+bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
+		struct phrase_match *m_r, enum judge_where *where_r);
+/* Evidence text 'phrase "x" in body line N' (g_free). */
+char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
+
+/* SUBJECT without its "Re:", "Fwd:" ... prefixes, however many. */
+const char *judge_subject_unprefixed(const char *subject);
+
+/* Recipients by class. */
+bool judge_has_class(const struct judge *j, enum rcpt_class cls);
+const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_class cls);
+bool judge_is_councillor(const struct conf_person *p);
+bool judge_is_officer(const struct conf_person *p);
+/* "Cllr Ann Jones" for councillors, the name for officers (g_free). */
+char *judge_person_label(const struct conf_person *p);
+/* "Cllr Ann Jones <a@x>" style for a recipient (g_free). */
+char *judge_rcpt_label(const struct judge_rcpt *r);
+
+/* The rules, in report order (conf_rule order). Each adds at most one
+   finding, and only when it has something to enforce. */
+void rule_silent_copy(struct judge *j);
+void rule_obligation(struct judge *j);
+void rule_member_instructs_staff(struct judge *j);
+void rule_confidential(struct judge *j);
+void rule_capacity(struct judge *j);
+void rule_party_political(struct judge *j);
+void rule_pre_election(struct judge *j);
+
+/* Wording (notice.c): the protocol and clause of RULE for this council,
+   e.g. 'the Member/Officer Protocol (adopted May 2023), clause 12.1'. */
+char *notice_cite(const struct conf_council *c, enum conf_rule rule);
+/* Footer notices, one per rule. */
+char *notice_silent_copy(const struct conf_council *c, const GPtrArray *labels);
+char *notice_obligation(const struct judge *j);
+char *notice_instructs_staff(const struct judge *j, const struct judge_rcpt *staff,
+			     bool clerk_copied);
+char *notice_confidential(const struct judge *j, bool for_councillor_only);
+char *notice_capacity(const struct judge *j);
+char *notice_party_political(const struct judge *j);
+char *notice_pre_election(const struct judge *j);
+/* The whole-verdict texts: reject reply (lines joined by '\n'), hold
+   reason (one line), and the result header value. */
+char *notice_reject_text(const struct judge *j, enum conf_action action);
+char *notice_hold_reason(const struct judge *j);
+char *notice_result_header(const struct judge *j, enum conf_action action);
+/* Plain text to an HTML fragment: paragraphs at blank lines, <br> within. */
+char *notice_html(const char *text);
+/* "23 March 2026" (g_free). */
+char *notice_date(time_t t);
+
+#endif

@@ -1,0 +1,467 @@
+/* Text normalisation and phrase matching for the text rules. */
+#include "policy/phrase.h"
+
+#include <string.h>
+
+struct phrase_text {
+	char *str;		/* normalised */
+	size_t len;
+	GArray *line_starts;	/* size_t: normalised offset where source line i+1 starts */
+};
+
+struct phrase_entry {
+	char *norm;
+	const char *written;
+	bool exception;
+};
+
+struct phrase_set {
+	GArray *entries;	/* struct phrase_entry */
+	size_t n_positive;
+};
+
+/* Characters NFKC leaves alone that people type interchangeably. */
+static gunichar plain_char(gunichar c)
+{
+	switch (c) {
+	case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032:
+	case 0x0060: case 0x00B4:
+		return '\'';
+	case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+		return '"';
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
+	case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
+		return '-';
+	default:
+		return c;
+	}
+}
+
+static bool is_word_char(gunichar c)
+{
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* Normalise one line (no '\n' inside) and append it to OUT, collapsing
+   white space; *pending_space says a separator is owed before the next
+   visible character. */
+static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
+{
+	char *valid = g_utf8_make_valid(line, len);
+	char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
+	char *folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
+	char *again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
+	const char *p = again != NULL ? again : folded;
+
+	for (; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = plain_char(g_utf8_get_char(p));
+
+		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
+		    g_unichar_type(c) == G_UNICODE_FORMAT) {
+			if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || c == 0x00AD)
+				continue;	/* zero-width and soft hyphen: invisible, not a gap */
+			if (out->len > 0)
+				*pending_space = true;
+			continue;
+		}
+		if (*pending_space) {
+			g_string_append_c(out, ' ');
+			*pending_space = false;
+		}
+		g_string_append_unichar(out, c);
+	}
+	g_free(again);
+	g_free(folded);
+	g_free(nfkc);
+	g_free(valid);
+}
+
+char *phrase_normalise(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	bool pending = false;
+
+	append_normalised(out, s != NULL ? s : "", -1, &pending);
+	return g_string_free(out, FALSE);
+}
+
+static bool line_is_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isspace(p[i]))
+			return false;
+	return true;
+}
+
+struct phrase_text *phrase_text_new(const char *utf8)
+{
+	struct phrase_text *t = g_new0(struct phrase_text, 1);
+	GString *out = g_string_new(NULL);
+	const char *p = utf8 != NULL ? utf8 : "";
+	bool pending = false, paragraph = false;
+
+	t->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		size_t start;
+
+		if (line_is_blank(p, n)) {
+			if (out->len > 0)
+				paragraph = true;
+		} else if (paragraph) {
+			g_string_append_c(out, '\n');
+			pending = paragraph = false;
+		} else if (out->len > 0) {
+			pending = true;
+		}
+		start = out->len + (pending ? 1 : 0);
+		g_array_append_val(t->line_starts, start);
+		append_normalised(out, p, (gssize)n, &pending);
+		pending = false;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	t->len = out->len;
+	t->str = g_string_free(out, FALSE);
+	return t;
+}
+
+void phrase_text_free(struct phrase_text **text)
+{
+	if (*text == NULL)
+		return;
+	g_array_unref((*text)->line_starts);
+	g_free((*text)->str);
+	g_free(*text);
+	*text = NULL;
+}
+
+const char *phrase_text_str(const struct phrase_text *text)
+{
+	return text->str;
+}
+
+unsigned phrase_text_line(const struct phrase_text *text, size_t off)
+{
+	const GArray *ls = text->line_starts;
+	size_t lo = 0, hi = ls->len;
+
+	/* last line whose start <= off */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (g_array_index(ls, size_t, mid) <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Blank source lines share a start with the next line: report the
+	   later one, which holds the text. */
+	while (lo + 1 < ls->len && g_array_index(ls, size_t, lo + 1) <= off)
+		lo++;
+	return (unsigned)lo + 1;
+}
+
+static bool is_sentence_end(const char *s, size_t i, size_t len)
+{
+	if (s[i] == '\n')
+		return true;
+	if (s[i] != '.' && s[i] != '!' && s[i] != '?' && s[i] != ';')
+		return false;
+	return i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\n';
+}
+
+void phrase_text_sentence(const struct phrase_text *text, size_t off, size_t *start_r,
+			  size_t *end_r)
+{
+	size_t s = off, e = off;
+
+	if (off > text->len)
+		off = s = e = text->len;
+	while (s > 0 && !is_sentence_end(text->str, s - 1, text->len))
+		s--;
+	while (e < text->len && !is_sentence_end(text->str, e, text->len))
+		e++;
+	*start_r = s;
+	*end_r = e;
+}
+
+struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
+{
+	struct phrase_set *set = g_new0(struct phrase_set, 1);
+
+	set->entries = g_array_new(FALSE, FALSE, sizeof(struct phrase_entry));
+	for (size_t i = 0; i < n; i++) {
+		struct phrase_entry e = { .written = phrases[i] };
+		const char *p = phrases[i];
+
+		if (p == NULL)
+			continue;
+		if (*p == '!') {
+			e.exception = true;
+			p++;
+		}
+		e.norm = phrase_normalise(p);
+		if (*e.norm == '\0') {
+			g_free(e.norm);
+			continue;
+		}
+		if (!e.exception)
+			set->n_positive++;
+		g_array_append_val(set->entries, e);
+	}
+	return set;
+}
+
+void phrase_set_free(struct phrase_set **set)
+{
+	if (*set == NULL)
+		return;
+	for (guint i = 0; i < (*set)->entries->len; i++)
+		g_free(g_array_index((*set)->entries, struct phrase_entry, i).norm);
+	g_array_unref((*set)->entries);
+	g_free(*set);
+	*set = NULL;
+}
+
+size_t phrase_set_count(const struct phrase_set *set)
+{
+	return set->n_positive;
+}
+
+bool phrase_find_word(const char *normalised, const char *phrase_norm, size_t from,
+		      size_t *at_r)
+{
+	size_t plen = strlen(phrase_norm);
+	bool check_start, check_end;
+	const char *hay = normalised + from;
+	const char *hit;
+
+	if (plen == 0)
+		return false;
+	check_start = is_word_char(g_utf8_get_char(phrase_norm));
+	check_end = is_word_char(g_utf8_get_char(g_utf8_find_prev_char(phrase_norm,
+								       phrase_norm + plen)));
+	while ((hit = strstr(hay, phrase_norm)) != NULL) {
+		bool ok = true;
+
+		if (check_start && hit > normalised) {
+			const char *prev = g_utf8_find_prev_char(normalised, hit);
+
+			ok = prev == NULL || !is_word_char(g_utf8_get_char(prev));
+		}
+		if (ok && check_end && hit[plen] != '\0')
+			ok = !is_word_char(g_utf8_get_char(hit + plen));
+		if (ok) {
+			*at_r = (size_t)(hit - normalised);
+			return true;
+		}
+		hay = g_utf8_next_char(hit);
+	}
+	return false;
+}
+
+static gint match_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct phrase_match *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1;
+	return 0;
+}
+
+static void collect(const struct phrase_entry *e, const struct phrase_text *text, GArray *out)
+{
+	size_t from = 0, at, plen = strlen(e->norm);
+
+	while (from < text->len && phrase_find_word(text->str, e->norm, from, &at)) {
+		struct phrase_match m = { .start = at, .end = at + plen, .phrase = e->written };
+
+		g_array_append_val(out, m);
+		from = at + 1;
+	}
+}
+
+GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text *text)
+{
+	GArray *pos = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
+	GArray *neg = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
+
+	for (guint i = 0; i < set->entries->len; i++) {
+		const struct phrase_entry *e = &g_array_index(set->entries, struct phrase_entry, i);
+
+		collect(e, text, e->exception ? neg : pos);
+	}
+	for (guint i = 0; i < pos->len; i++) {
+		struct phrase_match *m = &g_array_index(pos, struct phrase_match, i);
+		bool excepted = false;
+
+		for (guint j = 0; j < neg->len && !excepted; j++) {
+			const struct phrase_match *x = &g_array_index(neg, struct phrase_match, j);
+
+			excepted = x->start < m->end && m->start < x->end;
+		}
+		if (excepted)
+			continue;
+		m->line = phrase_text_line(text, m->start);
+		g_array_append_val(out, *m);
+	}
+	g_array_sort(out, match_cmp);
+	g_array_unref(pos);
+	g_array_unref(neg);
+	return out;
+}
+
+bool phrase_match_range(const struct phrase_set *set, const struct phrase_text *text,
+			size_t from, size_t to, struct phrase_match *m_r)
+{
+	GArray *all = phrase_match_all(set, text);
+	bool found = false;
+
+	for (guint i = 0; i < all->len && !found; i++) {
+		const struct phrase_match *m = &g_array_index(all, struct phrase_match, i);
+
+		if (m->start >= from && m->end <= to) {
+			*m_r = *m;
+			found = true;
+		}
+	}
+	g_array_unref(all);
+	return found;
+}
+
+/* Decoration around a marking: quote marks, rules, stars, brackets. */
+static bool is_decoration(gunichar c)
+{
+	return c == '>' || c == '*' || c == '=' || c == '#' || c == '_' || c == '-' ||
+	       c == '~' || c == '|' || c == '[' || c == '(' || c == ':' || c == '.' ||
+	       g_unichar_isspace(c) || (g_unichar_ispunct(c) && c != '"' && c != '\'');
+}
+
+/* Is the phrase, NORMALISED as E, followed in NORM (which it starts) by
+   the end or a separator rather than by more words? */
+static bool ends_label(const char *rest)
+{
+	gunichar c;
+
+	if (*rest == '\0')
+		return true;
+	if (*rest == ' ' || *rest == '\n')
+		rest++;
+	else if (*rest == '\'')
+		return false;		/* "confidential's" */
+	else
+		return !is_word_char(g_utf8_get_char(rest));
+	c = g_utf8_get_char(rest);
+	return c == 0 || (!is_word_char(c) && c != '"' && c != '\'');
+}
+
+/* Are the first K words of S written in capitals (with some letter)? */
+static bool leading_caps(const char *s, size_t k)
+{
+	bool letter = false;
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (g_unichar_isspace(c)) {
+			if (--k == 0)
+				break;
+			while (g_unichar_isspace(g_utf8_get_char(g_utf8_next_char(p))))
+				p = g_utf8_next_char(p);
+			continue;
+		}
+		if (g_unichar_islower(c))
+			return false;
+		letter |= g_unichar_isupper(c) || g_unichar_istitle(c);
+	}
+	return letter;
+}
+
+static size_t count_words(const char *norm)
+{
+	size_t k = 1;
+
+	for (const char *p = norm; *p != '\0'; p++)
+		if (*p == ' ')
+			k++;
+	return k;
+}
+
+static bool bracketed(const char *norm, const char *phrase)
+{
+	static const char *const pairs[][2] = { { "[", "]" }, { "(", ")" }, { "{", "}" },
+						{ "<", ">" }, { "*", "*" } };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+		char *needle = g_strconcat(pairs[i][0], phrase, pairs[i][1], NULL);
+		bool hit = strstr(norm, needle) != NULL;
+
+		g_free(needle);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static bool trails(const char *norm, const char *phrase)
+{
+	size_t n = strlen(norm), p = strlen(phrase);
+	const char *before;
+
+	while (n > 0 && (norm[n - 1] == ' ' || norm[n - 1] == '*' || norm[n - 1] == '.'))
+		n--;
+	if (n <= p || strncmp(norm + n - p, phrase, p) != 0)
+		return false;
+	before = norm + n - p;
+	if (before - norm >= 2 && (strncmp(before - 2, "- ", 2) == 0 ||
+				   strncmp(before - 2, ": ", 2) == 0 ||
+				   strncmp(before - 2, "| ", 2) == 0))
+		return true;
+	return before - norm >= 1 && (before[-1] == '-' || before[-1] == ':');
+}
+
+bool phrase_set_label(const struct phrase_set *set, const char *line, bool trailing,
+		      const char **phrase_r)
+{
+	const char *start = line != NULL ? line : "";
+	char *valid, *norm;
+	const struct phrase_entry *best = NULL;
+
+	while (*start != '\0' && is_decoration(g_utf8_get_char_validated(start, -1)))
+		start = g_utf8_next_char(start);
+	valid = g_utf8_make_valid(start, -1);
+	norm = phrase_normalise(valid);
+	for (guint i = 0; i < set->entries->len; i++) {
+		const struct phrase_entry *e = &g_array_index(set->entries, struct phrase_entry, i);
+		size_t n = strlen(e->norm);
+		bool label;
+
+		if (e->exception || (best != NULL && strlen(best->norm) >= n))
+			continue;
+		if (strncmp(norm, e->norm, n) == 0)
+			label = ends_label(norm + n) || leading_caps(valid, count_words(e->norm));
+		else
+			label = bracketed(norm, e->norm) || (trailing && trails(norm, e->norm));
+		if (label)
+			best = e;
+	}
+	for (guint i = 0; best != NULL && i < set->entries->len; i++) {
+		const struct phrase_entry *e = &g_array_index(set->entries, struct phrase_entry, i);
+
+		if (e->exception && strlen(e->norm) > strlen(best->norm) &&
+		    g_str_has_prefix(norm, e->norm))
+			best = NULL;
+	}
+	g_free(norm);
+	g_free(valid);
+	if (best == NULL)
+		return false;
+	*phrase_r = best->written;
+	return true;
+}

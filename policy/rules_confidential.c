@@ -1,0 +1,198 @@
+/*
+ * confidential: messages marked "Confidential", "Not for publication",
+ * "Exempt" ... and replies or forwards of them must not reach anyone
+ * outside the council (town-council-2023 10.7; Ilminster "Correspondence";
+ * Chard 2.7).
+ *
+ * A marking is a label, not a word in prose: a subject tag, a banner line,
+ * a Sensitivity: or classification header, an attachment name, the same in
+ * a message carried inside this one, or a reference to a message already
+ * judged confidential (the thread store). "I'll keep this confidential" is
+ * not a marking.
+ */
+#include "policy/judge.h"
+
+#include <string.h>
+
+#define BANNER_MAX_CHARS 100	/* a banner is a short line, not a paragraph */
+
+/* Sensitivity: values (RFC 2156 / Outlook) that mark a message. */
+static bool sensitive(const char *value)
+{
+	static const char *const marks[] = { "private", "company-confidential", "personal",
+					     "confidential" };
+	char *v;
+	bool hit = false;
+
+	if (value == NULL || *value == '\0')
+		return false;
+	v = g_strstrip(g_ascii_strdown(value, -1));
+	for (size_t i = 0; i < G_N_ELEMENTS(marks) && !hit; i++)
+		hit = strcmp(v, marks[i]) == 0;
+	g_free(v);
+	return hit;
+}
+
+/* A banner line in TEXT: evidence 'banner "X" in WHAT line N', or NULL. */
+static char *find_banner(const struct phrase_set *set, const char *text, const char *what)
+{
+	const char *p = text != NULL ? text : "";
+	unsigned line = 1;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		char *l = g_strndup(p, n);
+		const char *phrase;
+		char *ev = NULL;
+
+		g_strchomp(l);
+		if (*l != '\0' && g_utf8_strlen(l, -1) <= BANNER_MAX_CHARS &&
+		    phrase_set_label(set, l, false, &phrase))
+			ev = g_strdup_printf("banner \"%s\" in %s line %u", g_strstrip(l), what, line);
+		g_free(l);
+		if (ev != NULL)
+			return ev;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return NULL;
+}
+
+static char *subject_marking(const struct phrase_set *set, const char *subject, const char *what)
+{
+	const char *phrase;
+
+	if (subject == NULL || !phrase_set_label(set, judge_subject_unprefixed(subject), true, &phrase))
+		return NULL;
+	return g_strdup_printf("marking \"%s\" in %s", phrase, what);
+}
+
+/* Attachment names: "Exempt_Appendix-B.pdf" reads as "exempt appendix b pdf". */
+static char *filename_marking(const struct phrase_set *set, const char *name)
+{
+	char *words, *ev = NULL;
+	struct phrase_text *t;
+	GArray *all;
+
+	if (name == NULL || *name == '\0')
+		return NULL;
+	words = g_strdup(name);
+	g_strdelimit(words, "_-.+~()[]{}", ' ');
+	t = phrase_text_new(words);
+	all = phrase_match_all(set, t);
+	if (all->len > 0) {
+		char *clean = parser_header_sanitise(name, 120);
+
+		ev = g_strdup_printf("marking \"%s\" in attachment name '%s'",
+				     g_array_index(all, struct phrase_match, 0).phrase, clean);
+		g_free(clean);
+	}
+	g_array_unref(all);
+	phrase_text_free(&t);
+	g_free(words);
+	return ev;
+}
+
+static char *classification_marking(const struct phrase_set *set, const char *value)
+{
+	struct phrase_text *t = phrase_text_new(value);
+	GArray *all = phrase_match_all(set, t);
+	char *ev = NULL;
+
+	if (all->len > 0)
+		ev = g_strdup_printf("classification header \"%s\"", value);
+	g_array_unref(all);
+	phrase_text_free(&t);
+	return ev;
+}
+
+/* Why the message is marked (evidence), or NULL when it is not. */
+static char *marking(struct judge *j)
+{
+	const struct parser_message *m = j->msg;
+	const struct phrase_set *set = judge_phrases(j, CONF_PHRASES_CONFIDENTIAL);
+	char *ev;
+
+	if (sensitive(m->sensitivity))
+		return g_strdup_printf("Sensitivity: %s header", m->sensitivity);
+	for (size_t i = 0; i < m->n_classifications; i++)
+		if ((ev = classification_marking(set, m->classifications[i])) != NULL)
+			return ev;
+	if ((ev = subject_marking(set, m->subject, "subject")) != NULL)
+		return ev;
+	if ((ev = find_banner(set, m->own_text, "body")) != NULL)
+		return ev;
+	if ((ev = find_banner(set, m->signature, "signature")) != NULL)
+		return ev;
+	if ((ev = find_banner(set, m->quoted_text, "quoted text")) != NULL)
+		return ev;
+	for (size_t i = 0; i < m->n_parts; i++)
+		if ((ev = filename_marking(set, m->parts[i].filename)) != NULL)
+			return ev;
+	for (size_t i = 0; i < m->n_embedded; i++) {
+		const struct parser_embedded *e = &m->embedded[i];
+		const char *kind = e->attached ? "attached message" : "forwarded message";
+		char *what;
+
+		if (sensitive(e->sensitivity))
+			return g_strdup_printf("%s Sensitivity: %s header", kind, e->sensitivity);
+		what = g_strdup_printf("%s subject", kind);
+		ev = subject_marking(set, e->subject, what);
+		g_free(what);
+		if (ev != NULL)
+			return ev;
+		what = g_strdup_printf("%s text", kind);
+		ev = find_banner(set, e->text, what);
+		g_free(what);
+		if (ev != NULL)
+			return ev;
+	}
+	if (*m->in_reply_to != '\0' && policy_thread_store_contains(j->store, m->in_reply_to))
+		return g_strdup_printf("reply to confidential message <%s>", m->in_reply_to);
+	for (size_t i = 0; i < m->n_references; i++)
+		if (policy_thread_store_contains(j->store, m->references[i]))
+			return g_strdup_printf("in the thread of confidential message <%s>",
+					       m->references[i]);
+	return NULL;
+}
+
+void rule_confidential(struct judge *j)
+{
+	const struct conf_rule_setting *s = judge_rule(j, CONF_RULE_CONFIDENTIAL);
+	const struct judge_rcpt *out, *cllr;
+	struct policy_finding *f;
+	char *ev = marking(j);
+	const char *ignored;
+
+	if (ev == NULL)
+		return;
+	/* Remember it, so that replies and forwards stay confidential when
+	   the marking is deleted. A store that cannot be written does not
+	   change this verdict; the store reports its own errors. */
+	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0')
+		(void)policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &ignored);
+
+	out = judge_first_class(j, RCPT_PRESS);
+	if (out == NULL)
+		out = judge_first_class(j, RCPT_THIRD_PARTY);
+	if (out != NULL) {
+		char *e = g_strdup_printf("%s; to %s (%s)", ev, out->addr,
+					  out->cls == RCPT_PRESS ? "press" : "outside the council");
+
+		f = judge_add_finding(j, CONF_RULE_CONFIDENTIAL, e);
+		f->notice_text = notice_confidential(j, false);
+	} else if (judge_is_officer(j->author) &&
+		   (cllr = judge_first_class(j, RCPT_COUNCILLOR)) != NULL) {
+		/* An officer's confidential briefing to councillors: it may go,
+		   with a notice that it is for them only. */
+		char *e = g_strdup_printf("%s; from an officer to %s (councillor)", ev, cllr->addr);
+
+		f = judge_add_finding(j, CONF_RULE_CONFIDENTIAL, e);
+		f->action = MIN(s->action, CONF_ACTION_ANNOTATE);
+		f->notice_text = notice_confidential(j, true);
+	}
+	g_free(ev);
+}

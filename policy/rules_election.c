@@ -1,0 +1,51 @@
+/*
+ * pre-election: in the council's configured pre-election period, a
+ * councillor's mail to the press is handled more strictly (held for the
+ * Clerk by default): town-council-2023 11.5(g), with 9.4(b).
+ *
+ * 11.5(g) excepts a member "contacted as an election candidate or political
+ * party activist": a message that says so in the author's own words is no
+ * finding (the capacity rule still asks for a capacity statement, which
+ * that sentence is).
+ */
+#include "policy/judge.h"
+
+static const char *const candidate_words[] = {
+	"as a candidate", "as an election candidate", "as the candidate", "as a party candidate",
+	"as a party activist", "as a political party activist", "in my capacity as a candidate",
+	"as candidate for", "as a candidate for", "as your candidate",
+};
+
+void rule_pre_election(struct judge *j)
+{
+	const struct conf_council *c = j->council;
+	const struct judge_rcpt *press;
+	struct phrase_set *cand;
+	struct phrase_match m;
+	struct policy_finding *f;
+	bool candidate = false;
+	char *from, *to;
+
+	if (c->pre_election_start == 0 || !judge_is_councillor(j->author))
+		return;
+	if (j->env->now < c->pre_election_start || j->env->now > c->pre_election_end)
+		return;
+	if ((press = judge_first_class(j, RCPT_PRESS)) == NULL)
+		return;
+	cand = phrase_set_new(candidate_words, G_N_ELEMENTS(candidate_words));
+	if (j->subject != NULL)
+		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
+	candidate = candidate || phrase_match_range(cand, j->body, 0, G_MAXSIZE, &m) ||
+		    phrase_match_range(cand, j->signature, 0, G_MAXSIZE, &m);
+	phrase_set_free(&cand);
+	if (candidate)
+		return;
+	from = notice_date(c->pre_election_start);
+	to = notice_date(c->pre_election_end);
+	f = judge_add_finding(j, CONF_RULE_PRE_ELECTION,
+			      g_strdup_printf("to %s (press) during the pre-election period "
+					      "%s to %s", press->addr, from, to));
+	f->notice_text = notice_pre_election(j);
+	g_free(from);
+	g_free(to);
+}

@@ -1,0 +1,238 @@
+/*
+ * The rules that read what a councillor wrote: obligation-in-member-name,
+ * member-instructs-staff, party-political and capacity. They read the
+ * author's own words only (subject unless it is a reply's, body without
+ * quoted or forwarded text; the signature too for capacity), through the
+ * council's phrase sets.
+ */
+#include "policy/judge.h"
+
+#include <string.h>
+
+/* Words that make a sentence a request to its reader. Fixed, not data:
+   they decide only whether a party-political phrase is asked for. */
+static const char *const request_words[] = {
+	"please", "pls", "could you", "can you", "would you", "will you", "i need you",
+	"i'd like you", "i would like you", "i want you", "would it be possible",
+	"are you able", "i'd be grateful if you", "i would be grateful if you",
+	"could the office", "can the office", "could someone", "can someone",
+};
+
+static const struct judge_rcpt *first_outside(const struct judge *j)
+{
+	const struct judge_rcpt *r = judge_first_class(j, RCPT_PRESS);
+
+	return r != NULL ? r : judge_first_class(j, RCPT_THIRD_PARTY);
+}
+
+static char *with_recipient(char *evidence, const char *what, const struct judge_rcpt *r)
+{
+	char *out = g_strdup_printf("%s; to %s (%s)", evidence, r->addr, what);
+
+	g_free(evidence);
+	return out;
+}
+
+/* Does [START, END) of TEXT mention the council ("the council", "council's")? */
+static bool names_council(const struct phrase_text *text, size_t start, size_t end)
+{
+	char *sentence = g_strndup(phrase_text_str(text) + start, end - start);
+	size_t at;
+	bool found = phrase_find_word(sentence, "council", 0, &at);
+
+	g_free(sentence);
+	return found;
+}
+
+/* An instruction that orders work or goods in the council's name: an
+   instruction phrase in a sentence that names the council. */
+static bool council_instruction(struct judge *j, struct phrase_match *m_r,
+				enum judge_where *where_r)
+{
+	struct phrase_set *ps = judge_phrases(j, CONF_PHRASES_INSTRUCTION);
+	struct {
+		struct phrase_text *text;
+		enum judge_where where;
+	} order[] = { { j->subject, WHERE_SUBJECT }, { j->body, WHERE_BODY } };
+	bool found = false;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(order) && !found; i++) {
+		GArray *all;
+
+		if (order[i].text == NULL)
+			continue;
+		all = phrase_match_all(ps, order[i].text);
+		for (guint k = 0; k < all->len && !found; k++) {
+			const struct phrase_match *m = &g_array_index(all, struct phrase_match, k);
+			size_t s, e;
+
+			phrase_text_sentence(order[i].text, m->start, &s, &e);
+			if (names_council(order[i].text, s, e)) {
+				*m_r = *m;
+				*where_r = order[i].where;
+				found = true;
+			}
+		}
+		g_array_unref(all);
+	}
+	return found;
+}
+
+void rule_obligation(struct judge *j)
+{
+	static const enum conf_phrase_set sets[] = {
+		CONF_PHRASES_OBLIGATION, CONF_PHRASES_PAYMENT, CONF_PHRASES_CONTRACT,
+	};
+	const struct judge_rcpt *out;
+	struct phrase_match m;
+	enum judge_where where;
+	bool found = false;
+	struct policy_finding *f;
+
+	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(sets) && !found; i++)
+		found = judge_find(j, sets[i], false, &m, &where);
+	if (!found)
+		found = council_instruction(j, &m, &where);
+	if (!found)
+		return;
+	f = judge_add_finding(j, CONF_RULE_OBLIGATION,
+			      with_recipient(judge_evidence_phrase(&m, where),
+					     out->cls == RCPT_PRESS ? "press" : "outside the council",
+					     out));
+	f->notice_text = notice_obligation(j);
+}
+
+/* Is the Clerk (or the council's clerk address) an open recipient? Then
+   the request goes through the proper channel. */
+static bool clerk_openly(const struct judge *j)
+{
+	for (guint i = 0; i < j->rcpts->len; i++) {
+		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
+
+		if (r->cls == RCPT_CLERK && r->open && !r->own)
+			return true;
+	}
+	return false;
+}
+
+static bool is_recipient(const struct judge *j, const char *addr)
+{
+	for (guint i = 0; i < j->rcpts->len; i++)
+		if (strcmp(g_array_index(j->rcpts, struct judge_rcpt, i).addr, addr) == 0)
+			return true;
+	return false;
+}
+
+void rule_member_instructs_staff(struct judge *j)
+{
+	const struct conf_rule_setting *s = judge_rule(j, CONF_RULE_MEMBER_INSTRUCTS_STAFF);
+	const struct judge_rcpt *staff;
+	struct phrase_match m;
+	enum judge_where where;
+	struct policy_finding *f;
+	char *clerk = NULL, *evidence;
+
+	if (!judge_is_councillor(j->author) || (staff = judge_first_class(j, RCPT_STAFF)) == NULL)
+		return;
+	if (clerk_openly(j) || !judge_find(j, CONF_PHRASES_INSTRUCTION, false, &m, &where))
+		return;
+	if (s->copy_clerk && j->council->clerk != NULL) {
+		clerk = conf_address_normalise(j->conf, j->council->clerk);
+		if (clerk != NULL && is_recipient(j, clerk))
+			g_clear_pointer(&clerk, g_free);	/* already there (blind) */
+	}
+	evidence = judge_evidence_phrase(&m, where);
+	f = judge_add_finding(j, CONF_RULE_MEMBER_INSTRUCTS_STAFF,
+			      with_recipient(evidence, "staff", staff));
+	f->notice_text = notice_instructs_staff(j, staff, clerk != NULL);
+	if (clerk != NULL) {
+		f->add_rcpts = g_new0(char *, 2);
+		f->add_rcpts[0] = clerk;
+		f->n_add_rcpts = 1;
+	}
+}
+
+static bool sentence_requests(struct judge *j, const struct phrase_text *text, size_t s, size_t e,
+			      const struct phrase_set *requests)
+{
+	struct phrase_match m;
+
+	return phrase_match_range(requests, text, s, e, &m) ||
+	       phrase_match_range(judge_phrases(j, CONF_PHRASES_INSTRUCTION), text, s, e, &m);
+}
+
+void rule_party_political(struct judge *j)
+{
+	const struct judge_rcpt *officer;
+	struct phrase_set *requests, *party;
+	struct phrase_match found_m;
+	enum judge_where found_where = WHERE_BODY;
+	bool found = false;
+	struct policy_finding *f;
+
+	if (!judge_is_councillor(j->author))
+		return;
+	if ((officer = judge_first_class(j, RCPT_CLERK)) == NULL &&
+	    (officer = judge_first_class(j, RCPT_STAFF)) == NULL)
+		return;
+	requests = phrase_set_new(request_words, G_N_ELEMENTS(request_words));
+	party = judge_phrases(j, CONF_PHRASES_PARTY_POLITICAL);
+
+	/* In the body: the party-political phrase and a request in one
+	   sentence. In the subject: a request anywhere in the body. */
+	if (j->subject != NULL) {
+		GArray *all = phrase_match_all(party, j->subject);
+		const char *body = phrase_text_str(j->body);
+
+		if (all->len > 0 &&
+		    sentence_requests(j, j->body, 0, strlen(body), requests)) {
+			found_m = g_array_index(all, struct phrase_match, 0);
+			found_where = WHERE_SUBJECT;
+			found = true;
+		}
+		g_array_unref(all);
+	}
+	if (!found) {
+		GArray *all = phrase_match_all(party, j->body);
+
+		for (guint i = 0; i < all->len && !found; i++) {
+			const struct phrase_match *m = &g_array_index(all, struct phrase_match, i);
+			size_t s, e;
+
+			phrase_text_sentence(j->body, m->start, &s, &e);
+			if (sentence_requests(j, j->body, s, e, requests)) {
+				found_m = *m;
+				found = true;
+			}
+		}
+		g_array_unref(all);
+	}
+	phrase_set_free(&requests);
+	if (!found)
+		return;
+	f = judge_add_finding(j, CONF_RULE_PARTY_POLITICAL,
+			      with_recipient(judge_evidence_phrase(&found_m, found_where),
+					     officer->cls == RCPT_CLERK ? "the Clerk" : "staff",
+					     officer));
+	f->notice_text = notice_party_political(j);
+}
+
+void rule_capacity(struct judge *j)
+{
+	const struct judge_rcpt *out;
+	struct phrase_match m;
+	enum judge_where where;
+	struct policy_finding *f;
+
+	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
+		return;
+	if (judge_find(j, CONF_PHRASES_CAPACITY, true, &m, &where))
+		return;
+	f = judge_add_finding(j, CONF_RULE_CAPACITY,
+			      g_strdup_printf("no capacity statement in the author's text; "
+					      "to %s (%s)", out->addr,
+					      out->cls == RCPT_PRESS ? "press" : "outside the council"));
+	f->notice_text = notice_capacity(j);
+}

@@ -1,0 +1,176 @@
+/* Phrase matcher: normalisation, word boundaries, line numbers, exceptions,
+   sentences and marking labels. Inputs are short texts, not messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy/phrase.h"
+
+static void test_normalise(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "Please  ARRANGE\n the hall", "please arrange the hall" },
+		{ "  leading and trailing  ", "leading and trailing" },
+		{ "\xef\xac\x81le", "file" },				/* fi ligature, NFKC */
+		{ "STRASSE stra\xc3\x9f" "e", "strasse strasse" },	/* case folding of sharp s */
+		{ "I\xe2\x80\x99m here", "i'm here" },			/* typographic apostrophe */
+		{ "\xe2\x80\x9cquoted\xe2\x80\x9d", "\"quoted\"" },
+		{ "pre\xe2\x80\x93" "election", "pre-election" },	/* en dash */
+		{ "non\xc2\xa0" "breaking", "non breaking" },		/* NBSP */
+		{ "zero\xe2\x80\x8bwidth", "zerowidth" },
+		{ "\xef\xbc\xb0\xef\xbc\xac\xef\xbc\xa5\xef\xbc\xa1\xef\xbc\xb3\xef\xbc\xa5", "please" },
+		{ "caf\x65\xcc\x81", "caf\xc3\xa9" },			/* combining accent composed */
+		{ "bad \xff utf8", "bad \xef\xbf\xbd utf8" },		/* repaired, not dropped */
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = phrase_normalise(cases[i].in);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("normalise case %zu: got \"%s\", want \"%s\"", i, got, cases[i].want);
+		g_free(got);
+	}
+}
+
+static const char *const instruction[] = {
+	"please arrange", "please send", "!please send me", "!please send us", "you must",
+	"!you must have", "order", "i'm instructing you",
+};
+
+static void test_match(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want_phrase;	/* NULL: no match */
+		unsigned want_line;
+	} cases[] = {
+		{ "Please arrange the hall for Tuesday.", "please arrange", 1 },
+		{ "PLEASE ARRANGE the hall", "please arrange", 1 },
+		{ "Hello Amy,\n\nCould you\nplease arrange the hall", "please arrange", 4 },
+		{ "Could you please\narrange the hall", "please arrange", 1 },	/* across a line */
+		{ "Could you please\n\narrange the hall", NULL, 0 },		/* not across paragraphs */
+		{ "I am pleased to arrange", NULL, 0 },
+		{ "please arranged it", NULL, 0 },				/* word boundary at end */
+		{ "Please send me the minutes", NULL, 0 },			/* exception */
+		{ "Please send us the figures", NULL, 0 },
+		{ "Please send the contractor round", "please send", 1 },
+		{ "You must have seen it", NULL, 0 },
+		{ "You must remove the sign", "you must", 1 },
+		{ "The border is fine", NULL, 0 },				/* "order" inside a word */
+		{ "In order, as agreed", "order", 1 },
+		{ "I\xe2\x80\x99m instructing you to stop", "i'm instructing you", 1 },
+		{ "", NULL, 0 },
+	};
+	struct phrase_set *set = phrase_set_new(instruction, G_N_ELEMENTS(instruction));
+
+	assert_int_equal(phrase_set_count(set), 5);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct phrase_text *t = phrase_text_new(cases[i].text);
+		GArray *all = phrase_match_all(set, t);
+		const char *got = all->len > 0 ? g_array_index(all, struct phrase_match, 0).phrase
+					       : NULL;
+		unsigned line = all->len > 0 ? g_array_index(all, struct phrase_match, 0).line : 0;
+
+		if (g_strcmp0(got, cases[i].want_phrase) != 0 || line != cases[i].want_line)
+			fail_msg("match case %zu (%s): got \"%s\" line %u, want \"%s\" line %u", i,
+				 cases[i].text, got ? got : "(none)", line,
+				 cases[i].want_phrase ? cases[i].want_phrase : "(none)",
+				 cases[i].want_line);
+		g_array_unref(all);
+		phrase_text_free(&t);
+	}
+	phrase_set_free(&set);
+}
+
+static void test_sentence(void **state)
+{
+	static const struct {
+		const char *text, *at, *want;
+	} cases[] = {
+		{ "Please print this. Our leaflet is ready!", "leaflet", "our leaflet is ready" },
+		{ "Can you print our leaflet? Thanks", "leaflet", "can you print our leaflet" },
+		{ "Version 2.5 of our leaflet", "leaflet", "version 2.5 of our leaflet" },
+		{ "First para\n\nour leaflet here", "leaflet", "our leaflet here" },
+		{ "one line\nour leaflet", "leaflet", "one line our leaflet" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct phrase_text *t = phrase_text_new(cases[i].text);
+		const char *str = phrase_text_str(t);
+		size_t s, e;
+		char *got;
+
+		phrase_text_sentence(t, (size_t)(strstr(str, cases[i].at) - str), &s, &e);
+		got = g_strstrip(g_strndup(str + s, e - s));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("sentence case %zu: got \"%s\", want \"%s\"", i, got, cases[i].want);
+		g_free(got);
+		phrase_text_free(&t);
+	}
+}
+
+static const char *const markings[] = {
+	"confidential", "private and confidential", "not for publication", "exempt",
+	"exempt information", "!confidential waste",
+};
+
+static void test_label(void **state)
+{
+	static const struct {
+		const char *line;
+		bool trailing;
+		const char *want;	/* NULL: not a label */
+	} cases[] = {
+		{ "CONFIDENTIAL", false, "confidential" },
+		{ "Confidential", false, "confidential" },
+		{ "Confidential: budget for 2026", false, "confidential" },
+		{ "CONFIDENTIAL Budget notes", false, "confidential" },
+		{ "[Confidential] Budget", false, "confidential" },
+		{ "Budget (Confidential)", false, "confidential" },
+		{ "Budget - Confidential", true, "confidential" },
+		{ "Budget - Confidential", false, NULL },
+		{ "** Not for publication **", false, "not for publication" },
+		{ "> NOT FOR PUBLICATION", false, "not for publication" },
+		{ "EXEMPT INFORMATION - Paragraph 3", false, "exempt information" },
+		{ "Exempt", false, "exempt" },
+		{ "Private and Confidential", false, "private and confidential" },
+		{ "Confidential waste bin is full", false, NULL },	/* words follow */
+		{ "CONFIDENTIAL WASTE collection", false, NULL },	/* exception */
+		{ "I'll keep this confidential.", false, NULL },
+		{ "I'll keep this confidential", true, NULL },
+		{ "Exempt from the charge", false, NULL },
+		{ "Confidentiality agreement", false, NULL },
+		{ "", false, NULL },
+	};
+	struct phrase_set *set = phrase_set_new(markings, G_N_ELEMENTS(markings));
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *got = NULL;
+
+		if (!phrase_set_label(set, cases[i].line, cases[i].trailing, &got))
+			got = NULL;
+		if (g_strcmp0(got, cases[i].want) != 0)
+			fail_msg("label case %zu (%s): got \"%s\", want \"%s\"", i, cases[i].line,
+				 got ? got : "(none)", cases[i].want ? cases[i].want : "(none)");
+	}
+	phrase_set_free(&set);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_sentence),
+		cmocka_unit_test(test_label),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
