@@ -1,2 +1,611 @@
-/* Stub: replaced by the engine (issue 2). */
-#include "milter/engine.h"
+/*
+ * engine: one message and its envelope in, the MTA operations out. The
+ * daemon's callbacks and the offline judge both come through here, so the
+ * judge tells the truth about the daemon. Nothing here logs or talks to the
+ * MTA: the result carries a summary line and a list of operations.
+ */
+#include "milter/engine-private.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "parser/parser.h"
+
+/* The longest header value we write, before folding; the result header of a
+   message that trips every rule is well under 1 KB. */
+#define HEADER_VALUE_MAX 4096
+
+struct engine {
+	struct conf *conf;
+	struct policy_thread_store *store;
+	bool use_journal;	/* the journal lands with issue 6 */
+};
+
+int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
+	       struct engine **engine_r, const char **error_r)
+{
+	const struct conf_thread_store *ts = &conf->daemon.thread_store;
+	struct policy_thread_store *store = NULL;
+
+	if (policy_thread_store_open(ts->path, ts->retention_days, ts->max_entries,
+				     store_read_only, &store, error_r) < 0)
+		return -1;
+	struct engine *engine = g_new0(struct engine, 1);
+	engine->conf = conf_ref(conf);
+	engine->store = store;
+	engine->use_journal = use_journal;
+	*engine_r = engine;
+	return 0;
+}
+
+void engine_free(struct engine **engine_p)
+{
+	struct engine *engine = *engine_p;
+
+	if (engine == NULL)
+		return;
+	policy_thread_store_close(&engine->store);
+	conf_unref(&engine->conf);
+	g_free(engine);
+	*engine_p = NULL;
+}
+
+struct conf *engine_conf(struct engine *engine)
+{
+	return engine->conf;
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+static void header_clear(gpointer p)
+{
+	struct engine_header *h = p;
+
+	g_free(h->name);
+	g_free(h->value);
+}
+
+struct engine_message *engine_message_new(const struct engine *engine)
+{
+	struct engine_message *msg = g_new0(struct engine_message, 1);
+
+	msg->max_bytes = engine->conf->daemon.limits.max_message_bytes;
+	msg->max_rcpts = engine->conf->daemon.limits.max_recipients;
+	msg->headers = g_array_new(FALSE, FALSE, sizeof(struct engine_header));
+	g_array_set_clear_func(msg->headers, header_clear);
+	msg->body = g_byte_array_new();
+	msg->rcpts = g_ptr_array_new_with_free_func(g_free);
+	return msg;
+}
+
+void engine_message_free(struct engine_message **msg_p)
+{
+	struct engine_message *msg = *msg_p;
+
+	if (msg == NULL)
+		return;
+	g_array_unref(msg->headers);
+	g_byte_array_unref(msg->body);
+	g_ptr_array_unref(msg->rcpts);
+	g_free(msg->mail_from);
+	g_free(msg->auth);
+	g_free(msg->queue_id);
+	g_free(msg->limit_error);
+	g_free(msg);
+	*msg_p = NULL;
+}
+
+void engine_message_set_sender(struct engine_message *msg, const char *mail_from)
+{
+	g_free(msg->mail_from);
+	msg->mail_from = g_strdup(mail_from != NULL ? mail_from : "");
+}
+
+int engine_message_add_rcpt(struct engine_message *msg, const char *rcpt)
+{
+	if (msg->limit_error != NULL)
+		return -1;
+	if (msg->max_rcpts != 0 && msg->rcpts->len >= msg->max_rcpts) {
+		msg->limit_error = g_strdup_printf("more than %u recipients "
+						   "(limits.max_recipients)", msg->max_rcpts);
+		return -1;
+	}
+	g_ptr_array_add(msg->rcpts, g_strdup(rcpt));
+	return 0;
+}
+
+void engine_message_set_auth(struct engine_message *msg, const char *login)
+{
+	g_free(msg->auth);
+	msg->auth = (login != NULL && *login != '\0') ? g_strdup(login) : NULL;
+}
+
+void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id)
+{
+	g_free(msg->queue_id);
+	msg->queue_id = (queue_id != NULL && *queue_id != '\0') ? g_strdup(queue_id) : NULL;
+}
+
+const char *engine_message_queue_id(const struct engine_message *msg)
+{
+	return msg->queue_id;
+}
+
+/* Count N more bytes against max_message_bytes. Once over, the message keeps
+   nothing more: it will get on_error's verdict whatever else arrives. */
+static int message_grow(struct engine_message *msg, size_t n)
+{
+	if (msg->limit_error != NULL)
+		return -1;
+	msg->size += n;
+	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
+		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
+						   "(limits.max_message_bytes)", msg->max_bytes);
+		g_byte_array_set_size(msg->body, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int engine_message_add_header(struct engine_message *msg, const char *name, const char *value)
+{
+	if (value == NULL)
+		value = "";
+	if (message_grow(msg, strlen(name) + strlen(value) + 4) < 0)
+		return -1;
+	struct engine_header h = { g_strdup(name), g_strdup(value) };
+	g_array_append_val(msg->headers, h);
+	return 0;
+}
+
+int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len)
+{
+	if (message_grow(msg, len) < 0)
+		return -1;
+	g_byte_array_append(msg->body, chunk, len);
+	return 0;
+}
+
+/* RFC 5322 ftext: printable ASCII except ':'. */
+static bool header_name_valid(const char *p, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 33 || p[i] > 126 || p[i] == ':')
+			return false;
+	return true;
+}
+
+/* One header field starting at P: its name, its value (continuation lines
+   included, line ends as in the input) and where the next line starts.
+   Returns false when P does not start a header field: the body begins. */
+static bool split_header(const char *p, const char *end, char **name_r, char **value_r,
+			 const char **next_r)
+{
+	const char *eol = memchr(p, '\n', end - p);
+	const char *line_end = eol != NULL ? eol : end;
+	const char *colon = memchr(p, ':', line_end - p);
+
+	if (colon == NULL)
+		return false;
+	const char *name_end = colon;
+	while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+		name_end--;		/* obsolete "Name :" */
+	if (!header_name_valid(p, name_end - p))
+		return false;
+
+	const char *v = colon + 1;
+	while (v < line_end && (*v == ' ' || *v == '\t'))
+		v++;
+	/* Continuation lines start with a blank. */
+	while (eol != NULL && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
+		eol = memchr(eol + 1, '\n', end - (eol + 1));
+		line_end = eol != NULL ? eol : end;
+	}
+	const char *v_end = line_end;
+	if (v_end > v && v_end[-1] == '\r')
+		v_end--;
+	if (v_end < v)
+		v_end = v;	/* "Name:\r\n": empty value */
+	*name_r = g_strndup(p, name_end - p);
+	*value_r = g_strndup(v, v_end - v);
+	*next_r = eol != NULL ? eol + 1 : end;
+	return true;
+}
+
+int engine_message_load(struct engine_message *msg, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	int ret = 0;
+
+	/* An mbox "From " separator line is not part of the message. */
+	if (len >= 5 && memcmp(p, "From ", 5) == 0) {
+		const char *eol = memchr(p, '\n', len);
+		p = eol != NULL ? eol + 1 : end;
+	}
+	while (p < end) {
+		char *name, *value;
+
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
+			p += *p == '\n' ? 1 : 2;	/* the blank line ending the headers */
+			break;
+		}
+		if (!split_header(p, end, &name, &value, &p))
+			break;		/* not a header: the body starts here, as in Postfix */
+		ret |= engine_message_add_header(msg, name, value);
+		g_free(name);
+		g_free(value);
+	}
+	/* The body as an MTA hands it to a milter: CRLF line ends. */
+	while (p < end && ret == 0) {
+		const char *eol = memchr(p, '\n', end - p);
+		if (eol == NULL) {
+			ret |= engine_message_add_body(msg, (const unsigned char *)p, end - p);
+			break;
+		}
+		size_t n = eol - p;
+		if (n > 0 && eol[-1] == '\r')
+			n--;
+		ret |= engine_message_add_body(msg, (const unsigned char *)p, n);
+		ret |= engine_message_add_body(msg, (const unsigned char *)"\r\n", 2);
+		p = eol + 1;
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+/* Append S with every bare LF turned into CRLF. */
+static void append_crlf(GByteArray *out, const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\n' && (p == s || p[-1] != '\r'))
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, (const guint8 *)p, 1);
+	}
+}
+
+GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
+			    const guint8 *body, size_t body_len)
+{
+	GByteArray *out = g_byte_array_sized_new(body_len + 64 * n_headers + 2);
+
+	for (size_t i = 0; i < n_headers; i++) {
+		g_byte_array_append(out, (const guint8 *)headers[i].name,
+				    strlen(headers[i].name));
+		g_byte_array_append(out, (const guint8 *)": ", 2);
+		append_crlf(out, headers[i].value);
+		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
+	}
+	g_byte_array_append(out, (const guint8 *)"\r\n", 2);
+	g_byte_array_append(out, body, body_len);
+	return out;
+}
+
+/* ---- judging ------------------------------------------------------------ */
+
+static void op_clear(gpointer p)
+{
+	struct engine_op *op = p;
+
+	g_free(op->name);
+	g_free(op->value);
+	g_free(op->body);
+}
+
+static void op_add(GArray *ops, enum engine_op_kind kind, const char *name, int index,
+		   char *value_owned)
+{
+	struct engine_op op = { .kind = kind, .name = g_strdup(name), .index = index,
+				.value = value_owned };
+	g_array_append_val(ops, op);
+}
+
+static int header_count(const struct engine_message *msg, const char *name)
+{
+	int n = 0;
+
+	for (guint i = 0; i < msg->headers->len; i++)
+		if (engine_header_is(g_array_index(msg->headers, struct engine_header, i).name,
+				     name))
+			n++;
+	return n;
+}
+
+/* A value from policy or message data made safe and folded for NAME. */
+static char *header_value(const char *name, const char *value)
+{
+	char *clean = parser_header_sanitise(value, HEADER_VALUE_MAX);
+	char *folded = parser_header_fold(name, clean);
+
+	g_free(clean);
+	return folded;
+}
+
+/* A header we set whether or not the message has it: change the first. */
+static void op_set_header(GArray *ops, const struct engine_message *msg, const char *name,
+			  const char *value)
+{
+	if (header_count(msg, name) > 0)
+		op_add(ops, ENGINE_OP_CHANGE_HEADER, name, 1, header_value(name, value));
+	else
+		op_add(ops, ENGINE_OP_ADD_HEADER, name, 0, header_value(name, value));
+}
+
+/* Nobody outside may write our result header: delete every copy the
+   message brought, highest index first so the others keep theirs. */
+static void op_delete_forged(GArray *ops, const struct engine_message *msg)
+{
+	for (int i = header_count(msg, POLICY_RESULT_HEADER); i > 0; i--)
+		op_add(ops, ENGINE_OP_DELETE_HEADER, POLICY_RESULT_HEADER, i, NULL);
+}
+
+static void set_reply(struct engine_result *res, const char *code, const char *xcode,
+		      const char *text)
+{
+	g_free(res->reply_code);
+	g_free(res->reply_xcode);
+	g_free(res->reply_text);
+	res->reply_code = g_strdup(code);
+	res->reply_xcode = g_strdup(xcode);
+	res->reply_text = g_strdup(text);
+}
+
+static const char *council_name(const struct engine_result *res)
+{
+	if (res->verdict == NULL || res->verdict->council == NULL)
+		return NULL;
+	return res->verdict->council->name;
+}
+
+/* One line like Postfix's "from=<...>, nrcpt=N" (the daemon adds the queue id). */
+static char *summary_line(const struct engine_result *res, const struct engine_message *msg)
+{
+	GString *s = g_string_new(NULL);
+	const char *council = council_name(res);
+
+	if (council != NULL)
+		g_string_append_printf(s, "council=\"%s\"", council);
+	else
+		g_string_append(s, "council=none");
+	g_string_append_printf(s, ", from=<%s>, auth=%s, nrcpt=%u, action=%s",
+			       msg->mail_from != NULL ? msg->mail_from : "",
+			       msg->auth != NULL ? msg->auth : "none", msg->rcpts->len,
+			       engine_result_action(res));
+	if (res->verdict != NULL && res->verdict->n_findings > 0) {
+		g_string_append(s, ", rules=");
+		for (size_t i = 0; i < res->verdict->n_findings; i++) {
+			const struct policy_finding *f = &res->verdict->findings[i];
+			g_string_append_printf(s, "%s%s/%s", i > 0 ? " " : "",
+					       conf_rule_id(f->rule), conf_action_name(f->action));
+		}
+	}
+	if (res->footer_refused != NULL)
+		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
+	if (res->error != NULL)
+		g_string_append_printf(s, ", error=%s", res->error);
+	return g_string_free(s, FALSE);
+}
+
+/* An internal error: the configured on_error decides (SPEC 4: by default
+   tempfail, so the MTA keeps the message and nothing is lost or passed
+   unchecked). */
+static void result_error(struct engine_result *res, const struct engine *engine,
+			 const struct engine_message *msg, GArray *ops, const char *reason)
+{
+	const struct conf *conf = engine->conf;
+
+	res->error = g_strdup(reason);
+	policy_verdict_free(&res->verdict);
+	g_free(res->footer_added);
+	res->footer_added = NULL;
+	res->footer_refused = NULL;
+	g_array_set_size(ops, 0);
+	switch (conf->daemon.on_error) {
+	case CONF_ON_ERROR_ACCEPT: {
+		char *value = policy_result_header_none(conf, "not judged");
+		res->status = ENGINE_CONTINUE;
+		op_delete_forged(ops, msg);
+		op_add(ops, ENGINE_OP_INSERT_HEADER, POLICY_RESULT_HEADER, 0,
+		       header_value(POLICY_RESULT_HEADER, value));
+		g_free(value);
+		break;
+	}
+	case CONF_ON_ERROR_REJECT:
+		res->status = ENGINE_REJECT;
+		set_reply(res, "550", "5.7.1", "The council mail filter could not check this "
+			  "message, so it was refused.\nPlease ask the council's mail "
+			  "administrator for help.");
+		break;
+	case CONF_ON_ERROR_TEMPFAIL:
+	default:
+		res->status = ENGINE_TEMPFAIL;
+		set_reply(res, "451", "4.3.0", "The council mail filter could not check this "
+			  "message just now; please try again later.");
+		break;
+	}
+}
+
+/* Add the verdict's footer to the body. Returns -1 with *error_r on failure. */
+static int run_footer(struct engine_result *res, struct parser_message *pmsg,
+		      struct parser_annotated **ann_r, const char **error_r)
+{
+	const struct policy_verdict *v = res->verdict;
+	struct parser_footer footer = { v->footer_text, v->footer_html };
+	enum parser_annotate_status status;
+
+	*ann_r = NULL;
+	if (parser_annotate(pmsg, &footer, &status, ann_r, error_r) < 0)
+		return -1;
+	switch (status) {
+	case PARSER_ANNOTATE_DONE:
+		res->footer_added = g_strdup(v->footer_text);
+		break;
+	case PARSER_ANNOTATE_ALREADY:
+		break;
+	case PARSER_ANNOTATE_REFUSED:
+		res->footer_refused = (pmsg->flags & PARSER_FLAG_ENCRYPTED) != 0 ?
+			"encrypted" : "signed";
+		break;
+	}
+	return 0;
+}
+
+/* The verdict into MTA operations, in the order they must be applied. */
+static void verdict_ops(struct engine_result *res, const struct engine_message *msg,
+			struct parser_annotated *ann, GArray *ops)
+{
+	const struct policy_verdict *v = res->verdict;
+
+	op_delete_forged(ops, msg);
+	char *result = res->footer_refused == NULL ? g_strdup(v->result_header) :
+		g_strdup_printf("%s; footer=refused (%s)", v->result_header, res->footer_refused);
+	op_add(ops, ENGINE_OP_INSERT_HEADER, POLICY_RESULT_HEADER, 0,
+	       header_value(POLICY_RESULT_HEADER, result));
+	g_free(result);
+
+	for (size_t i = 0; i < v->n_headers; i++)
+		op_add(ops, ENGINE_OP_ADD_HEADER, v->headers[i].name, 0,
+		       header_value(v->headers[i].name, v->headers[i].value));
+
+	if (ann != NULL) {
+		if (ann->mime_version != NULL)
+			op_set_header(ops, msg, "MIME-Version", ann->mime_version);
+		if (ann->content_type != NULL)
+			op_set_header(ops, msg, "Content-Type", ann->content_type);
+		if (ann->content_transfer_encoding != NULL)
+			op_set_header(ops, msg, "Content-Transfer-Encoding",
+				      ann->content_transfer_encoding);
+		struct engine_op op = { .kind = ENGINE_OP_REPLACE_BODY, .body = ann->body,
+					.body_len = ann->body_len };
+		ann->body = NULL;	/* the op owns it now */
+		g_array_append_val(ops, op);
+	}
+
+	for (size_t i = 0; i < v->n_add_rcpts; i++)
+		op_add(ops, ENGINE_OP_ADD_RCPT, NULL, 0, g_strdup(v->add_rcpts[i]));
+	if (v->cc_header != NULL)
+		op_set_header(ops, msg, "Cc", v->cc_header);
+
+	if (v->action == CONF_ACTION_HOLD) {
+		const char *reason = v->hold_reason != NULL ? v->hold_reason :
+			"held for the Clerk by council policy";
+		op_add(ops, ENGINE_OP_QUARANTINE, NULL, 0,
+		       parser_header_sanitise(reason, HEADER_VALUE_MAX));
+	}
+}
+
+struct engine_result *engine_run(struct engine *engine, struct engine_message *msg)
+{
+	struct engine_result *res = g_new0(struct engine_result, 1);
+	GArray *ops = g_array_new(FALSE, TRUE, sizeof(struct engine_op));
+	struct parser_message *pmsg = NULL;
+	struct parser_annotated *ann = NULL;
+	const struct conf_limits *lim = &engine->conf->daemon.limits;
+	const char *error = NULL;
+	char *reason = NULL;
+
+	g_array_set_clear_func(ops, op_clear);
+	if (msg->limit_error != NULL) {
+		reason = g_strdup(msg->limit_error);
+		goto out;
+	}
+
+	GByteArray *raw = engine_assemble((const struct engine_header *)msg->headers->data,
+					  msg->headers->len, msg->body->data, msg->body->len);
+	struct parser_limits plim = {
+		.max_header_bytes = lim->max_header_bytes,
+		.max_depth = lim->max_depth,
+		.max_parts = lim->max_parts,
+		.max_text_bytes = lim->max_text_bytes,
+	};
+	int ret = parser_parse((const char *)raw->data, raw->len, &plim, &pmsg, &error);
+	g_byte_array_unref(raw);
+	if (ret < 0) {
+		reason = g_strdup_printf("could not parse the message: %s", error);
+		goto out;
+	}
+
+	struct policy_envelope env = {
+		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
+		.rcpts = (const char *const *)msg->rcpts->pdata,
+		.n_rcpts = msg->rcpts->len,
+		.auth_login = msg->auth,
+		.queue_id = msg->queue_id,
+		.now = time(NULL),
+	};
+	if (policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
+		reason = g_strdup_printf("could not judge the message: %s", error);
+		goto out;
+	}
+
+	if (res->verdict->action == CONF_ACTION_REJECT) {
+		/* Refused at SMTP time: nothing is delivered, so nothing to change. */
+		const struct policy_verdict *v = res->verdict;
+		res->status = ENGINE_REJECT;
+		set_reply(res, v->reply_code != NULL ? v->reply_code : "550",
+			  v->reply_xcode != NULL ? v->reply_xcode : "5.7.1",
+			  v->reply_text != NULL ? v->reply_text :
+			  "Refused by the council's mail policy.");
+		goto out;
+	}
+	if (res->verdict->footer_text != NULL && run_footer(res, pmsg, &ann, &error) < 0) {
+		reason = g_strdup_printf("could not add the footer: %s", error);
+		goto out;
+	}
+	res->status = ENGINE_CONTINUE;
+	verdict_ops(res, msg, ann, ops);
+	/* The journal line (issue 6) is built here, from res and msg. */
+out:
+	if (reason != NULL)
+		result_error(res, engine, msg, ops, reason);
+	g_free(reason);
+	parser_annotated_free(&ann);
+	parser_message_free(&pmsg);
+	res->n_ops = ops->len;
+	res->ops = (struct engine_op *)g_array_free(ops, FALSE);
+	res->summary = summary_line(res, msg);
+	return res;
+}
+
+void engine_result_free(struct engine_result **res_p)
+{
+	struct engine_result *res = *res_p;
+
+	if (res == NULL)
+		return;
+	for (size_t i = 0; i < res->n_ops; i++)
+		op_clear(&res->ops[i]);
+	g_free(res->ops);
+	policy_verdict_free(&res->verdict);
+	g_free(res->reply_code);
+	g_free(res->reply_xcode);
+	g_free(res->reply_text);
+	g_free(res->error);
+	g_free(res->summary);
+	g_free(res->journal_line);
+	g_free(res->footer_added);
+	g_free(res);
+	*res_p = NULL;
+}
+
+const char *engine_result_action(const struct engine_result *res)
+{
+	if (res->status == ENGINE_TEMPFAIL)
+		return "tempfail";
+	if (res->status == ENGINE_REJECT)
+		return "reject";
+	if (res->verdict == NULL)
+		return "accept";
+	switch (res->verdict->action) {
+	case CONF_ACTION_HOLD:
+		return "hold";
+	case CONF_ACTION_ANNOTATE:
+		return "annotate";
+	case CONF_ACTION_REJECT:
+		return "reject";
+	case CONF_ACTION_MONITOR:
+	case CONF_ACTION_NONE:
+	default:
+		return "accept";
+	}
+}

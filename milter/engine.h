@@ -22,7 +22,7 @@ struct engine;				/* per process: config pin, thread store, journal */
 struct engine_message;			/* one message being received */
 
 /* Per-process state. The engine pins CONF (conf_ref); engine_free drops it.
-   JOURNAL_PATH NULL: no journal (the judge). STORE_READ_ONLY: the judge
+   USE_JOURNAL false: no journal (the judge). STORE_READ_ONLY: the judge
    looks at the confidential-thread store but never writes it. */
 int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
 	       struct engine **engine_r, const char **error_r);
@@ -30,18 +30,26 @@ void engine_free(struct engine **engine);
 struct conf *engine_conf(struct engine *engine);
 
 /* Receiving a message: headers in arrival order, then body chunks. Chunks
-   are appended to one growable buffer (never copied per chunk). */
-struct engine_message *engine_message_new(void);
+   are appended to one growable buffer (never copied per chunk). The message
+   takes its limits (max_message_bytes, max_recipients) from ENGINE's config;
+   it does not pin ENGINE, which must outlive it. */
+struct engine_message *engine_message_new(const struct engine *engine);
 void engine_message_free(struct engine_message **msg);
 void engine_message_set_sender(struct engine_message *msg, const char *mail_from);
-void engine_message_add_rcpt(struct engine_message *msg, const char *rcpt);
+/* Returns -1 once the message has more recipients than the configured limit. */
+int engine_message_add_rcpt(struct engine_message *msg, const char *rcpt);
 void engine_message_set_auth(struct engine_message *msg, const char *login);
 void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id);
-/* Returns -1 once the message exceeds the configured size limit. */
+/* The queue id set above, or NULL. */
+const char *engine_message_queue_id(const struct engine_message *msg);
+/* Return -1 once the message exceeds the configured size limit; what
+   arrives after that is not kept, and engine_run gives on_error's verdict. */
 int engine_message_add_header(struct engine_message *msg, const char *name, const char *value);
 int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len);
 /* Load a whole RFC 5322 message from a buffer (the judge): splits the
-   header block into add_header calls and the rest into the body. */
+   header block into add_header calls and the rest into the body, LF or CRLF
+   line endings, the body converted to CRLF as an MTA passes it. Returns -1
+   when a limit is exceeded (as above). */
 int engine_message_load(struct engine_message *msg, const char *data, size_t len);
 
 enum engine_status {
@@ -63,7 +71,7 @@ enum engine_op_kind {
 struct engine_op {
 	enum engine_op_kind kind;
 	char *name;
-	int index;
+	int index;			/* 1-based among headers of that name */
 	char *value;
 	char *body;
 	size_t body_len;
@@ -77,7 +85,12 @@ struct engine_result {
 	char *reply_code, *reply_xcode, *reply_text;	/* REJECT and TEMPFAIL */
 	char *error;			/* internal error text, NULL when none */
 	char *summary;			/* one log line (without the queue id) */
-	char *journal_line;		/* one JSON object, no newline */
+	char *journal_line;		/* one JSON object, no newline; NULL until
+					   the journal lands (issue 6) */
+	char *footer_added;		/* the footer text written into the body,
+					   NULL when none */
+	const char *footer_refused;	/* why a footer was not written ("signed",
+					   "encrypted"), NULL when not refused */
 };
 
 /* Judge MSG and compute what the MTA must do; journal it when the engine
@@ -90,7 +103,12 @@ void engine_result_free(struct engine_result **res);
 char *engine_render(const struct engine_message *msg, const struct engine_result *res,
 		    size_t *len_r);
 
-/* The judge's JSON (SPEC 6): action, rules, headers, footers, reply. */
+/* The judge's JSON (SPEC 6): action, rules, headers, footers, reply,
+   council, error. Returns a newly allocated string (g_free). */
 char *engine_result_json(const struct engine_result *res);
+
+/* "accept", "annotate", "hold", "reject" or "tempfail": what happens to the
+   message (monitor-only findings count as accept). */
+const char *engine_result_action(const struct engine_result *res);
 
 #endif

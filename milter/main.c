@@ -1,10 +1,182 @@
-/* Stub: replaced by the daemon (issue 2). */
+/*
+ * council-milter: the mail filter daemon, its config check (-n) and the
+ * offline judge (--judge). See --help.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "milter/engine.h"
+#include <glib.h>
 
-int main(void)
+#include "conf/conf.h"
+#include "milter/milter.h"
+
+static const char usage_text[] =
+"Usage:\n"
+"  council-milter [-f] [-c CONF] [-p SOCKET] [-P DIR]\n"
+"  council-milter -n [-c CONF] [-P DIR]\n"
+"  council-milter --judge MESSAGE.eml [-c CONF] --mail-from ADDR --rcpt ADDR\n"
+"                 [--rcpt ADDR ...] [--auth LOGIN] [--json] [--output OUT.eml]\n"
+"\n"
+"council-milter checks the mail of town and parish councils against their\n"
+"Member/Officer Protocol as it passes through Postfix or Sendmail, and adds a\n"
+"notice, holds the message for the Clerk, or refuses it, as the council's\n"
+"configuration says.\n"
+"\n"
+"Running the filter:\n"
+"  -c CONF        the configuration file (default " COUNCIL_CONF_DEFAULT ")\n"
+"  -p SOCKET      where the mail server connects, overriding the configuration:\n"
+"                 unix:/path/to/socket (the normal choice) or inet:PORT@HOST\n"
+"  -f             stay in the foreground and log to the terminal (stderr);\n"
+"                 without -f the filter runs in the background and logs to\n"
+"                 syslog (facility mail), every message line starting with\n"
+"                 the mail server's queue id\n"
+"  -P, --phrase-dir DIR\n"
+"                 read the phrase lists from DIR instead of the configured\n"
+"                 phrase_dir (for running from a build tree)\n"
+"  Send SIGUSR1 to reload the configuration: a configuration with errors is\n"
+"  refused (the errors are logged) and the one in force stays. SIGTERM stops.\n"
+"\n"
+"Checking a configuration:\n"
+"  -n             check CONF and exit: prints OK, or every error with its\n"
+"                 file and line number (exit status 78)\n"
+"\n"
+"Asking what would happen to a message (nothing is sent or recorded):\n"
+"  --judge MESSAGE.eml   the message, as a file\n"
+"  --mail-from ADDR      the envelope sender (MAIL FROM)\n"
+"  --rcpt ADDR           an envelope recipient (RCPT TO); repeat for each\n"
+"  --auth LOGIN          the SMTP AUTH login it was sent with, if any\n"
+"  --json                print the result as JSON: action, council, rules,\n"
+"                        headers, footers, reply, error\n"
+"  --output OUT.eml      write the message as it would be delivered\n"
+"  Exit status 0 when the message was judged; 75 when the filter could not\n"
+"  judge it (the mail server would be told to try again later).\n"
+"\n"
+"  -h, --help     this help\n"
+"  -V, --version  the version\n"
+"\n"
+"The configuration is described in council-milter.conf(5).\n";
+
+enum {
+	OPT_JUDGE = 256,
+	OPT_MAIL_FROM,
+	OPT_RCPT,
+	OPT_AUTH,
+	OPT_JSON,
+	OPT_OUTPUT,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "phrase-dir", required_argument, NULL, 'P' },
+	{ "judge", required_argument, NULL, OPT_JUDGE },
+	{ "mail-from", required_argument, NULL, OPT_MAIL_FROM },
+	{ "rcpt", required_argument, NULL, OPT_RCPT },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct conf *milter_conf_load(const struct milter_options *opt)
 {
-	fputs("council-milter: not built yet\n", stderr);
-	return 1;
+	struct conf *conf = NULL;
+	struct conf_errors *errors = NULL;
+
+	if (conf_load(opt->conf_path, opt->phrase_dir, &conf, &errors) == 0)
+		return conf;
+	for (size_t i = 0; i < errors->n_lines; i++)
+		fprintf(stderr, "%s\n", errors->lines[i]);
+	if (!opt->check_only)
+		fprintf(stderr, "council-milter: %s has %zu error(s); not started\n",
+			opt->conf_path, errors->n_lines);
+	conf_errors_free(&errors);
+	return NULL;
+}
+
+static int check_config(const struct milter_options *opt)
+{
+	struct conf *conf = milter_conf_load(opt);
+
+	if (conf == NULL)
+		return EXIT_CONFIG;
+	printf("OK\n");
+	conf_unref(&conf);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct milter_options opt = { .conf_path = COUNCIL_CONF_DEFAULT };
+	GPtrArray *rcpts = g_ptr_array_new();
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "c:p:P:fnhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.conf_path = optarg;
+			break;
+		case 'p':
+			opt.socket = optarg;
+			break;
+		case 'P':
+			opt.phrase_dir = optarg;
+			break;
+		case 'f':
+			opt.foreground = true;
+			break;
+		case 'n':
+			opt.check_only = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			g_ptr_array_unref(rcpts);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("council-milter %s\n", COUNCIL_VERSION);
+			g_ptr_array_unref(rcpts);
+			return EXIT_SUCCESS;
+		case OPT_JUDGE:
+			opt.judge_path = optarg;
+			break;
+		case OPT_MAIL_FROM:
+			opt.mail_from = optarg;
+			break;
+		case OPT_RCPT:
+			g_ptr_array_add(rcpts, optarg);
+			break;
+		case OPT_AUTH:
+			opt.auth = optarg;
+			break;
+		case OPT_JSON:
+			opt.json = true;
+			break;
+		case OPT_OUTPUT:
+			opt.output_path = optarg;
+			break;
+		default:
+			fputs("Try 'council-milter --help'.\n", stderr);
+			g_ptr_array_unref(rcpts);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "council-milter: unexpected argument \"%s\"; try --help\n",
+			argv[optind]);
+		g_ptr_array_unref(rcpts);
+		return EXIT_USAGE;
+	}
+	opt.rcpts = (const char **)rcpts->pdata;
+	opt.n_rcpts = rcpts->len;
+
+	if (opt.check_only)
+		status = check_config(&opt);
+	else if (opt.judge_path != NULL)
+		status = milter_judge_run(&opt);
+	else
+		status = milter_daemon_run(&opt);
+	g_ptr_array_unref(rcpts);
+	return status;
 }

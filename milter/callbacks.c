@@ -1,0 +1,321 @@
+/*
+ * The libmilter callbacks (see callbacks.h): collect the envelope, headers
+ * and body into an engine_message, run the engine at end of message, and
+ * turn its operations into smfi_* calls through the seam.
+ */
+#include "milter/callbacks.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "milter/engine.h"
+#include "milter/generation.h"
+#include "milter/log.h"
+#include "milter/seam.h"
+
+struct milter_conn {
+	struct milter_gen *gen;		/* pinned for the whole connection */
+	struct engine_message *msg;	/* the message in progress, or NULL */
+};
+
+#define NOQUEUE "NOQUEUE"
+
+static struct milter_conn *conn_of(SMFICTX *ctx)
+{
+	return milter_seam->getpriv(ctx);
+}
+
+/* The connection context, created on first use: with SMFIP_NOCONNECT the
+   first callback of a connection is envfrom. */
+static struct milter_conn *conn_get(SMFICTX *ctx)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c != NULL)
+		return c;
+	struct milter_gen *gen = milter_gen_pin();
+	if (gen == NULL) {
+		milter_log(LOG_ERR, "no configuration loaded: refusing the connection for now");
+		return NULL;
+	}
+	c = g_new0(struct milter_conn, 1);
+	c->gen = gen;
+	if (milter_seam->setpriv(ctx, c) != MI_SUCCESS) {
+		milter_log(LOG_ERR, "could not attach the connection state (smfi_setpriv)");
+		milter_gen_unpin(&c->gen);
+		g_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static const char *queue_id(const struct milter_conn *c)
+{
+	const char *id = c != NULL && c->msg != NULL ? engine_message_queue_id(c->msg) : NULL;
+
+	return id != NULL ? id : NOQUEUE;
+}
+
+/* "<addr>" -> "addr"; the envelope as policy wants it ("" for <>). */
+static char *strip_brackets(const char *addr)
+{
+	size_t len = addr != NULL ? strlen(addr) : 0;
+
+	if (len >= 2 && addr[0] == '<' && addr[len - 1] == '>')
+		return g_strndup(addr + 1, len - 2);
+	return g_strdup(addr != NULL ? addr : "");
+}
+
+sfsistat milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+			  unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+			  unsigned long *pf2, unsigned long *pf3)
+{
+	unsigned long missing = MILTER_ACTIONS & ~f0;
+
+	if (missing != 0) {
+		milter_log(LOG_ERR, "the MTA does not allow the milter actions council-milter "
+			   "needs (missing SMFIF flags 0x%lx: %s%s%s%s%s); it cannot annotate, hold "
+			   "or check mail through this MTA: upgrade it or check its milter settings",
+			   missing, (missing & SMFIF_ADDHDRS) ? "add headers " : "",
+			   (missing & SMFIF_CHGHDRS) ? "change headers " : "",
+			   (missing & SMFIF_CHGBODY) ? "replace body " : "",
+			   (missing & SMFIF_ADDRCPT) ? "add recipients " : "",
+			   (missing & SMFIF_QUARANTINE) ? "quarantine" : "");
+		return SMFIS_REJECT;
+	}
+	*pf0 = MILTER_ACTIONS | (f0 & SMFIF_SETSYMLIST);
+	*pf1 = f1 & MILTER_SKIP_STEPS;
+	*pf2 = 0;
+	*pf3 = 0;
+	if ((f0 & SMFIF_SETSYMLIST) != 0) {
+		/* Only the macros we read: the queue id and the SMTP AUTH login. */
+		if (milter_seam->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}") != MI_SUCCESS ||
+		    milter_seam->setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS)
+			milter_log(LOG_WARNING, "could not ask the MTA for the macros i and "
+				   "{auth_authen}; relying on its defaults");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* Answer for a failure outside the engine, as configured by on_error. */
+static sfsistat on_error_status(SMFICTX *ctx, const struct milter_conn *c)
+{
+	enum conf_on_error on_error = CONF_ON_ERROR_TEMPFAIL;
+
+	if (c != NULL && c->gen != NULL)
+		on_error = engine_conf(milter_gen_engine(c->gen))->daemon.on_error;
+	switch (on_error) {
+	case CONF_ON_ERROR_ACCEPT:
+		return SMFIS_CONTINUE;
+	case CONF_ON_ERROR_REJECT:
+		milter_seam->setreply(ctx, "550", "5.7.1", "The council mail filter could not "
+				      "check this message, so it was refused.");
+		return SMFIS_REJECT;
+	case CONF_ON_ERROR_TEMPFAIL:
+	default:
+		milter_seam->setreply(ctx, "451", "4.3.0", "The council mail filter could not "
+				      "check this message just now; please try again later.");
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return on_error_status(ctx, NULL);
+	/* A leftover from a message the MTA never finished or aborted. */
+	engine_message_free(&c->msg);
+	c->msg = engine_message_new(milter_gen_engine(c->gen));
+
+	char *sender = strip_brackets(argv[0]);
+	engine_message_set_sender(c->msg, sender);
+	g_free(sender);
+	engine_message_set_auth(c->msg, milter_seam->getsymval(ctx, "{auth_authen}"));
+	engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
+	return SMFIS_CONTINUE;
+}
+
+/* Limits are only recorded here: the engine gives on_error's verdict at end
+   of message, as the judge does, with the reason in the log line. */
+sfsistat milter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: recipient before sender: protocol out of step",
+			   queue_id(c));
+		return on_error_status(ctx, c);
+	}
+	char *rcpt = strip_brackets(argv[0]);
+	(void)engine_message_add_rcpt(c->msg, rcpt);
+	g_free(rcpt);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: header before sender: protocol out of step", queue_id(c));
+		return on_error_status(ctx, c);
+	}
+	(void)engine_message_add_header(c->msg, name, value);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: body before sender: protocol out of step", queue_id(c));
+		return on_error_status(ctx, c);
+	}
+	(void)engine_message_add_body(c->msg, chunk, len);
+	return SMFIS_CONTINUE;
+}
+
+static const char *op_name(enum engine_op_kind kind)
+{
+	switch (kind) {
+	case ENGINE_OP_DELETE_HEADER:
+		return "delete a header";
+	case ENGINE_OP_CHANGE_HEADER:
+		return "change a header";
+	case ENGINE_OP_INSERT_HEADER:
+	case ENGINE_OP_ADD_HEADER:
+		return "add a header";
+	case ENGINE_OP_ADD_RCPT:
+		return "add a recipient";
+	case ENGINE_OP_REPLACE_BODY:
+		return "replace the body";
+	case ENGINE_OP_QUARANTINE:
+		return "quarantine (hold)";
+	}
+	return "?";
+}
+
+static int replace_body(SMFICTX *ctx, const struct engine_op *op)
+{
+	size_t off = 0;
+
+	do {
+		size_t n = MIN(op->body_len - off, (size_t)MILTER_BODY_CHUNK);
+		if (milter_seam->replacebody(ctx, (unsigned char *)op->body + off, (int)n) !=
+		    MI_SUCCESS)
+			return MI_FAILURE;
+		off += n;
+	} while (off < op->body_len);
+	return MI_SUCCESS;
+}
+
+static int apply_op(SMFICTX *ctx, const struct engine_op *op)
+{
+	switch (op->kind) {
+	case ENGINE_OP_DELETE_HEADER:
+		return milter_seam->chgheader(ctx, op->name, op->index, NULL);
+	case ENGINE_OP_CHANGE_HEADER:
+		return milter_seam->chgheader(ctx, op->name, op->index, op->value);
+	case ENGINE_OP_INSERT_HEADER:
+		return milter_seam->insheader(ctx, 0, op->name, op->value);
+	case ENGINE_OP_ADD_HEADER:
+		return milter_seam->addheader(ctx, op->name, op->value);
+	case ENGINE_OP_ADD_RCPT: {
+		char *rcpt = g_strdup_printf("<%s>", op->value);
+		int ret = milter_seam->addrcpt(ctx, rcpt);
+		g_free(rcpt);
+		return ret;
+	}
+	case ENGINE_OP_REPLACE_BODY:
+		return replace_body(ctx, op);
+	case ENGINE_OP_QUARANTINE:
+		return milter_seam->quarantine(ctx, op->value);
+	}
+	return MI_FAILURE;
+}
+
+static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
+			     const struct engine_result *res)
+{
+	switch (res->status) {
+	case ENGINE_REJECT:
+		milter_seam->setreply(ctx, res->reply_code, res->reply_xcode, res->reply_text);
+		return SMFIS_REJECT;
+	case ENGINE_TEMPFAIL:
+		milter_seam->setreply(ctx, res->reply_code, res->reply_xcode, res->reply_text);
+		return SMFIS_TEMPFAIL;
+	case ENGINE_CONTINUE:
+		break;
+	}
+	for (size_t i = 0; i < res->n_ops; i++) {
+		if (apply_op(ctx, &res->ops[i]) != MI_SUCCESS) {
+			milter_log(LOG_ERR, "%s: the MTA refused to %s%s%s; answering as on_error "
+				   "says", queue_id(c), op_name(res->ops[i].kind),
+				   res->ops[i].name != NULL ? ": " : "",
+				   res->ops[i].name != NULL ? res->ops[i].name : "");
+			return on_error_status(ctx, c);
+		}
+	}
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_eom(SMFICTX *ctx)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: end of message before sender: protocol out of step",
+			   queue_id(c));
+		return on_error_status(ctx, c);
+	}
+	/* Sendmail knows the queue id only from RCPT on: ask again. */
+	if (engine_message_queue_id(c->msg) == NULL)
+		engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
+
+	struct engine_result *res = engine_run(milter_gen_engine(c->gen), c->msg);
+	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
+	sfsistat ret = apply_result(ctx, c, res);
+	engine_result_free(&res);
+	engine_message_free(&c->msg);
+	return ret;
+}
+
+sfsistat milter_abort(SMFICTX *ctx)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c != NULL)
+		engine_message_free(&c->msg);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_close(SMFICTX *ctx)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	engine_message_free(&c->msg);
+	milter_gen_unpin(&c->gen);
+	g_free(c);
+	milter_seam->setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc milter_desc = {
+	.xxfi_name = "council-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = MILTER_ACTIONS,
+	.xxfi_envfrom = milter_envfrom,
+	.xxfi_envrcpt = milter_envrcpt,
+	.xxfi_header = milter_header,
+	.xxfi_body = milter_body,
+	.xxfi_eom = milter_eom,
+	.xxfi_abort = milter_abort,
+	.xxfi_close = milter_close,
+	.xxfi_negotiate = milter_negotiate,
+};

@@ -1,0 +1,40 @@
+#ifndef COUNCIL_ENGINE_PRIVATE_H
+#define COUNCIL_ENGINE_PRIVATE_H
+
+/* Shared by engine.c (receiving and judging) and engine-output.c (rendering
+   and JSON); not part of the engine's contract. */
+
+#include <glib.h>
+
+#include "milter/engine.h"
+
+struct engine_header {
+	char *name;
+	char *value;		/* as received: leading blanks dropped, folds kept */
+};
+
+struct engine_message {
+	size_t max_bytes;	/* 0: no limit */
+	unsigned max_rcpts;	/* 0: no limit */
+	GArray *headers;	/* struct engine_header, arrival order */
+	GByteArray *body;	/* every chunk appended here: no copy per chunk */
+	size_t size;		/* header and body bytes received so far */
+	char *mail_from;
+	GPtrArray *rcpts;
+	char *auth;
+	char *queue_id;
+	char *limit_error;	/* the first limit exceeded, NULL when none */
+};
+
+/* Append "Name: value" lines (line ends made CRLF), the blank line and the
+   body to a new buffer: the message as the parser and the MTA see it. */
+GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
+			    const guint8 *body, size_t body_len);
+
+/* Header names compare case-insensitively (RFC 5322). */
+static inline gboolean engine_header_is(const char *a, const char *b)
+{
+	return g_ascii_strcasecmp(a, b) == 0;
+}
+
+#endif
