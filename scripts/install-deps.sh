@@ -1,0 +1,32 @@
+#!/bin/bash
+# Install what council-milter needs to build, test and run its demo, on
+# Debian 12, if anything is missing. Safe to run again: with everything in
+# place it does nothing and does not touch apt at all.
+set -euo pipefail
+
+packages=(
+	build-essential cmake pkg-config
+	libmilter-dev libgmime-3.0-dev libconfig-dev libcmocka-dev libjson-glib-dev libxml2-dev
+	postfix swaks python3 valgrind clang
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#packages[@]} packages are installed"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run this as root (sudo $0)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+# Postfix must not configure (or start) a system mail server of its own:
+# the tests and the demo run private instances.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q "${missing[@]}"
