@@ -1,42 +1,193 @@
-/* Stub: replaced by the real parser (issue 4). */
-#include "parser/parser.h"
+/*
+ * parser_parse: bound the input (prescan), one GMime parse, the model.
+ */
+#include "parser/parser-private.h"
 
-#include <gmime/gmime.h>
+#include <libxml/parser.h>
+#include <string.h>
 
-void parser_init(void) { g_mime_init(); }
-void parser_shutdown(void) { g_mime_shutdown(); }
+void parser_init(void)
+{
+	g_mime_init();
+	xmlInitParser();
+}
+
+void parser_shutdown(void)
+{
+	xmlCleanupParser();
+	g_mime_shutdown();
+}
+
+static void resolve_limits(const struct parser_limits *in, struct parser_limits *out)
+{
+	static const struct parser_limits none;
+
+	if (in == NULL)
+		in = &none;
+	out->max_header_bytes = in->max_header_bytes != 0 ? in->max_header_bytes :
+		PARSER_DEFAULT_HEADER_BYTES;
+	out->max_depth = in->max_depth != 0 ? in->max_depth : PARSER_DEFAULT_DEPTH;
+	if (out->max_depth > PARSER_DEPTH_CEILING)
+		out->max_depth = PARSER_DEPTH_CEILING;
+	out->max_parts = in->max_parts != 0 ? in->max_parts : PARSER_DEFAULT_PARTS;
+	out->max_text_bytes = in->max_text_bytes != 0 ? in->max_text_bytes :
+		PARSER_DEFAULT_TEXT_BYTES;
+}
+
+struct warn_ctx {
+	unsigned *flags;
+	size_t cut_offset;
+};
+
+/* Structural damage GMime reports; cosmetic issues (duplicated headers,
+   8-bit or badly encoded words) are not damage. */
+static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
+{
+	struct warn_ctx *ctx = data;
+
+	if (offset >= 0 && (size_t)offset >= ctx->cut_offset)
+		return;		/* our own cut, already flagged */
+	switch (code) {
+	case GMIME_WARN_MALFORMED_MULTIPART:
+	case GMIME_WARN_TRUNCATED_MESSAGE:
+	case GMIME_WARN_MALFORMED_MESSAGE:
+	case GMIME_CRIT_INVALID_HEADER_NAME:
+	case GMIME_CRIT_CONFLICTING_PARAMETER:
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+	case GMIME_CRIT_NESTING_OVERFLOW:
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		*ctx->flags |= PARSER_FLAG_MALFORMED;
+		break;
+	case GMIME_CRIT_CONFLICTING_HEADER:
+		/* Two To: fields are untidy; two Content-Type: fields change
+		   what the message is. */
+		if (item != NULL && g_ascii_strncasecmp(item, "Content-", 8) == 0)
+			*ctx->flags |= PARSER_FLAG_MALFORMED;
+		break;
+	default:
+		break;
+	}
+}
+
+static GMimeParserOptions *new_options(void)
+{
+	static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
+	GMimeParserOptions *o = g_mime_parser_options_new();
+
+	g_mime_parser_options_set_address_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets(o, fallback);
+	return o;
+}
 
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r)
 {
-	struct parser_message *m = g_new0(struct parser_message, 1);
-	m->subject = g_strdup(""); m->message_id = g_strdup(""); m->in_reply_to = g_strdup("");
-	m->sensitivity = g_strdup(""); m->own_text = g_strdup(""); m->quoted_text = g_strdup("");
-	m->signature = g_strdup(""); m->size = len;
-	*msg_r = m;
+	struct parser_limits lim;
+	struct prescan_result pre;
+	struct parser_message *msg;
+	struct parser_private *priv;
+	struct warn_ctx wctx;
+	GMimeParser *gp;
+
+	*msg_r = NULL;
+	if (data == NULL && len > 0) {
+		*error_r = "no message data";
+		return -1;
+	}
+	if (len > G_MAXUINT / 2) {
+		*error_r = "message too large for the parser (over 2 GB)";
+		return -1;
+	}
+	resolve_limits(limits, &lim);
+	prescan(data, len, lim.max_depth, lim.max_parts, lim.max_header_bytes, &pre);
+
+	msg = g_new0(struct parser_message, 1);
+	priv = msg->priv = g_new0(struct parser_private, 1);
+	msg->size = len;
+	msg->flags = pre.flags;
+	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
+	priv->input_cut = pre.copy != NULL;
+	if (pre.copy != NULL) {
+		priv->data = pre.copy;
+	} else {
+		priv->data = g_byte_array_sized_new((guint)len + 1);
+		g_byte_array_append(priv->data, (const guint8 *)data, (guint)len);
+	}
+	priv->body_offset = pre.header_bytes <= priv->data->len ? pre.header_bytes : priv->data->len;
+	priv->options = new_options();
+	wctx.flags = &msg->flags;
+	wctx.cut_offset = pre.cut_offset;
+	g_mime_parser_options_set_warning_callback(priv->options, on_warning, &wctx);
+
+	priv->stream = g_mime_stream_mem_new_with_byte_array(priv->data);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(priv->stream), FALSE);
+	gp = g_mime_parser_new_with_stream(priv->stream);
+	g_mime_parser_set_persist_stream(gp, TRUE);
+	priv->message = g_mime_parser_construct_message(gp, priv->options);
+	g_object_unref(gp);
+	g_mime_parser_options_set_warning_callback(priv->options, NULL, NULL);
+	if (priv->message == NULL) {
+		/* Nothing GMime could read as a message: an empty model. */
+		msg->flags |= PARSER_FLAG_MALFORMED;
+		priv->input_cut = true;
+		priv->message = g_mime_message_new(FALSE);
+	}
+	model_build(msg, &lim, pre.header_bytes > lim.max_header_bytes ? lim.max_header_bytes : 0);
+	*msg_r = msg;
 	return 0;
 }
 
-void parser_message_free(struct parser_message **msg)
+static void free_addresses(struct parser_address_list *l)
 {
-	struct parser_message *m = *msg;
+	for (size_t i = 0; i < l->n; i++) {
+		g_free(l->items[i].name);
+		g_free(l->items[i].addr);
+	}
+	g_free(l->items);
+}
+
+void parser_message_free(struct parser_message **msgp)
+{
+	struct parser_message *m = *msgp;
+
 	if (m == NULL)
 		return;
-	g_free(m->subject); g_free(m->message_id); g_free(m->in_reply_to); g_free(m->sensitivity);
-	g_free(m->own_text); g_free(m->quoted_text); g_free(m->signature);
+	for (int f = 0; f < PARSER_FIELD_COUNT; f++)
+		free_addresses(&m->fields[f]);
+	g_free(m->subject);
+	g_free(m->message_id);
+	g_free(m->in_reply_to);
+	g_strfreev(m->references);
+	g_free(m->sensitivity);
+	g_strfreev(m->classifications);
+	for (size_t i = 0; i < m->n_parts; i++) {
+		g_free(m->parts[i].content_type);
+		g_free(m->parts[i].disposition);
+		g_free(m->parts[i].filename);
+	}
+	g_free(m->parts);
+	for (size_t i = 0; i < m->n_embedded; i++) {
+		g_free(m->embedded[i].subject);
+		g_free(m->embedded[i].sensitivity);
+		g_free(m->embedded[i].text);
+	}
+	g_free(m->embedded);
+	g_free(m->own_text);
+	g_free(m->quoted_text);
+	g_free(m->signature);
+	if (m->priv != NULL) {
+		if (m->priv->message != NULL)
+			g_object_unref(m->priv->message);
+		if (m->priv->stream != NULL)
+			g_object_unref(m->priv->stream);
+		if (m->priv->options != NULL)
+			g_mime_parser_options_free(m->priv->options);
+		g_byte_array_free(m->priv->data, TRUE);
+		g_ptr_array_free(m->priv->footers_seen, TRUE);
+		g_free(m->priv);
+	}
 	g_free(m);
-	*msg = NULL;
+	*msgp = NULL;
 }
-
-int parser_annotate(struct parser_message *msg, const struct parser_footer *footer,
-		    enum parser_annotate_status *status_r, struct parser_annotated **out_r,
-		    const char **error_r)
-{
-	*status_r = PARSER_ANNOTATE_REFUSED;
-	*out_r = NULL;
-	return 0;
-}
-
-void parser_annotated_free(struct parser_annotated **out) { *out = NULL; }
-char *parser_header_sanitise(const char *value, size_t max_len) { return g_strndup(value, max_len); }
-char *parser_header_fold(const char *name, const char *value) { return g_strdup(value); }

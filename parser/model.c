@@ -1,0 +1,581 @@
+/*
+ * The message model from GMime's tree: header fields, the part list,
+ * messages carried inside this one, and the author's text. Every walk over
+ * the tree uses an explicit stack; nothing here recurses on input.
+ */
+#include "parser/parser-private.h"
+
+#include <string.h>
+
+/* ---- small helpers ---- */
+
+char *model_mime_type(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	char *t, *lower;
+
+	if (ct == NULL)
+		return g_strdup("text/plain");
+	t = g_mime_content_type_get_mime_type(ct);
+	lower = g_ascii_strdown(t, -1);
+	g_free(t);
+	return utf8_clean(lower);
+}
+
+static bool type_is(GMimeObject *obj, const char *type, const char *subtype)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return ct != NULL && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+static const char *object_filename(GMimeObject *obj)
+{
+	GMimeContentDisposition *d;
+	const char *name = NULL;
+
+	if (GMIME_IS_PART(obj))
+		return g_mime_part_get_filename(GMIME_PART(obj));
+	d = g_mime_object_get_content_disposition(obj);
+	if (d != NULL)
+		name = g_mime_content_disposition_get_parameter(d, "filename");
+	if (name == NULL)
+		name = g_mime_object_get_content_type_parameter(obj, "name");
+	return name;
+}
+
+bool model_part_is_attachment(GMimeObject *obj)
+{
+	const char *disp = g_mime_object_get_disposition(obj);
+
+	if (disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0)
+		return true;
+	return object_filename(obj) != NULL;
+}
+
+static bool is_text_body(GMimeObject *obj)
+{
+	return GMIME_IS_PART(obj) && (type_is(obj, "text", "plain") || type_is(obj, "text", "html")) &&
+	       !model_part_is_attachment(obj);
+}
+
+static char *clean_dup(const char *s)
+{
+	return utf8_clean(g_strdup(s != NULL ? s : ""));
+}
+
+/* A header value for the model: decoded, valid UTF-8, trimmed. */
+static char *header_text(GMimeHeader *h)
+{
+	return g_strstrip(clean_dup(g_mime_header_get_value(h)));
+}
+
+/* ---- the part list and the containers ---- */
+
+struct walk_frame {
+	GMimeObject *obj;
+	unsigned depth;
+	int embedded;		/* index into the embedded array, -1: our own */
+};
+
+static size_t object_size(GMimeObject *obj)
+{
+	if (GMIME_IS_PART(obj)) {
+		GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(obj));
+		GMimeStream *st = w != NULL ? g_mime_data_wrapper_get_stream(w) : NULL;
+
+		if (st != NULL && st->bound_end >= st->bound_start && st->bound_start >= 0)
+			return (size_t)(st->bound_end - st->bound_start);
+		return 0;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		GMimeStream *null;
+		size_t n;
+
+		if (m == NULL)
+			return 0;
+		null = g_mime_stream_null_new();
+		g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, null);
+		n = (size_t)GMIME_STREAM_NULL(null)->written;
+		g_object_unref(null);
+		return n;
+	}
+	return 0;
+}
+
+static void add_part(GArray *parts, GMimeObject *obj, unsigned depth, bool embedded)
+{
+	struct parser_part p = {
+		.content_type = model_mime_type(obj),
+		.disposition = clean_dup(g_mime_object_get_disposition(obj)),
+		.filename = clean_dup(object_filename(obj)),
+		.size = object_size(obj),
+		.depth = depth,
+		.in_embedded = embedded,
+	};
+	char *lower = g_utf8_strdown(p.disposition, -1);
+
+	g_free(p.disposition);
+	p.disposition = lower;
+	g_array_append_val(parts, p);
+}
+
+static const char *header_value(GMimeObject *obj, const char *name)
+{
+	return g_mime_object_get_header(obj, name);
+}
+
+static void add_embedded(GArray *embedded, GMimeMessage *m)
+{
+	struct parser_embedded e = { .attached = true };
+
+	e.subject = g_strstrip(clean_dup(m != NULL ? g_mime_message_get_subject(m) : NULL));
+	e.sensitivity = g_strstrip(clean_dup(m != NULL ? header_value(GMIME_OBJECT(m),
+									 "Sensitivity") : NULL));
+	e.text = g_strdup("");
+	g_array_append_val(embedded, e);
+}
+
+static unsigned pkcs7_flag(GMimeObject *obj)
+{
+	const char *t = g_mime_object_get_content_type_parameter(obj, "smime-type");
+
+	if (t != NULL && (g_ascii_strcasecmp(t, "signed-data") == 0 ||
+			  g_ascii_strcasecmp(t, "certs-only") == 0))
+		return PARSER_FLAG_SIGNED;
+	return PARSER_FLAG_ENCRYPTED;
+}
+
+/* Document order, leaves and message/rfc822 parts recorded; message roots
+   collected in ROOTS (index = embedded index). */
+static void walk_parts(struct parser_message *msg, const struct parser_limits *lim,
+		       GArray *parts, GArray *embedded, GPtrArray *roots)
+{
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_frame));
+	struct walk_frame f = {
+		.obj = g_mime_message_get_mime_part(msg->priv->message), .depth = 0, .embedded = -1,
+	};
+
+	if (f.obj != NULL)
+		g_array_append_val(stack, f);
+	while (stack->len > 0) {
+		f = g_array_index(stack, struct walk_frame, stack->len - 1);
+		g_array_set_size(stack, stack->len - 1);
+		if (f.depth > lim->max_depth) {
+			msg->flags |= PARSER_FLAG_DEPTH_LIMIT;
+			continue;
+		}
+		if (GMIME_IS_MULTIPART(f.obj)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(f.obj);
+
+			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed"))
+				msg->flags |= PARSER_FLAG_SIGNED;
+			if (f.embedded < 0 && type_is(f.obj, "multipart", "encrypted"))
+				msg->flags |= PARSER_FLAG_ENCRYPTED;
+			for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--) {
+				struct walk_frame c = { g_mime_multipart_get_part(mp, i), f.depth + 1,
+							f.embedded };
+				g_array_append_val(stack, c);
+			}
+			continue;
+		}
+		if (parts->len >= lim->max_parts) {
+			msg->flags |= PARSER_FLAG_PART_LIMIT;
+			break;
+		}
+		add_part(parts, f.obj, f.depth, f.embedded >= 0);
+		if (GMIME_IS_MESSAGE_PART(f.obj)) {
+			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(f.obj));
+			struct walk_frame c = { NULL, f.depth + 1, (int)embedded->len };
+
+			add_embedded(embedded, m);
+			g_ptr_array_add(roots, m != NULL ? g_mime_message_get_mime_part(m) : NULL);
+			if (m != NULL && (c.obj = g_mime_message_get_mime_part(m)) != NULL)
+				g_array_append_val(stack, c);
+		} else if (f.embedded < 0 && (type_is(f.obj, "application", "pkcs7-mime") ||
+					      type_is(f.obj, "application", "x-pkcs7-mime"))) {
+			msg->flags |= pkcs7_flag(f.obj);
+		}
+	}
+	g_array_free(stack, TRUE);
+}
+
+/* ---- which parts are the body ---- */
+
+/* Does the subtree at ROOT hold a text body of SUBTYPE (outside messages)? */
+static bool subtree_has_text(GMimeObject *root, const char *subtype, unsigned max_nodes)
+{
+	GPtrArray *stack = g_ptr_array_new();
+	bool found = false;
+
+	g_ptr_array_add(stack, root);
+	while (stack->len > 0 && !found && max_nodes-- > 0) {
+		GMimeObject *o = g_ptr_array_steal_index(stack, stack->len - 1);
+
+		if (GMIME_IS_MULTIPART(o)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(o);
+
+			for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
+				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));
+		} else if (is_text_body(o) && type_is(o, "text", subtype)) {
+			found = true;
+		}
+	}
+	g_ptr_array_free(stack, TRUE);
+	return found;
+}
+
+GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_frame));
+	struct walk_frame f = { root, 0, -1 };
+	unsigned budget = 100000;	/* nodes visited, whatever the shape */
+
+	if (root != NULL)
+		g_array_append_val(stack, f);
+	while (stack->len > 0 && budget-- > 0) {
+		f = g_array_index(stack, struct walk_frame, stack->len - 1);
+		g_array_set_size(stack, stack->len - 1);
+		if (f.depth > max_depth)
+			continue;
+		if (GMIME_IS_MULTIPART(f.obj)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(f.obj);
+			int n = g_mime_multipart_get_count(mp);
+
+			if (type_is(f.obj, "multipart", "encrypted"))
+				continue;
+			if (type_is(f.obj, "multipart", "signed"))
+				n = n > 0 ? 1 : 0;
+			if (type_is(f.obj, "multipart", "alternative")) {
+				GMimeObject *pick = NULL;
+
+				for (int i = 0; i < n && pick == NULL; i++) {
+					GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+					if (subtree_has_text(c, "plain", 10000))
+						pick = c;
+				}
+				for (int i = 0; i < n && pick == NULL; i++) {
+					GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+					if (subtree_has_text(c, "html", 10000))
+						pick = c;
+				}
+				if (pick != NULL) {
+					struct walk_frame c = { pick, f.depth + 1, -1 };
+
+					g_array_append_val(stack, c);
+				}
+				continue;
+			}
+			for (int i = n - 1; i >= 0; i--) {
+				struct walk_frame c = { g_mime_multipart_get_part(mp, i), f.depth + 1, -1 };
+
+				g_array_append_val(stack, c);
+			}
+		} else if (is_text_body(f.obj)) {
+			g_ptr_array_add(out, f.obj);
+		}
+	}
+	g_array_free(stack, TRUE);
+	return out;
+}
+
+/* ---- text ---- */
+
+struct text_budget {
+	size_t left;
+	bool truncated;
+};
+
+/* The decoded text of a body part as UTF-8 (HTML converted). */
+static char *part_text(GMimePart *part, struct text_budget *b)
+{
+	bool truncated;
+	GByteArray *raw = part_decoded_content(part, b->left, &truncated);
+	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	size_t n;
+	char *text = charset_to_utf8((const char *)raw->data, raw->len, charset, &n);
+
+	b->left -= raw->len;
+	b->truncated |= truncated;
+	g_byte_array_free(raw, TRUE);
+	if (type_is(GMIME_OBJECT(part), "text", "html")) {
+		char *plain = html_to_text(text, n);
+
+		g_free(text);
+		text = plain;
+	}
+	return text;
+}
+
+static void segment_body(GMimeObject *root, const char *subject, unsigned max_depth,
+			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r)
+{
+	GPtrArray *parts = model_body_text_parts(root, max_depth);
+
+	for (guint i = 0; i < parts->len; i++) {
+		char *text = part_text(g_ptr_array_index(parts, i), b);
+
+		text_segment(text, subject, seg);
+		g_free(text);
+	}
+	if (n_parts_r != NULL)
+		*n_parts_r = parts->len;
+	g_ptr_array_free(parts, TRUE);
+}
+
+/* S without blank lines at either end. */
+static char *trimmed_text(const char *s)
+{
+	const char *start = s, *end = s + strlen(s);
+
+	for (const char *p = s; *p != '\0' && g_ascii_isspace(*p); p++) {
+		if (*p == '\n')
+			start = p + 1;
+	}
+	while (end > start && g_ascii_isspace(end[-1]))
+		end--;
+	return g_strndup(start, (gsize)(end - start));
+}
+
+static char *trimmed(GString *s)
+{
+	return trimmed_text(s->str);
+}
+
+static void add_forwards(GArray *embedded, GPtrArray *forwards)
+{
+	for (guint i = 0; i < forwards->len; i++) {
+		struct text_forward *f = g_ptr_array_index(forwards, i);
+		struct parser_embedded e = {
+			.subject = g_strdup(f->subject), .sensitivity = g_strdup(f->sensitivity),
+			.text = trimmed_text(f->text), .attached = false,
+		};
+
+		g_array_append_val(embedded, e);
+	}
+}
+
+static void build_text(struct parser_message *msg, const struct parser_limits *lim,
+		       GArray *embedded, GPtrArray *roots)
+{
+	struct text_budget b = { .left = lim->max_text_bytes };
+	struct text_segments seg;
+	GString *quoted;
+	size_t n_body = 0;
+	guint n_attached = embedded->len;
+
+	text_segments_init(&seg);
+	segment_body(g_mime_message_get_mime_part(msg->priv->message), msg->subject, lim->max_depth,
+		     &b, &seg, &n_body);
+	if (n_body == 0)
+		msg->flags |= PARSER_FLAG_NO_TEXT;
+	if (seg.footers->len > 0)
+		msg->flags |= PARSER_FLAG_ANNOTATED;
+	if (seg.pgp_signed)
+		msg->flags |= PARSER_FLAG_SIGNED;
+	if (seg.pgp_encrypted)
+		msg->flags |= PARSER_FLAG_ENCRYPTED;
+	for (guint i = 0; i < seg.footers->len; i++)
+		g_ptr_array_add(msg->priv->footers_seen, g_strdup(g_ptr_array_index(seg.footers, i)));
+	msg->own_text = trimmed(seg.own);
+	msg->signature = trimmed(seg.signature);
+	quoted = g_string_new(seg.quoted->str);
+	add_forwards(embedded, seg.forwards);
+	text_segments_clear(&seg);
+
+	/* Messages carried as message/rfc822: their text is quoted material. */
+	for (guint i = 0; i < n_attached; i++) {
+		struct parser_embedded *e = &g_array_index(embedded, struct parser_embedded, i);
+
+		text_segments_init(&seg);
+		segment_body(g_ptr_array_index(roots, i), e->subject, lim->max_depth, &b, &seg, NULL);
+		g_free(e->text);
+		e->text = trimmed(seg.kept);
+		if (e->text[0] != '\0') {
+			if (quoted->len > 0 && quoted->str[quoted->len - 1] != '\n')
+				g_string_append_c(quoted, '\n');
+			g_string_append(quoted, e->text);
+			g_string_append_c(quoted, '\n');
+		}
+		add_forwards(embedded, seg.forwards);
+		text_segments_clear(&seg);
+	}
+	msg->quoted_text = trimmed(quoted);
+	g_string_free(quoted, TRUE);
+	if (b.truncated)
+		msg->flags |= PARSER_FLAG_TEXT_TRUNCATED;
+}
+
+/* ---- header fields ---- */
+
+static const char *const field_names[PARSER_FIELD_COUNT] = {
+	[PARSER_FROM] = "From", [PARSER_SENDER] = "Sender", [PARSER_REPLY_TO] = "Reply-To",
+	[PARSER_TO] = "To", [PARSER_CC] = "Cc", [PARSER_BCC] = "Bcc",
+	[PARSER_RESENT_FROM] = "Resent-From", [PARSER_RESENT_SENDER] = "Resent-Sender",
+	[PARSER_RESENT_TO] = "Resent-To", [PARSER_RESENT_CC] = "Resent-Cc",
+	[PARSER_RESENT_BCC] = "Resent-Bcc",
+};
+
+static const char *const classification_names[] = {
+	"X-Classification", "Classification", "X-Protective-Marking", "X-Security-Classification",
+	"Security-Classification", "X-Sensitivity", "X-Data-Classification", "msip_labels", NULL
+};
+
+static bool address_seen(GArray *list, const char *addr)
+{
+	for (guint i = 0; i < list->len; i++) {
+		if (g_ascii_strcasecmp(g_array_index(list, struct parser_address, i).addr, addr) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void add_mailbox(GArray *out, InternetAddress *ia)
+{
+	const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	struct parser_address a;
+
+	if (addr == NULL || *addr == '\0')
+		return;
+	a.addr = clean_dup(addr);
+	if (address_seen(out, a.addr)) {
+		g_free(a.addr);
+		return;
+	}
+	a.name = g_strstrip(clean_dup(internet_address_get_name(ia)));
+	g_array_append_val(out, a);
+}
+
+struct list_pos {
+	InternetAddressList *list;
+	int next;
+};
+
+/* Mailboxes of LIST in the order written, groups flattened (with an
+   explicit stack), duplicates folded. */
+static void add_addresses(GArray *out, InternetAddressList *list)
+{
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct list_pos));
+	struct list_pos top = { list, 0 };
+
+	g_array_append_val(stack, top);
+	while (stack->len > 0) {
+		struct list_pos *p = &g_array_index(stack, struct list_pos, stack->len - 1);
+		InternetAddress *ia;
+
+		if (p->next >= internet_address_list_length(p->list)) {
+			g_array_set_size(stack, stack->len - 1);
+			continue;
+		}
+		ia = internet_address_list_get_address(p->list, p->next++);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			struct list_pos inner = {
+				internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), 0
+			};
+
+			if (inner.list != NULL && stack->len < 64)
+				g_array_append_val(stack, inner);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			add_mailbox(out, ia);
+		}
+	}
+	g_array_free(stack, TRUE);
+}
+
+static char **ptr_array_to_strv(GPtrArray *a, size_t *n_r)
+{
+	*n_r = a->len;
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+static char *message_id(const char *raw)
+{
+	char *id = raw != NULL ? g_mime_utils_decode_message_id(raw) : NULL;
+
+	return id != NULL ? utf8_clean(id) : g_strdup("");
+}
+
+static void read_headers(struct parser_message *msg, size_t header_cut)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg->priv->message));
+	GArray *fields[PARSER_FIELD_COUNT];
+	GPtrArray *refs = g_ptr_array_new(), *classes = g_ptr_array_new();
+	int n = g_mime_header_list_get_count(hl);
+
+	for (int f = 0; f < PARSER_FIELD_COUNT; f++)
+		fields[f] = g_array_new(FALSE, FALSE, sizeof(struct parser_address));
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+
+		if (header_cut > 0 && g_mime_header_get_offset(h) >= (gint64)header_cut)
+			break;
+		if (raw == NULL)
+			continue;
+		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
+			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
+				continue;
+			InternetAddressList *l = internet_address_list_parse(msg->priv->options, raw);
+			if (l != NULL) {
+				add_addresses(fields[f], l);
+				g_object_unref(l);
+			}
+		}
+		if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)
+			msg->subject = header_text(h);
+		else if (msg->message_id == NULL && g_ascii_strcasecmp(name, "Message-ID") == 0)
+			msg->message_id = message_id(raw);
+		else if (msg->in_reply_to == NULL && g_ascii_strcasecmp(name, "In-Reply-To") == 0)
+			msg->in_reply_to = message_id(raw);
+		else if (msg->sensitivity == NULL && g_ascii_strcasecmp(name, "Sensitivity") == 0)
+			msg->sensitivity = header_text(h);
+		else if (g_ascii_strcasecmp(name, "References") == 0) {
+			GMimeReferences *r = g_mime_references_parse(msg->priv->options, raw);
+
+			for (int k = 0; r != NULL && k < g_mime_references_length(r); k++)
+				g_ptr_array_add(refs, clean_dup(g_mime_references_get_message_id(r, k)));
+			if (r != NULL)
+				g_mime_references_free(r);
+		}
+		for (const char *const *c = classification_names; *c != NULL; c++) {
+			if (g_ascii_strcasecmp(name, *c) == 0)
+				g_ptr_array_add(classes, header_text(h));
+		}
+	}
+	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
+		msg->fields[f].n = fields[f]->len;
+		msg->fields[f].items = (struct parser_address *)g_array_free(fields[f], FALSE);
+	}
+	msg->references = ptr_array_to_strv(refs, &msg->n_references);
+	msg->classifications = ptr_array_to_strv(classes, &msg->n_classifications);
+	if (msg->subject == NULL)
+		msg->subject = g_strdup("");
+	if (msg->message_id == NULL)
+		msg->message_id = g_strdup("");
+	if (msg->in_reply_to == NULL)
+		msg->in_reply_to = g_strdup("");
+	if (msg->sensitivity == NULL)
+		msg->sensitivity = g_strdup("");
+}
+
+void model_build(struct parser_message *msg, const struct parser_limits *lim, size_t header_cut)
+{
+	GArray *parts = g_array_new(FALSE, FALSE, sizeof(struct parser_part));
+	GArray *embedded = g_array_new(FALSE, FALSE, sizeof(struct parser_embedded));
+	GPtrArray *roots = g_ptr_array_new();
+
+	read_headers(msg, header_cut);
+	walk_parts(msg, lim, parts, embedded, roots);
+	build_text(msg, lim, embedded, roots);
+	msg->n_parts = parts->len;
+	msg->parts = (struct parser_part *)g_array_free(parts, FALSE);
+	msg->n_embedded = embedded->len;
+	msg->embedded = (struct parser_embedded *)g_array_free(embedded, FALSE);
+	g_ptr_array_free(roots, TRUE);
+}

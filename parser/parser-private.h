@@ -1,0 +1,119 @@
+#ifndef COUNCIL_PARSER_PRIVATE_H
+#define COUNCIL_PARSER_PRIVATE_H
+
+/*
+ * Internals shared by the parser's modules. Not a contract: only parser/
+ * and its tests include this file.
+ */
+
+#include <gmime/gmime.h>
+#include <stdint.h>
+
+#include "parser/parser.h"
+
+/* Hard ceilings on the configurable limits. GMime itself stops nesting at
+   1024 levels, and its boundary scan costs O(depth) per line, so depth is
+   kept far below that whatever the configuration says. */
+#define PARSER_DEPTH_CEILING 256u
+
+#define PARSER_DEFAULT_HEADER_BYTES (1024u * 1024u)
+#define PARSER_DEFAULT_DEPTH 32u
+#define PARSER_DEFAULT_PARTS 1000u
+#define PARSER_DEFAULT_TEXT_BYTES (1024u * 1024u)
+
+struct parser_private {
+	GByteArray *data;		/* the bytes GMime parsed (see prescan) */
+	GMimeStream *stream;		/* memory stream over data */
+	GMimeParserOptions *options;	/* loose modes, fallback charsets */
+	GMimeMessage *message;
+	size_t body_offset;		/* first byte of the body in data */
+	bool input_cut;			/* prescan left something out: never rewrite */
+	/* Our earlier footers found unquoted in body text, whitespace-normalised
+	   (footer_normalise), for the second-pass check. */
+	GPtrArray *footers_seen;
+};
+
+/* ---- prescan.c: bound what GMime is handed ---- */
+
+struct prescan_result {
+	GByteArray *copy;	/* NULL: nothing cut, parse the input as is */
+	unsigned flags;		/* PARSER_FLAG_{DEPTH,PART,HEADER}_LIMIT */
+	size_t cut_offset;	/* offset in the bytes handed to GMime of the first
+				   cut; SIZE_MAX when none */
+	size_t header_bytes;	/* length of the top-level header block */
+};
+
+/* Scan the MIME structure of DATA without building it: entities nested deeper
+   than MAX_DEPTH lose their content, and everything after the MAX_PARTS'th
+   entity is left out, in a copy. Header blocks longer than MAX_HEADER_BYTES
+   only set a flag. Iterative, O(lines * depth). */
+void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_parts,
+	     size_t max_header_bytes, struct prescan_result *res_r);
+
+/* ---- charset.c ---- */
+
+/* BYTES in CHARSET (NULL: undeclared) as valid UTF-8: unknown charsets and
+   undeclared 8-bit text are read as UTF-8 when valid, else windows-1252;
+   invalid sequences become U+FFFD. Never fails. */
+char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *len_r);
+/* UTF8 converted to CHARSET without loss, or NULL when CHARSET cannot
+   represent it, is unknown, or is not ASCII-compatible. */
+char *charset_from_utf8(const char *utf8, size_t len, const char *charset, size_t *len_r);
+/* True when CHARSET (NULL: us-ascii) keeps ASCII bytes as they are. */
+bool charset_ascii_compatible(const char *charset);
+/* The decoded (transfer encoding removed) content of PART, at most MAX
+   bytes; *truncated_r set when there was more. */
+GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r);
+/* S made valid UTF-8 in place or replaced (g_free'able result). */
+char *utf8_clean(char *s);
+
+/* ---- html.c ---- */
+
+/* Plain text from HTML (UTF-8 in, UTF-8 out). Quoted regions (blockquote,
+   Gmail's gmail_quote) come out with "> " prefixes; where Outlook's reply
+   header starts (divRplyFwdMsg, or <hr> before "From:"), a line holding
+   TEXT_MARK_QUOTE_REST is written so the text segmenter treats the rest as
+   quoted. */
+char *html_to_text(const char *html, size_t len);
+#define TEXT_MARK_QUOTE_REST "\x1e" "quote-rest" "\x1e"
+#define TEXT_MARK_HR "\x1e" "hr" "\x1e"
+
+/* ---- text.c: own text / quoted / signature ---- */
+
+struct text_forward {
+	char *subject;		/* "" when the block named none */
+	char *sensitivity;	/* "" when none */
+	char *text;
+};
+
+struct text_segments {
+	GString *own, *quoted, *signature;
+	GString *kept;			/* all but our footers, in order */
+	GPtrArray *forwards;		/* struct text_forward * */
+	GPtrArray *footers;		/* our footer blocks found unquoted,
+					   normalised (char *) */
+	bool pgp_signed, pgp_encrypted;	/* inline PGP at the start of a line */
+};
+
+void text_segments_init(struct text_segments *seg);
+void text_segments_clear(struct text_segments *seg);
+/* Split TEXT (UTF-8, any line endings) into SEG. OWN_SUBJECT decides whether
+   an Outlook header block is a forward (FW:/Fwd:) or a reply. */
+void text_segment(const char *text, const char *own_subject, struct text_segments *seg);
+/* Whitespace runs collapsed to one space, trimmed: how footers compare. */
+char *footer_normalise(const char *text);
+
+/* ---- model.c ---- */
+
+/* Fill MSG from the parsed GMime message in MSG->priv. */
+void model_build(struct parser_message *msg, const struct parser_limits *limits,
+		 size_t header_cut);
+/* Leaf text parts that make up the body of ROOT (not attachments, not inside
+   message/rfc822), one alternative per multipart/alternative, plain
+   preferred; only the signed content of multipart/signed. */
+GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth);
+bool model_part_is_attachment(GMimeObject *obj);
+/* "type/subtype" in lower case (g_free). */
+char *model_mime_type(GMimeObject *obj);
+
+#endif
