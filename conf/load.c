@@ -208,6 +208,7 @@ static const struct schema_name log_level_choices[] = {
 	  .max = TEXT_MAX, .expected = "the person's name, e.g. \"Jane Smith\"" }
 
 static const struct schema councillor_schema = {
+	.section = "COUNCILLORS",
 	.size = sizeof(struct person_load),
 	.keys = (const struct schema_key[]) {
 		NAME,
@@ -226,6 +227,7 @@ static const struct schema councillor_schema = {
 };
 
 static const struct schema officer_schema = {
+	.section = "OFFICERS",
 	.size = sizeof(struct person_load),
 	.keys = (const struct schema_key[]) {
 		NAME,
@@ -241,6 +243,7 @@ static const struct schema officer_schema = {
 
 #define R(field) offsetof(struct rule_load, field)
 static const struct schema rule_schema = {
+	.section = "RULE SETTINGS",
 	.size = sizeof(struct rule_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "action", .type = SCHEMA_ENUM, .offset = R(action), .def_num = -1,
@@ -255,6 +258,7 @@ static const struct schema rule_schema = {
 #undef R
 
 static const struct schema period_schema = {
+	.section = "PRE-ELECTION PERIOD",
 	.size = sizeof(struct period_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "start", .type = SCHEMA_STRING, .required = true,
@@ -280,6 +284,7 @@ static const struct schema_key phrases_elem = {
 
 #define C(field) offsetof(struct council_load, field)
 static const struct schema council_schema = {
+	.section = "COUNCILS",
 	.size = sizeof(struct council_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "name", .type = SCHEMA_STRING, .required = true, .offset = C(c.name),
@@ -324,6 +329,7 @@ static const struct schema council_schema = {
 
 #define L(field) offsetof(struct limits_load, v.field)
 static const struct schema limits_schema = {
+	.section = "LIMITS",
 	.size = sizeof(struct limits_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "max_message_bytes", .type = SCHEMA_SIZE, .offset = L(max_message_bytes),
@@ -345,6 +351,7 @@ static const struct schema limits_schema = {
 
 #define S(field) offsetof(struct store_load, v.field)
 static const struct schema store_schema = {
+	.section = "THREAD STORE",
 	.size = sizeof(struct store_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "path", .type = SCHEMA_PATH, .offset = S(path),
@@ -360,6 +367,7 @@ static const struct schema store_schema = {
 
 #define D(field) offsetof(struct top_load, d.field)
 static const struct schema top_schema = {
+	.section = "DAEMON SETTINGS",
 	.size = sizeof(struct top_load),
 	.keys = (const struct schema_key[]) {
 		{ .name = "socket", .type = SCHEMA_STRING, .offset = D(socket),
@@ -402,6 +410,11 @@ static const struct schema top_schema = {
 	},
 };
 #undef D
+
+const struct schema *const conf_schemas[] = {
+	&top_schema, &limits_schema, &store_schema, &council_schema, &councillor_schema,
+	&officer_schema, &rule_schema, &period_schema, NULL,
+};
 
 /* ---- checks across keys ---- */
 

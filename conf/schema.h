@@ -64,6 +64,7 @@ struct schema_node {
 };
 
 struct schema {
+	const char *section;		/* its section in council-milter.conf(5) */
 	size_t size;			/* of the target struct (GROUPS elements) */
 	const struct schema_key *keys;	/* NULL-name terminated */
 };
@@ -76,6 +77,10 @@ struct schema_ctx {
 	const char *base_dir;		/* absolute folder of the config file */
 	const char *include_dir;	/* folder of the config file as named by the user */
 };
+
+/* Every schema of council-milter.conf, NULL-terminated: the man page
+   test checks that each key is documented with its default and bounds. */
+extern const struct schema *const conf_schemas[];
 
 /* Fill TARGET with the defaults of SCHEMA, nested groups and map slots
    included. */
