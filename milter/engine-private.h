@@ -31,6 +31,11 @@ struct engine_message {
 GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
 			    const guint8 *body, size_t body_len);
 
+/* engine_run with VERDICT (taken over) instead of policy_judge's, when
+   not NULL: the tests' way to reach every operation. */
+struct engine_result *engine_run_verdict(struct engine *engine, struct engine_message *msg,
+					 struct policy_verdict *verdict);
+
 /* Header names compare case-insensitively (RFC 5322). */
 static inline gboolean engine_header_is(const char *a, const char *b)
 {

@@ -496,6 +496,12 @@ static void verdict_ops(struct engine_result *res, const struct engine_message *
 
 struct engine_result *engine_run(struct engine *engine, struct engine_message *msg)
 {
+	return engine_run_verdict(engine, msg, NULL);
+}
+
+struct engine_result *engine_run_verdict(struct engine *engine, struct engine_message *msg,
+					 struct policy_verdict *verdict)
+{
 	struct engine_result *res = g_new0(struct engine_result, 1);
 	GArray *ops = g_array_new(FALSE, TRUE, sizeof(struct engine_op));
 	struct parser_message *pmsg = NULL;
@@ -505,6 +511,7 @@ struct engine_result *engine_run(struct engine *engine, struct engine_message *m
 	char *reason = NULL;
 
 	g_array_set_clear_func(ops, op_clear);
+	res->verdict = verdict;
 	if (msg->limit_error != NULL) {
 		reason = g_strdup(msg->limit_error);
 		goto out;
@@ -533,7 +540,8 @@ struct engine_result *engine_run(struct engine *engine, struct engine_message *m
 		.queue_id = msg->queue_id,
 		.now = time(NULL),
 	};
-	if (policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
+	if (res->verdict == NULL &&
+	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
 		reason = g_strdup_printf("could not judge the message: %s", error);
 		goto out;
 	}

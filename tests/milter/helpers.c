@@ -1,0 +1,163 @@
+/* Helpers for the milter tests (see helpers.h). */
+#include "helpers.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+char *test_tmpdir(void)
+{
+	GError *err = NULL;
+	char *dir = g_dir_make_tmp("council-milter-test-XXXXXX", &err);
+
+	if (dir == NULL)
+		fail_msg("cannot make a temporary directory: %s", err->message);
+	return dir;
+}
+
+/* Our temporary directories hold plain files only. */
+void test_rmdir(char **dir_p)
+{
+	char *dir = *dir_p;
+	GDir *d = dir != NULL ? g_dir_open(dir, 0, NULL) : NULL;
+	const char *name;
+
+	if (d != NULL) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			char *path = g_build_filename(dir, name, NULL);
+			g_unlink(path);
+			g_free(path);
+		}
+		g_dir_close(d);
+		g_rmdir(dir);
+	}
+	g_free(dir);
+	*dir_p = NULL;
+}
+
+char *test_read(const char *rel, size_t *len_r)
+{
+	char *data;
+	size_t len;
+	GError *err = NULL;
+	const char *source = g_getenv("COUNCIL_SOURCE_DIR");
+	char *path = g_build_filename(source != NULL ? source : "..", "tests", rel, NULL);
+
+	if (!g_file_get_contents(path, &data, &len, &err))
+		fail_msg("cannot read fixture %s: %s", path, err->message);
+	g_free(path);
+	if (len_r != NULL)
+		*len_r = len;
+	return data;
+}
+
+static char *replace_all(char *text, const char *from, const char *to)
+{
+	char **parts = g_strsplit(text, from, -1);
+	char *out = g_strjoinv(to, parts);
+
+	g_strfreev(parts);
+	g_free(text);
+	return out;
+}
+
+struct conf *test_conf(const char *name, const char *root, ...)
+{
+	char *tpath = g_strdup_printf("milter/%s.conf.in", name);
+	char *text = test_read(tpath, NULL);
+	va_list ap;
+
+	text = replace_all(text, "@ROOT@", root);
+	va_start(ap, root);
+	for (const char *key; (key = va_arg(ap, const char *)) != NULL;) {
+		char *at = g_strdup_printf("@%s@", key);
+		text = replace_all(text, at, va_arg(ap, const char *));
+		g_free(at);
+	}
+	va_end(ap);
+
+	char *path = g_strdup_printf("%s/%s.conf", root, name);
+	if (!g_file_set_contents(path, text, -1, NULL))
+		fail_msg("cannot write %s", path);
+	char *phrases = g_build_filename(g_getenv("COUNCIL_SOURCE_DIR"), "policy", "phrases",
+					 NULL);
+	struct conf *conf = NULL;
+	struct conf_errors *errors = NULL;
+	if (conf_load(path, phrases, &conf, &errors) < 0) {
+		for (size_t i = 0; i < errors->n_lines; i++)
+			print_error("%s\n", errors->lines[i]);
+		fail_msg("test config %s does not load", tpath);
+	}
+	g_free(phrases);
+	g_free(path);
+	g_free(text);
+	g_free(tpath);
+	return conf;
+}
+
+struct engine *test_engine(const char *name, const char *root)
+{
+	struct conf *conf = test_conf(name, root, NULL);
+	struct engine *engine;
+	const char *error;
+
+	if (engine_new(conf, false, false, &engine, &error) < 0)
+		fail_msg("engine_new: %s", error);
+	conf_unref(&conf);
+	return engine;
+}
+
+struct engine_message *test_message(struct engine *engine, const char *fixture,
+				    const char *mail_from, const char *const *rcpts)
+{
+	size_t len;
+	char *data = test_read(fixture, &len);
+	struct engine_message *msg = engine_message_new(engine);
+
+	engine_message_set_sender(msg, mail_from);
+	for (; rcpts != NULL && *rcpts != NULL; rcpts++)
+		(void)engine_message_add_rcpt(msg, *rcpts);
+	(void)engine_message_load(msg, data, len);
+	g_free(data);
+	return msg;
+}
+
+char *test_ops_describe(const struct engine_result *res)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; i < res->n_ops; i++) {
+		const struct engine_op *op = &res->ops[i];
+		if (i > 0)
+			g_string_append(s, "; ");
+		switch (op->kind) {
+		case ENGINE_OP_DELETE_HEADER:
+			g_string_append_printf(s, "delete %s %d", op->name, op->index);
+			break;
+		case ENGINE_OP_CHANGE_HEADER:
+			g_string_append_printf(s, "change %s %d", op->name, op->index);
+			break;
+		case ENGINE_OP_INSERT_HEADER:
+			g_string_append_printf(s, "insert %s", op->name);
+			break;
+		case ENGINE_OP_ADD_HEADER:
+			g_string_append_printf(s, "add %s", op->name);
+			break;
+		case ENGINE_OP_ADD_RCPT:
+			g_string_append_printf(s, "add_rcpt %s", op->value);
+			break;
+		case ENGINE_OP_REPLACE_BODY:
+			g_string_append(s, "replace_body");
+			break;
+		case ENGINE_OP_QUARANTINE:
+			g_string_append(s, "quarantine");
+			break;
+		}
+	}
+	return g_string_free(s, FALSE);
+}

@@ -1,0 +1,37 @@
+#ifndef COUNCIL_TEST_MILTER_HELPERS_H
+#define COUNCIL_TEST_MILTER_HELPERS_H
+
+/* Shared by the milter tests: configs from templates in a temporary
+   directory, fixtures from tests/messages. Paths are relative to the
+   source tree's tests/ ($COUNCIL_SOURCE_DIR/tests). */
+
+#include <stddef.h>
+
+#include "conf/conf.h"
+#include "milter/engine.h"
+
+/* A fresh temporary directory, and its removal. */
+char *test_tmpdir(void);
+void test_rmdir(char **dir);
+
+/* Load tests/milter/NAME.conf.in with @ROOT@ replaced by ROOT and @KEY@ by
+   the value following it in the NULL-terminated KEY, VALUE list; fails the
+   test (with every error line) when the config does not load. */
+struct conf *test_conf(const char *name, const char *root, ...);
+
+/* An engine on test_conf(NAME, ROOT) (the engine holds the config). */
+struct engine *test_engine(const char *name, const char *root);
+
+/* The whole file REL under tests/ (fails the test when unreadable). */
+char *test_read(const char *rel, size_t *len_r);
+
+/* A message loaded from a fixture, with its envelope. RCPTS is
+   NULL-terminated. */
+struct engine_message *test_message(struct engine *engine, const char *fixture,
+				    const char *mail_from, const char *const *rcpts);
+
+/* The ops as one line, e.g. "delete Council-Policy-Results 1; insert
+   Council-Policy-Results; quarantine", for "got X, want Y" failures. */
+char *test_ops_describe(const struct engine_result *res);
+
+#endif

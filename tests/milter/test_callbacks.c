@@ -1,0 +1,419 @@
+/* The libmilter callbacks, driven through a fake seam: negotiation, the
+   connection/message context pair across several messages, what reaches
+   the MTA at end of message, errors, and config pinning across a reload. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+
+#include "helpers.h"
+#include "milter/callbacks.h"
+#include "milter/generation.h"
+#include "milter/log.h"
+#include "milter/seam.h"
+#include "parser/parser.h"
+
+/* A fake MTA connection: the private pointer, the macros, and a record of
+   every call the callbacks made. */
+struct fake_ctx {
+	void *priv;
+	const char *queue_id;		/* macro i */
+	const char *auth;		/* macro {auth_authen} */
+	int fail_kind;			/* -1: none; else this call fails */
+	GString *calls;			/* "insheader 0 Council-Policy-Results\n" ... */
+	GString *body;			/* replacebody chunks, joined */
+	char *inserted;			/* value of the last insheader */
+	unsigned body_chunks;
+};
+
+enum { CALL_ADDHEADER, CALL_INSHEADER, CALL_CHGHEADER, CALL_QUARANTINE, CALL_ADDRCPT };
+
+static GString *log_lines;
+
+static struct fake_ctx *fake(SMFICTX *ctx)
+{
+	return (struct fake_ctx *)ctx;
+}
+
+static void *f_getpriv(SMFICTX *ctx) { return fake(ctx)->priv; }
+static int f_setpriv(SMFICTX *ctx, void *p) { fake(ctx)->priv = p; return MI_SUCCESS; }
+
+static char *f_getsymval(SMFICTX *ctx, char *name)
+{
+	if (strcmp(name, "i") == 0 || strcmp(name, "{i}") == 0)
+		return (char *)fake(ctx)->queue_id;
+	if (strcmp(name, "{auth_authen}") == 0)
+		return (char *)fake(ctx)->auth;
+	return NULL;
+}
+
+static int f_setsymlist(SMFICTX *ctx, int stage, char *macros)
+{
+	g_string_append_printf(fake(ctx)->calls, "setsymlist %d %s\n", stage, macros);
+	return MI_SUCCESS;
+}
+
+static int record(SMFICTX *ctx, int kind, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static int record(SMFICTX *ctx, int kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_string_append_vprintf(fake(ctx)->calls, fmt, ap);
+	va_end(ap);
+	g_string_append_c(fake(ctx)->calls, '\n');
+	return fake(ctx)->fail_kind == kind ? MI_FAILURE : MI_SUCCESS;
+}
+
+static int f_addheader(SMFICTX *ctx, char *name, char *value)
+{
+	return record(ctx, CALL_ADDHEADER, "addheader %s", name);
+}
+
+static int f_chgheader(SMFICTX *ctx, char *name, int index, char *value)
+{
+	return record(ctx, CALL_CHGHEADER, "chgheader %s %d %s", name, index,
+		      value == NULL ? "(delete)" : "(change)");
+}
+
+static int f_insheader(SMFICTX *ctx, int index, char *name, char *value)
+{
+	g_free(fake(ctx)->inserted);
+	fake(ctx)->inserted = g_strdup(value);
+	return record(ctx, CALL_INSHEADER, "insheader %d %s", index, name);
+}
+
+static int f_addrcpt(SMFICTX *ctx, char *rcpt)
+{
+	return record(ctx, CALL_ADDRCPT, "addrcpt %s", rcpt);
+}
+
+static int f_replacebody(SMFICTX *ctx, unsigned char *chunk, int len)
+{
+	g_string_append_len(fake(ctx)->body, (const char *)chunk, len);
+	fake(ctx)->body_chunks++;
+	return MI_SUCCESS;
+}
+
+static int f_quarantine(SMFICTX *ctx, char *reason)
+{
+	return record(ctx, CALL_QUARANTINE, "quarantine %s", reason);
+}
+
+static int f_setreply(SMFICTX *ctx, const char *code, const char *xcode, const char *text)
+{
+	g_string_append_printf(fake(ctx)->calls, "setreply %s %s\n", code, xcode);
+	return MI_SUCCESS;
+}
+
+static const struct milter_seam fake_seam = {
+	.getpriv = f_getpriv, .setpriv = f_setpriv, .getsymval = f_getsymval,
+	.setsymlist = f_setsymlist, .addheader = f_addheader, .chgheader = f_chgheader,
+	.insheader = f_insheader, .addrcpt = f_addrcpt, .replacebody = f_replacebody,
+	.quarantine = f_quarantine, .setreply = f_setreply,
+};
+
+static void log_hook(int priority, const char *line)
+{
+	g_string_append_printf(log_lines, "%s\n", line);
+}
+
+static void fake_init(struct fake_ctx *c, const char *queue_id)
+{
+	memset(c, 0, sizeof(*c));
+	c->queue_id = queue_id;
+	c->fail_kind = -1;
+	c->calls = g_string_new(NULL);
+	c->body = g_string_new(NULL);
+}
+
+static void fake_clear(struct fake_ctx *c)
+{
+	g_string_free(c->calls, TRUE);
+	g_string_free(c->body, TRUE);
+	g_free(c->inserted);
+}
+
+struct fixture {
+	char *root;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = g_new0(struct fixture, 1);
+	const char *error;
+
+	f->root = test_tmpdir();
+	struct conf *conf = test_conf("unit", f->root, NULL);
+	if (milter_gen_install(conf, &error) < 0)
+		fail_msg("milter_gen_install: %s", error);
+	conf_unref(&conf);
+	milter_seam = &fake_seam;
+	log_lines = g_string_new(NULL);
+	milter_log_set_hook(log_hook);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f == NULL)
+		return 0;
+	milter_log_set_hook(NULL);
+	g_string_free(log_lines, TRUE);
+	milter_gen_shutdown();
+	test_rmdir(&f->root);
+	g_free(f);
+	return 0;
+}
+
+/* Feed a fixture as an MTA would: MAIL, RCPTs, each header, the body in
+   chunks of CHUNK bytes, then end of message. Returns eom's status. */
+static sfsistat feed(SMFICTX *ctx, const char *fixture, const char *from,
+		     const char *const *rcpts, size_t chunk)
+{
+	size_t len;
+	char *data = test_read(fixture, &len);
+	char *argv[2] = { NULL, NULL };
+	char *head_end = strstr(data, "\n\n");
+
+	argv[0] = g_strdup_printf("<%s>", from);
+	assert_int_equal(milter_envfrom(ctx, argv), SMFIS_CONTINUE);
+	g_free(argv[0]);
+	for (; *rcpts != NULL; rcpts++) {
+		argv[0] = g_strdup_printf("<%s>", *rcpts);
+		assert_int_equal(milter_envrcpt(ctx, argv), SMFIS_CONTINUE);
+		g_free(argv[0]);
+	}
+	/* One milter_header per field, folds kept as "\n<blank>" as Postfix
+	   sends them. */
+	*head_end = '\0';
+	char **lines = g_strsplit(data, "\n", -1);
+	GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
+	for (char **l = lines; *l != NULL; l++) {
+		if ((**l == ' ' || **l == '\t') && fields->len > 0) {
+			char *prev = fields->pdata[fields->len - 1];
+			fields->pdata[fields->len - 1] = g_strconcat(prev, "\n", *l, NULL);
+			g_free(prev);
+		} else {
+			g_ptr_array_add(fields, g_strdup(*l));
+		}
+	}
+	for (guint i = 0; i < fields->len; i++) {
+		char *field = fields->pdata[i];
+		char *colon = strchr(field, ':');
+		assert_non_null(colon);
+		*colon = '\0';
+		assert_int_equal(milter_header(ctx, field, colon + 1 + strspn(colon + 1, " \t")),
+				 SMFIS_CONTINUE);
+	}
+	g_ptr_array_unref(fields);
+	g_strfreev(lines);
+	const char *body = head_end + 2;
+	for (size_t off = 0, n = strlen(body); off < n; off += chunk)
+		assert_int_equal(milter_body(ctx, (unsigned char *)body + off, MIN(chunk, n - off)),
+				 SMFIS_CONTINUE);
+	g_free(data);
+	return milter_eom(ctx);
+}
+
+static const char *const to_clerk[] = { "clerk@ashcombe-pc.gov.uk", NULL };
+
+static void test_negotiate(void **state)
+{
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	unsigned long p0, p1, p2, p3;
+	static const unsigned long all = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
+		SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_CHGFROM |
+		SMFIF_SETSYMLIST;
+	static const unsigned long steps = 0x1fffff;
+
+	/* Everything offered: exactly our actions, the steps we skip, our macros. */
+	fake_init(&c, NULL);
+	assert_int_equal(milter_negotiate(ctx, all, steps, 0, 0, &p0, &p1, &p2, &p3),
+			 SMFIS_CONTINUE);
+	if (p0 != (MILTER_ACTIONS | SMFIF_SETSYMLIST))
+		fail_msg("actions: got 0x%lx, want 0x%lx", p0,
+			 (unsigned long)(MILTER_ACTIONS | SMFIF_SETSYMLIST));
+	if (p1 != MILTER_SKIP_STEPS)
+		fail_msg("steps: got 0x%lx, want 0x%lx", p1, (unsigned long)MILTER_SKIP_STEPS);
+	char *want = g_strdup_printf("setsymlist %d i {auth_authen}\nsetsymlist %d i\n",
+				     SMFIM_ENVFROM, SMFIM_EOM);
+	if (strcmp(c.calls->str, want) != 0)
+		fail_msg("macros asked for:\ngot  %swant %s", c.calls->str, want);
+	g_free(want);
+	fake_clear(&c);
+
+	/* An MTA that cannot quarantine: refused, and the log says what is missing. */
+	fake_init(&c, NULL);
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(milter_negotiate(ctx, all & ~SMFIF_QUARANTINE, steps, 0, 0,
+					  &p0, &p1, &p2, &p3), SMFIS_REJECT);
+	if (strstr(log_lines->str, "quarantine") == NULL)
+		fail_msg("log: got \"%s\", want it to name quarantine", log_lines->str);
+	fake_clear(&c);
+}
+
+/* Two messages on one connection (Postfix reuses it): each gets its own
+   state and its own operations; the log lines start with the queue id. */
+static void test_two_messages(void **state)
+{
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+
+	fake_init(&c, "4AB12C3D");
+	c.auth = "cllr.smith";
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(feed(ctx, "messages/milter/forged-result-header.eml",
+			      "m.wood@example.org", to_clerk, 7), SMFIS_CONTINUE);
+	const char *want1 = "chgheader Council-Policy-Results 2 (delete)\n"
+			    "chgheader Council-Policy-Results 1 (delete)\n"
+			    "insheader 0 Council-Policy-Results\n";
+	if (strcmp(c.calls->str, want1) != 0)
+		fail_msg("first message:\ngot  %swant %s", c.calls->str, want1);
+
+	g_string_truncate(c.calls, 0);
+	c.queue_id = "5BC23D4E";
+	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
+			      "clerk@ashcombe-pc.gov.uk", to_clerk, 4096), SMFIS_CONTINUE);
+	const char *want2 = "insheader 0 Council-Policy-Results\n";
+	if (strcmp(c.calls->str, want2) != 0)
+		fail_msg("second message:\ngot  %swant %s", c.calls->str, want2);
+
+	char **lines = g_strsplit(log_lines->str, "\n", -1);
+	if (g_strv_length(lines) != 3 ||
+	    !g_str_has_prefix(lines[0], "4AB12C3D: council=") ||
+	    strstr(lines[0], "from=<m.wood@example.org>, auth=cllr.smith, nrcpt=1") == NULL ||
+	    !g_str_has_prefix(lines[1], "5BC23D4E: council="))
+		fail_msg("log lines:\ngot  %swant one line per message starting with its "
+			 "queue id", log_lines->str);
+	g_strfreev(lines);
+	assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
+	assert_null(c.priv);
+	fake_clear(&c);
+}
+
+/* MAIL twice without end of message, abort, close mid-message: no state
+   leaks from one message into the next (and nothing leaks under ASan). */
+static void test_leftovers(void **state)
+{
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	char *argv[] = { "<a@example.org>", NULL };
+	char *rcpt[] = { "<b@example.org>", NULL };
+
+	fake_init(&c, "6CD34E5F");
+	assert_int_equal(milter_envfrom(ctx, argv), SMFIS_CONTINUE);
+	assert_int_equal(milter_envrcpt(ctx, rcpt), SMFIS_CONTINUE);
+	assert_int_equal(milter_header(ctx, "Council-Policy-Results", "forged"), SMFIS_CONTINUE);
+	assert_int_equal(milter_abort(ctx), SMFIS_CONTINUE);
+	assert_int_equal(milter_envfrom(ctx, argv), SMFIS_CONTINUE);
+	assert_int_equal(milter_header(ctx, "Council-Policy-Results", "forged"), SMFIS_CONTINUE);
+	/* MAIL again: the forged header above belongs to a message never finished. */
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
+			      "clerk@ashcombe-pc.gov.uk", to_clerk, 100), SMFIS_CONTINUE);
+	if (strcmp(c.calls->str, "insheader 0 Council-Policy-Results\n") != 0)
+		fail_msg("after leftovers: got\n%swant only our header inserted", c.calls->str);
+	if (strstr(log_lines->str, "nrcpt=1,") == NULL)
+		fail_msg("after leftovers: got \"%s\", want nrcpt=1", log_lines->str);
+	assert_int_equal(milter_envfrom(ctx, argv), SMFIS_CONTINUE);
+	assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
+	assert_null(c.priv);
+	fake_clear(&c);
+}
+
+/* The MTA refuses an operation: the message is not passed on half-done. */
+static void test_mta_refuses(void **state)
+{
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+
+	fake_init(&c, "7DE45F60");
+	c.fail_kind = CALL_INSHEADER;
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(feed(ctx, "messages/milter/plain-lf.eml",
+			      "cllr.smith@ashcombe-pc.gov.uk", to_clerk, 64), SMFIS_TEMPFAIL);
+	if (strstr(c.calls->str, "setreply 451 4.3.0") == NULL)
+		fail_msg("reply: got\n%swant setreply 451 4.3.0", c.calls->str);
+	if (strstr(log_lines->str, "7DE45F60: the MTA refused to add a header") == NULL)
+		fail_msg("log: got \"%s\", want the refusal with the queue id", log_lines->str);
+	milter_close(ctx);
+	fake_clear(&c);
+}
+
+/* Callbacks out of order (no MAIL first): on_error's answer, never a crash. */
+static void test_out_of_order(void **state)
+{
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	char *rcpt[] = { "<b@example.org>", NULL };
+
+	fake_init(&c, NULL);
+	assert_int_equal(milter_envrcpt(ctx, rcpt), SMFIS_TEMPFAIL);
+	assert_int_equal(milter_eom(ctx), SMFIS_TEMPFAIL);
+	assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
+	fake_clear(&c);
+}
+
+/* A connection keeps the config it started with; a reload serves only new
+   connections, and the old config lives until its last connection ends. */
+static void test_reload_pinning(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_ctx old_c, new_c;
+	SMFICTX *old_ctx = (SMFICTX *)&old_c, *new_ctx = (SMFICTX *)&new_c;
+	char *argv[] = { "<clerk@ashcombe-pc.gov.uk>", NULL };
+	const char *error;
+
+	fake_init(&old_c, "8EF56071");
+	fake_init(&new_c, "9F067182");
+	assert_int_equal(milter_envfrom(old_ctx, argv), SMFIS_CONTINUE);	/* pins "unit" */
+
+	struct conf *conf = test_conf("limits", f->root, "ON_ERROR", "tempfail", NULL);
+	if (milter_gen_install(conf, &error) < 0)
+		fail_msg("milter_gen_install: %s", error);
+	conf_unref(&conf);
+
+	g_string_truncate(log_lines, 0);
+	feed(old_ctx, "messages/milter/plain-lf.eml", "cllr.smith@ashcombe-pc.gov.uk", to_clerk,
+	     512);
+	feed(new_ctx, "messages/milter/plain-lf.eml", "cllr.smith@ashcombe-pc.gov.uk", to_clerk,
+	     512);
+	/* Each result header names the authserv-id of the config its
+	   connection started with. */
+	if (!g_str_has_prefix(old_c.inserted, "unit.council.invalid;"))
+		fail_msg("old connection: got \"%s\", want the config it started with "
+			 "(unit.council.invalid)", old_c.inserted);
+	if (!g_str_has_prefix(new_c.inserted, "limits.council.invalid;"))
+		fail_msg("new connection: got \"%s\", want the reloaded config "
+			 "(limits.council.invalid)", new_c.inserted);
+	milter_close(old_ctx);
+	milter_close(new_ctx);
+	fake_clear(&old_c);
+	fake_clear(&new_c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_two_messages),
+		cmocka_unit_test(test_leftovers),
+		cmocka_unit_test(test_mta_refuses),
+		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_reload_pinning),
+	};
+
+	parser_init();
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	parser_shutdown();
+	return failed;
+}
