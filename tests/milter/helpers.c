@@ -161,3 +161,38 @@ char *test_ops_describe(const struct engine_result *res)
 	}
 	return g_string_free(s, FALSE);
 }
+
+/* ---- verdicts built by hand ---- */
+
+struct policy_verdict *test_verdict_new(const struct conf *conf, enum conf_action action)
+{
+	struct policy_verdict *v = g_new0(struct policy_verdict, 1);
+
+	v->council = &conf->councils[0];
+	v->action = action;
+	v->result_header = g_strdup("unit.council.invalid; council=\"Ashcombe Parish Council\"; "
+				    "action=test");
+	return v;
+}
+
+void test_verdict_finding(struct policy_verdict *v, enum conf_rule rule,
+			  enum conf_action action, const char *clause, const char *evidence)
+{
+	v->findings = g_renew(struct policy_finding, v->findings, v->n_findings + 1);
+	struct policy_finding *fi = &v->findings[v->n_findings++];
+	memset(fi, 0, sizeof(*fi));
+	fi->rule = rule;
+	fi->action = action;
+	fi->clause = clause;
+	fi->evidence = g_strdup(evidence);
+}
+
+struct policy_verdict *test_v_footer(const struct conf *conf)
+{
+	struct policy_verdict *v = test_verdict_new(conf, CONF_ACTION_ANNOTATE);
+
+	test_verdict_finding(v, CONF_RULE_SILENT_COPY, CONF_ACTION_ANNOTATE, "12.1",
+			     "blind copy to cllr.jones@ashcombe-pc.gov.uk (Cllr Ann Jones)");
+	v->footer_text = g_strdup("Copied to: Cllr Ann Jones");
+	return v;
+}

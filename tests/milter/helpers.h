@@ -9,6 +9,7 @@
 
 #include "conf/conf.h"
 #include "milter/engine.h"
+#include "policy/policy.h"
 
 /* A fresh temporary directory, and its removal. */
 char *test_tmpdir(void);
@@ -33,5 +34,13 @@ struct engine_message *test_message(struct engine *engine, const char *fixture,
 /* The ops as one line, e.g. "delete Council-Policy-Results 1; insert
    Council-Policy-Results; quarantine", for "got X, want Y" failures. */
 char *test_ops_describe(const struct engine_result *res);
+
+/* A verdict as policy_judge makes them (freed by policy_verdict_free), for
+   the council of CONF, with ACTION and a fixed result header. */
+struct policy_verdict *test_verdict_new(const struct conf *conf, enum conf_action action);
+void test_verdict_finding(struct policy_verdict *v, enum conf_rule rule,
+			  enum conf_action action, const char *clause, const char *evidence);
+/* Annotate with the footer "Copied to: Cllr Ann Jones" (silent-copy 12.1). */
+struct policy_verdict *test_v_footer(const struct conf *conf);
 
 #endif
