@@ -33,14 +33,24 @@ static char *with_recipient(char *evidence, const char *what, const struct judge
 	return out;
 }
 
-/* Does [START, END) of TEXT mention the council ("the council", "council's")? */
+/* Words that put an instruction in the council's name ("the council's
+   hedges", "for the council"); another council's name does not. */
+static const char *const council_name_words[] = {
+	"council's", "for the council", "on behalf of the council", "in the council's name",
+	"the council will", "to the council", "our council", "the council needs",
+	"the council wants", "the council would like",
+	"!district council's", "!county council's", "!borough council's", "!city council's",
+};
+
+/* Does [START, END) of TEXT put what it says in the council's name? */
 static bool names_council(const struct phrase_text *text, size_t start, size_t end)
 {
-	char *sentence = g_strndup(phrase_text_str(text) + start, end - start);
-	size_t at;
-	bool found = phrase_find_word(sentence, "council", 0, &at);
+	struct phrase_set *set = phrase_set_new(council_name_words,
+						G_N_ELEMENTS(council_name_words));
+	struct phrase_match m;
+	bool found = phrase_match_range(set, text, start, end, &m);
 
-	g_free(sentence);
+	phrase_set_free(&set);
 	return found;
 }
 
