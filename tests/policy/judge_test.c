@@ -20,6 +20,7 @@ struct conf *test_conf_load(void)
 			g_string_append_printf(all, "\n  %s", errors->lines[i]);
 		fail_msg("loading %s: got errors:%s\nwant none", TEST_CONF, all->str);
 	}
+	conf_errors_free(&errors);
 	return conf;
 }
 
