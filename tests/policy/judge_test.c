@@ -8,12 +8,20 @@
 #include <cmocka.h>
 #include <glib.h>
 
+char *test_path(const char *path)
+{
+	const char *src = g_getenv("COUNCIL_SOURCE_DIR");
+
+	return g_build_filename(src != NULL ? src : "..", "tests", path, NULL);
+}
+
 struct conf *test_conf_load(void)
 {
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
+	char *path = test_path(TEST_CONF), *phrases = test_path(TEST_PHRASES);
 
-	if (conf_load(TEST_CONF, TEST_PHRASES, &conf, &errors) != 0) {
+	if (conf_load(path, phrases, &conf, &errors) != 0) {
 		GString *all = g_string_new(NULL);
 
 		for (size_t i = 0; errors != NULL && i < errors->n_lines; i++)
@@ -21,12 +29,15 @@ struct conf *test_conf_load(void)
 		fail_msg("loading %s: got errors:%s\nwant none", TEST_CONF, all->str);
 	}
 	conf_errors_free(&errors);
+	g_free(path);
+	g_free(phrases);
 	return conf;
 }
 
 struct parser_message *test_parse(const char *name)
 {
-	char *path = g_build_filename("messages", name, NULL);
+	char *rel = g_build_filename("messages", name, NULL);
+	char *path = test_path(rel);
 	char *data = NULL;
 	gsize len = 0;
 	struct parser_message *msg = NULL;
@@ -38,5 +49,6 @@ struct parser_message *test_parse(const char *name)
 		fail_msg("parsing %s: got error \"%s\", want a model", path, error);
 	g_free(data);
 	g_free(path);
+	g_free(rel);
 	return msg;
 }

@@ -1,8 +1,8 @@
 #ifndef COUNCIL_TESTS_POLICY_JUDGE_TEST_H
 #define COUNCIL_TESTS_POLICY_JUDGE_TEST_H
 
-/* Shared by the policy tests: load the test directory, parse a fixture,
-   judge it. Paths are relative to tests/ (the tests' working directory). */
+/* Shared by the policy tests: load the test directory, parse a fixture.
+   Paths are relative to $COUNCIL_SOURCE_DIR/tests (".." when unset). */
 
 #include <stdbool.h>
 #include <time.h>
@@ -13,6 +13,9 @@
 
 #define TEST_CONF "policy/conf/councils.conf"
 #define TEST_PHRASES "../policy/phrases"
+
+/* PATH (relative to the source tree's tests/) as a usable path (g_free). */
+char *test_path(const char *path);
 
 /* 2026-06-01 12:00 UTC: outside Ashcombe's pre-election period. */
 #define TEST_NOW ((time_t)1780315200)
