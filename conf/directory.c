@@ -17,6 +17,32 @@ struct span {
 	size_t len;
 };
 
+/* Lookups normalise every address they are given: keep these cheap. */
+static inline char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+static inline bool local_char_bad(unsigned char c)
+{
+	switch (c) {
+	case '(': case ')': case '<': case '>': case '[': case ']':
+	case '\\': case ',': case ';': case ':': case '"':
+		return true;
+	default:
+		return c <= ' ' || c == 0x7f;
+	}
+}
+
+static bool is_ascii(struct span s)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		if ((unsigned char)s.p[i] >= 0x80)
+			return false;
+	}
+	return true;
+}
+
 static const char *check_domain_span(struct span d)
 {
 	size_t label = 0;
@@ -29,7 +55,7 @@ static const char *check_domain_span(struct span d)
 		return "has an address literal for a domain; expected a domain name";
 	if (d.len > DOMAIN_MAX)
 		return "has a domain longer than 253 characters";
-	if (!g_utf8_validate(d.p, (gssize)d.len, NULL))
+	if (!is_ascii(d) && !g_utf8_validate(d.p, (gssize)d.len, NULL))
 		return "is not valid UTF-8";
 	for (size_t i = 0; i <= d.len; i++) {
 		unsigned char c = i < d.len ? (unsigned char)d.p[i] : '.';
@@ -91,10 +117,10 @@ static const char *split_address(const char *s, struct span *local_r, struct spa
 
 		if (c == '@')
 			return "has more than one '@'";
-		if (c <= ' ' || c == 0x7f || strchr("()<>[]\\,;:\"", c) != NULL)
+		if (local_char_bad(c))
 			return "has a space or a character not allowed before the '@'";
 	}
-	if (!g_utf8_validate(local_r->p, (gssize)local_r->len, NULL))
+	if (!is_ascii(*local_r) && !g_utf8_validate(local_r->p, (gssize)local_r->len, NULL))
 		return "is not valid UTF-8";
 	return check_domain_span(*domain_r);
 }
@@ -118,28 +144,25 @@ const char *conf_check_domain(const char *s)
 /* Append SPAN lower-cased: ASCII in place, anything else via GLib. */
 static bool append_lower(char *buf, size_t size, size_t *pos, struct span s)
 {
-	bool ascii = true;
-	char *lower;
+	char *down;
 	size_t n;
 
-	for (size_t i = 0; i < s.len; i++)
-		ascii = ascii && (unsigned char)s.p[i] < 0x80;
-	if (ascii) {
+	if (is_ascii(s)) {
 		if (*pos + s.len >= size)
 			return false;
 		for (size_t i = 0; i < s.len; i++)
-			buf[(*pos)++] = g_ascii_tolower(s.p[i]);
+			buf[(*pos)++] = lower(s.p[i]);
 		return true;
 	}
-	lower = g_utf8_strdown(s.p, (gssize)s.len);
-	n = strlen(lower);
+	down = g_utf8_strdown(s.p, (gssize)s.len);
+	n = strlen(down);
 	if (*pos + n >= size) {
-		g_free(lower);
+		g_free(down);
 		return false;
 	}
-	memcpy(buf + *pos, lower, n);
+	memcpy(buf + *pos, down, n);
 	*pos += n;
-	g_free(lower);
+	g_free(down);
 	return true;
 }
 
