@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Generate a council-milter.conf with many fictional councils.
+
+For benchmarks and scaling tests: N councils x P people each (a Clerk,
+four staff, the rest councillors with wards, titles and parties; some
+councillors have a private address too), profiles in turn, local papers
+shared between councils. Every address and domain is unique, so the file
+loads without errors. Deterministic for a given --seed.
+
+  scripts/gen-directory.py --councils 500 --people 30 > big.conf
+  scripts/gen-directory.py --councils 10 --list-addresses   # one per line
+"""
+import argparse
+import random
+import sys
+
+PROFILES = ["town-council-2023", "ilminster", "chard", "little-glemham", "twywell"]
+PREFIXES = ["Ash", "Brack", "Cold", "Dun", "Elm", "Fern", "Glen", "Hazel", "Ire", "Kings",
+            "Lark", "Marl", "North", "Oak", "Pen", "Quar", "Rad", "Stan", "Thorn", "Up",
+            "Wen", "Yar", "Bram", "Crow", "Holm"]
+SUFFIXES = ["combe", "ford", "ley", "bury", "ton", "field", "worth", "stead", "wick", "by",
+            "ham", "hurst", "mere", "dale", "well", "thorpe", "cote", "ing", "den", "low",
+            "stow", "minster", "bridge", "moor", "wood"]
+FIRST = ["Jane", "Ann", "Peter", "Tom", "Amy", "Sam", "Ravi", "Siân", "Zoë", "Kwame", "Niamh",
+         "Graham", "Fiona", "Tariq", "Lucy", "Hugh", "Mary", "Oliver", "Aoife", "Bogdan"]
+LAST = ["Smith", "Jones", "Hale", "Brown", "Green", "Patel", "Shah", "Evans", "Okafor",
+        "Whitlock", "McLeod", "Hussain", "Penrose", "Fenwick", "Tennant", "Brand", "Ó Briain",
+        "Kowalski", "Nguyen", "Ashdown"]
+PARTIES = ["Independent", "Green", "Labour", "Conservative", "Liberal Democrats"]
+TITLES = [["mayor"], ["vice-chair"], ["leader"]]
+PAPERS = [f"county-paper-{i:02d}.example" for i in range(20)]
+
+
+def place_name(i):
+    """A unique, plausible place name for council I."""
+    n = len(PREFIXES) * len(SUFFIXES)
+    base = PREFIXES[i % len(PREFIXES)] + SUFFIXES[(i // len(PREFIXES)) % len(SUFFIXES)]
+    return base if i < n else f"{base} {i // n + 1}"
+
+
+def slug(text):
+    return "".join(c for c in text.lower() if c.isascii() and c.isalnum())
+
+
+def quote(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def strings(items):
+    return "[ " + ", ".join(quote(s) for s in items) + " ]"
+
+
+def council(i, people, rng, out, addresses):
+    place = place_name(i)
+    domain = f"{slug(place)}-{i:04d}-pc.example"
+    clerk = f"clerk@{domain}"
+    papers = rng.sample(PAPERS, rng.choice([1, 2]))
+    out.append("  {")
+    out.append(f"    name = {quote(place + ' Parish Council')};")
+    out.append(f"    profile = {quote(PROFILES[i % len(PROFILES)])};")
+    out.append(f"    domains = {strings([domain])};")
+    out.append(f"    clerk = {quote(clerk)};")
+    out.append(f"    press_domains = {strings(papers)};")
+    officers = [("Clerk", [clerk], "clerk")]
+    for k in range(1, min(5, people)):
+        officers.append((f"Officer {k}", [f"staff{k}@{domain}"], "staff"))
+    out.append("    officers = (")
+    lines = []
+    for k, (role_name, addrs, role) in enumerate(officers):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        lines.append(f"      {{ name = {quote(name)}; addresses = {strings(addrs)}; "
+                     f"role = {quote(role)}; }}")
+        addresses.extend(addrs)
+    out.append(",\n".join(lines))
+    out.append("    );")
+    n_cllrs = max(0, people - len(officers))
+    if n_cllrs:
+        out.append("    councillors = (")
+        lines = []
+        for k in range(n_cllrs):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            addrs = [f"Cllr.{slug(last)}{k}@{domain}"]
+            if k % 3 == 0:
+                addrs.append(f"{slug(first)}.{slug(last)}.{i}.{k}@homemail.example")
+            extra = f" titles = {strings(TITLES[k])};" if k < len(TITLES) else ""
+            if k % 4 == 0:
+                extra += f" party = {quote(PARTIES[k % len(PARTIES)])};"
+            lines.append(f"      {{ name = {quote(first + ' ' + last)}; addresses = "
+                         f"{strings(addrs)}; ward = {quote('Ward ' + str(k % 6 + 1))};{extra} }}")
+            addresses.extend(addrs)
+        out.append(",\n".join(lines))
+        out.append("    );")
+    out.append("  }")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--councils", type=int, default=1)
+    ap.add_argument("--people", type=int, default=30, help="people per council (>= 1)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--list-addresses", action="store_true",
+                    help="print every address, one per line, instead of the config")
+    args = ap.parse_args()
+    if args.councils < 1 or args.people < 1:
+        ap.error("--councils and --people must be at least 1")
+    rng = random.Random(args.seed)
+    out, addresses = [], []
+    out.append(f"# Generated by scripts/gen-directory.py --councils {args.councils} "
+               f"--people {args.people} --seed {args.seed}: fictional councils.")
+    out.append('authserv_id = "mail.hosting.example";')
+    out.append("councils = (")
+    for i in range(args.councils):
+        if i:
+            out[-1] += ","
+        council(i, args.people, rng, out, addresses)
+    out.append(");")
+    sys.stdout.write("\n".join(addresses if args.list_addresses else out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
