@@ -47,9 +47,13 @@ static char *quote_of(const struct conf_council *c, enum conf_rule rule)
 {
 	const char *q = c->rules[rule].quote;
 
+	size_t n;
+
 	if (q == NULL || *q == '\0')
 		return g_strdup("");
-	return g_strdup_printf(" It says: \"%s\"", q);
+	n = strlen(q);
+	return g_strdup_printf(" It says: \"%s\"%s", q,
+			       strchr(".!?", q[n - 1]) != NULL ? "" : ".");
 }
 
 /* "the Clerk (Tom Brown, clerk@x)" */
@@ -125,9 +129,9 @@ char *notice_obligation(const struct judge *j)
 	char *who = author_label(j), *cite = notice_cite(j->council, CONF_RULE_OBLIGATION);
 	char *clerk = clerk_label(j);
 	char *s = g_strdup_printf(
-		"Please note: %s is a member of %s. A councillor cannot create obligations or "
-		"give instructions on the council's behalf (%s). Nothing in this message commits "
-		"the council unless %s confirms it.",
+		"Please note: %s is a member of %s. Under %s, a councillor cannot create "
+		"obligations or give instructions on the council's behalf. Nothing in this message "
+		"commits the council unless %s confirms it.",
 		who, j->council->name, cite, clerk);
 
 	g_free(who);
@@ -229,7 +233,7 @@ char *notice_capacity(const struct judge *j)
 {
 	char *sentence = capacity_sentence(j);
 	char *cite = notice_cite(j->council, CONF_RULE_CAPACITY);
-	char *s = g_strdup_printf("%s\n(Capacity statement added under %s.)", sentence, cite);
+	char *s = g_strdup_printf("%s\nStatement added under %s.", sentence, cite);
 
 	g_free(sentence);
 	g_free(cite);
@@ -261,8 +265,9 @@ char *notice_pre_election(const struct judge *j)
 	char *from = notice_date(j->council->pre_election_start);
 	char *to = notice_date(j->council->pre_election_end);
 	char *s = g_strdup_printf(
-		"This message from %s was sent during the pre-election period (%s to %s). It is "
-		"the councillor's own statement, not a statement of %s (%s).",
+		"This message from %s was sent to the press during the pre-election period, %s to "
+		"%s. It is the councillor's own statement, not a statement of %s. Under %s, "
+		"councillors take particular care in what they say before an election.",
 		who, from, to, j->council->name, cite);
 
 	g_free(who);
@@ -288,10 +293,27 @@ char *notice_date(time_t t)
 	return s;
 }
 
+/* HTML 4 entities only: old mail programs show &apos; literally. */
+static char *html_escape(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = text; *p != '\0'; p++) {
+		switch (*p) {
+		case '&': g_string_append(s, "&amp;"); break;
+		case '<': g_string_append(s, "&lt;"); break;
+		case '>': g_string_append(s, "&gt;"); break;
+		case '"': g_string_append(s, "&quot;"); break;
+		default: g_string_append_c(s, *p); break;
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 char *notice_html(const char *text)
 {
 	GString *s = g_string_new("<p>");
-	char *esc = g_markup_escape_text(text, -1);
+	char *esc = html_escape(text);
 
 	for (const char *p = esc; *p != '\0'; p++) {
 		if (p[0] == '\n' && p[1] == '\n') {
@@ -316,8 +338,8 @@ static char *fix_for(const struct judge *j, enum conf_rule rule)
 
 	switch (rule) {
 	case CONF_RULE_SILENT_COPY:
-		s = g_strdup("Put every councillor who should see it in To or Cc (no blind copies), "
-			     "then send it again.");
+		s = g_strdup("Put everyone who should see it in To or Cc (no blind copies), then "
+			     "send it again.");
 		break;
 	case CONF_RULE_OBLIGATION:
 		s = g_strdup_printf("Ask %s to send anything that commits the council or gives "
@@ -349,24 +371,25 @@ static char *fix_for(const struct judge *j, enum conf_rule rule)
 	return s;
 }
 
+/* The rule in a few words, for the reject reply. */
 static const char *what_for(enum conf_rule rule)
 {
 	switch (rule) {
 	case CONF_RULE_SILENT_COPY:
-		return "blind copy of member/officer correspondence to a councillor";
+		return "no blind copies of member/officer correspondence";
 	case CONF_RULE_OBLIGATION:
-		return "a councillor's letter that commits the council or instructs on its behalf";
+		return "a councillor cannot commit the council or instruct on its behalf";
 	case CONF_RULE_MEMBER_INSTRUCTS_STAFF:
-		return "a councillor's instruction sent directly to staff";
+		return "councillors do not instruct staff directly";
 	case CONF_RULE_CONFIDENTIAL:
-		return "confidential material addressed outside the council";
+		return "confidential material stays inside the council";
 	case CONF_RULE_CAPACITY:
-		return "no statement of the capacity in which the councillor writes";
+		return "say in what capacity you write";
 	case CONF_RULE_PARTY_POLITICAL:
-		return "a request to officers for party-political or campaigning work";
+		return "officers do no party-political or campaigning work";
 	case CONF_RULE_PRE_ELECTION:
 	default:
-		return "a councillor's message to the press in the pre-election period";
+		return "particular care with the press before an election";
 	}
 }
 
@@ -397,9 +420,12 @@ char *notice_reject_text(const struct judge *j, enum conf_action action)
 
 		if (f->action != action)
 			continue;
-		line = g_strdup_printf("%s%s: %s (%s).", g_ascii_isdigit(*f->clause) ? "Clause " : "",
-				       *f->clause != '\0' ? f->clause : "Protocol", what_for(f->rule),
-				       f->evidence);
+		if (g_ascii_isdigit(*f->clause))
+			line = g_strdup_printf("Clause %s, %s: %s.", f->clause, what_for(f->rule),
+					       f->evidence);
+		else
+			line = g_strdup_printf("Section \"%s\", %s: %s.", f->clause,
+					       what_for(f->rule), f->evidence);
 		reply_line(out, line);
 		g_free(line);
 		fix = fix_for(j, f->rule);
@@ -411,7 +437,7 @@ char *notice_reject_text(const struct judge *j, enum conf_action action)
 
 char *notice_hold_reason(const struct judge *j)
 {
-	GString *out = g_string_new("Held for the Clerk: ");
+	GString *out = g_string_new(NULL);
 	bool first = true;
 	char *clean;
 

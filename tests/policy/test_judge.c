@@ -364,7 +364,8 @@ static const struct judge_case town_council_2023[] = {
 	  .findings = { { "pre-election", "hold", "11.5(g) (with 9.4(b))",
 			  "to news@ashcombe-gazette.example (press) during the pre-election "
 			  "period 25 March 2027 to 6 May 2027" } },
-	  .footer = "sent during the pre-election period (25 March 2027 to 6 May 2027)",
+	  .footer = "sent to the press during the pre-election period, 25 March 2027 to 6 May "
+		    "2027. It is the councillor's own statement",
 	  .hold = "pre-election (clause 11.5(g) (with 9.4(b)))" },
 	{ .eml = T23 "pre-election-press.eml", .mail_from = A("cllr.hughes"), .rcpts = { PRESS_A },
 	  .council = ASHCOMBE, .action = "accept" },	/* outside the period */
@@ -497,7 +498,9 @@ static const struct judge_case overrides[] = {
 	  .rcpts = { K("clerk"), K("office") }, .council = KINGSMEAD, .action = "reject",
 	  .findings = { { "silent-copy", "reject", "12.1",
 			  "blind copy to office@kingsmead-tc.gov.uk (Eve Long)" } },
-	  .reply = "Put every councillor who should see it in To or Cc" },
+	  .reply = "Clause 12.1, no blind copies of member/officer correspondence: blind copy "
+		   "to office@kingsmead-tc.gov.uk (Eve Long).\nPut everyone who should see it in "
+		   "To or Cc" },
 	{ .eml = "policy-overrides/capacity-monitor.eml", .mail_from = K("cllr.cross"),
 	  .rcpts = { "news@kingsmead-post.example" }, .council = KINGSMEAD, .action = "monitor",
 	  .findings = { { "capacity", "monitor", "12.5 (with 11.5(a))", NULL } },
