@@ -41,6 +41,7 @@ struct judge_case {
 	const char *footer;			/* substring of the footer */
 	const char *header;			/* "Name: value substring" of an extra header */
 	const char *add_rcpt;			/* an added recipient */
+	const char *cc;				/* substring of the new Cc: value */
 	const char *result;			/* substring of the result header */
 	const char *reply;			/* substring of the reject reply */
 	const char *hold;			/* substring of the hold reason */
@@ -129,6 +130,9 @@ static void check_outputs(GString *err, const struct judge_case *c,
 			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc \"%s\"; want %s",
 					       v->n_add_rcpts, v->cc_header ? v->cc_header : "(none)",
 					       c->add_rcpt);
+		if (c->cc != NULL && (v->cc_header == NULL || strstr(v->cc_header, c->cc) == NULL))
+			g_string_append_printf(err, "\n  cc: got \"%s\", want it to contain \"%s\"",
+					       v->cc_header ? v->cc_header : "(none)", c->cc);
 	} else if (v->n_add_rcpts != 0) {
 		g_string_append_printf(err, "\n  add_rcpts: got %s, want none", v->add_rcpts[0]);
 	}
@@ -277,6 +281,17 @@ static const struct judge_case town_council_2023[] = {
 			  "(staff)" } },
 	  .footer = "Note for Kevin Shaw: this request comes directly from Cllr Ann Jones",
 	  .add_rcpt = A("clerk") },
+	/* Message data in headers we write: CR/LF gone, non-ASCII names encoded. */
+	{ .eml = T23 "instructs-staff-cc-injection.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks"), "bob@homemail.example", "sian@homemail.example" },
+	  .council = ASHCOMBE, .action = "hold",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)", NULL },
+			{ "confidential", "hold", "10.7 (with 10.3, 8.14)",
+			  "in attachment name 'Exempt X-Evil: yes.pdf'" } },
+	  .footer = "Note for Kevin Shaw", .add_rcpt = A("clerk"),
+	  .cc = "\"Bob X-Injected: yes\" <bob@homemail.example>, "
+		"=?UTF-8?B?U2nDom4gRXZhbnM=?= <sian@homemail.example>, "
+		"Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
 	{ .eml = T23 "instructs-staff-quoted.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "instructs-staff-officer.eml", .mail_from = A("clerk"), .rcpts = { A("parks") },
