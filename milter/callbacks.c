@@ -259,6 +259,9 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 				   res->ops[i].name != NULL ? res->ops[i].name : "");
 			return on_error_status(ctx, c);
 		}
+		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
+			milter_log(LOG_INFO, "%s: held for review: %s", queue_id(c),
+				   res->ops[i].value);
 	}
 	return SMFIS_CONTINUE;
 }

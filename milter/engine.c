@@ -443,8 +443,12 @@ static int run_footer(struct engine_result *res, struct parser_message *pmsg,
 	case PARSER_ANNOTATE_ALREADY:
 		break;
 	case PARSER_ANNOTATE_REFUSED:
-		res->footer_refused = (pmsg->flags & PARSER_FLAG_ENCRYPTED) != 0 ?
-			"encrypted" : "signed";
+		if ((pmsg->flags & PARSER_FLAG_ENCRYPTED) != 0)
+			res->footer_refused = "encrypted";
+		else if ((pmsg->flags & PARSER_FLAG_SIGNED) != 0)
+			res->footer_refused = "signed";
+		else
+			res->footer_refused = "body cannot be changed";
 		break;
 	}
 	return 0;

@@ -90,7 +90,8 @@ struct engine_result {
 	char *footer_added;		/* the footer text written into the body,
 					   NULL when none */
 	const char *footer_refused;	/* why a footer was not written ("signed",
-					   "encrypted"), NULL when not refused */
+					   "encrypted", "body cannot be changed"),
+					   NULL when not refused */
 };
 
 /* Judge MSG and compute what the MTA must do; journal it when the engine

@@ -45,7 +45,7 @@ static void print_human(const struct engine_result *res)
 			printf("recipient added: %s\n", op->value);
 			break;
 		case ENGINE_OP_QUARANTINE:
-			printf("held for the Clerk: %s\n", op->value);
+			printf("hold reason: %s\n", op->value);
 			break;
 		case ENGINE_OP_REPLACE_BODY:
 			break;
@@ -54,7 +54,7 @@ static void print_human(const struct engine_result *res)
 	if (res->footer_added != NULL)
 		printf("footer added:\n%s\n", res->footer_added);
 	if (res->footer_refused != NULL)
-		printf("footer not added: the message is %s, and changing it would break that\n",
+		printf("footer not added (%s): the body was left as it was\n",
 		       res->footer_refused);
 	if (res->status != ENGINE_CONTINUE)
 		printf("reply: %s %s %s\n", res->reply_code, res->reply_xcode, res->reply_text);

@@ -251,14 +251,14 @@ class Env:
         os.rename(tmp, path)  # a reload never sees half a file
         return path
 
-    def start_milter(self, conf_path):
+    def start_milter(self, conf_path, binary=None):
         log_path = os.path.join(self.root, "milter-%d.log" % (len(self.milter_logs) + 1))
         self.milter_logs.append(log_path)
         if os.path.exists(self.milter_socket):
             os.unlink(self.milter_socket)
         log = open(log_path, "wb")
         self.milter = subprocess.Popen(
-            [MILTER_BIN, "-f", "-c", conf_path, "-p", "unix:" + self.milter_socket,
+            [binary or MILTER_BIN, "-f", "-c", conf_path, "-p", "unix:" + self.milter_socket,
              "-P", PHRASE_DIR],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
@@ -311,10 +311,11 @@ class Env:
                                                              r.stdout, r.stderr))
         return r
 
-    def start_postfix(self):
+    def start_postfix(self, smtp_port=0):
+        """Listen on 127.0.0.1:SMTP_PORT (0: a free port)."""
         if self.sink is None:
             self.start_sink()
-        self.smtp_port = free_port()
+        self.smtp_port = smtp_port or free_port()
         os.makedirs(self.config_dir, exist_ok=True)
         with open(os.path.join(self.config_dir, "main.cf"), "w") as f:
             f.write(MAIN_CF_TEMPLATE.format(root=self.root, sink_port=self.sink.port,

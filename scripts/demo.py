@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""The council-milter demo (run through scripts/demo.sh).
+
+Starts council-milter on conf/examples/demo.conf (Ashcombe Parish Council),
+a private Postfix on 127.0.0.1:2525 that passes every message through it and
+delivers to a local sink, sends the demo messages (tests/messages/demo/*.eml)
+and says, for each, what happened to it, read from the sink, the Postfix log
+and the milter's log. Then it stays up for you to send your own with swaks,
+until Ctrl-C, and stops everything it started.
+"""
+
+import argparse
+import email
+import email.policy
+import glob
+import os
+import re
+import signal
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
+os.environ.setdefault("COUNCIL_SOURCE_DIR", SOURCE)
+import council_e2e  # noqa: E402
+from council_e2e import Env, wait_for  # noqa: E402
+
+FOOTER_BEGIN = "---- Council mail notice ----"
+FOOTER_END = "---- End of council mail notice ----"
+ENVELOPE_RE = re.compile(r"^X-Council-Demo-Envelope:\s*(.*)$", re.M)
+
+
+def demo_conf(env):
+    """demo.conf with its journal and thread store in the demo's own
+    temporary directory (the socket comes from -p)."""
+    with open(os.path.join(SOURCE, "conf", "examples", "demo.conf")) as f:
+        text = f.read()
+    paths = {"journal": 'journal = "%s/journal.jsonl";' % env.root,
+             "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root}
+    for key, line in paths.items():
+        text, n = re.subn(r"^%s\s*=.*;\s*$" % key, line, text, flags=re.M)
+        if n == 0:
+            text = line + "\n" + text
+    path = os.path.join(env.root, "demo.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def envelope(data):
+    m = ENVELOPE_RE.search(data.decode("utf-8", "replace"))
+    if m is None:
+        return None, []
+    mail_from = re.search(r"MAIL FROM:<([^>]*)>", m.group(1)).group(1)
+    return mail_from, re.findall(r"RCPT TO:<([^>]*)>", m.group(1))
+
+
+def footer_of(raw):
+    """The text of our footer notice in a delivered message, on one line."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in msg.walk():
+        if part.get_content_type() != "text/plain":
+            continue
+        try:
+            text = part.get_content()
+        except (LookupError, ValueError):
+            continue
+        if FOOTER_BEGIN in text:
+            inner = text.split(FOOTER_BEGIN, 1)[1].split(FOOTER_END, 1)[0]
+            return " ".join(inner.split())
+    return None
+
+
+def summary_for(env, qid):
+    """The milter's one-line summary for queue id QID, or ''."""
+    for line in env.milter_log().splitlines():
+        if (": %s: council=" % qid) in line:
+            return line.split(": %s: " % qid, 1)[1]
+    return ""
+
+
+def field(summary, name):
+    m = re.search(r"\b%s=([^,]*)" % name, summary)
+    return m.group(1) if m else ""
+
+
+def outcome(env, code, text):
+    """What happened to one message, in a few words, from what we can see."""
+    if code // 100 == 5:
+        return "rejected at SMTP time: %d %s" % (code, " ".join(text.split("\n")))
+    if code // 100 == 4:
+        return "refused for now (temporary failure, the sender retries): %d %s" % (code, text)
+    m = re.search(r"queued as ([0-9A-F]+)", text)
+    if m is None:
+        return "accepted (%d %s), but Postfix gave no queue id" % (code, text)
+    return outcome_of_queued(env, m.group(1))
+
+
+def outcome_of_queued(env, qid):
+    """What became of a message Postfix accepted as QID."""
+    def settled():
+        log = env.postfix_log()
+        if re.search(r"%s: milter-hold: " % qid, log):
+            return "held"
+        if re.search(r"%s: milter-reject: " % qid, log):
+            return "rejected"
+        if re.search(r"%s: removed" % qid, log):
+            return "delivered"
+        return None
+    try:
+        state = wait_for("message %s to be delivered or held" % qid, settled, timeout=30)
+    except council_e2e.Failure:
+        return "queued as %s, neither delivered nor held after 30s (see the logs)" % qid
+    if state == "rejected":
+        m = re.search(r"%s: milter-reject: \S+ from [^:]*: (.*?); from=" % qid,
+                      env.postfix_log())
+        return "refused at SMTP time: %s" % (m.group(1) if m else "see the Postfix log")
+    summary = summary_for(env, qid)
+    rules = field(summary, "rules").replace(" ", ", ") or "no rule matched"
+    if state == "held":
+        m = re.search(r": %s: held for review: (.*)" % qid, env.milter_log())
+        reason = m.group(1) if m else "(no reason logged: see the milter log)"
+        reason = re.sub(r"^Held for the Clerk: ", "", reason)
+        return "held for the Clerk (%s): %s" % (rules, reason)
+    delivered = [d for d in env.delivered() if (" id %s" % qid).encode() in d["data"]]
+    if not delivered:
+        return "delivered (queue id %s), %s" % (qid, rules)
+    footer = footer_of(delivered[0]["data"])
+    if footer is not None:
+        if len(footer) > 160:
+            footer = footer[:157] + "..."
+        return 'delivered, annotated (%s) with the footer "%s"' % (rules, footer)
+    if rules != "no rule matched":
+        refused = field(summary, "footer")
+        extra = "; footer %s" % refused if refused else ""
+        return "delivered with a result header only (%s%s)" % (rules, extra)
+    return "delivered, no rule matched"
+
+
+def watch(env, seen):
+    """Print the outcome of every new message the milter judges, until Ctrl-C."""
+    while True:
+        for line in env.milter_log().splitlines():
+            m = re.search(r": ([0-9A-F]+): council=", line)
+            if m and m.group(1) not in seen:
+                qid = m.group(1)
+                seen.add(qid)
+                print("  %s from <%s>: %s" % (qid, field(line, "from")[1:-1],
+                                              outcome_of_queued(env, qid)), flush=True)
+        time.sleep(0.5)
+
+
+def interactive(env):
+    """Stay up for the user's own messages until Ctrl-C."""
+    seen = set(re.findall(r": ([0-9A-F]+): council=", env.milter_log()))
+    print("""
+Try your own message, for example a councillor writing to the press:
+
+  swaks --server 127.0.0.1:%d --from cllr.hale@ashcombe-pc.gov.uk \\
+        --to newsdesk@ashcombe-gazette.co.uk --header "Subject: Bypass" \\
+        --body "The consultation closes on Friday. Please arrange a piece on it."
+
+Delivered messages: %s
+Postfix log: %s/maillog    held messages: postqueue -c %s/postfix -p
+Each message the filter judges is shown below. Ctrl-C stops everything.
+""" % (env.smtp_port, env.sink_dir, env.root, env.root), flush=True)
+    watch(env, seen)
+
+
+def stop_on_sigterm(signum, frame):
+    """SIGTERM stops the demo as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def main():
+    ap = argparse.ArgumentParser(description="council-milter demo")
+    ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "milter", "council-milter"))
+    ap.add_argument("--port", type=int, default=2525, help="SMTP port (0: any free port)")
+    ap.add_argument("--once", action="store_true",
+                    help="send the demo messages, report, and stop (no interactive part)")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+
+    if args.port and council_e2e.port_open(args.port):
+        sys.exit("demo: something already listens on 127.0.0.1:%d; stop it or use --port"
+                 % args.port)
+    messages = sorted(glob.glob(os.path.join(SOURCE, "tests", "messages", "demo", "*.eml")))
+    with Env("demo") as env:
+        try:
+            conf = demo_conf(env)
+            env.start_milter(conf, args.bin)
+            env.start_postfix(args.port)
+            print("council-milter is running on demo.conf (Ashcombe Parish Council), behind")
+            print("a private Postfix on 127.0.0.1:%d that delivers to a local sink.\n"
+                  % env.smtp_port)
+            print("The demo messages, and what happened to each:")
+            for path in messages:
+                with open(path, "rb") as f:
+                    data = f.read()
+                mail_from, rcpts = envelope(data)
+                name = os.path.basename(path)[:-4]
+                if mail_from is None:
+                    print("  %s: skipped (no X-Council-Demo-Envelope header)" % name)
+                    continue
+                code, text = env.send(mail_from, rcpts, data)
+                print("  %s: %s" % (name, outcome(env, code, text)), flush=True)
+            if args.once:
+                print("\nStopping the demo (--once): Postfix, council-milter, the sink...")
+            else:
+                interactive(env)
+        except KeyboardInterrupt:
+            print("\nStopping the demo (Postfix, council-milter, the sink)...")
+    print("Stopped; nothing of the demo is left running.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""The demo (scripts/demo.py --once, on a free port) runs through, prints one
+line per demo message, stops everything it started, and what it observed
+through Postfix agrees with what the offline judge says of each message."""
+
+import glob
+import json
+import os
+import re
+import subprocess
+
+from council_e2e import MILTER_BIN, PHRASE_DIR, SOURCE_DIR, check, run
+
+WORDS = {  # judge action -> how the demo line must begin
+    "accept": ("delivered",),
+    "annotate": ("delivered, annotated", "delivered with a result header only"),
+    "hold": ("held for the Clerk",),
+    "reject": ("refused at SMTP time", "rejected at SMTP time"),
+}
+
+
+def judge(path):
+    with open(path) as f:
+        env = re.search(r"^X-Council-Demo-Envelope:\s*(.*)$", f.read(), re.M).group(1)
+    args = [MILTER_BIN, "--judge", path, "-c",
+            os.path.join(SOURCE_DIR, "conf", "examples", "demo.conf"), "-P", PHRASE_DIR,
+            "--json", "--mail-from", re.search(r"MAIL FROM:<([^>]*)>", env).group(1)]
+    for r in re.findall(r"RCPT TO:<([^>]*)>", env):
+        args += ["--rcpt", r]
+    r = subprocess.run(args, capture_output=True, text=True)
+    check(r.returncode == 0, "judge exit status for %s (%s)" % (path, r.stderr), r.returncode, 0)
+    return json.loads(r.stdout)["action"]
+
+
+def test():
+    r = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE_DIR, "scripts", "demo.py"),
+                        "--once", "--port", "0", "--bin", MILTER_BIN],
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+    check(r.returncode == 0, "demo exit status (%s%s)" % (r.stdout, r.stderr), r.returncode, 0)
+    check("Stopped; nothing of the demo is left running." in r.stdout, "demo stopped cleanly",
+          r.stdout[-500:], "Stopped; ...")
+    messages = sorted(glob.glob(os.path.join(SOURCE_DIR, "tests", "messages", "demo", "*.eml")))
+    check(len(messages) == 6, "demo messages", len(messages), 6)
+    for path in messages:
+        name = os.path.basename(path)[:-4]
+        lines = [l.strip() for l in r.stdout.splitlines() if l.strip().startswith(name + ":")]
+        check(len(lines) == 1, "demo lines for %s" % name, lines, "one line")
+        said = lines[0][len(name) + 2:]
+        action = judge(path)
+        check(said.startswith(WORDS[action]),
+              "%s: the demo saw what the judge predicts (%s)" % (name, action), said,
+              " or ".join(WORDS[action]))
+    check("delivered, no rule matched" in r.stdout.split("01-clean")[1].split("\n")[0],
+          "the clean message", r.stdout, "delivered, no rule matched")
+
+
+if __name__ == "__main__":
+    run(test)
