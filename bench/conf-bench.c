@@ -65,7 +65,8 @@ static GPtrArray *sample(GPtrArray *all, GRand *rand)
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
 	for (int i = 0; i < SAMPLE; i++)
-		g_ptr_array_add(out, g_strdup(all->pdata[g_rand_int_range(rand, 0, (gint32)all->len)]));
+		g_ptr_array_add(out,
+				g_strdup(all->pdata[g_rand_int_range(rand, 0, (gint32)all->len)]));
 	return out;
 }
 
@@ -124,12 +125,16 @@ int main(int argc, char **argv)
 				char *upper = g_ascii_strup(addr, -1);
 
 				g_ptr_array_add(all_in, g_strdup(addr));
-				g_ptr_array_add(all_in, g_strdup_printf("%s <%s>", person->name, upper));
-				g_ptr_array_add(all_in, g_strdup_printf("%.*s+list%s", (int)(at - addr),
-									addr, at));
-				g_ptr_array_add(all_out, g_strdup_printf("nobody%zu.%zu%s", p, a, at));
-				g_ptr_array_add(all_out, g_strdup_printf("X <%.*sx%s>", (int)(at - addr),
-									 addr, at));
+				g_ptr_array_add(all_in,
+						g_strdup_printf("%s <%s>", person->name, upper));
+				g_ptr_array_add(
+				    all_in,
+				    g_strdup_printf("%.*s+list%s", (int)(at - addr), addr, at));
+				g_ptr_array_add(all_out,
+						g_strdup_printf("nobody%zu.%zu%s", p, a, at));
+				g_ptr_array_add(
+				    all_out,
+				    g_strdup_printf("X <%.*sx%s>", (int)(at - addr), addr, at));
 				g_ptr_array_add(all_out, g_strdup_printf("%.*s@elsewhere.example",
 									 (int)(at - addr), addr));
 				g_free(upper);

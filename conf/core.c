@@ -70,7 +70,8 @@ struct conf_errors *conf_error_list_finish(struct conf_error_list *errors)
 	struct conf_errors *out = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		struct conf_error_item *item = &g_array_index(errors->items, struct conf_error_item, i);
+		struct conf_error_item *item =
+		    &g_array_index(errors->items, struct conf_error_item, i);
 		gpointer rank;
 
 		if (!g_hash_table_lookup_extended(ranks, item->file, NULL, &rank)) {
@@ -124,11 +125,13 @@ static size_t distance(const char *a, const char *b)
 		D(0, j) = j;
 	for (size_t i = 1; i <= la; i++) {
 		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
+			size_t cost =
+			    g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
 			size_t best = MIN(D(i - 1, j) + 1, D(i, j - 1) + 1);
 
 			best = MIN(best, D(i - 1, j - 1) + cost);
-			if (i > 1 && j > 1 && g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 2]) &&
+			if (i > 1 && j > 1 &&
+			    g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 2]) &&
 			    g_ascii_tolower(a[i - 2]) == g_ascii_tolower(b[j - 1]))
 				best = MIN(best, D(i - 2, j - 2) + 1);
 			D(i, j) = best;

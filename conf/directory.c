@@ -367,8 +367,8 @@ static void add_domains(struct conf *conf, const struct conf_domain_place *domai
 		else
 			conf_error_add(errors, d->file, d->line, d->path,
 				       "domain \"%s\" of %s already belongs to %s at %s; a domain "
-				       "can belong to one council only", d->domain, d->council->name,
-				       first->council->name, where);
+				       "can belong to one council only",
+				       d->domain, d->council->name, first->council->name, where);
 		g_free(where);
 	}
 }
@@ -387,8 +387,8 @@ static void add_press(struct conf *conf, const struct conf_domain_place *press, 
 			where = place_text(owner->file, owner->line, owner->path, p->file);
 			conf_error_add(errors, p->file, p->line, p->path,
 				       "press domain \"%s\" is a mail domain of %s at %s; a "
-				       "council's own mail is never press", p->domain, owner->council->name,
-				       where);
+				       "council's own mail is never press",
+				       p->domain, owner->council->name, where);
 			g_free(where);
 			continue;
 		}
@@ -401,7 +401,8 @@ static void add_press(struct conf *conf, const struct conf_domain_place *press, 
 		}
 		where = place_text(owner->file, owner->line, owner->path, p->file);
 		conf_error_add(errors, p->file, p->line, p->path,
-			       "press domain \"%s\" is listed twice, first at %s", p->domain, where);
+			       "press domain \"%s\" is listed twice, first at %s", p->domain,
+			       where);
 		g_free(where);
 	}
 }

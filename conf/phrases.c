@@ -87,8 +87,10 @@ int conf_phrases_read(struct conf *conf, const char *dir, const char *key_file, 
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
 		conf_error_add(errors, key_file, key_line, "phrase_dir",
 			       "\"%s\" %s; expected the folder holding council-milter's "
-			       "phrase lists (instruction.txt and the others)", dir,
-			       g_file_test(dir, G_FILE_TEST_EXISTS) ? "is not a folder" : "does not exist");
+			       "phrase lists (instruction.txt and the others)",
+			       dir,
+			       g_file_test(dir, G_FILE_TEST_EXISTS) ? "is not a folder"
+								    : "does not exist");
 		return -1;
 	}
 	for (int set = 0; set < CONF_PHRASES_COUNT; set++) {

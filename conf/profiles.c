@@ -49,9 +49,10 @@ static const struct conf_profile ilminster = {
 	.protocol = "Councillor-Officer Protocol (adopted 17 January 2023)",
 	.rules = {
 		[CONF_RULE_SILENT_COPY] = RULE(ANNOTATE, "Correspondence",
-			"a system of \u201csilent copies\u201d should not be employed ... it should "
-			"be made clear at the foot of any e-mails if another councillor has "
-			"received an e-mail by adding \u201cCC councillor X.\u201d"),
+			"a system of \u201csilent copies\u201d should not be employed ... "
+			"it should be made clear at the foot of any e-mails if another "
+			"councillor has received an e-mail by adding "
+			"\u201cCC councillor X.\u201d"),
 		[CONF_RULE_OBLIGATION] = RULE(HOLD, "Correspondence",
 			"Letters or emails which, for example, create obligations or give "
 			"instructions on behalf of the council should never be sent out in the "
@@ -63,7 +64,8 @@ static const struct conf_profile ilminster = {
 			"Correspondence to individual councillors from officers should not be "
 			"sent or copied to complainants or other third parties if they are "
 			"marked \u201cconfidential\u201d."),
-		[CONF_RULE_PARTY_POLITICAL] = RULE(ANNOTATE, "Councillors (what officers can expect)",
+		[CONF_RULE_PARTY_POLITICAL] = RULE(ANNOTATE,
+			"Councillors (what officers can expect)",
 			"do not ask officers to undertake work, or act in a way, which seeks to "
 			"support or benefit a particular political party"),
 	},
@@ -77,9 +79,10 @@ static const struct conf_profile chard = {
 			"A Councillor acting as an individual cannot give instructions to a "
 			"Council employee."),
 		[CONF_RULE_CONFIDENTIAL] = RULE(HOLD, "2.7",
-			"Any document provided for a Councillor and marked as \u201cConfidential\u201d "
-			"or \u201cNot For Publication\u201d shall be exclusively for the use of that "
-			"Councillor and shall not be disclosed to any other person."),
+			"Any document provided for a Councillor and marked as "
+			"\u201cConfidential\u201d or \u201cNot For Publication\u201d shall be "
+			"exclusively for the use of that Councillor and shall not be disclosed "
+			"to any other person."),
 	},
 };
 
@@ -102,8 +105,8 @@ static const struct conf_profile twywell = {
 	.rules = {
 		[CONF_RULE_MEMBER_INSTRUCTS_STAFF] = RULE(ANNOTATE, "2.2.3",
 			"Councillors should not involve themselves in the day to day running of "
-			"the council. This is the clerk\u2019s responsibility, and the clerk will be "
-			"acting on instructions from the council or its committees"),
+			"the council. This is the clerk\u2019s responsibility, and the clerk "
+			"will be acting on instructions from the council or its committees"),
 	},
 };
 

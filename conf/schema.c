@@ -87,7 +87,8 @@ static char *describe(const config_setting_t *s)
 		return out;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		return g_strdup_printf("a whole number (%lld)", (long long)config_setting_get_int64(s));
+		return g_strdup_printf("a whole number (%lld)",
+				       (long long)config_setting_get_int64(s));
 	case CONFIG_TYPE_FLOAT:
 		return g_strdup_printf("a decimal number (%g)", config_setting_get_float(s));
 	case CONFIG_TYPE_BOOL:
@@ -131,8 +132,8 @@ static char *expected(const struct schema_key *key)
 				       key->unit != NULL ? " of " : "",
 				       key->unit != NULL ? key->unit : "", key->min, key->max);
 	case SCHEMA_OCTAL:
-		return g_strdup_printf("an octal string from \"%04llo\" to \"%04llo\", such as \"0660\"",
-				       key->min, key->max);
+		return g_strdup_printf("an octal string from \"%04llo\" to \"%04llo\", "
+				       "such as \"0660\"", key->min, key->max);
 	case SCHEMA_CHAR:
 		return g_strdup("a string of one character");
 	case SCHEMA_KEYWORD:
@@ -350,7 +351,8 @@ static void walk_number(struct schema_ctx *ctx, const config_setting_t *s, const
 	long long v;
 	char text[32];
 
-	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
 		type_error(ctx, s, path, key);
 		return;
 	}

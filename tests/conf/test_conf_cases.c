@@ -16,7 +16,8 @@ static char **read_lines(const char *path)
 	size_t n;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL))
-		fail_msg("%s: cannot read the expected errors (each case needs a .errors file)", path);
+		fail_msg("%s: cannot read the expected errors (each case needs a .errors file)",
+			 path);
 	g_strchomp(text);
 	lines = g_strsplit(text, "\n", -1);
 	n = g_strv_length(lines);

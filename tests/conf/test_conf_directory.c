@@ -165,7 +165,8 @@ static void test_councils(void **state)
 		bool in = conf_address_in_council(conf, cases[i].council, cases[i].addr);
 		bool press = conf_address_is_press(conf, cases[i].council, cases[i].addr);
 
-		if (by != cases[i].by_domain || in != cases[i].in_council || press != cases[i].press) {
+		if (by != cases[i].by_domain || in != cases[i].in_council ||
+		    press != cases[i].press) {
 			print_error("\"%s\" / %s: got by_domain=%s in=%d press=%d, "
 				    "want by_domain=%s in=%d press=%d\n", cases[i].addr,
 				    cases[i].council->name, by ? by->name : "NULL", in, press,

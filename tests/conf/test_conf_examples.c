@@ -65,8 +65,9 @@ static void test_profile_examples(void **state)
 			staff = staff || p->role == CONF_ROLE_STAFF;
 		}
 		if (!head || !ward || !clerk || !staff || c->n_press_domains == 0)
-			fail_msg("%s: got mayor/chair=%d ward member=%d clerk=%d staff=%d press=%zu, "
-				 "want all", name, head, ward, clerk, staff, c->n_press_domains);
+			fail_msg("%s: got mayor/chair=%d ward member=%d clerk=%d staff=%d "
+				 "press=%zu, want all", name, head, ward, clerk, staff,
+				 c->n_press_domains);
 		conf_unref(&conf);
 		g_free(name);
 		g_free(path);
@@ -87,10 +88,10 @@ static void test_demo_directory(void **state)
 		{ "Jane Smith", CONF_ROLE_COUNCILLOR,
 		  { "cllr.smith@ashcombe-pc.gov.uk", "jane.smith@example.com" }, "Town Ward",
 		  CONF_TITLE_MAYOR, "Independent" },
-		{ "Ann Jones", CONF_ROLE_COUNCILLOR, { "cllr.jones@ashcombe-pc.gov.uk" }, "Hill Ward",
-		  0, NULL },
-		{ "Peter Hale", CONF_ROLE_COUNCILLOR, { "cllr.hale@ashcombe-pc.gov.uk" }, "Town Ward",
-		  0, "Green" },
+		{ "Ann Jones", CONF_ROLE_COUNCILLOR, { "cllr.jones@ashcombe-pc.gov.uk" },
+		  "Hill Ward", 0, NULL },
+		{ "Peter Hale", CONF_ROLE_COUNCILLOR, { "cllr.hale@ashcombe-pc.gov.uk" },
+		  "Town Ward", 0, "Green" },
 		{ "Tom Brown", CONF_ROLE_CLERK, { "clerk@ashcombe-pc.gov.uk" }, NULL, 0, NULL },
 		{ "Amy Green", CONF_ROLE_STAFF, { "admin@ashcombe-pc.gov.uk" }, NULL, 0, NULL },
 		{ "Sam Patel", CONF_ROLE_STAFF, { "grounds@ashcombe-pc.gov.uk" }, NULL, 0, NULL },

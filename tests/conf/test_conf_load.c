@@ -33,7 +33,8 @@ static void test_defaults(void **state)
 		{ "log_level", d->log_level, "info" },
 		{ "phrase_dir (override)", d->phrase_dir, test_phrase_dir() },
 		{ "thread_store.path", d->thread_store.path, "/var/lib/council-milter/threads" },
-		{ "councils[0].review_to", conf->councils[0].review_to, "clerk@ashcombe-pc.gov.uk" },
+		{ "councils[0].review_to", conf->councils[0].review_to,
+		  "clerk@ashcombe-pc.gov.uk" },
 	};
 	const struct {
 		const char *key;
@@ -55,7 +56,8 @@ static void test_defaults(void **state)
 		{ "thread_store.retention_days", d->thread_store.retention_days, 365 },
 		{ "thread_store.max_entries", d->thread_store.max_entries, 100000 },
 		{ "councils[0].n_press_domains", conf->councils[0].n_press_domains, 0 },
-		{ "councils[0].pre_election_start", (unsigned long long)conf->councils[0].pre_election_start, 0 },
+		{ "councils[0].pre_election_start",
+		  (unsigned long long)conf->councils[0].pre_election_start, 0 },
 	};
 	int failures = 0;
 
@@ -147,12 +149,13 @@ static void test_file_errors(void **state)
 		const char *want[3];
 	} cases[] = {
 		{ "conf/valid/no-such.conf", NULL,
-		  { "conf/valid/no-such.conf: cannot read the config file: No such file or directory" } },
+		  { "conf/valid/no-such.conf: cannot read the config file: "
+		    "No such file or directory" } },
 		{ "conf/valid", NULL, { "conf/valid: is a folder; expected a config file" } },
 		{ "conf/valid/minimal.conf", "/nonexistent/phrases",
 		  { "conf/valid/minimal.conf: phrase_dir: \"/nonexistent/phrases\" does not exist; "
-		    "expected the folder holding council-milter's phrase lists (instruction.txt and "
-		    "the others)" } },
+		    "expected the folder holding council-milter's phrase lists "
+		    "(instruction.txt and the others)" } },
 		{ "conf/valid/minimal.conf", "conf/valid/minimal.conf",
 		  { "conf/valid/minimal.conf: phrase_dir: \"conf/valid/minimal.conf\" is not a "
 		    "folder; expected the folder holding council-milter's phrase lists "
@@ -257,7 +260,8 @@ static void test_pre_election(void **state)
 		const char *tz;
 		time_t start, end;
 	} cases[] = {
-		{ "UTC0", 1805932800 /* 2027-03-25T00:00:00Z */, 1809647999 /* 2027-05-06T23:59:59Z */ },
+		{ "UTC0", 1805932800 /* 2027-03-25T00:00:00Z */,
+		  1809647999 /* 2027-05-06T23:59:59Z */ },
 		{ "Europe/London", 1805932800 /* GMT until 28 March */,
 		  1809644399 /* 23:59:59 BST = 22:59:59Z */ },
 	};

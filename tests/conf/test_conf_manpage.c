@@ -12,7 +12,8 @@
 static char **man_lines(void)
 {
 	const char *src = g_getenv("COUNCIL_SOURCE_DIR");
-	char *path = g_build_filename(src != NULL ? src : "..", "doc", "council-milter.conf.5", NULL);
+	char *path =
+	    g_build_filename(src != NULL ? src : "..", "doc", "council-milter.conf.5", NULL);
 	char *text = NULL, **lines;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL))
@@ -59,7 +60,8 @@ static char *entry(char **lines, const char *section, const char *key)
 	if (lines[i] == NULL || is_heading(lines[i]))
 		return NULL;
 	out = g_string_new(NULL);
-	for (i++; lines[i] != NULL && !is_heading(lines[i]) && !g_str_has_prefix(lines[i], ".TP"); i++)
+	for (i++; lines[i] != NULL && !is_heading(lines[i]) && !g_str_has_prefix(lines[i], ".TP");
+	     i++)
 		g_string_append_printf(out, "%s ", lines[i]);
 	return g_string_free(out, FALSE);
 }
@@ -69,7 +71,8 @@ static int expect(const char *section, const char *key, const char *text, char *
 	int failed = strstr(text, want) == NULL;
 
 	if (failed)
-		print_error("%s / %s: want \"%s\" in its entry, got: %s\n", section, key, want, text);
+		print_error("%s / %s: want \"%s\" in its entry, got: %s\n", section, key, want,
+			    text);
 	g_free(want);
 	return failed;
 }
@@ -93,12 +96,14 @@ static void test_every_key_documented(void **state)
 				continue;
 			}
 			if (k->required)
-				failures += expect(schema->section, k->name, text, g_strdup("Required."));
+				failures +=
+				    expect(schema->section, k->name, text, g_strdup("Required."));
 			switch (k->type) {
 			case SCHEMA_UINT:
 			case SCHEMA_SIZE:
-				failures += expect(schema->section, k->name, text,
-						   g_strdup_printf("from %lld to %lld", k->min, k->max));
+				failures +=
+				    expect(schema->section, k->name, text,
+					   g_strdup_printf("from %lld to %lld", k->min, k->max));
 				failures += expect(schema->section, k->name, text,
 						   g_strdup_printf("Default: %lld", k->def_num));
 				break;
@@ -106,8 +111,9 @@ static void test_every_key_documented(void **state)
 				failures += expect(schema->section, k->name, text,
 						   g_strdup_printf("from \"%04llo\" to \"%04llo\"",
 								   k->min, k->max));
-				failures += expect(schema->section, k->name, text,
-						   g_strdup_printf("Default: \"%04llo\"", k->def_num));
+				failures +=
+				    expect(schema->section, k->name, text,
+					   g_strdup_printf("Default: \"%04llo\"", k->def_num));
 				break;
 			case SCHEMA_BOOL:
 				failures += expect(schema->section, k->name, text,
@@ -115,8 +121,9 @@ static void test_every_key_documented(void **state)
 								   k->def_num ? "true" : "false"));
 				break;
 			case SCHEMA_CHAR:
-				failures += expect(schema->section, k->name, text,
-						   g_strdup_printf("Default: \"%c\"", (char)k->def_num));
+				failures +=
+				    expect(schema->section, k->name, text,
+					   g_strdup_printf("Default: \"%c\"", (char)k->def_num));
 				break;
 			case SCHEMA_STRING:
 			case SCHEMA_PATH:
@@ -131,9 +138,9 @@ static void test_every_key_documented(void **state)
 			case SCHEMA_ENUM:
 				for (const struct schema_name *n = k->names; n->name != NULL; n++) {
 					if (n->value == k->def_num)
-						failures += expect(schema->section, k->name, text,
-								   g_strdup_printf("Default: \"%s\"",
-										   n->name));
+						failures += expect(
+						    schema->section, k->name, text,
+						    g_strdup_printf("Default: \"%s\"", n->name));
 				}
 				break;
 			default:
@@ -190,16 +197,18 @@ static void test_profile_table(void **state)
 			g_string_truncate(clause, 0);
 			for (i++; lines[i] != NULL && strcmp(lines[i], "T}") != 0; i++) {
 				if (lines[i][0] != '.')
-					g_string_append_printf(clause, "%s%s", clause->len ? " " : "",
-							       lines[i]);
+					g_string_append_printf(clause, "%s%s",
+							       clause->len ? " " : "", lines[i]);
 			}
 		}
 		while (++r < CONF_RULE_COUNT && !p->rules[r].enabled)
 			;
 		rows++;
-		if (r >= CONF_RULE_COUNT || strcmp(cells[0], conf_rule_id((enum conf_rule)r)) != 0) {
+		if (r >= CONF_RULE_COUNT ||
+		    strcmp(cells[0], conf_rule_id((enum conf_rule)r)) != 0) {
 			print_error("%s: table row %s: not the next enabled rule (%s)\n", p->id,
-				    cells[0], r < CONF_RULE_COUNT ? conf_rule_id((enum conf_rule)r) : "none");
+				    cells[0],
+				    r < CONF_RULE_COUNT ? conf_rule_id((enum conf_rule)r) : "none");
 			failures++;
 		} else {
 			/* Headings are quoted in the table; a T{ block may wrap. */

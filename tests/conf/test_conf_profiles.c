@@ -65,7 +65,8 @@ static void test_catalogue_matches_doc(void **state)
 		rows++;
 		p = conf_profile_find(profile);
 		if (p == NULL) {
-			print_error("doc line %zu: profile %s: not in the catalogue\n", i + 1, profile);
+			print_error("doc line %zu: profile %s: not in the catalogue\n", i + 1,
+				    profile);
 			failures++;
 		} else if (strcmp(p->protocol, protocol) != 0) {
 			print_error("%s: protocol: got \"%s\", want (doc) \"%s\"\n", profile,
@@ -83,8 +84,8 @@ static void test_catalogue_matches_doc(void **state)
 				    conf_action_name(p->rules[rule].default_action), action_name);
 			failures++;
 		} else if (strcmp(p->rules[rule].clause, clause) != 0) {
-			print_error("%s %s: clause: got \"%s\", want (doc) \"%s\"\n", profile, rule_id,
-				    p->rules[rule].clause, clause);
+			print_error("%s %s: clause: got \"%s\", want (doc) \"%s\"\n", profile,
+				    rule_id, p->rules[rule].clause, clause);
 			failures++;
 		}
 		g_free(rule_id);
@@ -97,8 +98,8 @@ static void test_catalogue_matches_doc(void **state)
 			enabled += all[i]->rules[r].enabled;
 	}
 	if (rows != enabled) {
-		print_error("got %zu enabled rules in the catalogue, want %zu (doc rows)\n", enabled,
-			    rows);
+		print_error("got %zu enabled rules in the catalogue, want %zu (doc rows)\n",
+			    enabled, rows);
 		failures++;
 	}
 	assert_int_equal(n_profiles, 5);
@@ -163,7 +164,8 @@ static void test_quotes_are_the_protocols_words(void **state)
 				checked++;
 				if (strstr(text, part) == NULL) {
 					print_error("%s %s: quote part not in %s: \"%s\"\n", p->id,
-						    conf_rule_id((enum conf_rule)r), sources[i].file, part);
+						    conf_rule_id((enum conf_rule)r),
+						    sources[i].file, part);
 					failures++;
 				}
 				g_free(part);
@@ -188,7 +190,8 @@ static void test_names(void **state)
 		assert_int_equal(rule, r);
 	}
 	for (int a = CONF_ACTION_NONE; a <= CONF_ACTION_REJECT; a++) {
-		assert_int_equal(conf_action_parse(conf_action_name((enum conf_action)a), &action), 0);
+		assert_int_equal(conf_action_parse(conf_action_name((enum conf_action)a), &action),
+				 0);
 		assert_int_equal(action, a);
 	}
 	assert_string_equal(conf_rule_id(CONF_RULE_OBLIGATION), "obligation-in-member-name");
@@ -256,15 +259,17 @@ static void test_effective_rules(void **state)
 		    g_strcmp0(s->clause, cases[i].clause) != 0 || s->quote != cases[i].quote ||
 		    s->include_staff != cases[i].include_staff ||
 		    s->copy_clerk != cases[i].copy_clerk) {
-			print_error("%s %s: got enabled=%d action=%s clause=%s quote=%s staff=%d "
-				    "clerk=%d; want enabled=%d action=%s clause=%s quote=%s staff=%d "
-				    "clerk=%d\n", c->name, conf_rule_id(cases[i].rule), s->enabled,
-				    conf_action_name(s->action), s->clause ? s->clause : "NULL",
-				    s->quote ? "(set)" : "NULL", s->include_staff, s->copy_clerk,
-				    cases[i].enabled, conf_action_name(cases[i].action),
-				    cases[i].clause ? cases[i].clause : "NULL",
-				    cases[i].quote ? "(set)" : "NULL", cases[i].include_staff,
-				    cases[i].copy_clerk);
+			print_error(
+			    "%s %s: got enabled=%d action=%s clause=%s quote=%s staff=%d "
+			    "clerk=%d; want enabled=%d action=%s clause=%s quote=%s staff=%d "
+			    "clerk=%d\n",
+			    c->name, conf_rule_id(cases[i].rule), s->enabled,
+			    conf_action_name(s->action), s->clause ? s->clause : "NULL",
+			    s->quote ? "(set)" : "NULL", s->include_staff, s->copy_clerk,
+			    cases[i].enabled, conf_action_name(cases[i].action),
+			    cases[i].clause ? cases[i].clause : "NULL",
+			    cases[i].quote ? "(set)" : "NULL", cases[i].include_staff,
+			    cases[i].copy_clerk);
 			failures++;
 		}
 	}

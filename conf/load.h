@@ -1,0 +1,67 @@
+#ifndef COUNCIL_CONF_LOAD_H
+#define COUNCIL_CONF_LOAD_H
+
+/* What the schema walker fills in (load.c), and the checks across keys
+   that turn it into the public struct conf (council.c). */
+
+#include "conf/schema.h"
+
+/* What the walker fills in; copied into the public structs afterwards. */
+struct person_load {
+	struct schema_node node;
+	struct conf_person p;
+};
+
+struct rule_load {
+	struct schema_node node;
+	int action;			/* -1: not given; CONF_ACTION_NONE: "off" */
+	const char *clause;
+	bool include_staff;
+	bool copy_clerk;
+};
+
+struct period_load {
+	struct schema_node node;
+	const char *start;
+	const char *end;
+};
+
+struct council_load {
+	struct schema_node node;
+	struct conf_council c;
+	const char *profile;
+	struct person_load *councillors;
+	size_t n_councillors;
+	struct person_load *officers;
+	size_t n_officers;
+	struct rule_load rules[CONF_RULE_COUNT];
+	struct conf_phrase_extra phrases[CONF_PHRASES_COUNT];
+	struct period_load pre_election;
+};
+
+struct limits_load {
+	struct schema_node node;
+	struct conf_limits v;
+};
+
+struct store_load {
+	struct schema_node node;
+	struct conf_thread_store v;
+};
+
+struct top_load {
+	struct schema_node node;
+	struct conf_daemon d;
+	struct limits_load limits;
+	struct store_load store;
+	struct council_load *councils;
+	size_t n_councils;
+};
+
+/* Parse "YYYY-MM-DD" (1970..2100, a real day). */
+bool conf_parse_date(const char *s, GDateYear *y, GDateMonth *m, GDateDay *d);
+
+/* Checks across keys, the directory and the phrase lists; fills ctx->conf. */
+void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override);
+
+#endif
