@@ -7,6 +7,7 @@ struct phrase_text {
 	char *str;		/* normalised */
 	size_t len;
 	GArray *line_starts;	/* size_t: normalised offset where source line i+1 starts */
+	GArray *breaks;		/* size_t: offsets of sentence ends, ascending */
 };
 
 struct phrase_entry {
@@ -18,6 +19,7 @@ struct phrase_entry {
 struct phrase_set {
 	GArray *entries;	/* struct phrase_entry */
 	size_t n_positive;
+	size_t max_exception;	/* longest exception, bytes: bounds the overlap search */
 };
 
 /* Characters NFKC leaves alone that people type interchangeably. */
@@ -93,6 +95,15 @@ static bool line_is_blank(const char *p, size_t n)
 	return true;
 }
 
+static bool is_sentence_end(const char *s, size_t i, size_t len)
+{
+	if (s[i] == '\n')
+		return true;
+	if (s[i] != '.' && s[i] != '!' && s[i] != '?' && s[i] != ';')
+		return false;
+	return i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\n';
+}
+
 struct phrase_text *phrase_text_new(const char *utf8)
 {
 	struct phrase_text *t = g_new0(struct phrase_text, 1);
@@ -125,6 +136,10 @@ struct phrase_text *phrase_text_new(const char *utf8)
 	}
 	t->len = out->len;
 	t->str = g_string_free(out, FALSE);
+	t->breaks = g_array_new(FALSE, FALSE, sizeof(size_t));
+	for (size_t i = 0; i < t->len; i++)
+		if (is_sentence_end(t->str, i, t->len))
+			g_array_append_val(t->breaks, i);
 	return t;
 }
 
@@ -133,6 +148,7 @@ void phrase_text_free(struct phrase_text **text)
 	if (*text == NULL)
 		return;
 	g_array_unref((*text)->line_starts);
+	g_array_unref((*text)->breaks);
 	g_free((*text)->str);
 	g_free(*text);
 	*text = NULL;
@@ -164,28 +180,34 @@ unsigned phrase_text_line(const struct phrase_text *text, size_t off)
 	return (unsigned)lo + 1;
 }
 
-static bool is_sentence_end(const char *s, size_t i, size_t len)
+/* Index of the first element of the ascending size_t array A that is >= X. */
+static guint lower_bound(const GArray *a, size_t x)
 {
-	if (s[i] == '\n')
-		return true;
-	if (s[i] != '.' && s[i] != '!' && s[i] != '?' && s[i] != ';')
-		return false;
-	return i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\n';
+	guint lo = 0, hi = a->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(a, size_t, mid) < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void phrase_text_sentence(const struct phrase_text *text, size_t off, size_t *start_r,
 			  size_t *end_r)
 {
-	size_t s = off, e = off;
+	guint i;
 
 	if (off > text->len)
-		off = s = e = text->len;
-	while (s > 0 && !is_sentence_end(text->str, s - 1, text->len))
-		s--;
-	while (e < text->len && !is_sentence_end(text->str, e, text->len))
-		e++;
-	*start_r = s;
-	*end_r = e;
+		off = text->len;
+	/* The first break at or after OFF ends the sentence; the one before
+	   it, if any, starts it (the sentence begins just after a break). */
+	i = lower_bound(text->breaks, off);
+	*end_r = i < text->breaks->len ? g_array_index(text->breaks, size_t, i) : text->len;
+	*start_r = i > 0 ? g_array_index(text->breaks, size_t, i - 1) + 1 : 0;
 }
 
 struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
@@ -210,6 +232,8 @@ struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
 		}
 		if (!e.exception)
 			set->n_positive++;
+		else
+			set->max_exception = MAX(set->max_exception, strlen(e.norm));
 		g_array_append_val(set->entries, e);
 	}
 	return set;
@@ -274,6 +298,22 @@ static gint match_cmp(gconstpointer a, gconstpointer b)
 	return 0;
 }
 
+/* Index of the first match in the start-sorted MATCHES with start >= FROM. */
+static guint first_from(const GArray *matches, size_t from)
+{
+	guint lo = 0, hi = matches->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(matches, struct phrase_match, mid).start < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void collect(const struct phrase_entry *e, const struct phrase_text *text, GArray *out)
 {
 	size_t from = 0, at, plen = strlen(e->norm);
@@ -297,14 +337,21 @@ GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text 
 
 		collect(e, text, e->exception ? neg : pos);
 	}
+	g_array_sort(neg, match_cmp);
 	for (guint i = 0; i < pos->len; i++) {
 		struct phrase_match *m = &g_array_index(pos, struct phrase_match, i);
+		size_t lo_start = m->start > set->max_exception ? m->start - set->max_exception : 0;
 		bool excepted = false;
+		guint j = first_from(neg, lo_start);
 
-		for (guint j = 0; j < neg->len && !excepted; j++) {
+		/* An overlapping exception starts less than its length before
+		   the match, and before the match ends. */
+		for (; j < neg->len && !excepted; j++) {
 			const struct phrase_match *x = &g_array_index(neg, struct phrase_match, j);
 
-			excepted = x->start < m->end && m->start < x->end;
+			if (x->start >= m->end)
+				break;
+			excepted = m->start < x->end;
 		}
 		if (excepted)
 			continue;
@@ -317,20 +364,28 @@ GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text 
 	return out;
 }
 
+bool phrase_matches_within(const GArray *matches, size_t from, size_t to,
+			   struct phrase_match *m_r)
+{
+	for (guint i = first_from(matches, from); i < matches->len; i++) {
+		const struct phrase_match *m = &g_array_index(matches, struct phrase_match, i);
+
+		if (m->start >= to)
+			break;
+		if (m->end <= to) {
+			*m_r = *m;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool phrase_match_range(const struct phrase_set *set, const struct phrase_text *text,
 			size_t from, size_t to, struct phrase_match *m_r)
 {
 	GArray *all = phrase_match_all(set, text);
-	bool found = false;
+	bool found = phrase_matches_within(all, from, to, m_r);
 
-	for (guint i = 0; i < all->len && !found; i++) {
-		const struct phrase_match *m = &g_array_index(all, struct phrase_match, i);
-
-		if (m->start >= from && m->end <= to) {
-			*m_r = *m;
-			found = true;
-		}
-	}
 	g_array_unref(all);
 	return found;
 }
@@ -444,6 +499,8 @@ bool phrase_set_label(const struct phrase_set *set, const char *line, bool trail
 
 		if (e->exception || (best != NULL && strlen(best->norm) >= n))
 			continue;
+		if (strstr(norm, e->norm) == NULL)
+			continue;	/* every label form contains the phrase */
 		if (strncmp(norm, e->norm, n) == 0)
 			label = ends_label(norm + n) || leading_caps(valid, count_words(e->norm));
 		else

@@ -56,7 +56,13 @@ struct phrase_match {
    phrase_match (g_array_unref), possibly empty. */
 GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text *text);
 
-/* The first match in [FROM, TO) of TEXT, or false. */
+/* The first match of MATCHES (a phrase_match_all result) that lies within
+   [FROM, TO), or false. Binary search: cheap to ask once per sentence. */
+bool phrase_matches_within(const GArray *matches, size_t from, size_t to,
+			   struct phrase_match *m_r);
+
+/* The first match in [FROM, TO) of TEXT, or false (matches the whole text:
+   use phrase_matches_within for repeated questions). */
 bool phrase_match_range(const struct phrase_set *set, const struct phrase_text *text,
 			size_t from, size_t to, struct phrase_match *m_r);
 

@@ -42,24 +42,14 @@ static const char *const council_name_words[] = {
 	"!district council's", "!county council's", "!borough council's", "!city council's",
 };
 
-/* Does [START, END) of TEXT put what it says in the council's name? */
-static bool names_council(const struct phrase_text *text, size_t start, size_t end)
-{
-	struct phrase_set *set = phrase_set_new(council_name_words,
-						G_N_ELEMENTS(council_name_words));
-	struct phrase_match m;
-	bool found = phrase_match_range(set, text, start, end, &m);
-
-	phrase_set_free(&set);
-	return found;
-}
-
 /* An instruction that orders work or goods in the council's name: an
    instruction phrase in a sentence that names the council. */
 static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 				enum judge_where *where_r)
 {
 	struct phrase_set *ps = judge_phrases(j, CONF_PHRASES_INSTRUCTION);
+	struct phrase_set *council = phrase_set_new(council_name_words,
+						    G_N_ELEMENTS(council_name_words));
 	struct {
 		struct phrase_text *text;
 		enum judge_where where;
@@ -67,24 +57,29 @@ static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 	bool found = false;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(order) && !found; i++) {
-		GArray *all;
+		GArray *all, *names;
 
 		if (order[i].text == NULL)
 			continue;
+		/* Each set is matched once; sentences are then looked up. */
 		all = phrase_match_all(ps, order[i].text);
-		for (guint k = 0; k < all->len && !found; k++) {
+		names = phrase_match_all(council, order[i].text);
+		for (guint k = 0; k < all->len && !found && names->len > 0; k++) {
 			const struct phrase_match *m = &g_array_index(all, struct phrase_match, k);
+			struct phrase_match n;
 			size_t s, e;
 
 			phrase_text_sentence(order[i].text, m->start, &s, &e);
-			if (names_council(order[i].text, s, e)) {
+			if (phrase_matches_within(names, s, e, &n)) {
 				*m_r = *m;
 				*where_r = order[i].where;
 				found = true;
 			}
 		}
+		g_array_unref(names);
 		g_array_unref(all);
 	}
+	phrase_set_free(&council);
 	return found;
 }
 
@@ -164,19 +159,40 @@ void rule_member_instructs_staff(struct judge *j)
 	}
 }
 
-static bool sentence_requests(struct judge *j, const struct phrase_text *text, size_t s, size_t e,
-			      const struct phrase_set *requests)
+/* Requests in TEXT: the request words and the council's instruction
+   phrases, matched once. */
+struct requests {
+	GArray *words, *instructions;
+};
+
+static void requests_find(struct judge *j, const struct phrase_text *text, struct requests *r)
+{
+	struct phrase_set *words = phrase_set_new(request_words, G_N_ELEMENTS(request_words));
+
+	r->words = phrase_match_all(words, text);
+	r->instructions = phrase_match_all(judge_phrases(j, CONF_PHRASES_INSTRUCTION), text);
+	phrase_set_free(&words);
+}
+
+static void requests_clear(struct requests *r)
+{
+	g_array_unref(r->words);
+	g_array_unref(r->instructions);
+}
+
+static bool requests_within(const struct requests *r, size_t s, size_t e)
 {
 	struct phrase_match m;
 
-	return phrase_match_range(requests, text, s, e, &m) ||
-	       phrase_match_range(judge_phrases(j, CONF_PHRASES_INSTRUCTION), text, s, e, &m);
+	return phrase_matches_within(r->words, s, e, &m) ||
+	       phrase_matches_within(r->instructions, s, e, &m);
 }
 
 void rule_party_political(struct judge *j)
 {
 	const struct judge_rcpt *officer;
-	struct phrase_set *requests, *party;
+	struct phrase_set *party;
+	struct requests req;
 	struct phrase_match found_m;
 	enum judge_where found_where = WHERE_BODY;
 	bool found = false;
@@ -187,8 +203,8 @@ void rule_party_political(struct judge *j)
 	if ((officer = judge_first_class(j, RCPT_CLERK)) == NULL &&
 	    (officer = judge_first_class(j, RCPT_STAFF)) == NULL)
 		return;
-	requests = phrase_set_new(request_words, G_N_ELEMENTS(request_words));
 	party = judge_phrases(j, CONF_PHRASES_PARTY_POLITICAL);
+	requests_find(j, j->body, &req);
 
 	/* In the body: the party-political phrase and a request in one
 	   sentence. In the subject: a request anywhere in the body. */
@@ -196,8 +212,7 @@ void rule_party_political(struct judge *j)
 		GArray *all = phrase_match_all(party, j->subject);
 		const char *body = phrase_text_str(j->body);
 
-		if (all->len > 0 &&
-		    sentence_requests(j, j->body, 0, strlen(body), requests)) {
+		if (all->len > 0 && requests_within(&req, 0, strlen(body))) {
 			found_m = g_array_index(all, struct phrase_match, 0);
 			found_where = WHERE_SUBJECT;
 			found = true;
@@ -212,14 +227,14 @@ void rule_party_political(struct judge *j)
 			size_t s, e;
 
 			phrase_text_sentence(j->body, m->start, &s, &e);
-			if (sentence_requests(j, j->body, s, e, requests)) {
+			if (requests_within(&req, s, e)) {
 				found_m = *m;
 				found = true;
 			}
 		}
 		g_array_unref(all);
 	}
-	phrase_set_free(&requests);
+	requests_clear(&req);
 	if (!found)
 		return;
 	f = judge_add_finding(j, CONF_RULE_PARTY_POLITICAL,
