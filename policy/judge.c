@@ -259,8 +259,6 @@ static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const c
 	r.envelope = envelope;
 	r.own = g_hash_table_contains(j->own, addr);
 	r.cls = classify(j, addr, &r.person);
-	if (!r.own && (r.cls == RCPT_PRESS || r.cls == RCPT_THIRD_PARTY))
-		j->outside = true;
 	g_hash_table_insert(seen, addr, GUINT_TO_POINTER(j->rcpts->len));
 	g_array_append_val(j->rcpts, r);
 }

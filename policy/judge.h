@@ -56,7 +56,6 @@ struct judge {
 	GHashTable *own;			/* normalised author addresses (set) */
 
 	GArray *rcpts;				/* struct judge_rcpt, unique by addr */
-	bool outside;				/* some recipient is press or a third party */
 
 	/* The author's own words, prepared once: NULL subject when the
 	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */

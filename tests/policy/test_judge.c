@@ -90,6 +90,10 @@ static void check_finding(GString *err, const struct policy_verdict *v, size_t i
 				       w->rule, f->evidence, w->evidence);
 	if (has_control(f->evidence))
 		g_string_append_printf(err, "\n  %s: evidence has a control character", w->rule);
+	/* Every notice cites the protocol's own clause or section. */
+	if (f->notice_text == NULL || strstr(f->notice_text, f->clause) == NULL)
+		g_string_append_printf(err, "\n  %s: got notice \"%s\", want it to cite \"%s\"",
+				       w->rule, f->notice_text ? f->notice_text : "(none)", f->clause);
 }
 
 static void check_outputs(GString *err, const struct judge_case *c,
