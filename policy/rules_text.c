@@ -244,6 +244,53 @@ void rule_party_political(struct judge *j)
 	f->notice_text = notice_party_political(j);
 }
 
+/* A title under the name in a sign-off says in what capacity one writes
+   ("Jane Smith / Mayor of Ashcombe", "Chair, Brookfield Town Council").
+   Read only at the start of a sign-off line, never in prose. */
+static const char *const title_lines[] = {
+	"mayor of", "deputy mayor", "town mayor", "the mayor", "mayor,", "mayor -",
+	"chair of", "chairman of", "chairwoman of", "chair,", "chairman,", "chair -",
+	"vice-chair of", "vice chair of", "vice-chairman of", "leader of", "deputy leader of",
+	"ward councillor", "ward member", "councillor for", "cllr for",
+};
+
+/* How many lines at the end of the author's text count as the sign-off
+   when the parser found no separate signature block. */
+#define SIGN_OFF_LINES 4
+
+static bool title_line(const char *line)
+{
+	char *norm = phrase_normalise(line);
+	bool hit = false;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(title_lines) && !hit; i++)
+		hit = g_str_has_prefix(norm, title_lines[i]);
+	g_free(norm);
+	return hit;
+}
+
+/* Does a sign-off line of TEXT (its last LAST non-blank lines; 0: all)
+   start with a title? */
+static bool signed_with_title(const char *text, size_t last)
+{
+	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	size_t n = g_strv_length(lines), seen = 0;
+	bool hit = false;
+
+	for (size_t i = n; i > 0 && !hit && (last == 0 || seen < last); i--) {
+		const char *l = lines[i - 1];
+
+		while (*l == ' ' || *l == '\t' || *l == '\r')
+			l++;
+		if (*l == '\0' || *l == '\r')
+			continue;
+		seen++;
+		hit = title_line(l);
+	}
+	g_strfreev(lines);
+	return hit;
+}
+
 void rule_capacity(struct judge *j)
 {
 	const struct judge_rcpt *out;
@@ -253,7 +300,9 @@ void rule_capacity(struct judge *j)
 
 	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
 		return;
-	if (judge_find(j, CONF_PHRASES_CAPACITY, true, &m, &where))
+	if (judge_find(j, CONF_PHRASES_CAPACITY, true, &m, &where) ||
+	    signed_with_title(j->msg->signature, 0) ||
+	    signed_with_title(j->msg->own_text, SIGN_OFF_LINES))
 		return;
 	f = judge_add_finding(j, CONF_RULE_CAPACITY,
 			      g_strdup_printf("no capacity statement in the author's text; "
