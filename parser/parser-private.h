@@ -41,6 +41,8 @@ struct prescan_result {
 	size_t cut_offset;	/* offset in the bytes handed to GMime of the first
 				   cut; SIZE_MAX when none */
 	size_t header_bytes;	/* length of the top-level header block */
+	bool header_unterminated;	/* it ended at a line that is no field,
+					   not at a blank line */
 };
 
 /* Scan the MIME structure of DATA without building it: entities nested deeper

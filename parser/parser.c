@@ -81,6 +81,24 @@ static GMimeParserOptions *new_options(void)
 	return o;
 }
 
+/* One GMime parse of priv->data; the stream stays with priv (GMime keeps
+   part content as views into it). */
+static GMimeMessage *construct(struct parser_private *priv)
+{
+	GMimeParser *gp;
+	GMimeMessage *m;
+
+	if (priv->stream != NULL)
+		g_object_unref(priv->stream);
+	priv->stream = g_mime_stream_mem_new_with_byte_array(priv->data);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(priv->stream), FALSE);
+	gp = g_mime_parser_new_with_stream(priv->stream);
+	g_mime_parser_set_persist_stream(gp, TRUE);
+	m = g_mime_parser_construct_message(gp, priv->options);
+	g_object_unref(gp);
+	return m;
+}
+
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r)
 {
@@ -89,7 +107,6 @@ int parser_parse(const char *data, size_t len, const struct parser_limits *limit
 	struct parser_message *msg;
 	struct parser_private *priv;
 	struct warn_ctx wctx;
-	GMimeParser *gp;
 
 	*msg_r = NULL;
 	if (data == NULL && len > 0) {
@@ -121,12 +138,22 @@ int parser_parse(const char *data, size_t len, const struct parser_limits *limit
 	wctx.cut_offset = pre.cut_offset;
 	g_mime_parser_options_set_warning_callback(priv->options, on_warning, &wctx);
 
-	priv->stream = g_mime_stream_mem_new_with_byte_array(priv->data);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(priv->stream), FALSE);
-	gp = g_mime_parser_new_with_stream(priv->stream);
-	g_mime_parser_set_persist_stream(gp, TRUE);
-	priv->message = g_mime_parser_construct_message(gp, priv->options);
-	g_object_unref(gp);
+	if (pre.header_unterminated) {
+		/* The header block ends at a line that is no header field, not at
+		   a blank line. Postfix and Sendmail start the body there, so
+		   GMime must too (it would read on, skipping the line): it gets a
+		   blank line. The body, everything from that line, is unchanged. */
+		guint at = (guint)priv->body_offset, n = priv->data->len;
+
+		g_byte_array_set_size(priv->data, n + 1);
+		memmove(priv->data->data + at + 1, priv->data->data + at, n - at);
+		priv->data->data[at] = '\n';
+		priv->body_offset++;
+		if (wctx.cut_offset != SIZE_MAX)
+			wctx.cut_offset++;
+		msg->flags |= PARSER_FLAG_MALFORMED;
+	}
+	priv->message = construct(priv);
 	g_mime_parser_options_set_warning_callback(priv->options, NULL, NULL);
 	if (priv->message == NULL) {
 		/* Nothing GMime could read as a message: an empty model. */

@@ -110,6 +110,12 @@ int parser_parse(const char *data, size_t len, const struct parser_limits *limit
 		 struct parser_message **msg_r, const char **error_r);
 void parser_message_free(struct parser_message **msg);
 
+/* Length of the header block at the start of DATA, including the blank
+   line that ends it. A line that is no header field ends the block too and
+   is then the first line of the body, as Postfix and Sendmail see it; a
+   leading mbox "From " line belongs to the block. */
+size_t parser_header_length(const char *data, size_t len);
+
 /* Every footer we write is wrapped in these two lines (in HTML, as the
    first and last paragraph of one <div>), so that our earlier footers are
    recognised: left out of the author's text and never added twice. */

@@ -242,41 +242,49 @@ static bool end_of_headers(struct scan *s, size_t line_end)
 	return ok;
 }
 
-/* A header line: returns true when LINE starts a field ("name:"). */
+/* Does LINE start a field: a name of printable characters, optional white
+   space, then ':' ("From :" is a field to GMime too)? */
 static bool is_field_start(const char *line, size_t n, size_t *colon_r)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)line[i];
+	size_t i = 0;
 
-		if (c == ':') {
-			*colon_r = i;
-			return i > 0;
-		}
-		if (c <= ' ' || c >= 127)
-			return false;
-	}
-	return false;
+	while (i < n && (unsigned char)line[i] > ' ' && (unsigned char)line[i] < 127 &&
+	       line[i] != ':')
+		i++;
+	if (i == 0)
+		return false;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	*colon_r = i;
+	return i < n && line[i] == ':';
 }
 
 /* Feed one header line; false when the line is not a header (GMime then
    takes it as the start of the content). */
 static bool header_line(struct scan *s, const char *line, size_t n, size_t raw_len)
 {
-	size_t colon;
+	size_t colon = 0;
+	bool continuation = line[0] == ' ' || line[0] == '\t';
+	/* an mbox "From " line before the first field: GMime skips it */
+	bool mbox_from = s->top_headers && s->res->header_bytes == 0 && n >= 5 &&
+		memcmp(line, "From ", 5) == 0;
 
+	if (!continuation && !mbox_from && !is_field_start(line, n, &colon))
+		return false;
 	s->header_bytes += raw_len;
 	if (s->header_bytes > s->max_header_bytes)
 		s->res->flags |= PARSER_FLAG_HEADER_LIMIT;
 	if (s->top_headers)
 		s->res->header_bytes += raw_len;
-	if (line[0] == ' ' || line[0] == '\t') {
+	if (mbox_from)
+		return true;
+	if (continuation) {
 		if (s->in_content_type)
 			g_string_append_len(s->content_type, line, (gssize)n);
 		return true;
 	}
-	if (!is_field_start(line, n, &colon))
-		return false;
-	s->in_content_type = colon == 12 && g_ascii_strncasecmp(line, "Content-Type", 12) == 0;
+	s->in_content_type = colon >= 12 && g_ascii_strncasecmp(line, "Content-Type", 12) == 0 &&
+		only_lwsp(line + 12, line + colon);
 	if (s->in_content_type) {
 		g_string_truncate(s->content_type, 0);
 		g_string_append_len(s->content_type, line + colon + 1, (gssize)(n - colon - 1));
@@ -358,6 +366,8 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 				continue;
 			}
 			/* Not a header: the content starts on this line. */
+			if (s.top_headers)
+				res_r->header_unterminated = true;
 			s.top_headers = false;
 			if (!end_of_headers(&s, pos))
 				break;
@@ -374,4 +384,26 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 	pop_to(&s, 0);
 	g_free(s.stack);
 	g_string_free(s.content_type, TRUE);
+}
+
+size_t parser_header_length(const char *data, size_t len)
+{
+	size_t pos = 0, colon;
+
+	while (pos < len) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t raw = nl != NULL ? (size_t)(nl - line) + 1 : len - pos;
+		size_t n = nl != NULL ? raw - 1 : raw;
+
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			return pos + raw;
+		if (line[0] != ' ' && line[0] != '\t' && !is_field_start(line, n, &colon) &&
+		    !(pos == 0 && n >= 5 && memcmp(line, "From ", 5) == 0))
+			return pos;
+		pos += raw;
+	}
+	return pos;
 }

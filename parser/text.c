@@ -39,7 +39,7 @@ static GRegex *re_forward, *re_original, *re_from, *re_header_field, *re_on_wrot
 
 static gpointer compile_all(gpointer unused)
 {
-	const GRegexCompileFlags ci = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
+	const GRegexCompileFlags ci = G_REGEX_CASELESS;
 
 	re_forward = g_regex_new("^(-{2,}\\s*forwarded message\\s*-{2,}|begin forwarded message:)$",
 				 ci, 0, NULL);
@@ -57,8 +57,8 @@ static gpointer compile_all(gpointer unused)
 		"thanks( again| very much)?|thank you( very much)?|cheers|best|with thanks|"
 		"respectfully|take care)"
 		"[,.!]*(\\s*,?\\s*(\\p{Lu}[\\p{L}'.-]*\\s*){1,4})?$",
-		G_REGEX_OPTIMIZE, 0, NULL);
-	re_field = g_regex_new("^\\*{0,2}([A-Za-z][A-Za-z-]*):\\*{0,2}\\s*(.*)$", G_REGEX_OPTIMIZE,
+		0, 0, NULL);
+	re_field = g_regex_new("^\\*{0,2}([A-Za-z][A-Za-z-]*):\\*{0,2}\\s*(.*)$", 0,
 			       0, NULL);
 	return unused;
 }
