@@ -75,6 +75,10 @@ struct policy_verdict {
 /* The result header's name (SPEC 4: one machine-readable header). */
 #define POLICY_RESULT_HEADER "Council-Policy-Results"
 
+/* The explicit disclosure of blind copies (silent-copy). Like the result
+   header, only we may write it: copies arriving with a message are forged. */
+#define POLICY_COPIED_TO_HEADER "Council-Policy-Copied-To"
+
 /* Thread store: Message-IDs of confidential messages, so a reply or
    forward that references one stays confidential. Bounded, persistent,
    thread-safe. PATH NULL: in memory only. */

@@ -9,8 +9,6 @@
  */
 #include "policy/judge.h"
 
-#define COPIED_TO_HEADER "Council-Policy-Copied-To"
-
 static bool counts(const struct judge_rcpt *r, const struct conf_rule_setting *s)
 {
 	if (r->open || !r->envelope || r->own || r->person == NULL)
@@ -64,7 +62,7 @@ void rule_silent_copy(struct judge *j)
 		hdr = g_strjoinv(", ", (char **)mailboxes->pdata);
 		f = judge_add_finding(j, CONF_RULE_SILENT_COPY, g_string_free(evidence, FALSE));
 		f->notice_text = notice_silent_copy(j->council, people);
-		judge_add_header(j, CONF_RULE_SILENT_COPY, COPIED_TO_HEADER, hdr);
+		judge_add_header(j, CONF_RULE_SILENT_COPY, POLICY_COPIED_TO_HEADER, hdr);
 		g_free(hdr);
 	} else {
 		g_string_free(evidence, TRUE);
