@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define EVIDENCE_MAX 600	/* one log line's worth per finding */
+#define FOOTER_WIDTH 76		/* plain-text footer lines, in characters */
 
 /* ---- small helpers shared by the rules ---- */
 
@@ -434,7 +435,8 @@ static void decide(struct judge *j, struct policy_verdict *v)
 				g_ptr_array_add(rcpts, f->add_rcpts[k]);
 	}
 	if (text->len > 0) {
-		v->footer_text = g_string_free(text, FALSE);
+		v->footer_text = notice_wrap(text->str, FOOTER_WIDTH);
+		g_string_free(text, TRUE);
 		v->footer_html = g_string_free(html, FALSE);
 	} else {
 		g_string_free(text, TRUE);

@@ -124,6 +124,9 @@ char *notice_pre_election(const struct judge *j);
 char *notice_reject_text(const struct judge *j, enum conf_action action);
 char *notice_hold_reason(const struct judge *j);
 char *notice_result_header(const struct judge *j, enum conf_action action);
+/* TEXT with its lines broken at spaces to at most WIDTH characters where
+   possible (plain-text mail readers that do not wrap). */
+char *notice_wrap(const char *text, unsigned width);
 /* Plain text to an HTML fragment: paragraphs at blank lines, <br> within. */
 char *notice_html(const char *text);
 /* "23 March 2026" (g_free). */

@@ -293,6 +293,38 @@ char *notice_date(time_t t)
 	return s;
 }
 
+char *notice_wrap(const char *text, unsigned width)
+{
+	GString *out = g_string_new(NULL);
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (size_t i = 0; lines[i] != NULL; i++) {
+		char **words = g_strsplit(lines[i], " ", -1);
+		unsigned col = 0;
+
+		if (i > 0)
+			g_string_append_c(out, '\n');
+		for (size_t k = 0; words[k] != NULL; k++) {
+			unsigned n = (unsigned)g_utf8_strlen(words[k], -1);
+
+			if (*words[k] == '\0')
+				continue;
+			if (col > 0 && col + 1 + n > width) {
+				g_string_append_c(out, '\n');
+				col = 0;
+			} else if (col > 0) {
+				g_string_append_c(out, ' ');
+				col++;
+			}
+			g_string_append(out, words[k]);
+			col += n;
+		}
+		g_strfreev(words);
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
 /* HTML 4 entities only: old mail programs show &apos; literally. */
 static char *html_escape(const char *text)
 {

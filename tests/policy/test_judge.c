@@ -108,9 +108,26 @@ static void check_outputs(GString *err, const struct judge_case *c,
 		g_string_append_printf(err, "\n  footer: got \"%s\", want %s",
 				       v->footer_text ? v->footer_text : "(none)",
 				       annotates ? "one" : "none");
-	if (c->footer != NULL && (v->footer_text == NULL || strstr(v->footer_text, c->footer) == NULL))
-		g_string_append_printf(err, "\n  footer: got \"%s\", want it to contain \"%s\"",
-				       v->footer_text ? v->footer_text : "(none)", c->footer);
+	if (v->footer_text != NULL) {
+		/* Wrapped at 76 characters: compare with line breaks as spaces. */
+		char *flat = g_strdup(v->footer_text);
+		char **lines = g_strsplit(v->footer_text, "\n", -1);
+
+		g_strdelimit(flat, "\n", ' ');
+		if (c->footer != NULL && strstr(flat, c->footer) == NULL)
+			g_string_append_printf(err, "\n  footer: got \"%s\", want it to contain \"%s\"",
+					       flat, c->footer);
+		for (size_t i = 0; lines[i] != NULL; i++)
+			if (g_utf8_strlen(lines[i], -1) > 76 && strchr(lines[i], ' ') != NULL)
+				g_string_append_printf(err, "\n  footer line: got %ld characters, "
+						       "want at most 76: \"%s\"",
+						       (long)g_utf8_strlen(lines[i], -1), lines[i]);
+		g_strfreev(lines);
+		g_free(flat);
+	} else if (c->footer != NULL) {
+		g_string_append_printf(err, "\n  footer: got none, want it to contain \"%s\"",
+				       c->footer);
+	}
 	if (v->footer_text != NULL && v->footer_html == NULL)
 		g_string_append(err, "\n  footer_html: got none, want the HTML form too");
 	for (size_t i = 0; i < v->n_headers; i++) {
