@@ -596,7 +596,8 @@ char *policy_result_header_none(const struct conf *conf, const char *reason)
 		char *r = parser_header_sanitise(reason, 200);
 
 		g_strdelimit(r, "()\\", ' ');
-		out = g_strdup_printf("%s; council=none; action=accept; rules=none (%s)", clean_id, r);
+		out = g_strdup_printf("%s; council=none; action=accept; rules=none (%s)",
+				      clean_id, r);
 		g_free(r);
 	} else {
 		out = g_strdup_printf("%s; council=none; action=accept; rules=none", clean_id);

@@ -87,6 +87,30 @@ static char *author_label(const struct judge *j)
 	return j->author != NULL ? judge_person_label(j->author) : g_strdup("the sender");
 }
 
+/* The pieces most notices are made of. */
+struct parts {
+	char *who;	/* "Cllr Jane Smith" */
+	char *cite;	/* "the council's <protocol>, clause N" */
+	char *quote;	/* " It says: \"...\"." or "" */
+	char *clerk;	/* "the Clerk (Name, address)" */
+};
+
+static void parts_get(const struct judge *j, enum conf_rule rule, struct parts *p)
+{
+	p->who = author_label(j);
+	p->cite = notice_cite(j->council, rule);
+	p->quote = quote_of(j->council, rule);
+	p->clerk = clerk_label(j);
+}
+
+static void parts_clear(struct parts *p)
+{
+	g_free(p->who);
+	g_free(p->cite);
+	g_free(p->quote);
+	g_free(p->clerk);
+}
+
 char *notice_silent_copy(const struct conf_council *c, const GPtrArray *people)
 {
 	GString *s = g_string_new(NULL);
@@ -102,9 +126,10 @@ char *notice_silent_copy(const struct conf_council *c, const GPtrArray *people)
 			else
 				g_string_append_printf(s, "CC %s.\n", p->name);
 		}
-		g_string_append_printf(s, "This e-mail was also sent as a blind copy (BCC) to the "
-				       "councillor%s named above. Under %s, that must be made clear "
-				       "at the foot of the e-mail.", people->len > 1 ? "s" : "", cite);
+		g_string_append_printf(s, "This e-mail was also sent as a blind copy (BCC) to "
+				       "the councillor%s named above. Under %s, that must be made "
+				       "clear at the foot of the e-mail.",
+				       people->len > 1 ? "s" : "", cite);
 	} else {
 		GPtrArray *labels = g_ptr_array_new_with_free_func(g_free);
 		char *list;
@@ -126,37 +151,32 @@ char *notice_silent_copy(const struct conf_council *c, const GPtrArray *people)
 
 char *notice_obligation(const struct judge *j)
 {
-	char *who = author_label(j), *cite = notice_cite(j->council, CONF_RULE_OBLIGATION);
-	char *clerk = clerk_label(j);
-	char *s = g_strdup_printf(
-		"Please note: %s is a member of %s. Under %s, a councillor cannot create "
-		"obligations or give instructions on the council's behalf. Nothing in this message "
-		"commits the council unless %s confirms it.",
-		who, j->council->name, cite, clerk);
+	struct parts p;
+	char *s;
 
-	g_free(who);
-	g_free(cite);
-	g_free(clerk);
+	parts_get(j, CONF_RULE_OBLIGATION, &p);
+	s = g_strdup_printf("Please note: %s is a member of %s. Under %s, a councillor cannot "
+			    "create obligations or give instructions on the council's behalf. "
+			    "Nothing in this message commits the council unless %s confirms it.",
+			    p.who, j->council->name, p.cite, p.clerk);
+	parts_clear(&p);
 	return s;
 }
 
 char *notice_instructs_staff(const struct judge *j, const struct judge_rcpt *staff,
 			     bool clerk_copied)
 {
-	char *who = author_label(j), *cite = notice_cite(j->council, CONF_RULE_MEMBER_INSTRUCTS_STAFF);
-	char *quote = quote_of(j->council, CONF_RULE_MEMBER_INSTRUCTS_STAFF);
-	char *clerk = clerk_label(j);
-	char *s = g_strdup_printf(
-		"Note for %s: this request comes directly from %s. Under %s, requests from "
-		"councillors to staff go through the Clerk.%s\n"
-		"Please check with %s before acting on it.%s",
-		staff->person != NULL ? staff->person->name : staff->addr, who, cite, quote, clerk,
-		clerk_copied ? " The Clerk has been copied into this message." : "");
+	struct parts p;
+	char *s;
 
-	g_free(who);
-	g_free(cite);
-	g_free(quote);
-	g_free(clerk);
+	parts_get(j, CONF_RULE_MEMBER_INSTRUCTS_STAFF, &p);
+	s = g_strdup_printf("Note for %s: this request comes directly from %s. Under %s, "
+			    "requests from councillors to staff go through the Clerk.%s\n"
+			    "Please check with %s before acting on it.%s",
+			    staff->person != NULL ? staff->person->name : staff->addr, p.who,
+			    p.cite, p.quote, p.clerk,
+			    clerk_copied ? " The Clerk has been copied into this message." : "");
+	parts_clear(&p);
 	return s;
 }
 
@@ -179,16 +199,16 @@ char *notice_confidential(const struct judge *j, bool for_councillor_only)
 		list = join_and(labels);
 		s = g_strdup_printf(
 			"Confidential: this message is for %s only, under %s.%s\n"
-			"Please do not forward it or copy it to anyone else, including complainants "
-			"or other third parties.",
+			"Please do not forward it or copy it to anyone else, including "
+			"complainants or other third parties.",
 			list, cite, quote);
 		g_free(list);
 		g_ptr_array_free(labels, TRUE);
 	} else {
 		s = g_strdup_printf(
 			"This message is marked confidential. Under %s, information given in "
-			"confidence must not be passed on without the consent of someone authorised "
-			"to give it. Please do not forward or share it.",
+			"confidence must not be passed on without the consent of someone "
+			"authorised to give it. Please do not forward or share it.",
 			cite);
 	}
 	g_free(cite);
@@ -242,36 +262,33 @@ char *notice_capacity(const struct judge *j)
 
 char *notice_party_political(const struct judge *j)
 {
-	char *who = author_label(j), *cite = notice_cite(j->council, CONF_RULE_PARTY_POLITICAL);
-	char *quote = quote_of(j->council, CONF_RULE_PARTY_POLITICAL);
-	char *clerk = clerk_label(j);
-	char *s = g_strdup_printf(
-		"Note for council officers: this message from %s appears to ask for "
-		"party-political or campaigning work. Under %s, officers must not be asked to do "
-		"such work.%s\n"
-		"Officers may decline it; %s can advise.",
-		who, cite, quote, clerk);
+	struct parts p;
+	char *s;
 
-	g_free(who);
-	g_free(cite);
-	g_free(quote);
-	g_free(clerk);
+	parts_get(j, CONF_RULE_PARTY_POLITICAL, &p);
+	s = g_strdup_printf("Note for council officers: this message from %s appears to ask for "
+			    "party-political or campaigning work. Under %s, officers must not be "
+			    "asked to do such work.%s\n"
+			    "Officers may decline it; %s can advise.",
+			    p.who, p.cite, p.quote, p.clerk);
+	parts_clear(&p);
 	return s;
 }
 
 char *notice_pre_election(const struct judge *j)
 {
-	char *who = author_label(j), *cite = notice_cite(j->council, CONF_RULE_PRE_ELECTION);
 	char *from = notice_date(j->council->pre_election_start);
 	char *to = notice_date(j->council->pre_election_end);
-	char *s = g_strdup_printf(
-		"This message from %s was sent to the press during the pre-election period, %s to "
-		"%s. It is the councillor's own statement, not a statement of %s. Under %s, "
-		"councillors take particular care in what they say before an election.",
-		who, from, to, j->council->name, cite);
+	struct parts p;
+	char *s;
 
-	g_free(who);
-	g_free(cite);
+	parts_get(j, CONF_RULE_PRE_ELECTION, &p);
+	s = g_strdup_printf("This message from %s was sent to the press during the pre-election "
+			    "period, %s to %s. It is the councillor's own statement, not a "
+			    "statement of %s. Under %s, councillors take particular care in what "
+			    "they say before an election.",
+			    p.who, from, to, j->council->name, p.cite);
+	parts_clear(&p);
 	g_free(from);
 	g_free(to);
 	return s;
@@ -447,7 +464,8 @@ char *notice_reject_text(const struct judge *j, enum conf_action action)
 	reply_line(out, line);
 	g_free(line);
 	for (guint i = 0; i < j->findings->len; i++) {
-		const struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
+		const struct policy_finding *f =
+			&g_array_index(j->findings, struct policy_finding, i);
 		char *fix;
 
 		if (f->action != action)
@@ -474,7 +492,8 @@ char *notice_hold_reason(const struct judge *j)
 	char *clean;
 
 	for (guint i = 0; i < j->findings->len; i++) {
-		const struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
+		const struct policy_finding *f =
+			&g_array_index(j->findings, struct policy_finding, i);
 
 		if (f->action != CONF_ACTION_HOLD)
 			continue;
@@ -523,7 +542,8 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 	if (j->findings->len == 0)
 		g_string_append(s, "; rules=none");
 	for (guint i = 0; i < j->findings->len; i++) {
-		const struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
+		const struct policy_finding *f =
+			&g_array_index(j->findings, struct policy_finding, i);
 
 		g_string_append_printf(s, "; %s=%s (clause=", conf_rule_id(f->rule),
 				       conf_action_name(f->action));

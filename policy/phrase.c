@@ -60,8 +60,9 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 
 		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
 		    g_unichar_type(c) == G_UNICODE_FORMAT) {
+			/* Zero-width characters and the soft hyphen: invisible, no gap. */
 			if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || c == 0x00AD)
-				continue;	/* zero-width and soft hyphen: invisible, not a gap */
+				continue;
 			if (out->len > 0)
 				*pending_space = true;
 			continue;

@@ -49,7 +49,8 @@ static char *find_banner(const struct phrase_set *set, const char *text, const c
 		g_strchomp(l);
 		if (*l != '\0' && g_utf8_strlen(l, -1) <= BANNER_MAX_CHARS &&
 		    phrase_set_label(set, l, false, &phrase))
-			ev = g_strdup_printf("banner \"%s\" in %s line %u", g_strstrip(l), what, line);
+			ev = g_strdup_printf("banner \"%s\" in %s line %u", g_strstrip(l), what,
+					     line);
 		g_free(l);
 		if (ev != NULL)
 			return ev;
@@ -65,7 +66,8 @@ static char *subject_marking(const struct phrase_set *set, const char *subject, 
 {
 	const char *phrase;
 
-	if (subject == NULL || !phrase_set_label(set, judge_subject_unprefixed(subject), true, &phrase))
+	if (subject == NULL ||
+	    !phrase_set_label(set, judge_subject_unprefixed(subject), true, &phrase))
 		return NULL;
 	return g_strdup_printf("marking \"%s\" in %s", phrase, what);
 }

@@ -18,6 +18,11 @@ static const char *const request_words[] = {
 	"could the office", "can the office", "could someone", "can someone",
 };
 
+static const char *outside_word(const struct judge_rcpt *r)
+{
+	return r->cls == RCPT_PRESS ? "press" : "outside the council";
+}
+
 static const struct judge_rcpt *first_outside(const struct judge *j)
 {
 	const struct judge_rcpt *r = judge_first_class(j, RCPT_PRESS);
@@ -103,8 +108,7 @@ void rule_obligation(struct judge *j)
 	if (!found)
 		return;
 	f = judge_add_finding(j, CONF_RULE_OBLIGATION,
-			      with_recipient(judge_evidence_phrase(&m, where),
-					     out->cls == RCPT_PRESS ? "press" : "outside the council",
+			      with_recipient(judge_evidence_phrase(&m, where), outside_word(out),
 					     out));
 	f->notice_text = notice_obligation(j);
 }
@@ -306,7 +310,6 @@ void rule_capacity(struct judge *j)
 		return;
 	f = judge_add_finding(j, CONF_RULE_CAPACITY,
 			      g_strdup_printf("no capacity statement in the author's text; "
-					      "to %s (%s)", out->addr,
-					      out->cls == RCPT_PRESS ? "press" : "outside the council"));
+					      "to %s (%s)", out->addr, outside_word(out)));
 	f->notice_text = notice_capacity(j);
 }

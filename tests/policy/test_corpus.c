@@ -22,7 +22,8 @@
 
 static void judge_file(const struct conf *conf, const char *path, GString *err)
 {
-	static const char *const rcpts[] = { "cllr.jones@ashcombe-tc.gov.uk", "someone@example.org" };
+	static const char *const rcpts[] = { "cllr.jones@ashcombe-tc.gov.uk",
+					     "someone@example.org" };
 	struct policy_envelope env = { .mail_from = "", .rcpts = rcpts, .n_rcpts = 2,
 				       .now = TEST_NOW };
 	struct parser_message *msg = NULL;
@@ -36,14 +37,17 @@ static void judge_file(const struct conf *conf, const char *path, GString *err)
 		return;
 	}
 	if (parser_parse(data, len, NULL, &msg, &error) != 0) {
-		g_string_append_printf(err, "\n  %s: parse: got error %s, want a model", path, error);
+		g_string_append_printf(err, "\n  %s: parse: got error %s, want a model", path,
+				       error);
 	} else if (policy_judge(conf, &env, msg, NULL, &v, &error) != 0) {
-		g_string_append_printf(err, "\n  %s: judge: got error %s, want a verdict", path, error);
+		g_string_append_printf(err, "\n  %s: judge: got error %s, want a verdict", path,
+				       error);
 	} else if (v->action != CONF_ACTION_NONE || v->n_findings != 0 || v->council != NULL ||
 		   strstr(v->result_header, "council=none; action=accept") == NULL) {
 		g_string_append_printf(err, "\n  %s: got action %s, %zu findings, header \"%s\"; "
 				       "want accept, none, council=none", path,
-				       conf_action_name(v->action), v->n_findings, v->result_header);
+				       conf_action_name(v->action), v->n_findings,
+				       v->result_header);
 	}
 	policy_verdict_free(&v);
 	parser_message_free(&msg);

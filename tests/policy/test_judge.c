@@ -86,14 +86,16 @@ static void check_finding(GString *err, const struct policy_verdict *v, size_t i
 		g_string_append_printf(err, "\n  %s: got clause \"%s\", want \"%s\"", w->rule,
 				       f->clause, w->clause);
 	if (w->evidence != NULL && strstr(f->evidence, w->evidence) == NULL)
-		g_string_append_printf(err, "\n  %s: got evidence \"%s\", want it to contain \"%s\"",
-				       w->rule, f->evidence, w->evidence);
+		g_string_append_printf(err, "\n  %s: got evidence \"%s\", "
+				       "want it to contain \"%s\"", w->rule, f->evidence,
+				       w->evidence);
 	if (has_control(f->evidence))
 		g_string_append_printf(err, "\n  %s: evidence has a control character", w->rule);
 	/* Every notice cites the protocol's own clause or section. */
 	if (f->notice_text == NULL || strstr(f->notice_text, f->clause) == NULL)
 		g_string_append_printf(err, "\n  %s: got notice \"%s\", want it to cite \"%s\"",
-				       w->rule, f->notice_text ? f->notice_text : "(none)", f->clause);
+				       w->rule, f->notice_text ? f->notice_text : "(none)",
+				       f->clause);
 }
 
 static void check_outputs(GString *err, const struct judge_case *c,
@@ -115,8 +117,8 @@ static void check_outputs(GString *err, const struct judge_case *c,
 
 		g_strdelimit(flat, "\n", ' ');
 		if (c->footer != NULL && strstr(flat, c->footer) == NULL)
-			g_string_append_printf(err, "\n  footer: got \"%s\", want it to contain \"%s\"",
-					       flat, c->footer);
+			g_string_append_printf(err, "\n  footer: got \"%s\", "
+					       "want it to contain \"%s\"", flat, c->footer);
 		for (size_t i = 0; lines[i] != NULL; i++)
 			if (g_utf8_strlen(lines[i], -1) > 76 && strchr(lines[i], ' ') != NULL)
 				g_string_append_printf(err, "\n  footer line: got %ld characters, "
@@ -136,7 +138,8 @@ static void check_outputs(GString *err, const struct judge_case *c,
 		if (c->header != NULL && strstr(line, c->header) != NULL)
 			header_found = true;
 		if (has_control(line))
-			g_string_append_printf(err, "\n  header \"%s\" has a control character", line);
+			g_string_append_printf(err, "\n  header \"%s\" has a control character",
+					       line);
 		g_free(line);
 	}
 	if (!header_found)
@@ -148,9 +151,9 @@ static void check_outputs(GString *err, const struct judge_case *c,
 		for (size_t i = 0; i < v->n_add_rcpts; i++)
 			found |= strcmp(v->add_rcpts[i], c->add_rcpt) == 0;
 		if (!found || v->cc_header == NULL || strstr(v->cc_header, c->add_rcpt) == NULL)
-			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc \"%s\"; want %s",
-					       v->n_add_rcpts, v->cc_header ? v->cc_header : "(none)",
-					       c->add_rcpt);
+			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc \"%s\"; "
+					       "want %s", v->n_add_rcpts,
+					       v->cc_header ? v->cc_header : "(none)", c->add_rcpt);
 		if (c->cc != NULL && (v->cc_header == NULL || strstr(v->cc_header, c->cc) == NULL))
 			g_string_append_printf(err, "\n  cc: got \"%s\", want it to contain \"%s\"",
 					       v->cc_header ? v->cc_header : "(none)", c->cc);
@@ -158,23 +161,26 @@ static void check_outputs(GString *err, const struct judge_case *c,
 		g_string_append_printf(err, "\n  add_rcpts: got %s, want none", v->add_rcpts[0]);
 	}
 	if (c->result != NULL && strstr(v->result_header, c->result) == NULL)
-		g_string_append_printf(err, "\n  result header: got \"%s\", want it to contain \"%s\"",
-				       v->result_header, c->result);
+		g_string_append_printf(err, "\n  result header: got \"%s\", "
+				       "want it to contain \"%s\"", v->result_header, c->result);
 	if (c->reply != NULL && (v->reply_text == NULL || strstr(v->reply_text, c->reply) == NULL))
 		g_string_append_printf(err, "\n  reply: got \"%s\", want it to contain \"%s\"",
 				       v->reply_text ? v->reply_text : "(none)", c->reply);
 	if (v->action == CONF_ACTION_REJECT &&
 	    (g_strcmp0(v->reply_code, "550") != 0 || g_strcmp0(v->reply_xcode, "5.7.1") != 0 ||
 	     strchr(v->reply_text, '%') != NULL || strchr(v->reply_text, '\r') != NULL))
-		g_string_append_printf(err, "\n  reply: got %s %s with '%%' or CR, want 550 5.7.1 clean",
-				       v->reply_code, v->reply_xcode);
+		g_string_append_printf(err, "\n  reply: got %s %s with '%%' or CR, "
+				       "want 550 5.7.1 clean", v->reply_code, v->reply_xcode);
 	if (c->hold != NULL && (v->hold_reason == NULL || strstr(v->hold_reason, c->hold) == NULL))
-		g_string_append_printf(err, "\n  hold reason: got \"%s\", want it to contain \"%s\"",
+		g_string_append_printf(err, "\n  hold reason: got \"%s\", "
+				       "want it to contain \"%s\"",
 				       v->hold_reason ? v->hold_reason : "(none)", c->hold);
 	if ((v->action == CONF_ACTION_HOLD) != (v->hold_reason != NULL))
 		g_string_append(err, "\n  hold reason: want one exactly when the action is hold");
-	if (has_control(v->result_header) || has_control(v->hold_reason) || has_control(v->cc_header))
-		g_string_append(err, "\n  a header value or the hold reason has a control character");
+	if (has_control(v->result_header) || has_control(v->hold_reason) ||
+	    has_control(v->cc_header))
+		g_string_append(err, "\n  a header value or the hold reason has a control "
+				"character");
 }
 
 static struct policy_verdict *judge(const char *eml, const struct judge_case *c,
@@ -267,7 +273,8 @@ static const struct judge_case town_council_2023[] = {
 	  .footer = "Copied to: Cllr Tom Hughes",
 	  .header = "Council-Policy-Copied-To: Cllr Tom Hughes <cllr.hughes@ashcombe-tc.gov.uk>",
 	  .result = "mail.test.example; council=\"Ashcombe Town Council\"; "
-		    "profile=town-council-2023; action=annotate; silent-copy=annotate (clause=12.1)" },
+		    "profile=town-council-2023; action=annotate; "
+		    "silent-copy=annotate (clause=12.1)" },
 	{ .eml = T23 "silent-copy-self.eml", .mail_from = A("cllr.smith"),
 	  .rcpts = { A("clerk"), "Jane.Smith+bcc@homemail.example" }, .council = ASHCOMBE,
 	  .action = "accept", .result = "action=accept; rules=none" },
@@ -280,9 +287,11 @@ static const struct judge_case town_council_2023[] = {
 	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
 			  "phrase \"we will pay\" in body line 4; to info@greenways-landscaping"
 			  ".example (outside the council)" },
-			{ "capacity", "annotate", "12.5 (with 11.5(a))", "no capacity statement" } },
+			{ "capacity", "annotate", "12.5 (with 11.5(a))",
+			  "no capacity statement" } },
 	  .footer = "Cllr Tom Hughes writes as a ward councillor for Castle Ward",
-	  .hold = "obligation-in-member-name (clause 12.4 (with 12.2, 2.9)): phrase \"we will pay\"",
+	  .hold = "obligation-in-member-name (clause 12.4 (with 12.2, 2.9)): "
+		  "phrase \"we will pay\"",
 	  .result = "action=hold; obligation-in-member-name=hold (clause=12.4); "
 		    "capacity=annotate (clause=12.5)" },
 	{ .eml = T23 "obligation-mayor-representation.eml", .mail_from = A("cllr.smith"),
@@ -315,8 +324,8 @@ static const struct judge_case town_council_2023[] = {
 		"Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
 	{ .eml = T23 "instructs-staff-quoted.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
-	{ .eml = T23 "instructs-staff-officer.eml", .mail_from = A("clerk"), .rcpts = { A("parks") },
-	  .council = ASHCOMBE, .action = "accept" },
+	{ .eml = T23 "instructs-staff-officer.eml", .mail_from = A("clerk"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "instructs-staff-to-clerk.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("clerk") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "instructs-staff-factual.eml", .mail_from = A("cllr.hughes"),
@@ -339,7 +348,8 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "confidential-attachment.eml", .mail_from = A("clerk"),
 	  .rcpts = { "cases@lawfirm.example" }, .council = ASHCOMBE, .action = "hold",
 	  .findings = { { "confidential", "hold", "10.7 (with 10.3, 8.14)",
-			  "marking \"exempt report\" in attachment name 'Exempt report - item 7.pdf'" } },
+			  "marking \"exempt report\" in attachment name "
+			  "'Exempt report - item 7.pdf'" } },
 	  .footer = "marked confidential" },
 	{ .eml = T23 "confidential-sensitivity.eml", .mail_from = A("cllr.smith"),
 	  .rcpts = { "d.ross@homemail.example" }, .council = ASHCOMBE, .action = "hold",
@@ -476,8 +486,8 @@ static const struct judge_case ilminster[] = {
 #define HARWOOD "Harwood Town Council"
 
 static const struct judge_case chard[] = {
-	{ .eml = "chard/instructs-staff.eml", .mail_from = H("cllr.ellis"), .rcpts = { H("deputy") },
-	  .council = HARWOOD, .action = "annotate",
+	{ .eml = "chard/instructs-staff.eml", .mail_from = H("cllr.ellis"),
+	  .rcpts = { H("deputy") }, .council = HARWOOD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.3",
 			  "phrase \"please book\" in body line 3" } },
 	  .footer = "A Councillor acting as an individual cannot give instructions to a Council "

@@ -18,14 +18,17 @@ static void test_normalise(void **state)
 		{ "Please  ARRANGE\n the hall", "please arrange the hall" },
 		{ "  leading and trailing  ", "leading and trailing" },
 		{ "\xef\xac\x81le", "file" },				/* fi ligature, NFKC */
-		{ "STRASSE stra\xc3\x9f" "e", "strasse strasse" },	/* case folding of sharp s */
+		/* case folding of sharp s */
+		{ "STRASSE stra\xc3\x9f" "e", "strasse strasse" },
 		{ "I\xe2\x80\x99m here", "i'm here" },			/* typographic apostrophe */
 		{ "\xe2\x80\x9cquoted\xe2\x80\x9d", "\"quoted\"" },
 		{ "pre\xe2\x80\x93" "election", "pre-election" },	/* en dash */
 		{ "non\xc2\xa0" "breaking", "non breaking" },		/* NBSP */
 		{ "zero\xe2\x80\x8bwidth", "zerowidth" },
-		{ "\xef\xbc\xb0\xef\xbc\xac\xef\xbc\xa5\xef\xbc\xa1\xef\xbc\xb3\xef\xbc\xa5", "please" },
-		{ "caf\x65\xcc\x81", "caf\xc3\xa9" },			/* combining accent composed */
+		/* full-width letters */
+		{ "\xef\xbc\xb0\xef\xbc\xac\xef\xbc\xa5\xef\xbc\xa1\xef\xbc\xb3"
+		  "\xef\xbc\xa5", "please" },
+		{ "caf\x65\xcc\x81", "caf\xc3\xa9" },	/* combining accent composed */
 		{ "bad \xff utf8", "bad \xef\xbf\xbd utf8" },		/* repaired, not dropped */
 		{ "", "" },
 	};
@@ -34,7 +37,8 @@ static void test_normalise(void **state)
 		char *got = phrase_normalise(cases[i].in);
 
 		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("normalise case %zu: got \"%s\", want \"%s\"", i, got, cases[i].want);
+			fail_msg("normalise case %zu: got \"%s\", want \"%s\"", i, got,
+				 cases[i].want);
 		g_free(got);
 	}
 }
@@ -55,15 +59,15 @@ static void test_match(void **state)
 		{ "PLEASE ARRANGE the hall", "please arrange", 1 },
 		{ "Hello Amy,\n\nCould you\nplease arrange the hall", "please arrange", 4 },
 		{ "Could you please\narrange the hall", "please arrange", 1 },	/* across a line */
-		{ "Could you please\n\narrange the hall", NULL, 0 },		/* not across paragraphs */
+		{ "Could you please\n\narrange the hall", NULL, 0 },	/* not across paragraphs */
 		{ "I am pleased to arrange", NULL, 0 },
-		{ "please arranged it", NULL, 0 },				/* word boundary at end */
+		{ "please arranged it", NULL, 0 },		/* word boundary at end */
 		{ "Please send me the minutes", NULL, 0 },			/* exception */
 		{ "Please send us the figures", NULL, 0 },
 		{ "Please send the contractor round", "please send", 1 },
 		{ "You must have seen it", NULL, 0 },
 		{ "You must remove the sign", "you must", 1 },
-		{ "The border is fine", NULL, 0 },				/* "order" inside a word */
+		{ "The border is fine", NULL, 0 },		/* "order" inside a word */
 		{ "In order, as agreed", "order", 1 },
 		{ "I\xe2\x80\x99m instructing you to stop", "i'm instructing you", 1 },
 		{ "", NULL, 0 },
@@ -110,7 +114,8 @@ static void test_sentence(void **state)
 		phrase_text_sentence(t, (size_t)(strstr(str, cases[i].at) - str), &s, &e);
 		got = g_strstrip(g_strndup(str + s, e - s));
 		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("sentence case %zu: got \"%s\", want \"%s\"", i, got, cases[i].want);
+			fail_msg("sentence case %zu: got \"%s\", want \"%s\"", i, got,
+				 cases[i].want);
 		g_free(got);
 		phrase_text_free(&t);
 	}

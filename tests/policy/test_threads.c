@@ -74,7 +74,8 @@ static void want_contains(struct policy_thread_store *st, const char *id, bool w
 	bool got = policy_thread_store_contains(st, id);
 
 	if (got != want)
-		fail_msg("contains %s: got %s, want %s", id, got ? "yes" : "no", want ? "yes" : "no");
+		fail_msg("contains %s: got %s, want %s", id, got ? "yes" : "no",
+			 want ? "yes" : "no");
 }
 
 static size_t file_lines(const char *path)
@@ -229,7 +230,8 @@ static void test_read_only(void **state)
 	policy_thread_store_close(&st);
 	assert_true(g_file_get_contents(f->path, &after, NULL, NULL));
 	if (strcmp(before, after) != 0)
-		fail_msg("read-only store changed the file: got \"%s\", want \"%s\"", after, before);
+		fail_msg("read-only store changed the file: got \"%s\", want \"%s\"", after,
+			 before);
 	g_free(before);
 	g_free(after);
 
