@@ -47,13 +47,43 @@ static bool is_word_char(gunichar c)
 /* Normalise one line (no '\n' inside) and append it to OUT, collapsing
    white space; *pending_space says a separator is owed before the next
    visible character. */
+/* ASCII needs no Unicode work: NFKC leaves it alone and case folding is
+   tolower. The result is the same as the general path's, much cheaper
+   (most lines and every shipped phrase are ASCII). */
+static bool append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)line[i] >= 0x80)
+			return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = line[i] == '`' ? '\'' : line[i];
+
+		if (g_ascii_isspace(c) || g_ascii_iscntrl(c)) {
+			if (out->len > 0)
+				*pending_space = true;
+			continue;
+		}
+		if (*pending_space) {
+			g_string_append_c(out, ' ');
+			*pending_space = false;
+		}
+		g_string_append_c(out, g_ascii_tolower(c));
+	}
+	return true;
+}
+
 static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
 {
-	char *valid = g_utf8_make_valid(line, len);
-	char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
-	char *folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
-	char *again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
-	const char *p = again != NULL ? again : folded;
+	char *valid, *nfkc, *folded, *again;
+	const char *p;
+
+	if (append_ascii(out, line, len < 0 ? strlen(line) : (size_t)len, pending_space))
+		return;
+	valid = g_utf8_make_valid(line, len);
+	nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
+	folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
+	again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
+	p = again != NULL ? again : folded;
 
 	for (; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = plain_char(g_utf8_get_char(p));

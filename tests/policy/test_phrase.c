@@ -30,6 +30,9 @@ static void test_normalise(void **state)
 		  "\xef\xbc\xa5", "please" },
 		{ "caf\x65\xcc\x81", "caf\xc3\xa9" },	/* combining accent composed */
 		{ "bad \xff utf8", "bad \xef\xbf\xbd utf8" },		/* repaired, not dropped */
+		/* The ASCII fast path and the general path agree. */
+		{ "It`s\x7fOK\tnow", "it's ok now" },
+		{ "It`s\x7fOK\tnow \xc3\xa9", "it's ok now \xc3\xa9" },
 		{ "", "" },
 	};
 
