@@ -200,6 +200,10 @@ int milter_daemon_run(const struct milter_options *opt)
 	pthread_join(sig_thread, NULL);
 	milter_gen_shutdown();
 	parser_shutdown();
+	/* libmilter leaves the socket file behind; a stale one only confuses. */
+	const char *path = unix_socket_path(socket);
+	if (path != NULL && unlink(path) < 0 && errno != ENOENT)
+		milter_log(LOG_WARNING, "cannot remove %s: %s", path, strerror(errno));
 	milter_log(LOG_INFO, "stopped");
 	g_free((char *)socket);
 	return status;

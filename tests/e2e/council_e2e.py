@@ -112,6 +112,12 @@ def _edit_alternates(config_dir, add):
             dirs.append(config_dir)
         if dirs:
             out.append("alternate_config_directories = " + " ".join(dirs))
+        if not out:
+            # Nothing else was in it: leave no main.cf behind for a system
+            # that had none (Debian's "No configuration").
+            if os.path.exists(MAIN_CF):
+                os.unlink(MAIN_CF)
+            return
         tmp = MAIN_CF + ".council-e2e.tmp"
         with open(tmp, "w") as f:
             f.write("\n".join(out) + ("\n" if out else ""))
@@ -294,6 +300,8 @@ class Env:
             proc.wait()
             raise Failure("council-milter did not stop on SIGTERM")
         check(status == 0, "council-milter exit status after SIGTERM", status, 0)
+        check(not os.path.exists(self.milter_socket), "socket removed at exit",
+              self.milter_socket, "gone")
 
     def milter_log(self):
         text = ""
