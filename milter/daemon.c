@@ -21,6 +21,7 @@
 #include "parser/parser.h"
 
 static const struct milter_options *daemon_opt;
+static const char *daemon_socket;	/* the socket in use */
 static gint daemon_stopping;
 
 /* Load the config again; install it only if it is valid. */
@@ -46,8 +47,11 @@ static void reload(void)
 		milter_log(LOG_INFO, "reloaded %s: %zu council(s); new connections use it, "
 			   "open ones finish with the one they started with", path,
 			   conf->n_councils);
-		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL)
-			milter_log(LOG_INFO, "a changed socket setting takes effect at restart");
+		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL &&
+		    strcmp(conf->daemon.socket, daemon_socket) != 0)
+			milter_log(LOG_WARNING, "the socket setting changed to %s; it takes "
+				   "effect at the next restart, %s is still in use",
+				   conf->daemon.socket, daemon_socket);
 	}
 	conf_unref(&conf);
 }
@@ -148,6 +152,7 @@ int milter_daemon_run(const struct milter_options *opt)
 		return EXIT_CONFIG;
 	}
 	socket = g_strdup(socket);	/* outlives this config (reload) */
+	daemon_socket = socket;
 	if (open_socket(socket, &conf->daemon) < 0) {
 		conf_unref(&conf);
 		g_free((char *)socket);

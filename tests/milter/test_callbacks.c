@@ -401,6 +401,67 @@ static void test_reload_pinning(void **state)
 	fake_clear(&new_c);
 }
 
+/* Install the config NAME (tests/milter/NAME.conf.in) for new connections. */
+static void install(struct fixture *f, const char *name, const char *on_error)
+{
+	struct conf *conf = test_conf(name, f->root, "ON_ERROR", on_error, NULL);
+	const char *error;
+
+	if (milter_gen_install(conf, &error) < 0)
+		fail_msg("milter_gen_install: %s", error);
+	conf_unref(&conf);
+}
+
+/* What the MTA is told for each kind of verdict: hold (policy's own, on a
+   confidential briefing sent outside), reject (the same rule set to reject:
+   the policy's reply), and the limits under each on_error. */
+static void test_verdicts_to_mta(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const three[] = { "a@example.org", "b@example.org", "c@example.org",
+					     NULL };
+	static const struct {
+		const char *conf, *on_error;
+		const char *const *rcpts;
+		sfsistat status;
+		const char *call;	/* a call the MTA must see */
+		const char *log;	/* in the log line */
+	} cases[] = {
+		{ "unit", "", outside, SMFIS_CONTINUE, "quarantine ", "held for review: " },
+		{ "strict", "", outside, SMFIS_REJECT, "setreply 550 5.7.1", "action=reject" },
+		{ "limits", "tempfail", three, SMFIS_TEMPFAIL, "setreply 451 4.3.0",
+		  "max_recipients" },
+		{ "limits", "reject", three, SMFIS_REJECT, "setreply 550 5.7.1", "max_recipients" },
+		{ "limits", "accept", three, SMFIS_CONTINUE, "insheader 0 Council-Policy-Results",
+		  "max_recipients" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fake_ctx c;
+		SMFICTX *ctx = (SMFICTX *)&c;
+
+		install(f, cases[i].conf, cases[i].on_error);
+		fake_init(&c, "A0178293");
+		g_string_truncate(log_lines, 0);
+		sfsistat got = feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
+				    "resident.eml", "cllr.jones@ashcombe-pc.gov.uk",
+				    cases[i].rcpts, 1000);
+		if (got != cases[i].status)
+			fail_msg("case %zu (%s %s): status: got %d, want %d", i, cases[i].conf,
+				 cases[i].on_error, got, cases[i].status);
+		if (strstr(c.calls->str, cases[i].call) == NULL)
+			fail_msg("case %zu: MTA calls:\ngot  %swant [%s]", i, c.calls->str,
+				 cases[i].call);
+		if (strstr(log_lines->str, cases[i].log) == NULL ||
+		    !g_str_has_prefix(log_lines->str, "A0178293: "))
+			fail_msg("case %zu: log: got \"%s\", want a line starting with the queue "
+				 "id naming [%s]", i, log_lines->str, cases[i].log);
+		milter_close(ctx);
+		fake_clear(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_mta_refuses),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_reload_pinning),
+		cmocka_unit_test(test_verdicts_to_mta),
 	};
 
 	parser_init();
