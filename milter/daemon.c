@@ -126,7 +126,14 @@ static int open_socket(const char *socket, const struct conf_daemon *d)
 		milter_log(LOG_ERR, "libmilter refused to register the filter");
 		return -1;
 	}
-	if (smfi_opensocket(true) != MI_SUCCESS) {
+	/* Created private, then opened up to socket_mode and socket_group:
+	   never more open than configured, even for a moment. */
+	mode_t old_umask = umask(0077);
+	if (d->socket_mode == 0)
+		umask(old_umask);	/* no mode configured: the umask decides */
+	int ret = smfi_opensocket(true);
+	umask(old_umask);
+	if (ret != MI_SUCCESS) {
 		milter_log(LOG_ERR, "cannot open the milter socket %s (in use, or a missing "
 			   "directory or permission?)", socket);
 		return -1;

@@ -273,7 +273,10 @@ class Env:
             if self.milter.poll() is not None:
                 raise Failure("council-milter exited with status %d at start:\n%s"
                               % (self.milter.returncode, self.milter_log()))
-            return os.path.exists(self.milter_socket) and "started on" in self.milter_log()
+            with open(log_path, errors="replace") as f:
+                # Logged once the socket has its mode and group: this
+                # instance's log only (a restart must not see the last one's).
+                return "started on" in f.read()
         wait_for("council-milter to listen", ready)
         return self.milter
 

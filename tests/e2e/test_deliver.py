@@ -5,7 +5,7 @@ per-message line of the daemon's log starts with Postfix's queue id."""
 
 import re
 
-from council_e2e import Env, body_of, check, header_values, read_message, run
+from council_e2e import Env, body_of, check, header_values, read_message, run, wait_for
 
 AUTHSERV = "e2e-deliver.council.invalid"
 
@@ -26,7 +26,10 @@ def test():
 
         got = env.wait_delivered(2)
         check(len(got) == 2, "messages at the sink", len(got), 2)
-        for sent, msg in ((clean, got[0]), (forged, got[1])):
+        # Postfix delivers in parallel: match them up by Message-ID.
+        by_id = {header_values(m["data"], "Message-ID")[0]: m for m in got}
+        for sent in (clean, forged):
+            msg = by_id[header_values(sent, "Message-ID")[0]]
             results = header_values(msg["data"], "Council-Policy-Results")
             check(len(results) == 1, "Council-Policy-Results headers in %s" % msg["path"],
                   len(results), 1)
@@ -36,13 +39,17 @@ def test():
                   results[0], "no 'forged'")
             check(body_of(msg["data"]) == body_of(SmtpWire(sent)),
                   "body delivered unchanged (%s)" % msg["path"])
-        check(got[0]["rcpts"] == ["m.wood@example.org"], "envelope recipients at the sink",
-              got[0]["rcpts"], ["m.wood@example.org"])
+        clean_rcpts = by_id[header_values(clean, "Message-ID")[0]]["rcpts"]
+        check(clean_rcpts == ["m.wood@example.org"], "envelope recipients at the sink",
+              clean_rcpts, ["m.wood@example.org"])
 
-        # Every per-message line starts with the queue id Postfix gave it.
-        qids = set(re.findall(r"postfix/cleanup\[\d+\]: ([0-9A-F]+): message-id=",
-                              env.postfix_log()))
-        check(len(qids) == 2, "queue ids in the Postfix log", len(qids), 2)
+        # Every per-message line starts with the queue id Postfix gave it
+        # (postlogd writes asynchronously: wait for both of its lines).
+        def postfix_qids():
+            found = set(re.findall(r"postfix/cleanup\[\d+\]: ([0-9A-F]+): message-id=",
+                                   env.postfix_log()))
+            return found if len(found) == 2 else None
+        qids = wait_for("two queue ids in the Postfix log", postfix_qids)
         lines = [l for l in env.milter_log().splitlines() if "council=" in l]
         check(len(lines) == 2, "per-message summary lines in the milter log", lines, 2)
         for line in lines:
