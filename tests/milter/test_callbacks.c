@@ -28,6 +28,7 @@ struct fake_ctx {
 	GString *body;			/* replacebody chunks, joined */
 	char *inserted;			/* value of the last insheader */
 	unsigned body_chunks;
+	int max_chunk;
 };
 
 enum { CALL_ADDHEADER, CALL_INSHEADER, CALL_CHGHEADER, CALL_QUARANTINE, CALL_ADDRCPT };
@@ -96,6 +97,7 @@ static int f_replacebody(SMFICTX *ctx, unsigned char *chunk, int len)
 {
 	g_string_append_len(fake(ctx)->body, (const char *)chunk, len);
 	fake(ctx)->body_chunks++;
+	fake(ctx)->max_chunk = MAX(fake(ctx)->max_chunk, len);
 	return MI_SUCCESS;
 }
 
@@ -175,8 +177,18 @@ static int teardown(void **state)
 
 /* Feed a fixture as an MTA would: MAIL, RCPTs, each header, the body in
    chunks of CHUNK bytes, then end of message. Returns eom's status. */
+static sfsistat feed_more(SMFICTX *ctx, const char *fixture, const char *from,
+			  const char *const *rcpts, size_t chunk, const GString *extra_body);
+
 static sfsistat feed(SMFICTX *ctx, const char *fixture, const char *from,
 		     const char *const *rcpts, size_t chunk)
+{
+	return feed_more(ctx, fixture, from, rcpts, chunk, NULL);
+}
+
+/* feed, with EXTRA_BODY (may be NULL) after the fixture's body. */
+static sfsistat feed_more(SMFICTX *ctx, const char *fixture, const char *from,
+			  const char *const *rcpts, size_t chunk, const GString *extra_body)
 {
 	size_t len;
 	char *data = test_read(fixture, &len);
@@ -215,10 +227,13 @@ static sfsistat feed(SMFICTX *ctx, const char *fixture, const char *from,
 	}
 	g_ptr_array_unref(fields);
 	g_strfreev(lines);
-	const char *body = head_end + 2;
-	for (size_t off = 0, n = strlen(body); off < n; off += chunk)
-		assert_int_equal(milter_body(ctx, (unsigned char *)body + off, MIN(chunk, n - off)),
-				 SMFIS_CONTINUE);
+	GString *body = g_string_new(head_end + 2);
+	if (extra_body != NULL)
+		g_string_append_len(body, extra_body->str, extra_body->len);
+	for (size_t off = 0; off < body->len; off += chunk)
+		assert_int_equal(milter_body(ctx, (unsigned char *)body->str + off,
+					     MIN(chunk, body->len - off)), SMFIS_CONTINUE);
+	g_string_free(body, TRUE);
 	g_free(data);
 	return milter_eom(ctx);
 }
@@ -462,6 +477,37 @@ static void test_verdicts_to_mta(void **state)
 	}
 }
 
+/* A footer on a large message reaches the MTA as a new body in chunks of at
+   most 64 KiB (smfi_replacebody), with the notice in it. */
+static void test_replace_body_chunks(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	static const char *const bcc[] = { "clerk@ashcombe-pc.gov.uk",
+					   "cllr.jones@ashcombe-pc.gov.uk", NULL };
+	GString *minutes = g_string_new(NULL);
+
+	install(f, "unit", "");
+	for (int i = 0; i < 3000; i++)
+		g_string_append_printf(minutes, "Minute %04d: the council noted the report.\r\n", i);
+	fake_init(&c, "B1289304");
+	assert_int_equal(feed_more(ctx, "messages/demo/02-councillor-blind-copies-councillor.eml",
+				   "cllr.smith@ashcombe-pc.gov.uk", bcc, 65536, minutes),
+			 SMFIS_CONTINUE);
+	if (c.body_chunks < 2 || c.max_chunk > MILTER_BODY_CHUNK)
+		fail_msg("replacebody: got %u chunks of at most %d bytes, want at least 2 of at "
+			 "most %d", c.body_chunks, c.max_chunk, MILTER_BODY_CHUNK);
+	if (strstr(c.body->str, PARSER_FOOTER_BEGIN) == NULL ||
+	    strstr(c.body->str, "Ann Jones") == NULL ||
+	    strstr(c.body->str, "Minute 2999:") == NULL)
+		fail_msg("new body: got %zu bytes without the notice naming Ann Jones or the "
+			 "last minute", c.body->len);
+	milter_close(ctx);
+	fake_clear(&c);
+	g_string_free(minutes, TRUE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_reload_pinning),
 		cmocka_unit_test(test_verdicts_to_mta),
+		cmocka_unit_test(test_replace_body_chunks),
 	};
 
 	parser_init();
