@@ -18,6 +18,8 @@ struct phrase_entry {
 
 struct phrase_set {
 	GArray *entries;	/* struct phrase_entry */
+	GHashTable *by_word;	/* hash of a phrase's first word -> GArray of guint entry index */
+	GArray *unindexed;	/* guint: entries that do not start with a word */
 	size_t n_positive;
 	size_t max_exception;	/* longest exception, bytes: bounds the overlap search */
 };
@@ -42,6 +44,37 @@ static gunichar plain_char(gunichar c)
 static bool is_word_char(gunichar c)
 {
 	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* Is the character at P a word character? *N_R gets its length in bytes. */
+static bool word_char_at(const char *p, size_t *n_r)
+{
+	if ((unsigned char)*p < 0x80) {
+		*n_r = 1;
+		return g_ascii_isalnum(*p);
+	}
+	*n_r = (size_t)(g_utf8_next_char(p) - p);
+	return is_word_char(g_utf8_get_char(p));
+}
+
+/* Bytes of the run of word characters at P (0: none). */
+static size_t word_len(const char *p)
+{
+	size_t len = 0, n;
+
+	while (p[len] != '\0' && word_char_at(p + len, &n))
+		len += n;
+	return len;
+}
+
+/* FNV-1a: the key of a phrase's first word in the set's index. */
+static guint word_hash(const char *p, size_t len)
+{
+	guint32 h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h;
 }
 
 /* Normalise one line (no '\n' inside) and append it to OUT, collapsing
@@ -267,6 +300,28 @@ struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
 			set->max_exception = MAX(set->max_exception, strlen(e.norm));
 		g_array_append_val(set->entries, e);
 	}
+	/* Index by first word, so matching is one pass over the text rather
+	   than one per phrase. */
+	set->by_word = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					     (GDestroyNotify)g_array_unref);
+	set->unindexed = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (guint i = 0; i < set->entries->len; i++) {
+		const char *norm = g_array_index(set->entries, struct phrase_entry, i).norm;
+		size_t len = word_len(norm);
+		gpointer key = GUINT_TO_POINTER(word_hash(norm, len));
+		GArray *list;
+
+		if (len == 0) {
+			g_array_append_val(set->unindexed, i);
+			continue;
+		}
+		list = g_hash_table_lookup(set->by_word, key);
+		if (list == NULL) {
+			list = g_array_new(FALSE, FALSE, sizeof(guint));
+			g_hash_table_insert(set->by_word, key, list);
+		}
+		g_array_append_val(list, i);
+	}
 	return set;
 }
 
@@ -277,6 +332,8 @@ void phrase_set_free(struct phrase_set **set)
 	for (guint i = 0; i < (*set)->entries->len; i++)
 		g_free(g_array_index((*set)->entries, struct phrase_entry, i).norm);
 	g_array_unref((*set)->entries);
+	g_hash_table_destroy((*set)->by_word);
+	g_array_unref((*set)->unindexed);
 	g_free(*set);
 	*set = NULL;
 }
@@ -357,17 +414,67 @@ static void collect(const struct phrase_entry *e, const struct phrase_text *text
 	}
 }
 
+/* Does E match TEXT at OFF, a word start? Then add it to POS or NEG. */
+static void try_entry(const struct phrase_entry *e, const struct phrase_text *text, size_t off,
+		      GArray *pos, GArray *neg)
+{
+	size_t plen = strlen(e->norm), n;
+	const char *last;
+	struct phrase_match m;
+
+	if (off + plen > text->len || memcmp(text->str + off, e->norm, plen) != 0)
+		return;
+	last = g_utf8_find_prev_char(e->norm, e->norm + plen);
+	if (last != NULL && word_char_at(last, &n) && off + plen < text->len &&
+	    word_char_at(text->str + off + plen, &n))
+		return;		/* the text's word goes on */
+	m = (struct phrase_match){ .start = off, .end = off + plen, .phrase = e->written };
+	g_array_append_val(e->exception ? neg : pos, m);
+}
+
+/* One pass over TEXT: at each word start, the phrases whose first word
+   it is. Same matches as phrase_find_word for every indexed phrase. */
+static void collect_indexed(const struct phrase_set *set, const struct phrase_text *text,
+			    GArray *pos, GArray *neg)
+{
+	const char *str = text->str;
+	size_t i = 0, n;
+	bool prev_word = false;
+
+	while (i < text->len) {
+		if (!word_char_at(str + i, &n)) {
+			prev_word = false;
+			i += n;
+			continue;
+		}
+		if (!prev_word) {
+			size_t len = word_len(str + i);
+			GArray *list = g_hash_table_lookup(set->by_word,
+							   GUINT_TO_POINTER(word_hash(str + i, len)));
+
+			for (guint k = 0; list != NULL && k < list->len; k++)
+				try_entry(&g_array_index(set->entries, struct phrase_entry,
+							 g_array_index(list, guint, k)),
+					  text, i, pos, neg);
+		}
+		prev_word = true;
+		i += n;
+	}
+}
+
 GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text *text)
 {
 	GArray *pos = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
 	GArray *neg = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct phrase_match));
 
-	for (guint i = 0; i < set->entries->len; i++) {
-		const struct phrase_entry *e = &g_array_index(set->entries, struct phrase_entry, i);
+	for (guint i = 0; i < set->unindexed->len; i++) {
+		const struct phrase_entry *e = &g_array_index(set->entries, struct phrase_entry,
+							      g_array_index(set->unindexed, guint, i));
 
 		collect(e, text, e->exception ? neg : pos);
 	}
+	collect_indexed(set, text, pos, neg);
 	g_array_sort(neg, match_cmp);
 	for (guint i = 0; i < pos->len; i++) {
 		struct phrase_match *m = &g_array_index(pos, struct phrase_match, i);

@@ -171,6 +171,67 @@ static void test_label(void **state)
 	phrase_set_free(&set);
 }
 
+/* The set's first-word index finds exactly what a plain search for each
+   phrase on word boundaries finds (phrase_find_word), on random texts. */
+static void test_index_equals_search(void **state)
+{
+	static const char *const vocab[] = {
+		"please", "arrange", "send", "me", "you", "must", "have", "order", "orders",
+		"border", "i'm", "instructing", "caf\xc3\xa9", "\xef\xac\x81le", ",", ".", "\n",
+		"\n\n", "re-election", "council's", "councillor", "-", "'", "PLEASE",
+	};
+	static const char *const phrases[] = {
+		"please arrange", "please send", "you must", "order", "i'm instructing you",
+		"council's", "re-election", "caf\xc3\xa9", "file", "'s", "- please",
+	};
+	struct phrase_set *set = phrase_set_new(phrases, G_N_ELEMENTS(phrases));
+	GRand *rand = g_rand_new_with_seed(20260601);
+
+	for (int round = 0; round < 200; round++) {
+		GString *text = g_string_new(NULL);
+		struct phrase_text *t;
+		GArray *all;
+		size_t want = 0;
+
+		for (int w = 0; w < 60; w++) {
+			g_string_append(text, vocab[g_rand_int_range(rand, 0, G_N_ELEMENTS(vocab))]);
+			if (g_rand_boolean(rand))
+				g_string_append_c(text, ' ');
+		}
+		t = phrase_text_new(text->str);
+		all = phrase_match_all(set, t);
+		for (size_t k = 0; k < G_N_ELEMENTS(phrases); k++) {
+			char *norm = phrase_normalise(phrases[k]);
+			size_t from = 0, at;
+
+			while (phrase_find_word(phrase_text_str(t), norm, from, &at)) {
+				bool found = false;
+
+				for (guint i = 0; i < all->len && !found; i++) {
+					const struct phrase_match *m =
+						&g_array_index(all, struct phrase_match, i);
+
+					found = m->start == at && strcmp(m->phrase, phrases[k]) == 0;
+				}
+				if (!found)
+					fail_msg("round %d: \"%s\" at %zu in \"%s\": got no match, "
+						 "want one", round, phrases[k], at, phrase_text_str(t));
+				want++;
+				from = at + 1;
+			}
+			g_free(norm);
+		}
+		if (all->len != want)
+			fail_msg("round %d: got %u matches, want %zu in \"%s\"", round, all->len,
+				 want, phrase_text_str(t));
+		g_array_unref(all);
+		phrase_text_free(&t);
+		g_string_free(text, TRUE);
+	}
+	g_rand_free(rand);
+	phrase_set_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_sentence),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_index_equals_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
