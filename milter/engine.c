@@ -331,12 +331,15 @@ static void op_set_header(GArray *ops, const struct engine_message *msg, const c
 		op_add(ops, ENGINE_OP_ADD_HEADER, name, 0, header_value(name, value));
 }
 
-/* Nobody outside may write our result header: delete every copy the
-   message brought, highest index first so the others keep theirs. */
+/* Nobody outside may write our headers: delete every copy the message
+   brought, highest index first so the others keep theirs. */
 static void op_delete_forged(GArray *ops, const struct engine_message *msg)
 {
-	for (int i = header_count(msg, POLICY_RESULT_HEADER); i > 0; i--)
-		op_add(ops, ENGINE_OP_DELETE_HEADER, POLICY_RESULT_HEADER, i, NULL);
+	static const char *const ours[] = { POLICY_RESULT_HEADER, POLICY_COPIED_TO_HEADER };
+
+	for (size_t n = 0; n < G_N_ELEMENTS(ours); n++)
+		for (int i = header_count(msg, ours[n]); i > 0; i--)
+			op_add(ops, ENGINE_OP_DELETE_HEADER, ours[n], i, NULL);
 }
 
 static void set_reply(struct engine_result *res, const char *code, const char *xcode,

@@ -37,6 +37,8 @@ def test():
                   "result header starts with the authserv-id", results[0], AUTHSERV + "; ...")
             check("forged" not in results[0], "the forged header was replaced",
                   results[0], "no 'forged'")
+            copied = header_values(msg["data"], "Council-Policy-Copied-To")
+            check(copied == [], "forged Council-Policy-Copied-To removed", copied, [])
             check(body_of(msg["data"]) == body_of(SmtpWire(sent)),
                   "body delivered unchanged (%s)" % msg["path"])
         clean_rcpts = by_id[header_values(clean, "Message-ID")[0]]["rcpts"]

@@ -290,6 +290,7 @@ static void test_two_messages(void **state)
 			      "m.wood@example.org", to_clerk, 7), SMFIS_CONTINUE);
 	const char *want1 = "chgheader Council-Policy-Results 2 (delete)\n"
 			    "chgheader Council-Policy-Results 1 (delete)\n"
+			    "chgheader Council-Policy-Copied-To 1 (delete)\n"
 			    "insheader 0 Council-Policy-Results\n";
 	if (strcmp(c.calls->str, want1) != 0)
 		fail_msg("first message:\ngot  %swant %s", c.calls->str, want1);

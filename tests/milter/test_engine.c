@@ -198,6 +198,7 @@ static void test_ops(void **state)
 		{ "forged result headers removed, highest first",
 		  "messages/milter/forged-result-header.eml", NULL, ENGINE_CONTINUE, "accept",
 		  "delete Council-Policy-Results 2; delete Council-Policy-Results 1; "
+		  "delete Council-Policy-Copied-To 1; "
 		  "insert Council-Policy-Results", NULL },
 		{ "hold: extra header and quarantine", "messages/milter/plain-lf.eml", v_hold,
 		  ENGINE_CONTINUE, "hold",
@@ -210,6 +211,7 @@ static void test_ops(void **state)
 		{ "Clerk copied openly, Cc added", "messages/milter/forged-result-header.eml",
 		  v_copy_clerk, ENGINE_CONTINUE, "annotate",
 		  "delete Council-Policy-Results 2; delete Council-Policy-Results 1; "
+		  "delete Council-Policy-Copied-To 1; "
 		  "insert Council-Policy-Results; add_rcpt clerk@ashcombe-pc.gov.uk; add Cc", NULL },
 		{ "monitor only counts as accept", "messages/milter/plain-lf.eml", v_monitor,
 		  ENGINE_CONTINUE, "accept", "insert Council-Policy-Results", NULL },
@@ -261,7 +263,7 @@ static void test_render_ops(void **state)
 	} cases[] = {
 		{ "forged headers gone, ours on top", "messages/milter/forged-result-header.eml",
 		  NULL, { "Council-Policy-Results: unit.council.invalid", NULL },
-		  { "forged.example", NULL } },
+		  { "forged.example", "Cllr Nobody", NULL } },
 		{ "Cc changed in place", "messages/milter/plain-lf.eml", v_copy_clerk,
 		  { "\r\nCc: Tom Brown <clerk@ashcombe-pc.gov.uk>\r\n", NULL },
 		  { "Cc: Cllr Ann Jones", NULL } },
