@@ -805,6 +805,10 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 		assemble(msg->priv->data, msg->priv->body_offset, edits, out);
 		out->n_text_parts = targets->len;
 		free_edits(edits);
+		/* A Content-Type without MIME-Version does not count (RFC 2045 4) */
+		if ((out->content_type != NULL || out->content_transfer_encoding != NULL) &&
+		    g_mime_object_get_header(GMIME_OBJECT(msg->priv->message), "MIME-Version") == NULL)
+			out->mime_version = g_strdup("1.0");
 	}
 	g_ptr_array_free(targets, TRUE);
 	footer_clear(&fb);

@@ -1,7 +1,10 @@
 /*
  * HTML to plain text with libxml2's HTML parser, for the rules to read.
  * The DOM is walked iteratively (parent/next pointers), never recursively:
- * a message may nest elements as deep as it likes.
+ * a message may nest elements as deep as it likes. XML_PARSE_HUGE lifts
+ * libxml2's nesting limit of 256, past which it silently drops the rest of
+ * the document (text could hide there); the input is already bounded by
+ * max_text_bytes.
  */
 #include "parser/parser-private.h"
 
@@ -9,6 +12,8 @@
 #include <libxml/tree.h>
 #include <limits.h>
 #include <string.h>
+
+#define HTML_MAX_QUOTE_MARKS 8
 
 struct html_out {
 	GString *s;
@@ -66,7 +71,9 @@ static void out_line_prefix(struct html_out *o)
 {
 	if (!o->line_start)
 		return;
-	for (unsigned i = 0; i < o->quote; i++)
+	/* A few marks say "quoted" as well as many: a hostile nesting depth
+	   must not multiply the output. */
+	for (unsigned i = 0; i < o->quote && i < HTML_MAX_QUOTE_MARKS; i++)
 		g_string_append(o->s, "> ");
 	o->line_start = false;
 	o->space = false;
@@ -195,7 +202,7 @@ char *html_to_text(const char *html, size_t len)
 		return g_string_free(o.s, FALSE);
 	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			     HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+			     HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
 	if (doc == NULL)
 		return g_string_free(o.s, FALSE);
 	node = xmlDocGetRootElement(doc);

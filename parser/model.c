@@ -425,29 +425,29 @@ static const char *const classification_names[] = {
 	"Security-Classification", "X-Sensitivity", "X-Data-Classification", "msip_labels", NULL
 };
 
-static bool address_seen(GArray *list, const char *addr)
-{
-	for (guint i = 0; i < list->len; i++) {
-		if (g_ascii_strcasecmp(g_array_index(list, struct parser_address, i).addr, addr) == 0)
-			return true;
-	}
-	return false;
-}
+/* One field's addresses, and the ones seen (lower-cased) to fold
+   duplicates in linear time: a To: of thousands is normal for a mailing. */
+struct address_set {
+	GArray *list;		/* struct parser_address */
+	GHashTable *seen;
+};
 
-static void add_mailbox(GArray *out, InternetAddress *ia)
+static void add_mailbox(struct address_set *out, InternetAddress *ia)
 {
 	const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 	struct parser_address a;
+	char *key;
 
 	if (addr == NULL || *addr == '\0')
 		return;
 	a.addr = clean_dup(addr);
-	if (address_seen(out, a.addr)) {
+	key = g_ascii_strdown(a.addr, -1);
+	if (!g_hash_table_add(out->seen, key)) {
 		g_free(a.addr);
 		return;
 	}
 	a.name = g_strstrip(clean_dup(internet_address_get_name(ia)));
-	g_array_append_val(out, a);
+	g_array_append_val(out->list, a);
 }
 
 struct list_pos {
@@ -457,7 +457,7 @@ struct list_pos {
 
 /* Mailboxes of LIST in the order written, groups flattened (with an
    explicit stack), duplicates folded. */
-static void add_addresses(GArray *out, InternetAddressList *list)
+static void add_addresses(struct address_set *out, InternetAddressList *list)
 {
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct list_pos));
 	struct list_pos top = { list, 0 };
@@ -503,12 +503,14 @@ static char *message_id(const char *raw)
 static void read_headers(struct parser_message *msg, size_t header_cut)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg->priv->message));
-	GArray *fields[PARSER_FIELD_COUNT];
+	struct address_set fields[PARSER_FIELD_COUNT];
 	GPtrArray *refs = g_ptr_array_new(), *classes = g_ptr_array_new();
 	int n = g_mime_header_list_get_count(hl);
 
-	for (int f = 0; f < PARSER_FIELD_COUNT; f++)
-		fields[f] = g_array_new(FALSE, FALSE, sizeof(struct parser_address));
+	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
+		fields[f].list = g_array_new(FALSE, FALSE, sizeof(struct parser_address));
+		fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	}
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *name = g_mime_header_get_name(h);
@@ -523,7 +525,7 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 				continue;
 			InternetAddressList *l = internet_address_list_parse(msg->priv->options, raw);
 			if (l != NULL) {
-				add_addresses(fields[f], l);
+				add_addresses(&fields[f], l);
 				g_object_unref(l);
 			}
 		}
@@ -549,8 +551,9 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 		}
 	}
 	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
-		msg->fields[f].n = fields[f]->len;
-		msg->fields[f].items = (struct parser_address *)g_array_free(fields[f], FALSE);
+		msg->fields[f].n = fields[f].list->len;
+		msg->fields[f].items = (struct parser_address *)g_array_free(fields[f].list, FALSE);
+		g_hash_table_destroy(fields[f].seen);
 	}
 	msg->references = ptr_array_to_strv(refs, &msg->n_references);
 	msg->classifications = ptr_array_to_strv(classes, &msg->n_classifications);
