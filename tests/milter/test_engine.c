@@ -54,6 +54,16 @@ static const char *inserted_result(const struct engine_result *res)
 	return "";
 }
 
+/* The reply's "code xcode" must be WANT. */
+static void check_reply(const char *what, const struct engine_result *res, const char *want)
+{
+	char *reply = g_strdup_printf("%s %s", res->reply_code, res->reply_xcode);
+
+	if (strcmp(reply, want) != 0)
+		fail_msg("%s: reply: got %s, want %s", what, reply, want);
+	g_free(reply);
+}
+
 static char *crlf(const char *data)
 {
 	GString *s = g_string_new(NULL);
@@ -236,13 +246,8 @@ static void test_ops(void **state)
 			fail_msg("%s: ops:\ngot  %s\nwant %s", cases[i].name, ops, cases[i].ops);
 		if (res->error != NULL)
 			fail_msg("%s: error: got \"%s\", want none", cases[i].name, res->error);
-		if (cases[i].reply != NULL) {
-			char *reply = g_strdup_printf("%s %s", res->reply_code, res->reply_xcode);
-			if (strcmp(reply, cases[i].reply) != 0)
-				fail_msg("%s: reply: got %s, want %s", cases[i].name, reply,
-					 cases[i].reply);
-			g_free(reply);
-		}
+		if (cases[i].reply != NULL)
+			check_reply(cases[i].name, res, cases[i].reply);
 		g_free(ops);
 		engine_result_free(&res);
 		engine_message_free(&msg);
@@ -362,13 +367,9 @@ static void test_limits(void **state)
 		if (strstr(res->summary, cases[i].reason) == NULL)
 			fail_msg("case %zu: summary: got \"%s\", want it to name %s", i,
 				 res->summary, cases[i].reason);
-		if (cases[i].reply != NULL) {
-			char *reply = g_strdup_printf("%s %s", res->reply_code, res->reply_xcode);
-			if (strcmp(reply, cases[i].reply) != 0)
-				fail_msg("case %zu: reply: got %s, want %s", i, reply,
-					 cases[i].reply);
-			g_free(reply);
-		} else if (strstr(inserted_result(res), "not judged") == NULL) {
+		if (cases[i].reply != NULL)
+			check_reply(cases[i].on_error, res, cases[i].reply);
+		else if (strstr(inserted_result(res), "not judged") == NULL) {
 			fail_msg("case %zu: result header: got \"%s\", want it to say not judged",
 				 i, inserted_result(res));
 		}
