@@ -184,6 +184,8 @@ int milter_daemon_run(const struct milter_options *opt)
 		return EXIT_OSERR;
 	}
 
+	/* An MTA that hangs up while we write must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Blocked in every thread (libmilter's inherit this mask); only the
 	   signal thread takes them, with sigwait. */
 	sigset_t set;
