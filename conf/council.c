@@ -369,6 +369,8 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 		check_clerk(&b, &top->councils[i], &councils[i]);
 
 	pd = phrase_dir_override == NULL ? member(&top->node, "phrase_dir") : NULL;
+	if (phrase_dir_override == NULL && pd == NULL)
+		conf->daemon.phrase_dir = conf_strdup(conf, conf_default_phrase_dir());
 	if (conf_phrases_read(conf, conf->daemon.phrase_dir,
 			      pd != NULL ? schema_file(ctx, pd) : ctx->file, schema_line(pd),
 			      shipped, ctx->errors) == 0) {

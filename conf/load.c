@@ -11,11 +11,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conf/load.h"
 #include "conf/schema.h"
 
 #ifndef COUNCIL_PHRASE_DIR
 #define COUNCIL_PHRASE_DIR "/usr/share/council-milter/phrases"
 #endif
+
+/* The shipped phrase lists live where install() puts them. A binary that
+   has not been installed (run from its build tree, as the tests, the demo
+   and an administrator trying the judge do) finds them in its source tree
+   instead, so it works without -P. An explicit phrase_dir (config or -P)
+   is always used as given. */
+const char *conf_default_phrase_dir(void)
+{
+#ifdef COUNCIL_SOURCE_PHRASE_DIR
+	if (!g_file_test(COUNCIL_PHRASE_DIR, G_FILE_TEST_IS_DIR) &&
+	    g_file_test(COUNCIL_SOURCE_PHRASE_DIR, G_FILE_TEST_IS_DIR))
+		return COUNCIL_SOURCE_PHRASE_DIR;
+#endif
+	return COUNCIL_PHRASE_DIR;
+}
 
 #define KiB 1024LL
 #define MiB (1024LL * 1024)
@@ -24,8 +40,6 @@
 #define TEXT_MAX 200		/* names, wards, parties, clauses, phrases */
 #define CAPACITY_MAX 500	/* a footer sentence */
 #define UNIX_PATH_MAX 107	/* sizeof(sun_path) - 1 */
-
-#include "conf/load.h"
 
 /* ---- value checks: NULL when fine, else what follows the quoted value ---- */
 

@@ -63,5 +63,7 @@ bool conf_parse_date(const char *s, GDateYear *y, GDateMonth *m, GDateDay *d);
 
 /* Checks across keys, the directory and the phrase lists; fills ctx->conf. */
 void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override);
+/* The phrase_dir used when neither the config nor -P names one (load.c). */
+const char *conf_default_phrase_dir(void);
 
 #endif

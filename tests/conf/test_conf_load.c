@@ -140,6 +140,26 @@ static void test_relative_phrase_dir(void **state)
 	conf_unref(&conf);
 }
 
+/* No phrase_dir in the config and no -P: the installed lists, or, for a
+   binary not yet installed, the source tree's (the demo, the tests, an
+   administrator trying --judge from a build). Either way it loads. */
+static void test_default_phrase_dir(void **state)
+{
+	struct conf *conf = NULL;
+	struct conf_errors *errors = NULL;
+	char *instruction;
+
+	assert_int_equal(conf_load("conf/valid/minimal.conf", NULL, &conf, &errors), 0);
+	assert_null(errors);
+	instruction = g_build_filename(conf->daemon.phrase_dir, "instruction.txt", NULL);
+	if (!g_file_test(instruction, G_FILE_TEST_IS_REGULAR))
+		fail_msg("phrase_dir: got %s, want a folder holding instruction.txt",
+			 conf->daemon.phrase_dir);
+	assert_true(conf->councils[0].phrases[CONF_PHRASES_INSTRUCTION].n_phrases > 0);
+	g_free(instruction);
+	conf_unref(&conf);
+}
+
 /* Errors from conf_load itself rather than from a key. */
 static void test_file_errors(void **state)
 {
@@ -339,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_settings_and_paths),
 		cmocka_unit_test(test_relative_phrase_dir),
+		cmocka_unit_test(test_default_phrase_dir),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_phrase_lists),
 		cmocka_unit_test(test_pre_election),
