@@ -322,8 +322,10 @@ class Env:
                                                              r.stdout, r.stderr))
         return r
 
-    def start_postfix(self, smtp_port=0):
-        """Listen on 127.0.0.1:SMTP_PORT (0: a free port)."""
+    def start_postfix(self, smtp_port=0, main_cf_extra=""):
+        """Listen on 127.0.0.1:SMTP_PORT (0: a free port). MAIN_CF_EXTRA:
+        main.cf lines appended to the template (the last setting of a
+        parameter wins), e.g. "smtpd_milters =" for no milter at all."""
         if self.sink is None:
             self.start_sink()
         self.smtp_port = smtp_port or free_port()
@@ -331,6 +333,7 @@ class Env:
         with open(os.path.join(self.config_dir, "main.cf"), "w") as f:
             f.write(MAIN_CF_TEMPLATE.format(root=self.root, sink_port=self.sink.port,
                                             milter_socket=self.milter_socket))
+            f.write(main_cf_extra)
         with open(os.path.join(self.config_dir, "master.cf"), "w") as f:
             f.write(MASTER_CF.format(smtp_port=self.smtp_port))
         os.makedirs(os.path.join(self.root, "spool"), exist_ok=True)  # postfix check fills it
