@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Throughput through a real Postfix on loopback: smtp-source -> a private
+Postfix -> smtp-sink, the same load three times in one run: no milter, the
+null milter (bench/null-milter.c) and council-milter on the demo config.
+Both milters listen on unix sockets. See bench/README.md for the method.
+
+The load: 5,000 messages over 10 parallel SMTP sessions, as five
+smtp-source processes of two sessions each, one demo-like message and
+envelope per process (a clean reply, a councillor blind-copying a
+councillor, a councillor instructing staff, a councillor writing to the
+press, a councillor writing to the Clerk): three of the five are annotated
+by council-milter. Every message must reach the sink (Postfix logs
+status=sent for it) before a run counts.
+
+Rate: messages divided by the time from starting smtp-source to the last
+delivery at the sink. Latency per message: Postfix's own delays=a/b/c/d
+(logged to the microsecond with delay_logging_resolution_limit = 6); "a"
+runs from MAIL FROM until the queue manager picks the message up, so it
+holds the SMTP transaction and the milter's work; "total" is a+b+c+d, from
+MAIL FROM to the sink's 250. The latency a milter adds is its p50/p99 minus
+the no-milter run's.
+
+  bench/postfix-throughput.sh [--build DIR] [--messages N] [--quick]
+
+Needs root and Postfix (as the end-to-end tests). Last line:
+milter_vs_null=RATIO (council-milter msgs/s divided by null milter msgs/s).
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+os.environ.setdefault("COUNCIL_SOURCE_DIR", ROOT)
+import council_e2e as e2e  # noqa: E402
+
+STREAMS = [  # message file, envelope sender, recipient
+    ("tests/messages/demo/01-clean-clerk-replies-to-resident.eml",
+     "clerk@ashcombe-pc.gov.uk", "m.wood@example.org"),
+    ("tests/messages/demo/02-councillor-blind-copies-councillor.eml",
+     "cllr.smith@ashcombe-pc.gov.uk", "cllr.jones@ashcombe-pc.gov.uk"),
+    ("tests/messages/demo/03-councillor-instructs-staff.eml",
+     "cllr.hale@ashcombe-pc.gov.uk", "grounds@ashcombe-pc.gov.uk"),
+    ("tests/messages/demo/05-councillor-writes-to-press.eml",
+     "cllr.hale@ashcombe-pc.gov.uk", "newsdesk@ashcombe-gazette.co.uk"),
+    ("tests/messages/milter/plain-lf.eml",
+     "cllr.smith@ashcombe-pc.gov.uk", "clerk@ashcombe-pc.gov.uk"),
+]
+SESSIONS_PER_STREAM = 2
+
+COMMON_CF = """
+# bench/postfix-throughput.py
+delay_logging_resolution_limit = 6
+"""
+NO_MILTER_CF = "smtpd_milters =\nnon_smtpd_milters =\n"
+SENT = re.compile(r"postfix/smtp\[\d+\]: [0-9A-F]+: to=<[^>]*>, .*?delays=([\d.e-]+)/"
+                  r"([\d.e-]+)/([\d.e-]+)/([\d.e-]+), .*status=sent")
+
+
+class SmtpSink:
+    """Postfix's smtp-sink on a free loopback port, discarding everything."""
+
+    def __init__(self):
+        self.port = e2e.free_port()
+        self.proc = subprocess.Popen(
+            ["smtp-sink", "-u", "postfix", "127.0.0.1:%d" % self.port, "256"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        e2e.wait_for("smtp-sink to listen", lambda: e2e.port_open(self.port))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def progress(text):
+    sys.stderr.write("postfix-throughput: %s\n" % text)
+    sys.stderr.flush()
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
+
+
+def start_null_milter(env, build):
+    sock = os.path.join(env.root, "null.sock")
+    log = open(os.path.join(env.root, "null-milter.log"), "wb")
+    proc = subprocess.Popen([os.path.join(build, "bench", "null-milter"), "-p", "unix:" + sock],
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    log.close()
+    e2e.wait_for("null-milter to listen", lambda: os.path.exists(sock) or proc.poll() is not None)
+    if proc.poll() is not None:
+        raise e2e.Failure("null-milter exited with status %d" % proc.returncode)
+    return proc, sock
+
+
+def stop_proc(proc):
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_load(env, mode, per_stream):
+    """One run: start Postfix for MODE, send, wait for every delivery."""
+    n = per_stream * len(STREAMS)
+    offset = len(env.postfix_log())
+    procs = []
+    t0 = time.monotonic()
+    for path, sender, rcpt in STREAMS:
+        procs.append(subprocess.Popen(
+            ["smtp-source", "-s", str(SESSIONS_PER_STREAM), "-m", str(per_stream), "-d",
+             "-F", os.path.join(ROOT, path), "-f", sender, "-t", rcpt,
+             "-M", "bench.council.invalid", "127.0.0.1:%d" % env.smtp_port],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    outputs = [p.communicate()[0].decode(errors="replace") for p in procs]
+    t_sent = time.monotonic() - t0
+    for p, out in zip(procs, outputs):
+        if p.returncode != 0:
+            raise e2e.Failure("%s: smtp-source failed (%d): %s" % (mode, p.returncode, out[-800:]))
+
+    def all_sent():
+        return len(SENT.findall(env.postfix_log()[offset:])) >= n
+    e2e.wait_for("%d deliveries at the sink (%s)" % (n, mode), all_sent, timeout=600,
+                 interval=0.02)
+    t_done = time.monotonic() - t0
+    rows = SENT.findall(env.postfix_log()[offset:])
+    a = [float(r[0]) for r in rows]
+    total = [sum(float(x) for x in r) for r in rows]
+    return {"mode": mode, "n": len(rows), "t_sent": t_sent, "t_done": t_done,
+            "rate": len(rows) / t_done, "accept_rate": n / t_sent,
+            "a50": percentile(a, 50), "a99": percentile(a, 99),
+            "t50": percentile(total, 50), "t99": percentile(total, 99)}
+
+
+def council_conf(env):
+    """The demo config with the daemon's files in the run's directory."""
+    with open(os.path.join(ROOT, "conf", "examples", "demo.conf")) as f:
+        demo = f.read()
+    path = os.path.join(env.root, "demo.conf")
+    with open(path, "w") as f:
+        f.write('authserv_id = "bench.council.invalid";\n'
+                'journal = "%s/journal.jsonl";\n'
+                'thread_store = { path = "%s/threads"; };\n' % (env.root, env.root))
+        f.write(demo)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--messages", type=int, default=5000)
+    ap.add_argument("--quick", action="store_true", help="100 messages: the bench-smoke test")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    os.environ.setdefault("COUNCIL_MILTER_BIN", os.path.join(build, "milter", "council-milter"))
+    e2e.MILTER_BIN = os.environ["COUNCIL_MILTER_BIN"]
+    messages = 100 if args.quick else args.messages
+    per_stream = max(1, messages // len(STREAMS))
+    for tool in ("smtp-source", "smtp-sink", "postfix"):
+        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+            sys.exit("postfix-throughput: %s not found (apt-get install postfix)" % tool)
+
+    results = []
+    null_proc = None
+    with e2e.Env("bench") as env:
+        try:
+            env.sink = SmtpSink()
+            null_proc, null_sock = start_null_milter(env, build)
+            env.start_milter(council_conf(env))
+            runs = [("no milter", NO_MILTER_CF),
+                    ("null milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n" % null_sock),
+                    ("council-milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n"
+                     % env.milter_socket)]
+            for mode, cf in runs:
+                progress("starting Postfix for the %s run" % mode)
+                env.start_postfix(main_cf_extra=COMMON_CF + cf)
+                progress("sending")
+                try:
+                    results.append(run_load(env, mode, per_stream))
+                    e2e.wait_for("the queue to be empty", env.queue_empty)
+                finally:
+                    env.stop_postfix()
+            if env.milter.poll() is not None:
+                raise e2e.Failure("council-milter died during the run")
+            log = env.milter_log()
+            annotated = log.count("action=annotate")
+        finally:
+            stop_proc(null_proc)
+
+    base = results[0]
+    print("%d messages over %d SMTP sessions per run; latency from Postfix's delays= "
+          "(seconds)" % (results[0]["n"], SESSIONS_PER_STREAM * len(STREAMS)))
+    print("%-15s %8s %9s %9s %9s %9s %9s %12s %12s" % (
+        "run", "msgs/s", "accept/s", "a p50", "a p99", "total p50", "total p99",
+        "added p50", "added p99"))
+    for r in results:
+        print("%-15s %8.1f %9.1f %9.4f %9.4f %9.4f %9.4f %12.4f %12.4f" % (
+            r["mode"], r["rate"], r["accept_rate"], r["a50"], r["a99"], r["t50"], r["t99"],
+            r["t50"] - base["t50"], r["t99"] - base["t99"]))
+    print("council-milter annotated %d of %d messages" % (annotated, results[2]["n"]))
+    print("null_vs_none=%.3f" % (results[1]["rate"] / base["rate"]))
+    print("milter_vs_null=%.3f" % (results[2]["rate"] / results[1]["rate"]))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except e2e.Failure as e:
+        sys.exit("postfix-throughput: %s" % e)
