@@ -538,29 +538,50 @@ static gint compare_edits(gconstpointer a, gconstpointer b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* DATA[from, end) with EDITS applied, every bare LF made CRLF. */
+/* Append SRC[0, LEN) to OUT with every bare LF made CRLF; *PREV is the last
+   byte written so far (a CR before an LF may sit at the end of the previous
+   piece). Whole runs between line ends are copied at once. */
+static void append_crlf(GByteArray *out, const guint8 *src, size_t len, guint8 *prev)
+{
+	const guint8 *p = src, *end = src + len;
+
+	while (p < end) {
+		const guint8 *lf = memchr(p, '\n', (size_t)(end - p));
+		const guint8 *stop = lf != NULL ? lf : end;
+
+		g_byte_array_append(out, p, (guint)(stop - p));
+		if (stop > p)
+			*prev = stop[-1];
+		if (lf == NULL)
+			break;
+		if (*prev != '\r')
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, (const guint8 *)"\n", 1);
+		*prev = '\n';
+		p = lf + 1;
+	}
+}
+
+/* DATA[from, end) with EDITS applied, every bare LF made CRLF, written in
+   one pass into one buffer: the message may be tens of megabytes, and the
+   model already holds it once (an intermediate copy made annotation cost
+   four times the message at its peak). */
 static void assemble(const GByteArray *data, size_t from, GArray *edits, struct parser_annotated *out)
 {
-	GByteArray *raw = g_byte_array_sized_new(data->len - (guint)from + 1024);
-	GByteArray *crlf;
+	size_t len = data->len - from;
+	GByteArray *crlf = g_byte_array_sized_new((guint)(len + len / 16 + 1024));
 	size_t pos = from;
+	guint8 prev = 0;
 
 	g_array_sort(edits, compare_edits);
 	for (guint i = 0; i < edits->len; i++) {
 		const struct edit *e = &g_array_index(edits, struct edit, i);
 
-		g_byte_array_append(raw, data->data + pos, (guint)(e->start - pos));
-		g_byte_array_append(raw, e->with->data, e->with->len);
+		append_crlf(crlf, data->data + pos, e->start - pos, &prev);
+		append_crlf(crlf, e->with->data, e->with->len, &prev);
 		pos = e->end;
 	}
-	g_byte_array_append(raw, data->data + pos, data->len - (guint)pos);
-	crlf = g_byte_array_sized_new(raw->len + raw->len / 16 + 2);
-	for (guint i = 0; i < raw->len; i++) {
-		if (raw->data[i] == '\n' && (i == 0 || raw->data[i - 1] != '\r'))
-			g_byte_array_append(crlf, (const guint8 *)"\r", 1);
-		g_byte_array_append(crlf, &raw->data[i], 1);
-	}
-	g_byte_array_free(raw, TRUE);
+	append_crlf(crlf, data->data + pos, data->len - pos, &prev);
 	out->body_len = crlf->len;
 	g_byte_array_append(crlf, (const guint8 *)"", 1);	/* NUL for C callers */
 	out->body = (char *)g_byte_array_free(crlf, FALSE);
