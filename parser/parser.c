@@ -99,8 +99,11 @@ static GMimeMessage *construct(struct parser_private *priv)
 	return m;
 }
 
-int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
-		 struct parser_message **msg_r, const char **error_r)
+/* DATA[0, LEN) into a model. OWNED, when not NULL, is a GByteArray holding
+   exactly DATA that becomes the model's buffer (no copy), or is freed. */
+static int parse(const char *data, size_t len, GByteArray *owned,
+		 const struct parser_limits *limits, struct parser_message **msg_r,
+		 const char **error_r)
 {
 	struct parser_limits lim;
 	struct prescan_result pre;
@@ -128,6 +131,10 @@ int parser_parse(const char *data, size_t len, const struct parser_limits *limit
 	priv->input_cut = pre.copy != NULL;
 	if (pre.copy != NULL) {
 		priv->data = pre.copy;
+		if (owned != NULL)
+			g_byte_array_free(owned, TRUE);
+	} else if (owned != NULL) {
+		priv->data = owned;
 	} else {
 		priv->data = g_byte_array_sized_new((guint)len + 1);
 		g_byte_array_append(priv->data, (const guint8 *)data, (guint)len);
@@ -164,6 +171,27 @@ int parser_parse(const char *data, size_t len, const struct parser_limits *limit
 	model_build(msg, &lim, pre.header_bytes > lim.max_header_bytes ? lim.max_header_bytes : 0);
 	*msg_r = msg;
 	return 0;
+}
+
+int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
+		 struct parser_message **msg_r, const char **error_r)
+{
+	return parse(data, len, NULL, limits, msg_r, error_r);
+}
+
+int parser_parse_take(char *data, size_t len, const struct parser_limits *limits,
+		      struct parser_message **msg_r, const char **error_r)
+{
+	*msg_r = NULL;
+	if (len > G_MAXUINT / 2) {
+		g_free(data);
+		*error_r = "message too large for the parser (over 2 GB)";
+		return -1;
+	}
+	if (data == NULL)
+		return parse(NULL, len, NULL, limits, msg_r, error_r);
+	return parse(data, len, g_byte_array_new_take((guint8 *)data, len), limits, msg_r,
+		     error_r);
 }
 
 static void free_addresses(struct parser_address_list *l)

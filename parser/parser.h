@@ -109,6 +109,11 @@ struct parser_message {
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r);
 void parser_message_free(struct parser_message **msg);
+/* As parser_parse, but DATA (LEN bytes from g_malloc) becomes the model's
+   own copy instead of being copied: a message may be tens of megabytes.
+   DATA is the model's or freed, whatever the outcome. */
+int parser_parse_take(char *data, size_t len, const struct parser_limits *limits,
+		      struct parser_message **msg_r, const char **error_r);
 
 /* Length of the header block at the start of DATA, including the blank
    line that ends it. A line that is no header field ends the block too and

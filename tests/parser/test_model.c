@@ -210,6 +210,43 @@ static void test_utf8_everywhere(void **state)
 	parser_message_free(&msg);
 }
 
+/* parser_parse_take (the engine's way: no copy of the message) builds the
+   same model as parser_parse, also when a limit makes the parser cut its
+   own copy (the taken buffer is then freed: ASan and valgrind check that). */
+static void test_parse_take(void **state)
+{
+	static const char *const files[] = { "addresses.eml", "parts.eml", "ids.eml",
+					     "eightbit-headers.eml", "multipart-signed.eml" };
+	const struct parser_limits tiny = { .max_header_bytes = 64, .max_parts = 2 };
+	const struct parser_limits *limits[] = { NULL, &tiny };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		for (size_t l = 0; l < G_N_ELEMENTS(limits); l++) {
+			char *path = g_strconcat(DIR, files[i], NULL);
+			size_t len;
+			char *data = fixture_read(path, &len);
+			struct parser_message *a = NULL, *b = NULL;
+			const char *error = NULL;
+
+			assert_int_equal(parser_parse(data, len, limits[l], &a, &error), 0);
+			assert_int_equal(parser_parse_take(g_memdup2(data, len), len, limits[l], &b,
+							   &error), 0);
+			expect_str(path, "subject (take)", b->subject, a->subject);
+			expect_str(path, "own_text (take)", b->own_text, a->own_text);
+			expect_str(path, "message_id (take)", b->message_id, a->message_id);
+			expect_uint(path, "flags (take)", b->flags, a->flags);
+			expect_uint(path, "n_parts (take)", b->n_parts, a->n_parts);
+			expect_uint(path, "size (take)", b->size, a->size);
+			for (int f = 0; f < PARSER_FIELD_COUNT; f++)
+				expect_uint(path, "addresses (take)", b->fields[f].n, a->fields[f].n);
+			parser_message_free(&a);
+			parser_message_free(&b);
+			g_free(data);
+			g_free(path);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_utf8_everywhere),
+		cmocka_unit_test(test_parse_take),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
