@@ -797,9 +797,10 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 		return -1;
 	}
 	/* Signed or encrypted: any change breaks the signature or cannot be
-	   made. Cut by the prescan: we never saw all of it to rewrite. */
+	   made. Cut by the prescan: we never saw all of it to rewrite.
+	   Conflicting MIME fields: readers differ on what the message is. */
 	if ((msg->flags & (PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED)) != 0 ||
-	    msg->priv->input_cut) {
+	    msg->priv->no_rewrite) {
 		*status_r = PARSER_ANNOTATE_REFUSED;
 		return 0;
 	}

@@ -97,11 +97,6 @@ char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t
 			g_free(v);
 		}
 	}
-	/* NUL would end every C string built from this text. */
-	for (gsize i = 0; i < out->len; i++) {
-		if (out->str[i] == '\0')
-			out->str[i] = ' ';
-	}
 	*len_r = out->len;
 	return g_string_free(out, FALSE);
 }

@@ -299,6 +299,12 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	size_t n;
 	char *text = charset_to_utf8((const char *)raw->data, raw->len, charset, &n);
 
+	/* NUL would end every C string built from this text */
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\0')
+			text[i] = ' ';
+	}
+
 	b->left -= raw->len;
 	b->truncated |= truncated;
 	g_byte_array_free(raw, TRUE);

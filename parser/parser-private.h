@@ -27,7 +27,8 @@ struct parser_private {
 	GMimeParserOptions *options;	/* loose modes, fallback charsets */
 	GMimeMessage *message;
 	size_t body_offset;		/* first byte of the body in data */
-	bool input_cut;			/* prescan left something out: never rewrite */
+	bool no_rewrite;			/* prescan left something out, or MIME
+					   fields conflict: never rewrite */
 	/* Our earlier footers found unquoted in body text, whitespace-normalised
 	   (footer_normalise), for the second-pass check. */
 	GPtrArray *footers_seen;
@@ -56,7 +57,7 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 
 /* BYTES in CHARSET (NULL: undeclared) as valid UTF-8: unknown charsets and
    undeclared 8-bit text are read as UTF-8 when valid, else windows-1252;
-   invalid sequences become U+FFFD. Never fails. */
+   invalid sequences become U+FFFD; NUL bytes are kept. Never fails. */
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *len_r);
 /* UTF8 converted to CHARSET without loss, or NULL when CHARSET cannot
    represent it, is unknown, or is not ASCII-compatible. */

@@ -36,6 +36,7 @@ static void resolve_limits(const struct parser_limits *in, struct parser_limits 
 
 struct warn_ctx {
 	unsigned *flags;
+	bool *conflicting;
 	size_t cut_offset;
 };
 
@@ -48,11 +49,16 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 	if (offset >= 0 && (size_t)offset >= ctx->cut_offset)
 		return;		/* our own cut, already flagged */
 	switch (code) {
+	case GMIME_CRIT_CONFLICTING_PARAMETER:
+		/* two boundary or charset parameters: as for two Content-Type
+		   fields below, readers differ on which one counts */
+		*ctx->conflicting = true;
+		*ctx->flags |= PARSER_FLAG_MALFORMED;
+		break;
 	case GMIME_WARN_MALFORMED_MULTIPART:
 	case GMIME_WARN_TRUNCATED_MESSAGE:
 	case GMIME_WARN_MALFORMED_MESSAGE:
 	case GMIME_CRIT_INVALID_HEADER_NAME:
-	case GMIME_CRIT_CONFLICTING_PARAMETER:
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
 	case GMIME_CRIT_NESTING_OVERFLOW:
 	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
@@ -60,9 +66,13 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 		break;
 	case GMIME_CRIT_CONFLICTING_HEADER:
 		/* Two To: fields are untidy; two Content-Type: fields change
-		   what the message is. */
-		if (item != NULL && g_ascii_strncasecmp(item, "Content-", 8) == 0)
+		   what the message is, and readers differ on which one counts
+		   (GMime the last, others the first): never rewrite such a
+		   message, whoever reads it must see what the sender sent. */
+		if (item != NULL && g_ascii_strncasecmp(item, "Content-", 8) == 0) {
 			*ctx->flags |= PARSER_FLAG_MALFORMED;
+			*ctx->conflicting = true;
+		}
 		break;
 	default:
 		break;
@@ -128,7 +138,7 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 	msg->size = len;
 	msg->flags = pre.flags;
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
-	priv->input_cut = pre.copy != NULL;
+	priv->no_rewrite = pre.copy != NULL;
 	if (pre.copy != NULL) {
 		priv->data = pre.copy;
 		if (owned != NULL)
@@ -142,6 +152,7 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 	priv->body_offset = pre.header_bytes <= priv->data->len ? pre.header_bytes : priv->data->len;
 	priv->options = new_options();
 	wctx.flags = &msg->flags;
+	wctx.conflicting = &priv->no_rewrite;
 	wctx.cut_offset = pre.cut_offset;
 	g_mime_parser_options_set_warning_callback(priv->options, on_warning, &wctx);
 
@@ -165,7 +176,7 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 	if (priv->message == NULL) {
 		/* Nothing GMime could read as a message: an empty model. */
 		msg->flags |= PARSER_FLAG_MALFORMED;
-		priv->input_cut = true;
+		priv->no_rewrite = true;
 		priv->message = g_mime_message_new(FALSE);
 	}
 	model_build(msg, &lim, pre.header_bytes > lim.max_header_bytes ? lim.max_header_bytes : 0);

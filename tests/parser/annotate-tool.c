@@ -7,7 +7,10 @@
  *
  * One line per message on stdout: "<IN> <status> <n_text_parts>", status
  * being done, already or refused. A refused or already annotated message is
- * written unchanged. Exit 1 on a parser error.
+ * written as the MTA would pass it on unchanged. With --out-dir, that
+ * unchanged form is also written to DIR/<basename>.orig: a header block
+ * ending at a line that is no field then gets its blank line, as the MTA
+ * starts the body there. Exit 1 on a parser error.
  */
 #include "compose.h"
 
@@ -23,10 +26,10 @@ static const struct parser_footer test_footer = {
 	.html = NULL,
 };
 
-static int annotate_one(const char *in, const char *outpath)
+static int annotate_one(const char *in, const char *outpath, bool with_view)
 {
-	gchar *data, *composed = NULL;
-	gsize len, clen = 0;
+	gchar *data, *composed = NULL, *view, *viewpath;
+	gsize len, clen = 0, vlen;
 	GError *err = NULL;
 	struct parser_message *msg;
 	struct parser_annotated *ann = NULL;
@@ -45,14 +48,21 @@ static int annotate_one(const char *in, const char *outpath)
 		g_free(data);
 		return 1;
 	}
+	/* What the MTA hands on when nothing is changed, and what a reader
+	   of the annotation must compare with. */
+	view = compose_mta_view(data, len, &vlen);
+	viewpath = g_strconcat(outpath, ".orig", NULL);
 	if (status == PARSER_ANNOTATE_DONE)
 		composed = compose_message(data, len, ann, &clen);
-	if (!g_file_set_contents(outpath, composed != NULL ? composed : data,
-				 composed != NULL ? (gssize)clen : (gssize)len, &err)) {
+	if (!g_file_set_contents(outpath, composed != NULL ? composed : view,
+				 composed != NULL ? (gssize)clen : (gssize)vlen, &err) ||
+	    (with_view && !g_file_set_contents(viewpath, view, (gssize)vlen, &err))) {
 		fprintf(stderr, "annotate-tool: %s\n", err->message);
 		g_error_free(err);
 		return 1;
 	}
+	g_free(viewpath);
+	g_free(view);
 	printf("%s %s %u\n", in, names[status], ann != NULL ? ann->n_text_parts : 0);
 	g_free(composed);
 	parser_annotated_free(&ann);
@@ -71,12 +81,12 @@ int main(int argc, char **argv)
 			char *base = g_path_get_basename(argv[i]);
 			char *out = g_build_filename(argv[2], base, NULL);
 
-			rc |= annotate_one(argv[i], out);
+			rc |= annotate_one(argv[i], out, true);
 			g_free(out);
 			g_free(base);
 		}
 	} else if (argc == 3) {
-		rc = annotate_one(argv[1], argv[2]);
+		rc = annotate_one(argv[1], argv[2], false);
 	} else {
 		fprintf(stderr, "usage: annotate-tool IN.eml OUT.eml\n"
 				"       annotate-tool --out-dir DIR IN.eml...\n");

@@ -119,6 +119,9 @@ static const struct annotate_case cases[] = {
 	{ "quoted-footer-only.eml", NULL, PARSER_ANNOTATE_DONE, 1, NULL, NULL, NULL,
 	  { { 0, "quoted-printable", "utf-8", 2, "> ---- End of council mail notice ----\n\n"
 	      "---- Council mail notice ----" }, END_LEAVES } },
+	/* two Content-Type fields: readers differ on what the message is */
+	{ "conflicting-content-type.eml", NULL, PARSER_ANNOTATE_REFUSED, 0, NULL, NULL, NULL,
+	  { END_LEAVES } },
 	/* signed or encrypted: never changed */
 	{ "../model/multipart-signed.eml", NULL, PARSER_ANNOTATE_REFUSED, 0, NULL, NULL, NULL,
 	  { END_LEAVES } },
