@@ -23,9 +23,14 @@ for dir in build build-asan; do
 	echo "== tests: $dir"
 	ctest --test-dir "$dir" --output-on-failure -j"$jobs" || status=1
 done
+
+# Fuzzing (issue 8, bench helper): each libFuzzer target for a bounded time
+# in its own clang build (build-fuzz); what it finds goes to fuzz/regressions.
+echo "== fuzz: ${COUNCIL_FUZZ_TIME:-60}s per target"
+bash scripts/fuzz.sh --time "${COUNCIL_FUZZ_TIME:-60}" || status=1
 if [ $status -ne 0 ]; then
 	echo "test.sh: FAILED (see the output above)" >&2
 else
-	echo "test.sh: all tests passed in build and build-asan"
+	echo "test.sh: all tests passed in build and build-asan, and the fuzzers found nothing"
 fi
 exit $status
