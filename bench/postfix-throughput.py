@@ -13,14 +13,16 @@ by council-milter. Every message must reach the sink (Postfix logs
 status=sent for it) before a run counts.
 
 Rate: messages divided by the time from starting smtp-source to the last
-delivery at the sink. Latency per message: Postfix's own delays=a/b/c/d
+delivery at the sink; the three runs are repeated --rounds times, in turn,
+and the median rate of each is reported. Latency per message: Postfix's own delays=a/b/c/d
 (logged to the microsecond with delay_logging_resolution_limit = 6); "a"
 runs from MAIL FROM until the queue manager picks the message up, so it
 holds the SMTP transaction and the milter's work; "total" is a+b+c+d, from
-MAIL FROM to the sink's 250. The latency a milter adds is its p50/p99 minus
-the no-milter run's.
+MAIL FROM to the sink's 250, which also holds the wait for delivery behind
+earlier messages. The latency a milter adds is its "a" p50/p99 minus the
+no-milter run's (percentiles over every message of every round).
 
-  bench/postfix-throughput.sh [--build DIR] [--messages N] [--quick]
+  bench/postfix-throughput.sh [--build DIR] [--messages N] [--rounds N] [--quick]
 
 Needs root and Postfix (as the end-to-end tests). Last line:
 milter_vs_null=RATIO (council-milter msgs/s divided by null milter msgs/s).
@@ -139,12 +141,10 @@ def run_load(env, mode, per_stream):
                  interval=0.02)
     t_done = time.monotonic() - t0
     rows = SENT.findall(env.postfix_log()[offset:])
-    a = [float(r[0]) for r in rows]
-    total = [sum(float(x) for x in r) for r in rows]
     return {"mode": mode, "n": len(rows), "t_sent": t_sent, "t_done": t_done,
             "rate": len(rows) / t_done, "accept_rate": n / t_sent,
-            "a50": percentile(a, 50), "a99": percentile(a, 99),
-            "t50": percentile(total, 50), "t99": percentile(total, 99)}
+            "a": [float(r[0]) for r in rows],
+            "total": [sum(float(x) for x in r) for r in rows]}
 
 
 def council_conf(env):
@@ -164,12 +164,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--messages", type=int, default=5000)
-    ap.add_argument("--quick", action="store_true", help="100 messages: the bench-smoke test")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--quick", action="store_true",
+                    help="100 messages, one round: the bench-smoke test")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     os.environ.setdefault("COUNCIL_MILTER_BIN", os.path.join(build, "milter", "council-milter"))
     e2e.MILTER_BIN = os.environ["COUNCIL_MILTER_BIN"]
     messages = 100 if args.quick else args.messages
+    rounds = 1 if args.quick else args.rounds
     per_stream = max(1, messages // len(STREAMS))
     for tool in ("smtp-source", "smtp-sink", "postfix"):
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
@@ -186,15 +189,15 @@ def main():
                     ("null milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n" % null_sock),
                     ("council-milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n"
                      % env.milter_socket)]
-            for mode, cf in runs:
-                progress("starting Postfix for the %s run" % mode)
-                env.start_postfix(main_cf_extra=COMMON_CF + cf)
-                progress("sending")
-                try:
-                    results.append(run_load(env, mode, per_stream))
-                    e2e.wait_for("the queue to be empty", env.queue_empty)
-                finally:
-                    env.stop_postfix()
+            for rnd in range(rounds):
+                for mode, cf in runs:
+                    progress("round %d of %d: the %s run" % (rnd + 1, rounds, mode))
+                    env.start_postfix(main_cf_extra=COMMON_CF + cf)
+                    try:
+                        results.append(run_load(env, mode, per_stream))
+                        e2e.wait_for("the queue to be empty", env.queue_empty)
+                    finally:
+                        env.stop_postfix()
             if env.milter.poll() is not None:
                 raise e2e.Failure("council-milter died during the run")
             log = env.milter_log()
@@ -202,19 +205,31 @@ def main():
         finally:
             stop_proc(null_proc)
 
-    base = results[0]
-    print("%d messages over %d SMTP sessions per run; latency from Postfix's delays= "
-          "(seconds)" % (results[0]["n"], SESSIONS_PER_STREAM * len(STREAMS)))
-    print("%-15s %8s %9s %9s %9s %9s %9s %12s %12s" % (
-        "run", "msgs/s", "accept/s", "a p50", "a p99", "total p50", "total p99",
+    modes = [m for m, _ in runs]
+    merged = {}
+    for m in modes:
+        rs = [r for r in results if r["mode"] == m]
+        rates = sorted(r["rate"] for r in rs)
+        merged[m] = {"rate": rates[len(rates) // 2], "min": rates[0], "max": rates[-1],
+                     "a": [x for r in rs for x in r["a"]],
+                     "total": [x for r in rs for x in r["total"]], "n": rs[0]["n"]}
+    base = merged[modes[0]]
+    print("%d messages over %d SMTP sessions per run, %d round(s); msgs/s: median (min..max); "
+          "latency from Postfix's delays=, seconds" % (
+              base["n"], SESSIONS_PER_STREAM * len(STREAMS), rounds))
+    print("%-15s %8s %18s %8s %8s %10s %10s %10s %10s" % (
+        "run", "msgs/s", "min..max", "a p50", "a p99", "total p50", "total p99",
         "added p50", "added p99"))
-    for r in results:
-        print("%-15s %8.1f %9.1f %9.4f %9.4f %9.4f %9.4f %12.4f %12.4f" % (
-            r["mode"], r["rate"], r["accept_rate"], r["a50"], r["a99"], r["t50"], r["t99"],
-            r["t50"] - base["t50"], r["t99"] - base["t99"]))
-    print("council-milter annotated %d of %d messages" % (annotated, results[2]["n"]))
-    print("null_vs_none=%.3f" % (results[1]["rate"] / base["rate"]))
-    print("milter_vs_null=%.3f" % (results[2]["rate"] / results[1]["rate"]))
+    for m in modes:
+        r = merged[m]
+        a50, a99 = percentile(r["a"], 50), percentile(r["a"], 99)
+        print("%-15s %8.1f %8.1f..%-8.1f %8.4f %8.4f %10.4f %10.4f %10.4f %10.4f" % (
+            m, r["rate"], r["min"], r["max"], a50, a99, percentile(r["total"], 50),
+            percentile(r["total"], 99), a50 - percentile(base["a"], 50),
+            a99 - percentile(base["a"], 99)))
+    print("council-milter annotated %d of %d messages" % (annotated, rounds * base["n"]))
+    print("null_vs_none=%.3f" % (merged[modes[1]]["rate"] / base["rate"]))
+    print("milter_vs_null=%.3f" % (merged[modes[2]]["rate"] / merged[modes[1]]["rate"]))
 
 
 if __name__ == "__main__":
