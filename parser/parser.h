@@ -18,12 +18,15 @@
 void parser_init(void);
 void parser_shutdown(void);
 
-/* Limits; a zero field means the default (see parser.c). */
+/* Limits; a zero field means the default (parser-private.h). Past the depth
+   or part limit the parser reads no further into the structure (what lies
+   beyond is left out of the model, and the message is never rewritten);
+   header fields starting past max_header_bytes are left out of the model. */
 struct parser_limits {
-	size_t max_header_bytes;	/* default 1 MiB */
-	unsigned max_depth;		/* default 32 */
-	unsigned max_parts;		/* default 1000 */
-	size_t max_text_bytes;		/* default 1 MiB of author text */
+	size_t max_header_bytes;	/* default 1 MiB, per header block */
+	unsigned max_depth;		/* default 32, at most 256 */
+	unsigned max_parts;		/* default 1000 MIME entities */
+	size_t max_text_bytes;		/* default 1 MiB of decoded text read */
 };
 
 /* Flags the policy can act on: limits hit, oddities seen. */
@@ -57,6 +60,8 @@ struct parser_address_list {
 };
 
 /* Where a part sits: the author's own message, or carried inside it. */
+/* Every leaf part, and every message/rfc822 part (as one entry, followed by
+   the parts of the message it carries). */
 struct parser_part {
 	char *content_type;	/* "type/subtype", lower case */
 	char *disposition;	/* "attachment", "inline" or "" */
@@ -139,8 +144,8 @@ struct parser_footer {
 struct parser_annotated {
 	char *body;			/* CRLF line endings, no header block */
 	size_t body_len;
-	char *content_type;		/* new top-level values, or NULL */
-	char *content_transfer_encoding;
+	char *content_type;		/* new top-level values, unfolded, or NULL: */
+	char *content_transfer_encoding;	/* set the field (add it when missing) */
 	char *mime_version;
 	unsigned n_text_parts;		/* how many bodies got the footer */
 };
@@ -148,7 +153,11 @@ struct parser_annotated {
 enum parser_annotate_status {
 	PARSER_ANNOTATE_DONE = 0,	/* footer added */
 	PARSER_ANNOTATE_ALREADY,	/* the footer is there already: nothing to do */
-	PARSER_ANNOTATE_REFUSED		/* signed/encrypted: the body must not change */
+	PARSER_ANNOTATE_REFUSED		/* the body must not change: signed or
+					   encrypted; or not safe to rewrite
+					   (limits hit, conflicting MIME fields,
+					   a body other readers could split
+					   differently) */
 };
 
 /* Add FOOTER to every first text/plain and text/html body (each branch of
@@ -161,14 +170,16 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 		    struct parser_annotated **out_r, const char **error_r);
 void parser_annotated_free(struct parser_annotated **out);
 
-/* A header value made safe to write: UTF-8 kept, CR, LF, NUL and other
-   control characters replaced by spaces, runs of spaces collapsed, length
-   bounded. Returns a newly allocated string (g_free). */
+/* A header value made safe to write: UTF-8 kept (invalid bytes become
+   U+FFFD), CR, LF, NUL and other C0/C1 control characters replaced by
+   spaces, runs of spaces collapsed, trimmed, cut to at most MAX_LEN bytes on
+   a character boundary (0: 998). Returns a newly allocated string (g_free). */
 char *parser_header_sanitise(const char *value, size_t max_len);
 
 /* Fold a header "Name: value" at whitespace to lines of at most 78 octets
-   where possible, continuation lines starting with a tab. Returns the folded
-   value only (g_free), without the name and without a trailing newline. */
+   where possible, continuation lines starting with a tab ("\n\t" between
+   lines). Returns the folded value only (g_free), without the name and
+   without a trailing newline. */
 char *parser_header_fold(const char *name, const char *value);
 
 #endif
