@@ -361,7 +361,31 @@ static const char *council_name(const struct engine_result *res)
 }
 
 /* One line like Postfix's "from=<...>, nrcpt=N" (the daemon adds the queue id). */
-static char *summary_line(const struct engine_result *res, const struct engine_message *msg)
+/* The parser limits a message ran into, by the config key that sets each, so
+   the log says when the rules saw only part of a message and what to raise. */
+static void append_limits(GString *s, unsigned parser_flags)
+{
+	static const struct {
+		unsigned flag;
+		const char *key;
+	} limits[] = {
+		{ PARSER_FLAG_HEADER_LIMIT, "max_header_bytes" },
+		{ PARSER_FLAG_DEPTH_LIMIT, "max_depth" },
+		{ PARSER_FLAG_PART_LIMIT, "max_parts" },
+		{ PARSER_FLAG_TEXT_TRUNCATED, "max_text_bytes" },
+	};
+	const char *sep = ", limits=";
+
+	for (size_t i = 0; i < G_N_ELEMENTS(limits); i++) {
+		if ((parser_flags & limits[i].flag) != 0) {
+			g_string_append_printf(s, "%s%s", sep, limits[i].key);
+			sep = " ";
+		}
+	}
+}
+
+static char *summary_line(const struct engine_result *res, const struct engine_message *msg,
+			  unsigned parser_flags)
 {
 	GString *s = g_string_new(NULL);
 	const char *council = council_name(res);
@@ -384,6 +408,7 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 	}
 	if (res->footer_refused != NULL)
 		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
+	append_limits(s, parser_flags);
 	if (res->error != NULL)
 		g_string_append_printf(s, ", error=%s", res->error);
 	return g_string_free(s, FALSE);
@@ -516,6 +541,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	const struct conf_limits *lim = &engine->conf->daemon.limits;
 	const char *error = NULL;
 	char *reason = NULL;
+	unsigned parser_flags = 0;
 
 	g_array_set_clear_func(ops, op_clear);
 	res->verdict = verdict;
@@ -541,6 +567,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 		reason = g_strdup_printf("could not parse the message: %s", error);
 		goto out;
 	}
+	parser_flags = pmsg->flags;
 
 	struct policy_envelope env = {
 		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
@@ -581,7 +608,7 @@ out:
 	parser_message_free(&pmsg);
 	res->n_ops = ops->len;
 	res->ops = (struct engine_op *)g_array_free(ops, FALSE);
-	res->summary = summary_line(res, msg);
+	res->summary = summary_line(res, msg, parser_flags);
 	return res;
 }
 

@@ -61,6 +61,10 @@ def test():
                 check("action=" in line, "%s: the daemon's line says what it did" % tag, line,
                       "... action=...")
                 print("%s: daemon: %s" % (tag, line))
+                if tag.startswith("nested"):
+                    check("limits=max_depth" in line,
+                          "%s: the daemon's line says the rules did not see it all" % tag,
+                          line, "... limits=max_depth")
             print("%s: %d %s" % (tag, code, text.splitlines()[0] if text else ""))
         alive_and_well(env, ledger)
         ledger.settle()

@@ -489,6 +489,37 @@ static void test_summary(void **state)
 	engine_message_free(&msg);
 }
 
+/* The summary line names the parser limits a message ran into (by config
+   key), so the log says when the rules saw only part of it. */
+static void test_summary_limits(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *want;	/* NULL: no limits= at all */
+	} cases[] = {
+		{ "messages/fault/nested-40-deep.eml", ", limits=max_depth" },
+		{ "messages/milter/plain-lf.eml", NULL },
+	};
+	struct fixture *f = *state;
+	static const char *const to[] = { "grounds@ashcombe-pc.gov.uk", NULL };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct engine_message *msg = test_message(f->engine, cases[i].file,
+							  "cllr.jones@ashcombe-pc.gov.uk", to);
+		struct engine_result *res = engine_run(f->engine, msg);
+		const char *got = strstr(res->summary, ", limits=");
+
+		if (cases[i].want == NULL && got != NULL)
+			fail_msg("%s: summary: got \"%s\", want no limits=", cases[i].file,
+				 res->summary);
+		if (cases[i].want != NULL && (got == NULL || !g_str_has_prefix(got, cases[i].want)))
+			fail_msg("%s: summary: got \"%s\", want \"...%s\"", cases[i].file,
+				 res->summary, cases[i].want);
+		engine_result_free(&res);
+		engine_message_free(&msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_summary_limits),
 	};
 
 	parser_init();
