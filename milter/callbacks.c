@@ -11,6 +11,7 @@
 
 #include "milter/engine.h"
 #include "milter/generation.h"
+#include "milter/inflight.h"
 #include "milter/log.h"
 #include "milter/seam.h"
 
@@ -20,6 +21,29 @@ struct milter_conn {
 };
 
 #define NOQUEUE "NOQUEUE"
+
+/* Every open connection's context. After smfi_stop, Debian's libmilter
+   closes the connections still open without calling xxfi_close; keeping
+   them listed here lets the process exit without them looking lost. */
+static GMutex conns_lock;
+static GHashTable *conns;
+
+static void conns_add(struct milter_conn *c)
+{
+	g_mutex_lock(&conns_lock);
+	if (conns == NULL)
+		conns = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_add(conns, c);
+	g_mutex_unlock(&conns_lock);
+}
+
+static void conns_remove(struct milter_conn *c)
+{
+	g_mutex_lock(&conns_lock);
+	if (conns != NULL)
+		g_hash_table_remove(conns, c);
+	g_mutex_unlock(&conns_lock);
+}
 
 static struct milter_conn *conn_of(SMFICTX *ctx)
 {
@@ -47,6 +71,7 @@ static struct milter_conn *conn_get(SMFICTX *ctx)
 		g_free(c);
 		return NULL;
 	}
+	conns_add(c);
 	return c;
 }
 
@@ -55,6 +80,16 @@ static const char *queue_id(const struct milter_conn *c)
 	const char *id = c != NULL && c->msg != NULL ? engine_message_queue_id(c->msg) : NULL;
 
 	return id != NULL ? id : NOQUEUE;
+}
+
+/* The message of C is over (judged, aborted, or left unfinished): a clean
+   stop waits for exactly these. */
+static void message_end(struct milter_conn *c)
+{
+	if (c->msg == NULL)
+		return;
+	engine_message_free(&c->msg);
+	milter_inflight_end();
 }
 
 /* "<addr>" -> "addr"; the envelope as policy wants it ("" for <>). */
@@ -127,7 +162,16 @@ sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return on_error_status(ctx, NULL);
 	/* A leftover from a message the MTA never finished or aborted. */
-	engine_message_free(&c->msg);
+	message_end(c);
+	if (!milter_inflight_begin()) {
+		/* Stopping (SIGTERM): the messages in flight finish; new ones wait. */
+		const char *id = milter_seam->getsymval(ctx, "i");
+		milter_log(LOG_INFO, "%s: not taken now: council-milter is stopping; the mail "
+			   "server keeps the message and tries again", id != NULL ? id : NOQUEUE);
+		milter_seam->setreply(ctx, "451", "4.3.2", "The council mail filter is "
+				      "stopping; please try again in a few minutes.");
+		return SMFIS_TEMPFAIL;
+	}
 	c->msg = engine_message_new(milter_gen_engine(c->gen));
 
 	char *sender = strip_brackets(argv[0]);
@@ -266,6 +310,20 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 	return SMFIS_CONTINUE;
 }
 
+/* log_level "debug": what each rule found, and where, after the summary. */
+static void log_evidence(const struct milter_conn *c, const struct engine_result *res)
+{
+	if (!milter_log_enabled(LOG_DEBUG) || res->verdict == NULL)
+		return;
+	for (size_t i = 0; i < res->verdict->n_findings; i++) {
+		const struct policy_finding *f = &res->verdict->findings[i];
+		milter_log(LOG_DEBUG, "%s: %s (%s, clause %s): %s", queue_id(c),
+			   conf_rule_id(f->rule), conf_action_name(f->action),
+			   f->clause != NULL ? f->clause : "none",
+			   f->evidence != NULL ? f->evidence : "");
+	}
+}
+
 sfsistat milter_eom(SMFICTX *ctx)
 {
 	struct milter_conn *c = conn_of(ctx);
@@ -281,9 +339,10 @@ sfsistat milter_eom(SMFICTX *ctx)
 
 	struct engine_result *res = engine_run(milter_gen_engine(c->gen), c->msg);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
+	log_evidence(c, res);
 	sfsistat ret = apply_result(ctx, c, res);
 	engine_result_free(&res);
-	engine_message_free(&c->msg);
+	message_end(c);
 	return ret;
 }
 
@@ -292,7 +351,7 @@ sfsistat milter_abort(SMFICTX *ctx)
 	struct milter_conn *c = conn_of(ctx);
 
 	if (c != NULL)
-		engine_message_free(&c->msg);
+		message_end(c);
 	return SMFIS_CONTINUE;
 }
 
@@ -302,8 +361,9 @@ sfsistat milter_close(SMFICTX *ctx)
 
 	if (c == NULL)
 		return SMFIS_CONTINUE;
-	engine_message_free(&c->msg);
+	message_end(c);
 	milter_gen_unpin(&c->gen);
+	conns_remove(c);
 	g_free(c);
 	milter_seam->setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;

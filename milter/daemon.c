@@ -2,10 +2,12 @@
  * The daemon: open the milter socket, hand the callbacks to libmilter, and
  * handle signals in a sigwait thread: SIGUSR1 reloads the configuration
  * (libmilter's own signal thread treats SIGHUP as stop, as OpenDKIM found),
- * SIGTERM and SIGINT stop cleanly.
+ * SIGTERM and SIGINT stop cleanly: no new message is taken, and the ones in
+ * flight finish (milter/inflight.h). Started as root, it drops to the
+ * configured user once the socket is open (milter/privs.h).
  */
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -16,13 +18,17 @@
 
 #include "milter/callbacks.h"
 #include "milter/generation.h"
+#include "milter/inflight.h"
 #include "milter/log.h"
 #include "milter/milter.h"
+#include "milter/privs.h"
 #include "parser/parser.h"
 
 static const struct milter_options *daemon_opt;
 static const char *daemon_socket;	/* the socket in use */
-static gint daemon_stopping;
+static pthread_t main_thread;
+static gint milter_done;		/* smfi_main has returned */
+static gint milter_status = MI_SUCCESS;
 
 /* Load the config again; install it only if it is valid. */
 static void reload(void)
@@ -44,6 +50,7 @@ static void reload(void)
 		milter_log(LOG_ERR, "reload refused: %s: %s; the configuration loaded before "
 			   "stays in force", path, error);
 	} else {
+		milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 		milter_log(LOG_INFO, "reloaded %s: %zu council(s); new connections use it, "
 			   "open ones finish with the one they started with", path,
 			   conf->n_councils);
@@ -56,27 +63,6 @@ static void reload(void)
 	conf_unref(&conf);
 }
 
-static void *signal_thread(void *arg)
-{
-	const sigset_t *set = arg;
-
-	for (;;) {
-		int sig;
-
-		if (sigwait(set, &sig) != 0)
-			continue;
-		if (g_atomic_int_get(&daemon_stopping))
-			break;
-		if (sig == SIGUSR1) {
-			reload();
-		} else {
-			milter_log(LOG_INFO, "stopping on %s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-			smfi_stop();
-		}
-	}
-	return NULL;
-}
-
 /* "unix:/path", "local:/path" or "/path" -> "/path"; NULL for inet. */
 static const char *unix_socket_path(const char *socket)
 {
@@ -87,35 +73,18 @@ static const char *unix_socket_path(const char *socket)
 	return socket[0] == '/' ? socket : NULL;
 }
 
-/* Let the MTA (and nobody else) connect: mode and group from the config. */
-static int socket_permissions(const char *socket, const struct conf_daemon *d)
+/* How long a clean stop waits for the messages in flight; the unit's
+   TimeoutStopSec is longer. After it, the MTA tempfails what is left. */
+#define STOP_WAIT_SECONDS 30
+
+/* Let the MTA (and nobody else) connect. The socket is created as the user
+   the daemon runs as, private (0600), in a folder that user owns; root then
+   gives it to socket_group. socket_mode opens it up after the drop. */
+static int open_socket(const char *socket, const struct conf_daemon *d,
+		       const struct milter_privs *privs)
 {
 	const char *path = unix_socket_path(socket);
 
-	if (path == NULL)
-		return 0;
-	if (d->socket_group != NULL && *d->socket_group != '\0') {
-		struct group *gr = getgrnam(d->socket_group);
-		if (gr == NULL) {
-			milter_log(LOG_ERR, "socket_group \"%s\": no such group", d->socket_group);
-			return -1;
-		}
-		if (chown(path, (uid_t)-1, gr->gr_gid) < 0) {
-			milter_log(LOG_ERR, "cannot give %s to group %s: %s", path,
-				   d->socket_group, strerror(errno));
-			return -1;
-		}
-	}
-	if (d->socket_mode != 0 && chmod(path, d->socket_mode) < 0) {
-		milter_log(LOG_ERR, "cannot set mode %04o on %s: %s", d->socket_mode, path,
-			   strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int open_socket(const char *socket, const struct conf_daemon *d)
-{
 	if (smfi_setconn((char *)socket) != MI_SUCCESS) {
 		milter_log(LOG_ERR, "bad socket \"%s\": use unix:/path or inet:port@host", socket);
 		return -1;
@@ -126,19 +95,135 @@ static int open_socket(const char *socket, const struct conf_daemon *d)
 		milter_log(LOG_ERR, "libmilter refused to register the filter");
 		return -1;
 	}
-	/* Created private, then opened up to socket_mode and socket_group:
-	   never more open than configured, even for a moment. */
-	mode_t old_umask = umask(0077);
-	if (d->socket_mode == 0)
-		umask(old_umask);	/* no mode configured: the umask decides */
-	int ret = smfi_opensocket(true);
-	umask(old_umask);
-	if (ret != MI_SUCCESS) {
-		milter_log(LOG_ERR, "cannot open the milter socket %s (in use, or a missing "
-			   "directory or permission?)", socket);
+	if (path != NULL && milter_privs_enter_user(privs) < 0)
+		return -1;
+	int ret = MI_FAILURE;
+	char *dir = path != NULL ? g_path_get_dirname(path) : NULL;
+	if (dir != NULL && faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0) {
+		milter_log(LOG_ERR, "cannot create the socket %s: user %s cannot write in %s "
+			   "(%s); the folder must belong to that user (see \"The socket\" in "
+			   "council-milter(8))", path, privs->user, dir, strerror(errno));
+	} else {
+		mode_t old_umask = umask(0077);
+		ret = smfi_opensocket(true);
+		umask(old_umask);
+		if (ret != MI_SUCCESS)
+			milter_log(LOG_ERR, "cannot open the milter socket %s (in use, or a missing "
+				   "folder or permission?)", socket);
+	}
+	g_free(dir);
+	if (path != NULL && milter_privs_leave_user(privs) < 0)
+		return -1;
+	if (ret != MI_SUCCESS)
+		return -1;
+	return path != NULL ? milter_privs_socket_group(path, d->socket_group) : 0;
+}
+
+/* After the drop, as the socket's owner. */
+static int socket_mode(const char *socket, const struct conf_daemon *d)
+{
+	const char *path = unix_socket_path(socket);
+
+	if (path == NULL || d->socket_mode == 0)
+		return 0;
+	if (chmod(path, d->socket_mode) < 0) {
+		milter_log(LOG_ERR, "cannot set mode %04o on %s: %s", d->socket_mode, path,
+			   strerror(errno));
 		return -1;
 	}
-	return socket_permissions(socket, d);
+	return 0;
+}
+
+static void remove_socket(const char *socket)
+{
+	const char *path = unix_socket_path(socket);
+
+	/* libmilter leaves the socket file behind; a stale one only confuses. */
+	if (path != NULL && unlink(path) < 0 && errno != ENOENT)
+		milter_log(LOG_WARNING, "cannot remove %s: %s", path, strerror(errno));
+}
+
+/* Everything up to serving: socket, privileges, the first generation.
+   Returns 0, or the exit status. */
+static int start(const struct milter_options *opt, struct conf *conf, const char *socket)
+{
+	struct milter_privs privs;
+	const char *error;
+	int status = 0;
+
+	if (milter_privs_init(&privs, opt->user, conf->daemon.user) < 0)
+		return EXIT_CONFIG;
+	if (open_socket(socket, &conf->daemon, &privs) < 0) {
+		milter_privs_clear(&privs);
+		return EXIT_OSERR;
+	}
+	if (milter_privs_drop(&privs) < 0 || socket_mode(socket, &conf->daemon) < 0) {
+		status = EXIT_OSERR;
+	} else {
+		parser_init();
+		if (milter_gen_install(conf, &error) < 0) {
+			milter_log(LOG_ERR, "cannot start: %s", error);
+			parser_shutdown();
+			status = EXIT_SOFTWARE;
+		}
+	}
+	if (status != 0)
+		remove_socket(socket);
+	milter_privs_clear(&privs);
+	return status;
+}
+
+/* libmilter's listener and workers run in a thread of their own, so that
+   the main thread is free to sigwait: the kernel offers a signal sent to
+   the process to its main thread first, so SIGTERM comes here, not to
+   libmilter's own signal thread (which would stop at once). */
+static void *milter_thread(void *arg)
+{
+	g_atomic_int_set(&milter_status, smfi_main());
+	g_atomic_int_set(&milter_done, 1);
+	pthread_kill(main_thread, SIGUSR1);	/* wake the signal loop */
+	return NULL;
+}
+
+/* SIGTERM: new messages are refused (451) while those in flight finish,
+   for at most STOP_WAIT_SECONDS; then libmilter is stopped (Debian's
+   libmilter, with its pool of workers, serves no connection after
+   smfi_stop, so the wait must come first). */
+static void stop(int sig)
+{
+	gint64 deadline = g_get_monotonic_time() + STOP_WAIT_SECONDS * G_TIME_SPAN_SECOND;
+	unsigned n;
+
+	milter_inflight_refuse();
+	n = milter_inflight_count();
+	milter_log(LOG_INFO, "stopping on %s: new messages are told to try again later%s",
+		   sig == SIGTERM ? "SIGTERM" : "SIGINT", n > 0 ? "" : "; none in flight");
+	if (n > 0)
+		milter_log(LOG_INFO, "stopping: waiting for %u message(s) in flight to finish "
+			   "(at most %d seconds)", n, STOP_WAIT_SECONDS);
+	while ((n = milter_inflight_wait(200)) > 0 && !g_atomic_int_get(&milter_done) &&
+	       g_get_monotonic_time() < deadline)
+		;
+	if (n > 0)
+		milter_log(LOG_WARNING, "stopping with %u message(s) still in flight: the mail "
+			   "server keeps them and tries again", n);
+	smfi_stop();
+}
+
+/* The main thread's loop: SIGUSR1 reloads, SIGTERM and SIGINT stop. Returns
+   once libmilter has stopped. */
+static void signal_loop(const sigset_t *set)
+{
+	while (!g_atomic_int_get(&milter_done)) {
+		int sig;
+
+		if (sigwait(set, &sig) != 0 || g_atomic_int_get(&milter_done))
+			continue;
+		if (sig == SIGUSR1)
+			reload();
+		else
+			stop(sig);
+	}
 }
 
 int milter_daemon_run(const struct milter_options *opt)
@@ -149,8 +234,8 @@ int milter_daemon_run(const struct milter_options *opt)
 	struct conf *conf = milter_conf_load(opt);
 	if (conf == NULL)
 		return EXIT_CONFIG;
+	milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 	const char *socket = opt->socket != NULL ? opt->socket : conf->daemon.socket;
-	const char *error;
 	int status = EXIT_SUCCESS;
 
 	if (socket == NULL || *socket == '\0') {
@@ -160,24 +245,17 @@ int milter_daemon_run(const struct milter_options *opt)
 	}
 	socket = g_strdup(socket);	/* outlives this config (reload) */
 	daemon_socket = socket;
-	if (open_socket(socket, &conf->daemon) < 0) {
-		conf_unref(&conf);
-		g_free((char *)socket);
-		return EXIT_OSERR;
-	}
-	parser_init();
-	if (milter_gen_install(conf, &error) < 0) {
-		milter_log(LOG_ERR, "cannot start: %s", error);
-		conf_unref(&conf);
-		g_free((char *)socket);
-		parser_shutdown();
-		return EXIT_SOFTWARE;
-	}
+	status = start(opt, conf, socket);
 	size_t n_councils = conf->n_councils;
 	conf_unref(&conf);	/* the generation holds it now */
+	if (status != 0) {
+		g_free((char *)socket);
+		return status;
+	}
 
 	if (!opt->foreground && daemon(0, 0) < 0) {
 		milter_log(LOG_ERR, "cannot go into the background: %s", strerror(errno));
+		remove_socket(socket);
 		milter_gen_shutdown();
 		parser_shutdown();
 		g_free((char *)socket);
@@ -186,17 +264,19 @@ int milter_daemon_run(const struct milter_options *opt)
 
 	/* An MTA that hangs up while we write must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
-	/* Blocked in every thread (libmilter's inherit this mask); only the
-	   signal thread takes them, with sigwait. */
+	/* Blocked in every thread (libmilter's inherit this mask); the main
+	   thread takes them with sigwait. */
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	pthread_t sig_thread;
-	if (pthread_create(&sig_thread, NULL, signal_thread, &set) != 0) {
-		milter_log(LOG_ERR, "cannot start the signal thread");
+	main_thread = pthread_self();
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, milter_thread, NULL) != 0) {
+		milter_log(LOG_ERR, "cannot start the milter thread");
+		remove_socket(socket);
 		milter_gen_shutdown();
 		parser_shutdown();
 		g_free((char *)socket);
@@ -205,19 +285,19 @@ int milter_daemon_run(const struct milter_options *opt)
 
 	milter_log(LOG_INFO, "council-milter %s started on %s with %s (%zu council(s))",
 		   COUNCIL_VERSION, socket, opt->conf_path, n_councils);
-	if (smfi_main() != MI_SUCCESS) {
+	signal_loop(&set);
+	pthread_join(thread, NULL);
+	if (g_atomic_int_get(&milter_status) != MI_SUCCESS) {
 		milter_log(LOG_ERR, "libmilter stopped with an error");
 		status = EXIT_SOFTWARE;
 	}
-	g_atomic_int_set(&daemon_stopping, 1);
-	pthread_kill(sig_thread, SIGUSR1);
-	pthread_join(sig_thread, NULL);
-	milter_gen_shutdown();
-	parser_shutdown();
-	/* libmilter leaves the socket file behind; a stale one only confuses. */
-	const char *path = unix_socket_path(socket);
-	if (path != NULL && unlink(path) < 0 && errno != ENOENT)
-		milter_log(LOG_WARNING, "cannot remove %s: %s", path, strerror(errno));
+	remove_socket(socket);
+	/* Nothing a message may still use is freed while one is in flight (a
+	   stop that did not wait: SIGHUP, or a second SIGTERM). */
+	if (milter_inflight_count() == 0) {
+		milter_gen_shutdown();
+		parser_shutdown();
+	}
 	milter_log(LOG_INFO, "stopped");
 	g_free((char *)socket);
 	return status;

@@ -3,16 +3,62 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static bool log_stderr = true;
+static bool log_journal;	/* stderr is journald's stream: "<N>" prefixes */
+static gint log_level = LOG_INFO;
 static void (*log_hook)(int priority, const char *line);
+
+/* JOURNAL_STREAM is "DEVICE:INODE" of the stream systemd connected to
+   stdout/stderr; it is inherited, so compare it with what fd 2 really is. */
+static bool stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	return fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
 
 void milter_log_init(bool to_stderr)
 {
 	log_stderr = to_stderr;
+	log_journal = to_stderr && stderr_is_journal();
 	if (!to_stderr)
 		openlog("council-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void milter_log_set_level(int priority)
+{
+	g_atomic_int_set(&log_level, priority);
+}
+
+int milter_log_level_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		int priority;
+	} levels[] = {
+		{ "error", LOG_ERR }, { "warning", LOG_WARNING }, { "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
+	};
+
+	for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(levels); i++)
+		if (strcmp(name, levels[i].name) == 0)
+			return levels[i].priority;
+	return -1;
+}
+
+bool milter_log_enabled(int priority)
+{
+	return priority <= g_atomic_int_get(&log_level);
 }
 
 void milter_log_set_hook(void (*hook)(int priority, const char *line))
@@ -40,11 +86,15 @@ void milter_log(int priority, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!milter_log_enabled(priority))
+		return;
 	va_start(ap, fmt);
 	char *line = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (log_hook != NULL)
 		log_hook(priority, line);
+	else if (log_journal)
+		fprintf(stderr, "<%d>%s%s\n", priority, level_name(priority), line);
 	else if (log_stderr)
 		/* One fprintf per line: stdio locks the stream, so lines from
 		   several connections never interleave. */

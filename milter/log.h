@@ -5,6 +5,10 @@
  * Daemon logging: syslog facility mail, or stderr in the foreground (-f).
  * Per-message lines start with the queue id ("4F2a1B3c: ..."), as Postfix's
  * do, so an administrator can grep one message through both logs.
+ *
+ * When stderr is systemd's journal (JOURNAL_STREAM names it), each line
+ * carries its level as a "<N>" prefix, which journald takes as the line's
+ * priority, and no "council-milter[PID]:" of its own (journald adds it).
  */
 
 #include <stdbool.h>
@@ -14,6 +18,15 @@
 
 void milter_log_init(bool to_stderr);
 void milter_log(int priority, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Lines less important than PRIORITY (a LOG_* value) are not logged;
+   LOG_INFO until set. */
+void milter_log_set_level(int priority);
+/* The LOG_* value of a log_level setting ("error", "warning", "info",
+   "debug"), or -1 for anything else. */
+int milter_log_level_from_name(const char *name);
+/* Whether a line of PRIORITY would be logged (to skip building it). */
+bool milter_log_enabled(int priority);
 
 /* Tests capture what would be logged: HOOK gets every line (NULL: off). */
 void milter_log_set_hook(void (*hook)(int priority, const char *line));

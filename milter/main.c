@@ -14,7 +14,7 @@
 
 static const char usage_text[] =
 "Usage:\n"
-"  council-milter [-f] [-c CONF] [-p SOCKET] [-P DIR]\n"
+"  council-milter [-f] [-c CONF] [-p SOCKET] [-u USER] [-P DIR]\n"
 "  council-milter -n [-c CONF] [-P DIR]\n"
 "  council-milter --judge MESSAGE.eml [-c CONF] --mail-from ADDR --rcpt ADDR\n"
 "                 [--rcpt ADDR ...] [--auth LOGIN] [--json] [--output OUT.eml]\n"
@@ -28,15 +28,21 @@ static const char usage_text[] =
 "  -c CONF        the configuration file (default " COUNCIL_CONF_DEFAULT ")\n"
 "  -p SOCKET      where the mail server connects, overriding the configuration:\n"
 "                 unix:/path/to/socket (the normal choice) or inet:PORT@HOST\n"
-"  -f             stay in the foreground and log to the terminal (stderr);\n"
-"                 without -f the filter runs in the background and logs to\n"
-"                 syslog (facility mail), every message line starting with\n"
-"                 the mail server's queue id\n"
+"  -u USER        the user to run as, overriding the configuration's user;\n"
+"                 -u root keeps root privileges (refused in the configuration)\n"
+"  -f             stay in the foreground and log to stderr (under systemd: to\n"
+"                 the journal, with each line's level); without -f the filter\n"
+"                 runs in the background and logs to syslog (facility mail).\n"
+"                 Every line about a message starts with the mail server's\n"
+"                 queue id\n"
 "  -P, --phrase-dir DIR\n"
 "                 read the phrase lists from DIR instead of the configured\n"
 "                 phrase_dir (for running from a build tree)\n"
+"  Started as root, the filter creates its socket, then runs as the user.\n"
 "  Send SIGUSR1 to reload the configuration: a configuration with errors is\n"
-"  refused (the errors are logged) and the one in force stays. SIGTERM stops.\n"
+"  refused (the errors are logged) and the one in force stays. SIGTERM stops:\n"
+"  new messages are told to try again later, and those being received are\n"
+"  finished first (for at most 30 seconds).\n"
 "\n"
 "Checking a configuration:\n"
 "  -n             check CONF and exit: prints OK, or every error with its\n"
@@ -113,7 +119,7 @@ int main(int argc, char **argv)
 	GPtrArray *rcpts = g_ptr_array_new();
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "c:p:P:fnhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:P:u:fnhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt.conf_path = optarg;
@@ -123,6 +129,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			opt.phrase_dir = optarg;
+			break;
+		case 'u':
+			opt.user = optarg;
 			break;
 		case 'f':
 			opt.foreground = true;

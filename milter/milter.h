@@ -19,6 +19,7 @@ struct milter_options {
 	const char *conf_path;
 	const char *socket;		/* -p: overrides the config's socket */
 	const char *phrase_dir;		/* -P: overrides the config's phrase_dir */
+	const char *user;		/* -u: overrides the config's user */
 	bool foreground;		/* -f */
 	bool check_only;		/* -n */
 

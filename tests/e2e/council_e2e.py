@@ -257,7 +257,10 @@ class Env:
         os.rename(tmp, path)  # a reload never sees half a file
         return path
 
-    def start_milter(self, conf_path, binary=None):
+    def start_milter(self, conf_path, binary=None, user="root"):
+        """Start the daemon on CONF_PATH. It runs as root (-u root) unless
+        USER names another account: the temporary directory belongs to
+        root; tests/ops covers the drop to an unprivileged user."""
         log_path = os.path.join(self.root, "milter-%d.log" % (len(self.milter_logs) + 1))
         self.milter_logs.append(log_path)
         if os.path.exists(self.milter_socket):
@@ -265,7 +268,7 @@ class Env:
         log = open(log_path, "wb")
         self.milter = subprocess.Popen(
             [binary or MILTER_BIN, "-f", "-c", conf_path, "-p", "unix:" + self.milter_socket,
-             "-P", PHRASE_DIR],
+             "-P", PHRASE_DIR, "-u", user],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
 
