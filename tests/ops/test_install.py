@@ -93,9 +93,11 @@ def expected_files(root):
         want["usr/share/council-milter/phrases/" + os.path.basename(p)] = 0o644
     for p in glob.glob(os.path.join(SOURCE, "conf", "examples", "*.conf")):
         want["usr/share/doc/council-milter/examples/" + os.path.basename(p)] = 0o644
-    # council-review and its daily digest come together, or not at all.
+    # council-review, its man page and its daily digest come together, or
+    # not at all.
     if os.path.exists(os.path.join(root, "usr/sbin/council-review")):
         want["usr/sbin/council-review"] = 0o755
+        want["usr/share/man/man8/council-review.8"] = 0o644
         want["lib/systemd/system/council-review-digest.service"] = 0o644
         want["lib/systemd/system/council-review-digest.timer"] = 0o644
     return want
