@@ -135,6 +135,16 @@ def alive_and_well(env, ledger):
           len(results), 1)
 
 
+def finish(env, ledger):
+    """The end of every fault test: the daemon is alive and well, Postfix has
+    nothing left to deliver, every message is accounted for, and the daemon
+    stops cleanly (exit 0: under ASan, nothing leaked or undefined)."""
+    alive_and_well(env, ledger)
+    ledger.settle()
+    print(ledger.check())
+    env.stop_milter()
+
+
 def milter_lines(env, pattern):
     """Lines of the daemon's log matching the regular expression PATTERN."""
     rx = re.compile(pattern)
@@ -176,6 +186,14 @@ class DelayProxy:
             threading.Thread(target=self._copy, args=(server, client), daemon=True).start()
 
     @staticmethod
+    def _shutdown(*socks):
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @staticmethod
     def _read(sock, n):
         buf = b""
         while len(buf) < n:
@@ -197,14 +215,9 @@ class DelayProxy:
         except OSError:
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            self._shutdown(src, dst)
 
-    @staticmethod
-    def _copy(src, dst):
+    def _copy(self, src, dst):
         try:
             while True:
                 data = src.recv(65536)
@@ -214,11 +227,7 @@ class DelayProxy:
         except OSError:
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            self._shutdown(src, dst)
 
     def stop(self):
         self.sock.close()

@@ -5,7 +5,7 @@ Postfix logs why, and nothing is queued. Once the daemon is started, the
 sender's retry is delivered, judged, exactly once."""
 
 from council_e2e import Env, check, read_message, run, wait_for
-from fault import Ledger, alive_and_well
+from fault import Ledger, finish
 
 MESSAGE = "tests/messages/demo/02-councillor-blind-copies-councillor.eml"
 
@@ -34,10 +34,7 @@ def test():
                                  ["clerk@ashcombe-pc.gov.uk", "cllr.jones@ashcombe-pc.gov.uk"],
                                  data, tag="retry")
         check(code == 250, "reply to the retry once the daemon runs (%s)" % text, code, 250)
-        alive_and_well(env, ledger)
-        ledger.settle()
-        print(ledger.check())
-        env.stop_milter()
+        finish(env, ledger)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ exactly once. (tests/e2e/test_kill_restart.py does the same with one large
 message; this one has several sessions in flight and does the accounting.)"""
 
 from council_e2e import Env, SmtpClient, check, read_message, run, wait_for
-from fault import Ledger, alive_and_well, with_message_id
+from fault import Ledger, finish, with_message_id
 
 SENDERS = [("clerk@ashcombe-pc.gov.uk", "m.wood@example.org",
             "tests/messages/demo/01-clean-clerk-replies-to-resident.eml"),
@@ -62,10 +62,7 @@ def test():
         for sender, rcpt, data in messages:
             code, text = ledger.send(sender, [rcpt], data, tag="retry")
             check(code == 250, "reply to a retry after the restart (%s)" % text, code, 250)
-        alive_and_well(env, ledger)
-        ledger.settle()
-        print(ledger.check())
-        env.stop_milter()
+        finish(env, ledger)
 
 
 if __name__ == "__main__":

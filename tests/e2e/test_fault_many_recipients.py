@@ -7,7 +7,7 @@ judge it, the client sees 451 at the end of DATA naming the limit, the
 daemon logs why, and nothing is delivered. Either way the daemon stays up."""
 
 from council_e2e import Env, check, read_message, run, wait_for
-from fault import Ledger, alive_and_well, milter_lines
+from fault import Ledger, finish, milter_lines
 
 N = 5000
 MESSAGE = "tests/messages/demo/01-clean-clerk-replies-to-resident.eml"
@@ -46,10 +46,7 @@ def run_case(max_recipients):
             check("action=tempfail" in lines[0], "the daemon logs the limit", lines[0],
                   "... action=tempfail ... max_recipients")
             ledger.settle()
-        alive_and_well(env, ledger)
-        ledger.settle()
-        print(ledger.check())
-        env.stop_milter()
+        finish(env, ledger)
 
 
 def test():
