@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Fault: the daemon is killed (-9) while three SMTP sessions are each in
+"""Fault: the daemon is killed (-9) while four SMTP sessions are each in
 the middle of sending a message body. Every client must get a 4xx at the end
 of DATA (Postfix logs the milter failure), nothing may be queued or
 delivered unchecked; after a restart each sender's retry is delivered
-exactly once. (tests/e2e/test_kill_restart.py does the same with one large
-message; this one has several sessions in flight and does the accounting.)"""
+exactly once, or held for the Clerk exactly once (the confidential one).
+(tests/e2e/test_kill_restart.py does the same with one large message; this
+one has several sessions in flight and does the accounting.)"""
 
 from council_e2e import Env, SmtpClient, check, read_message, run, wait_for
 from fault import Ledger, finish, with_message_id
@@ -14,7 +15,9 @@ SENDERS = [("clerk@ashcombe-pc.gov.uk", "m.wood@example.org",
            ("cllr.hale@ashcombe-pc.gov.uk", "grounds@ashcombe-pc.gov.uk",
             "tests/messages/demo/03-councillor-instructs-staff.eml"),
            ("cllr.hale@ashcombe-pc.gov.uk", "newsdesk@ashcombe-gazette.co.uk",
-            "tests/messages/demo/05-councillor-writes-to-press.eml")]
+            "tests/messages/demo/05-councillor-writes-to-press.eml"),
+           ("cllr.jones@ashcombe-pc.gov.uk", "d.ferris@example.net",  # held for the Clerk
+            "tests/messages/demo/04-confidential-briefing-forwarded-to-resident.eml")]
 
 
 def padded(path, i):
