@@ -129,7 +129,12 @@ def run_load(env, mode, per_stream):
              "-F", os.path.join(ROOT, path), "-f", sender, "-t", rcpt,
              "-M", "bench.council.invalid", "127.0.0.1:%d" % env.smtp_port],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-    outputs = [p.communicate()[0].decode(errors="replace") for p in procs]
+    try:
+        outputs = [p.communicate(timeout=600)[0].decode(errors="replace") for p in procs]
+    except subprocess.TimeoutExpired:
+        for p in procs:
+            stop_proc(p)
+        raise e2e.Failure("%s: smtp-source still sending after 600 s" % mode)
     t_sent = time.monotonic() - t0
     for p, out in zip(procs, outputs):
         if p.returncode != 0:
