@@ -42,6 +42,12 @@ enum conf_on_error {
 	CONF_ON_ERROR_REJECT
 };
 
+/* What to do when the audit journal cannot be written. */
+enum conf_journal_failure {
+	CONF_JOURNAL_TEMPFAIL = 0,	/* default: the MTA retries; no decision unrecorded */
+	CONF_JOURNAL_CONTINUE		/* the verdict stands; the record goes to the log */
+};
+
 enum conf_role {
 	CONF_ROLE_COUNCILLOR = 0,
 	CONF_ROLE_CLERK,	/* the Clerk / Proper Officer */
@@ -156,6 +162,8 @@ struct conf_daemon {
 	const char *socket_group;	/* group of the unix socket (postfix) */
 	unsigned socket_mode;		/* e.g. 0660 */
 	const char *journal;		/* audit journal path */
+	enum conf_journal_failure journal_failure;
+	const char *notice_key;		/* secret that marks our own notices */
 	const char *sendmail;		/* for notices */
 	const char *authserv_id;	/* first token of the result header */
 	const char *log_level;		/* "error" | "warning" | "info" | "debug" */

@@ -139,6 +139,10 @@ static const struct schema_name on_error_choices[] = {
 	{ "reject", CONF_ON_ERROR_REJECT }, { NULL, 0 },
 };
 
+static const struct schema_name journal_failure_choices[] = {
+	{ "tempfail", CONF_JOURNAL_TEMPFAIL }, { "continue", CONF_JOURNAL_CONTINUE }, { NULL, 0 },
+};
+
 static const struct schema_name log_level_choices[] = {
 	{ "error", 0 }, { "warning", 1 }, { "info", 2 }, { "debug", 3 }, { NULL, 0 },
 };
@@ -331,6 +335,11 @@ static const struct schema top_schema = {
 		  .def_num = 0660, .min = 0, .max = 0777 },
 		{ .name = "journal", .type = SCHEMA_PATH, .offset = D(journal), .max = 4095,
 		  .def_str = "/var/lib/council-milter/journal.jsonl" },
+		{ .name = "journal_failure", .type = SCHEMA_ENUM, .offset = D(journal_failure),
+		  .def_num = CONF_JOURNAL_TEMPFAIL, .names = journal_failure_choices,
+		  .noun = "journal_failure value" },
+		{ .name = "notice_key", .type = SCHEMA_PATH, .offset = D(notice_key), .max = 4095,
+		  .def_str = "/var/lib/council-milter/notice.key" },
 		{ .name = "sendmail", .type = SCHEMA_STRING, .offset = D(sendmail), .max = 4095,
 		  .def_str = "/usr/sbin/sendmail", .check = check_absolute },
 		{ .name = "authserv_id", .type = SCHEMA_STRING, .offset = D(authserv_id),

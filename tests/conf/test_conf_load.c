@@ -29,6 +29,7 @@ static void test_defaults(void **state)
 		{ "socket_group", d->socket_group, "postfix" },
 		{ "journal", d->journal, "/var/lib/council-milter/journal.jsonl" },
 		{ "sendmail", d->sendmail, "/usr/sbin/sendmail" },
+		{ "notice_key", d->notice_key, "/var/lib/council-milter/notice.key" },
 		{ "authserv_id", d->authserv_id, g_get_host_name() },
 		{ "log_level", d->log_level, "info" },
 		{ "phrase_dir (override)", d->phrase_dir, test_phrase_dir() },
@@ -43,6 +44,7 @@ static void test_defaults(void **state)
 	} numbers[] = {
 		{ "socket_mode", d->socket_mode, 0660 },
 		{ "on_error", d->on_error, CONF_ON_ERROR_TEMPFAIL },
+		{ "journal_failure", d->journal_failure, CONF_JOURNAL_TEMPFAIL },
 		{ "timeout", d->timeout_seconds, 300 },
 		{ "subaddress_folding", d->subaddress_folding, true },
 		{ "subaddress_delimiter", (unsigned char)d->subaddress_delimiter, '+' },
