@@ -13,6 +13,7 @@
 #include "milter/generation.h"
 #include "milter/inflight.h"
 #include "milter/log.h"
+#include "milter/notify.h"
 #include "milter/seam.h"
 
 struct milter_conn {
@@ -337,10 +338,18 @@ sfsistat milter_eom(SMFICTX *ctx)
 	if (engine_message_queue_id(c->msg) == NULL)
 		engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
 
-	struct engine_result *res = engine_run(milter_gen_engine(c->gen), c->msg);
+	struct engine *engine = milter_gen_engine(c->gen);
+	struct engine_result *res = engine_run(engine, c->msg);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
 	log_evidence(c, res);
+	if (res->journal_error != NULL)
+		/* The record is not lost: it is in the log instead. */
+		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c),
+			   res->journal_error, res->journal_line);
 	sfsistat ret = apply_result(ctx, c, res);
+	if (ret == SMFIS_CONTINUE && res->status == ENGINE_CONTINUE && res->verdict != NULL &&
+	    res->verdict->action == CONF_ACTION_HOLD)
+		milter_notify_hold(engine, c->msg, res);
 	engine_result_free(&res);
 	message_end(c);
 	return ret;

@@ -38,6 +38,7 @@ static void reload(void)
 	struct conf_errors *errors = NULL;
 	const char *error;
 
+	milter_gen_reopen();	/* log rotation, whatever becomes of the config */
 	if (conf_load(path, daemon_opt->phrase_dir, &conf, &errors) < 0) {
 		milter_log(LOG_ERR, "reload refused: %s has %zu error(s); the configuration "
 			   "loaded before stays in force", path, errors->n_lines);

@@ -36,6 +36,12 @@ GByteArray *engine_assemble(const struct engine_header *headers, size_t n_header
 struct engine_result *engine_run_verdict(struct engine *engine, struct engine_message *msg,
 					 struct policy_verdict *verdict);
 
+/* The shared thread store (engine-shared.c). */
+struct policy_thread_store *engine_shared_store(struct engine_shared *shared);
+
+/* The decision as one journal line (engine-journal.c). g_free. */
+char *engine_journal_line(const struct engine_result *res, const struct engine_message *msg);
+
 /* Header names compare case-insensitively (RFC 5322). */
 static inline gboolean engine_header_is(const char *a, const char *b)
 {

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "milter/journal.h"
+#include "milter/marker.h"
 #include "parser/parser.h"
 
 /* The longest header value we write, before folding; the result header of a
@@ -17,9 +19,19 @@
 
 struct engine {
 	struct conf *conf;
-	struct policy_thread_store *store;
-	bool use_journal;	/* the journal lands with issue 6 */
+	struct policy_thread_store *store;	/* the shared one, or our own */
+	struct engine_shared *shared;		/* NULL: the store is our own */
 };
+
+struct engine *engine_new_shared(struct conf *conf, struct engine_shared *shared)
+{
+	struct engine *engine = g_new0(struct engine, 1);
+
+	engine->conf = conf_ref(conf);
+	engine->shared = engine_shared_ref(shared);
+	engine->store = engine_shared_store(shared);
+	return engine;
+}
 
 int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
 	       struct engine **engine_r, const char **error_r)
@@ -27,13 +39,26 @@ int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
 	const struct conf_thread_store *ts = &conf->daemon.thread_store;
 	struct policy_thread_store *store = NULL;
 
+	if (use_journal) {
+		struct engine_shared *shared;
+		char *error;
+
+		if (engine_shared_open(conf, &shared, &error) < 0) {
+			/* The caller's contract is a static error text. */
+			*error_r = g_intern_string(error);
+			g_free(error);
+			return -1;
+		}
+		*engine_r = engine_new_shared(conf, shared);
+		engine_shared_unref(&shared);
+		return 0;
+	}
 	if (policy_thread_store_open(ts->path, ts->retention_days, ts->max_entries,
 				     store_read_only, &store, error_r) < 0)
 		return -1;
 	struct engine *engine = g_new0(struct engine, 1);
 	engine->conf = conf_ref(conf);
 	engine->store = store;
-	engine->use_journal = use_journal;
 	*engine_r = engine;
 	return 0;
 }
@@ -44,7 +69,10 @@ void engine_free(struct engine **engine_p)
 
 	if (engine == NULL)
 		return;
-	policy_thread_store_close(&engine->store);
+	if (engine->shared != NULL)
+		engine_shared_unref(&engine->shared);
+	else
+		policy_thread_store_close(&engine->store);
 	conf_unref(&engine->conf);
 	g_free(engine);
 	*engine_p = NULL;
@@ -53,6 +81,11 @@ void engine_free(struct engine **engine_p)
 struct conf *engine_conf(struct engine *engine)
 {
 	return engine->conf;
+}
+
+const struct marker_key *engine_marker_key(const struct engine *engine)
+{
+	return engine->shared != NULL ? engine_shared_key(engine->shared) : NULL;
 }
 
 /* ---- receiving ---------------------------------------------------------- */
@@ -129,6 +162,22 @@ void engine_message_set_queue_id(struct engine_message *msg, const char *queue_i
 const char *engine_message_queue_id(const struct engine_message *msg)
 {
 	return msg->queue_id;
+}
+
+const char *engine_message_auth(const struct engine_message *msg)
+{
+	return msg->auth;
+}
+
+const char *engine_message_sender(const struct engine_message *msg)
+{
+	return msg->mail_from;
+}
+
+const char *const *engine_message_rcpts(const struct engine_message *msg, size_t *n_r)
+{
+	*n_r = msg->rcpts->len;
+	return (const char *const *)msg->rcpts->pdata;
 }
 
 /* Count N more bytes against max_message_bytes. Once over, the message keeps
@@ -335,7 +384,8 @@ static void op_set_header(GArray *ops, const struct engine_message *msg, const c
    brought, highest index first so the others keep theirs. */
 static void op_delete_forged(GArray *ops, const struct engine_message *msg)
 {
-	static const char *const ours[] = { POLICY_RESULT_HEADER, POLICY_COPIED_TO_HEADER };
+	static const char *const ours[] = { POLICY_RESULT_HEADER, POLICY_COPIED_TO_HEADER,
+					    MARKER_HEADER };
 
 	for (size_t n = 0; n < G_N_ELEMENTS(ours); n++)
 		for (int i = header_count(msg, ours[n]); i > 0; i--)
@@ -409,8 +459,12 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 	if (res->footer_refused != NULL)
 		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
 	append_limits(s, parser_flags);
+	if (res->own_notice)
+		g_string_append(s, ", notice=ours (passed unjudged)");
 	if (res->error != NULL)
 		g_string_append_printf(s, ", error=%s", res->error);
+	if (res->journal_error != NULL)
+		g_string_append(s, ", journal=not written");
 	return g_string_free(s, FALSE);
 }
 
@@ -526,6 +580,88 @@ static void verdict_ops(struct engine_result *res, const struct engine_message *
 	}
 }
 
+/* The first header called NAME, or NULL. */
+static const char *first_header(const struct engine_message *msg, const char *name)
+{
+	for (guint i = 0; i < msg->headers->len; i++) {
+		const struct engine_header *h = &g_array_index(msg->headers,
+							       struct engine_header, i);
+		if (engine_header_is(h->name, name))
+			return h->value;
+	}
+	return NULL;
+}
+
+/* "<id@host>" with blanks around -> "id@host"; NULL for none. */
+static char *bare_message_id(const char *value)
+{
+	if (value == NULL)
+		return NULL;
+	char *id = g_strstrip(parser_header_sanitise(value, HEADER_VALUE_MAX));
+	size_t len = strlen(id);
+	if (len >= 2 && id[0] == '<' && id[len - 1] == '>') {
+		memmove(id, id + 1, len - 2);
+		id[len - 2] = '\0';
+	}
+	if (*id == '\0') {
+		g_free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/* Message-ID, Subject and author for notices and the journal: from the
+   parsed message when there is one, else from the raw headers. */
+static void result_facts(struct engine_result *res, const struct engine_message *msg,
+			 const struct parser_message *pmsg)
+{
+	if (pmsg != NULL) {
+		const struct parser_address_list *from = &pmsg->fields[PARSER_FROM];
+		res->message_id = *pmsg->message_id != '\0' ? g_strdup(pmsg->message_id) : NULL;
+		res->subject = *pmsg->subject != '\0' ? g_strdup(pmsg->subject) : NULL;
+		res->author = from->n > 0 ? g_strdup(from->items[0].addr) : NULL;
+		return;
+	}
+	const char *subject = first_header(msg, "Subject");
+	res->message_id = bare_message_id(first_header(msg, "Message-ID"));
+	res->subject = subject != NULL ? parser_header_sanitise(subject, HEADER_VALUE_MAX) : NULL;
+}
+
+/* Our own notice: null sender, and one marker whose HMAC matches the
+   Message-ID under our key. A forged or replayed-elsewhere marker fails. */
+static bool own_notice(const struct engine *engine, const struct engine_message *msg)
+{
+	const struct marker_key *key = engine_marker_key(engine);
+
+	if (key == NULL || msg->mail_from == NULL || *msg->mail_from != '\0' ||
+	    header_count(msg, MARKER_HEADER) != 1)
+		return false;
+	return marker_valid(key, first_header(msg, "Message-ID"),
+			    first_header(msg, MARKER_HEADER));
+}
+
+/* Journal the decision; when that fails, journal_failure says whether the
+   verdict stands (the line goes to the log) or becomes a tempfail. */
+static void journal_decision(struct engine_result *res, const struct engine *engine,
+			     GArray *ops)
+{
+	struct journal *journal = engine->shared != NULL ?
+		engine_shared_journal(engine->shared) : NULL;
+	bool sync = res->status == ENGINE_REJECT ||
+		(res->status == ENGINE_CONTINUE && res->verdict != NULL &&
+		 res->verdict->action == CONF_ACTION_HOLD);
+
+	if (journal == NULL || journal_append(journal, res->journal_line, sync,
+					      &res->journal_error) == 0)
+		return;
+	if (engine->conf->daemon.journal_failure == CONF_JOURNAL_CONTINUE)
+		return;
+	res->status = ENGINE_TEMPFAIL;
+	set_reply(res, "451", "4.3.0", "The council mail filter could not record its decision "
+		  "on this message just now; please try again later.");
+	g_array_set_size(ops, 0);
+}
+
 struct engine_result *engine_run(struct engine *engine, struct engine_message *msg)
 {
 	return engine_run_verdict(engine, msg, NULL);
@@ -547,6 +683,14 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	res->verdict = verdict;
 	if (msg->limit_error != NULL) {
 		reason = g_strdup(msg->limit_error);
+		goto out;
+	}
+	if (verdict == NULL && own_notice(engine, msg)) {
+		/* Never judged, so a notice can never cause another; the marker
+		   is removed so its value never leaves the server. */
+		res->own_notice = true;
+		res->status = ENGINE_CONTINUE;
+		op_delete_forged(ops, msg);
 		goto out;
 	}
 
@@ -604,8 +748,11 @@ out:
 	if (reason != NULL)
 		result_error(res, engine, msg, ops, reason);
 	g_free(reason);
+	result_facts(res, msg, pmsg);
 	parser_annotated_free(&ann);
 	parser_message_free(&pmsg);
+	res->journal_line = engine_journal_line(res, msg);
+	journal_decision(res, engine, ops);
 	res->n_ops = ops->len;
 	res->ops = (struct engine_op *)g_array_free(ops, FALSE);
 	res->summary = summary_line(res, msg, parser_flags);
@@ -628,6 +775,10 @@ void engine_result_free(struct engine_result **res_p)
 	g_free(res->error);
 	g_free(res->summary);
 	g_free(res->journal_line);
+	g_free(res->journal_error);
+	g_free(res->message_id);
+	g_free(res->subject);
+	g_free(res->author);
 	g_free(res->footer_added);
 	g_free(res);
 	*res_p = NULL;

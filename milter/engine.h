@@ -18,16 +18,45 @@
 #include "conf/conf.h"
 #include "policy/policy.h"
 
-struct engine;				/* per process: config pin, thread store, journal */
+struct engine;				/* one configuration's judge */
 struct engine_message;			/* one message being received */
+struct engine_shared;			/* per process: thread store, journal, notice key */
+struct journal;
+struct marker_key;
 
-/* Per-process state. The engine pins CONF (conf_ref); engine_free drops it.
-   USE_JOURNAL false: no journal (the judge). STORE_READ_ONLY: the judge
-   looks at the confidential-thread store but never writes it. */
+/* What a daemon keeps for its whole life, across reloads: one thread store,
+   one journal and the notice key, opened from the first configuration (a
+   second store on the same file could lose entries when either compacts it).
+   Each generation's engine borrows them. Reference-counted; the last unref
+   closes them. Returns -1 with *error_r (g_free) when one cannot be opened. */
+int engine_shared_open(const struct conf *conf, struct engine_shared **shared_r,
+		       char **error_r);
+struct engine_shared *engine_shared_ref(struct engine_shared *shared);
+void engine_shared_unref(struct engine_shared **shared);
+/* NULL when CONF names the files and settings in use; else a text naming
+   what changed, which takes effect only at a restart (g_free). */
+char *engine_shared_changes(const struct engine_shared *shared, const struct conf *conf);
+/* Open the journal's path again (log rotation). Returns -1 with *error_r
+   (g_free), the old file staying in use. */
+int engine_shared_reopen(struct engine_shared *shared, char **error_r);
+struct journal *engine_shared_journal(struct engine_shared *shared);
+const struct marker_key *engine_shared_key(const struct engine_shared *shared);
+
+/* An engine with state of its own. The engine pins CONF (conf_ref);
+   engine_free drops it. USE_JOURNAL: the state is a private engine_shared
+   (thread store, journal, notice key) opened from CONF; false: a thread
+   store only, no journal and no notice key (the judge). STORE_READ_ONLY
+   (without USE_JOURNAL): the judge looks at the confidential-thread store
+   but never writes it. */
 int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
 	       struct engine **engine_r, const char **error_r);
+/* An engine on CONF that borrows SHARED (the daemon's; referenced until
+   engine_free): decisions are journalled, and marked notices recognised. */
+struct engine *engine_new_shared(struct conf *conf, struct engine_shared *shared);
 void engine_free(struct engine **engine);
 struct conf *engine_conf(struct engine *engine);
+/* The notice key of the shared state, NULL without one. */
+const struct marker_key *engine_marker_key(const struct engine *engine);
 
 /* Receiving a message: headers in arrival order, then body chunks. Chunks
    are appended to one growable buffer (never copied per chunk). The message
@@ -42,6 +71,12 @@ void engine_message_set_auth(struct engine_message *msg, const char *login);
 void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id);
 /* The queue id set above, or NULL. */
 const char *engine_message_queue_id(const struct engine_message *msg);
+/* The SMTP AUTH login, or NULL. */
+const char *engine_message_auth(const struct engine_message *msg);
+/* The envelope sender ("" for <>), or NULL before set_sender. */
+const char *engine_message_sender(const struct engine_message *msg);
+/* The envelope recipients so far; *n_r their number. */
+const char *const *engine_message_rcpts(const struct engine_message *msg, size_t *n_r);
 /* Return -1 once the message exceeds the configured size limit; what
    arrives after that is not kept, and engine_run gives on_error's verdict. */
 int engine_message_add_header(struct engine_message *msg, const char *name, const char *value);
@@ -85,8 +120,16 @@ struct engine_result {
 	char *reply_code, *reply_xcode, *reply_text;	/* REJECT and TEMPFAIL */
 	char *error;			/* internal error text, NULL when none */
 	char *summary;			/* one log line (without the queue id) */
-	char *journal_line;		/* one JSON object, no newline; NULL until
-					   the journal lands (issue 6) */
+	char *journal_line;		/* the decision as one JSON object, no
+					   newline (built even without a journal) */
+	char *journal_error;		/* why it could not be journalled, NULL
+					   when written or when there is no journal */
+	bool own_notice;		/* our own marked notice: passed unjudged */
+	char *message_id;		/* facts of the message for notices and the
+					   journal, NULL when absent: Message-ID
+					   value (no angle brackets), */
+	char *subject;			/* decoded Subject, */
+	char *author;			/* the From: address */
 	char *footer_added;		/* the footer text written into the body,
 					   NULL when none */
 	const char *footer_refused;	/* why a footer was not written ("signed",
@@ -95,7 +138,9 @@ struct engine_result {
 };
 
 /* Judge MSG and compute what the MTA must do; journal it when the engine
-   has a journal. Always returns a result. */
+   has a journal (flushed to disk first for a hold or reject). When the line
+   cannot be written, journal_failure decides: the result becomes a tempfail,
+   or stands. Always returns a result. */
 struct engine_result *engine_run(struct engine *engine, struct engine_message *msg);
 void engine_result_free(struct engine_result **res);
 

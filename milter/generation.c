@@ -5,6 +5,10 @@
 
 #include <glib.h>
 
+#include "milter/journal.h"
+#include "milter/log.h"
+#include "milter/notify.h"
+
 struct milter_gen {
 	gint refs;
 	struct engine *engine;
@@ -12,16 +16,30 @@ struct milter_gen {
 
 static pthread_mutex_t gen_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct milter_gen *gen_current;
+/* The thread store, journal and notice key: opened from the first
+   configuration and kept for the daemon's life; every generation borrows
+   them. Set and cleared only by the thread that installs (start, SIGUSR1). */
+static struct engine_shared *gen_shared;
 
 int milter_gen_install(struct conf *conf, const char **error_r)
 {
-	struct engine *engine;
-
-	if (engine_new(conf, false, true, &engine, error_r) < 0)
-		return -1;
+	if (gen_shared == NULL) {
+		char *error;
+		if (engine_shared_open(conf, &gen_shared, &error) < 0) {
+			*error_r = g_intern_string(error);	/* callers want static text */
+			g_free(error);
+			return -1;
+		}
+	} else {
+		char *changes = engine_shared_changes(gen_shared, conf);
+		if (changes != NULL)
+			milter_log(LOG_WARNING, "%s changed: %s; restart council-milter for this "
+				   "to take effect", conf->path, changes);
+		g_free(changes);
+	}
 	struct milter_gen *gen = g_new0(struct milter_gen, 1);
 	gen->refs = 1;		/* the reference held as "current" */
-	gen->engine = engine;
+	gen->engine = engine_new_shared(conf, gen_shared);
 
 	pthread_mutex_lock(&gen_lock);
 	struct milter_gen *old = gen_current;
@@ -29,6 +47,21 @@ int milter_gen_install(struct conf *conf, const char **error_r)
 	pthread_mutex_unlock(&gen_lock);
 	milter_gen_unpin(&old);
 	return 0;
+}
+
+void milter_gen_reopen(void)
+{
+	char *error;
+
+	if (gen_shared == NULL)
+		return;
+	if (engine_shared_reopen(gen_shared, &error) < 0) {
+		milter_log(LOG_ERR, "%s; still writing to the file open before", error);
+		g_free(error);
+	} else {
+		milter_log(LOG_INFO, "journal %s opened again",
+			   journal_path(engine_shared_journal(gen_shared)));
+	}
 }
 
 struct milter_gen *milter_gen_pin(void)
@@ -66,4 +99,8 @@ void milter_gen_shutdown(void)
 	gen_current = NULL;
 	pthread_mutex_unlock(&gen_lock);
 	milter_gen_unpin(&old);
+	/* Pinned generations keep their own reference to the shared state. */
+	engine_shared_unref(&gen_shared);
+	/* Notices still being handed to sendmail are waited for, not lost. */
+	milter_notify_shutdown();
 }

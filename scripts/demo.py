@@ -32,11 +32,12 @@ ENVELOPE_RE = re.compile(r"^X-Council-Demo-Envelope:\s*(.*)$", re.M)
 
 
 def demo_conf(env):
-    """demo.conf with its journal and thread store in the demo's own
+    """demo.conf with its journal, notice key and thread store in the demo's own
     temporary directory (the socket comes from -p)."""
     with open(os.path.join(SOURCE, "conf", "examples", "demo.conf")) as f:
         text = f.read()
     paths = {"journal": 'journal = "%s/journal.jsonl";' % env.root,
+             "notice_key": 'notice_key = "%s/notice.key";' % env.root,
              "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root}
     for key, line in paths.items():
         text, n = re.subn(r"^%s\s*=.*;\s*$" % key, line, text, flags=re.M)

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sys/stat.h>
 
 char *test_tmpdir(void)
 {
@@ -125,6 +127,55 @@ struct engine_message *test_message(struct engine *engine, const char *fixture,
 	(void)engine_message_load(msg, data, len);
 	g_free(data);
 	return msg;
+}
+
+char *test_fake_sendmail(const char *root)
+{
+	char *fake = test_read("milter/fake-sendmail", NULL);
+	char *path = g_build_filename(root, "sendmail", NULL);
+
+	if (!g_file_set_contents(path, fake, -1, NULL) || chmod(path, 0755) < 0)
+		fail_msg("cannot install %s", path);
+	g_free(fake);
+	return path;
+}
+
+static const char *last_arg(JsonObject *o)
+{
+	JsonArray *argv = json_object_get_array_member(o, "argv");
+	guint n = json_array_get_length(argv);
+
+	return n > 0 ? json_array_get_string_element(argv, n - 1) : "";
+}
+
+static gint by_rcpt(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(last_arg(*(JsonObject **)a), last_arg(*(JsonObject **)b));
+}
+
+GPtrArray *test_sent(const char *root)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+	JsonParser *parser = json_parser_new();
+	GDir *dir = g_dir_open(root, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		if (!g_str_has_prefix(name, "sent-") || !g_str_has_suffix(name, ".json"))
+			continue;
+		char *path = g_build_filename(root, name, NULL);
+		GError *err = NULL;
+		if (!json_parser_load_from_file(parser, path, &err))
+			fail_msg("%s: %s", path, err->message);
+		g_ptr_array_add(out, json_object_ref(json_node_get_object(
+					     json_parser_get_root(parser))));
+		g_free(path);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	g_object_unref(parser);
+	g_ptr_array_sort(out, by_rcpt);
+	return out;
 }
 
 char *test_ops_describe(const struct engine_result *res)

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <glib.h>
+
 #include "conf/conf.h"
 #include "milter/engine.h"
 #include "policy/policy.h"
@@ -30,6 +32,14 @@ char *test_read(const char *rel, size_t *len_r);
    NULL-terminated. */
 struct engine_message *test_message(struct engine *engine, const char *fixture,
 				    const char *mail_from, const char *const *rcpts);
+
+/* tests/milter/fake-sendmail installed as ROOT/sendmail (the unit
+   configs' sendmail), which records each run as ROOT/sent-PID.json: argv,
+   env (as given), stdin. Returns its path (g_free). */
+char *test_fake_sendmail(const char *root);
+/* The runs recorded so far, as JsonObject (json_object_unref'd by the
+   array), sorted by recipient (the last argument). */
+GPtrArray *test_sent(const char *root);
 
 /* The ops as one line, e.g. "delete Council-Policy-Results 1; insert
    Council-Policy-Results; quarantine", for "got X, want Y" failures. */

@@ -9,11 +9,13 @@
 
 #include <cmocka.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "helpers.h"
 #include "milter/callbacks.h"
 #include "milter/generation.h"
 #include "milter/log.h"
+#include "milter/notify.h"
 #include "milter/seam.h"
 #include "parser/parser.h"
 
@@ -186,12 +188,37 @@ static sfsistat feed(SMFICTX *ctx, const char *fixture, const char *from,
 	return feed_more(ctx, fixture, from, rcpts, chunk, NULL);
 }
 
+/* feed a message in DATA (changed in place). */
+static sfsistat feed_data(SMFICTX *ctx, char *data, const char *from,
+			  const char *const *rcpts, size_t chunk, const GString *extra_body);
+
 /* feed, with EXTRA_BODY (may be NULL) after the fixture's body. */
 static sfsistat feed_more(SMFICTX *ctx, const char *fixture, const char *from,
 			  const char *const *rcpts, size_t chunk, const GString *extra_body)
 {
-	size_t len;
-	char *data = test_read(fixture, &len);
+	char *data = test_read(fixture, NULL);
+	sfsistat ret = feed_data(ctx, data, from, rcpts, chunk, extra_body);
+
+	g_free(data);
+	return ret;
+}
+
+/* feed a message from PATH (not a fixture). */
+static sfsistat feed_abs(SMFICTX *ctx, const char *path, const char *from,
+			 const char *const *rcpts, size_t chunk)
+{
+	char *data;
+
+	if (!g_file_get_contents(path, &data, NULL, NULL))
+		fail_msg("cannot read %s", path);
+	sfsistat ret = feed_data(ctx, data, from, rcpts, chunk, NULL);
+	g_free(data);
+	return ret;
+}
+
+static sfsistat feed_data(SMFICTX *ctx, char *data, const char *from,
+			  const char *const *rcpts, size_t chunk, const GString *extra_body)
+{
 	char *argv[2] = { NULL, NULL };
 	char *head_end = strstr(data, "\n\n");
 
@@ -234,7 +261,6 @@ static sfsistat feed_more(SMFICTX *ctx, const char *fixture, const char *from,
 		assert_int_equal(milter_body(ctx, (unsigned char *)body->str + off,
 					     MIN(chunk, body->len - off)), SMFIS_CONTINUE);
 	g_string_free(body, TRUE);
-	g_free(data);
 	return milter_eom(ctx);
 }
 
@@ -509,6 +535,76 @@ static void test_replace_body_chunks(void **state)
 	g_string_free(minutes, TRUE);
 }
 
+/* A hold is followed by two notices through sendmail (the fake): to the
+   author, and to review_to with the review command; both marked. Fed back
+   from the null sender, a notice passes unjudged: the only call is the
+   marker's removal. */
+static void test_hold_notices(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const to_author[] = { "cllr.jones@ashcombe-pc.gov.uk", NULL };
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	char *sendmail = test_fake_sendmail(f->root);
+
+	install(f, "unit", "");
+	fake_init(&c, "C23A4B5D");
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
+			      "resident.eml", "cllr.jones@ashcombe-pc.gov.uk", outside, 1000),
+			 SMFIS_CONTINUE);
+	milter_notify_shutdown();	/* the notices are sent in the background */
+	GPtrArray *sent = test_sent(f->root);
+	if (sent->len != 2)
+		fail_msg("notices: got %u, want 2 (author, review_to); log:\n%s", sent->len,
+			 log_lines->str);
+	static const struct {
+		const char *to, *says;
+	} want[] = {	/* sorted by recipient */
+		{ "clerk@ashcombe-pc.gov.uk", "sudo council-review show C23A4B5D" },
+		{ "cllr.jones@ashcombe-pc.gov.uk", "has not been delivered yet" },
+	};
+	for (guint i = 0; i < sent->len; i++) {
+		JsonObject *o = sent->pdata[i];
+		JsonArray *argv = json_object_get_array_member(o, "argv");
+		const char *to = json_array_get_string_element(argv, json_array_get_length(argv) - 1);
+		const char *text = json_object_get_string_member(o, "stdin");
+		if (strcmp(to, want[i].to) != 0 || strstr(text, want[i].says) == NULL ||
+		    strstr(text, "\nCouncil-Policy-Notice: v1") == NULL)
+			fail_msg("notice %u: got one to %s:\n%s\nwant one to %s, marked, saying [%s]",
+				 i, to, text, want[i].to, want[i].says);
+		char *line = g_strdup_printf("C23A4B5D: notice of the hold to %s<%s>: handed to "
+					     "sendmail", i == 1 ? "its author " : "", want[i].to);
+		if (strstr(log_lines->str, line) == NULL)
+			fail_msg("log: got\n%swant [%s]", log_lines->str, line);
+		g_free(line);
+	}
+	milter_close(ctx);
+	fake_clear(&c);
+
+	/* The author's notice, as Postfix's pickup would hand it back to us. */
+	char *path = g_build_filename(f->root, "notice.eml", NULL);
+	const char *text = json_object_get_string_member(sent->pdata[1], "stdin");
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	fake_init(&c, "D34B5C6E");
+	g_string_truncate(log_lines, 0);
+	assert_int_equal(feed_abs(ctx, path, "", to_author, 4096), SMFIS_CONTINUE);
+	if (strcmp(c.calls->str, "chgheader Council-Policy-Notice 1 (delete)\n") != 0 ||
+	    strstr(log_lines->str, "notice=ours") == NULL)
+		fail_msg("own notice: got calls\n%sand log %s\nwant only the marker removed",
+			 c.calls->str, log_lines->str);
+	milter_notify_shutdown();
+	GPtrArray *again = test_sent(f->root);
+	assert_int_equal(again->len, 2);	/* a notice never causes another */
+	g_ptr_array_free(again, TRUE);
+	milter_close(ctx);
+	fake_clear(&c);
+	g_free(path);
+	g_ptr_array_free(sent, TRUE);
+	g_free(sendmail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_reload_pinning),
 		cmocka_unit_test(test_verdicts_to_mta),
 		cmocka_unit_test(test_replace_body_chunks),
+		cmocka_unit_test(test_hold_notices),
 	};
 
 	parser_init();

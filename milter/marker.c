@@ -1,0 +1,189 @@
+/* Marking our own notices (see marker.h). */
+#include "milter/marker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#define KEY_BYTES 32
+#define MARKER_VERSION "v1 "
+/* What the HMAC covers besides the Message-ID: a label, so the key can never
+   be made to sign anything else by accident. */
+#define MARKER_LABEL "council-milter notice v1\n"
+
+struct marker_key {
+	guint8 bytes[KEY_BYTES];
+};
+
+static bool parse_hex_key(const char *text, size_t len, struct marker_key *key)
+{
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	if (len != KEY_BYTES * 2)
+		return false;
+	for (size_t i = 0; i < KEY_BYTES; i++) {
+		int hi = g_ascii_xdigit_value(text[2 * i]), lo = g_ascii_xdigit_value(text[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		key->bytes[i] = (guint8)(hi << 4 | lo);
+	}
+	return true;
+}
+
+static int read_key(const char *path, struct marker_key *key, char **error_r)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	char buf[KEY_BYTES * 2 + 4];
+	ssize_t n;
+
+	if (fd < 0) {
+		*error_r = g_strdup_printf("cannot read the notice key %s: %s", path,
+					   g_strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+		*error_r = g_strdup_printf("the notice key %s must be a file only its owner can "
+					   "read (mode 0600); it is not used", path);
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || !parse_hex_key(buf, (size_t)n, key)) {
+		*error_r = g_strdup_printf("the notice key %s is not %d hexadecimal digits; "
+					   "remove it and a new one is made", path, KEY_BYTES * 2);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new random key, written to a private temporary file and linked into
+   place, so that two processes creating it at once agree on one key. */
+static int create_key(const char *path, char **error_r)
+{
+	guint8 raw[KEY_BYTES];
+	char hex[KEY_BYTES * 2 + 2];
+	char *tmp = g_strdup_printf("%s.XXXXXX", path);
+	int fd, ret = -1;
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		*error_r = g_strdup_printf("cannot make a notice key: no random bytes (%s)",
+					   g_strerror(errno));
+		g_free(tmp);
+		return -1;
+	}
+	for (size_t i = 0; i < KEY_BYTES; i++)
+		g_snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	hex[KEY_BYTES * 2] = '\n';
+	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*error_r = g_strdup_printf("cannot create the notice key %s: %s", path,
+					   g_strerror(errno));
+		g_free(tmp);
+		return -1;
+	}
+	if (write(fd, hex, KEY_BYTES * 2 + 1) != KEY_BYTES * 2 + 1 || fsync(fd) < 0) {
+		*error_r = g_strdup_printf("cannot write the notice key %s: %s", tmp,
+					   g_strerror(errno));
+	} else if (link(tmp, path) < 0 && errno != EEXIST) {
+		*error_r = g_strdup_printf("cannot create the notice key %s: %s", path,
+					   g_strerror(errno));
+	} else {
+		ret = 0;	/* ours, or one made at the same moment: both fine */
+	}
+	close(fd);
+	g_unlink(tmp);
+	explicit_bzero(raw, sizeof(raw));
+	explicit_bzero(hex, sizeof(hex));
+	g_free(tmp);
+	return ret;
+}
+
+int marker_key_load(const char *path, bool create, struct marker_key **key_r, char **error_r)
+{
+	struct marker_key *key = g_new0(struct marker_key, 1);
+
+	if (create && access(path, F_OK) < 0 && errno == ENOENT &&
+	    create_key(path, error_r) < 0) {
+		g_free(key);
+		return -1;
+	}
+	if (read_key(path, key, error_r) < 0) {
+		g_free(key);
+		return -1;
+	}
+	*key_r = key;
+	return 0;
+}
+
+void marker_key_free(struct marker_key **key_p)
+{
+	if (*key_p == NULL)
+		return;
+	explicit_bzero((*key_p)->bytes, KEY_BYTES);
+	g_free(*key_p);
+	*key_p = NULL;
+}
+
+static char *hmac_hex(const struct marker_key *key, const char *message_id)
+{
+	const char *p = message_id != NULL ? message_id : "";
+	size_t len;
+
+	while (g_ascii_isspace(*p))
+		p++;
+	len = strlen(p);
+	while (len > 0 && g_ascii_isspace(p[len - 1]))
+		len--;
+	if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
+		p++;
+		len -= 2;
+	}
+	GString *data = g_string_new(MARKER_LABEL);
+	g_string_append_len(data, p, (gssize)len);
+	char *hex = g_compute_hmac_for_data(G_CHECKSUM_SHA256, key->bytes, KEY_BYTES,
+					    (const guchar *)data->str, data->len);
+	g_string_free(data, TRUE);
+	return hex;
+}
+
+char *marker_value(const struct marker_key *key, const char *message_id)
+{
+	char *hex = hmac_hex(key, message_id);
+	char *value = g_strconcat(MARKER_VERSION, hex, NULL);
+
+	g_free(hex);
+	return value;
+}
+
+bool marker_valid(const struct marker_key *key, const char *message_id, const char *value)
+{
+	if (key == NULL || value == NULL)
+		return false;
+	/* As received the value may be folded: blanks and line ends count as
+	   one space. */
+	GString *got = g_string_new(NULL);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (!g_ascii_isspace(*p))
+			g_string_append_c(got, *p);
+		else if (got->len > 0 && got->str[got->len - 1] != ' ')
+			g_string_append_c(got, ' ');
+	}
+	if (got->len > 0 && got->str[got->len - 1] == ' ')
+		g_string_truncate(got, got->len - 1);
+	char *want = marker_value(key, message_id);
+	size_t want_len = strlen(want);
+	unsigned diff = got->len != want_len;
+	for (size_t i = 0; i < want_len; i++)
+		diff |= (unsigned char)want[i] ^ (unsigned char)(i < got->len ? got->str[i] : 0);
+	g_free(want);
+	g_string_free(got, TRUE);
+	return diff == 0;
+}
