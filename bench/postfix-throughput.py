@@ -160,7 +160,8 @@ def council_conf(env):
     with open(path, "w") as f:
         f.write('authserv_id = "bench.council.invalid";\n'
                 'journal = "%s/journal.jsonl";\n'
-                'thread_store = { path = "%s/threads"; };\n' % (env.root, env.root))
+                'notice_key = "%s/notice.key";\n'
+                'thread_store = { path = "%s/threads"; };\n' % (env.root, env.root, env.root))
         f.write(demo)
     return path
 
