@@ -4,9 +4,11 @@
 Starts council-milter on conf/examples/demo.conf (Ashcombe Parish Council),
 a private Postfix on 127.0.0.1:2525 that passes every message through it and
 delivers to a local sink, sends the demo messages (tests/messages/demo/*.eml)
-and says, for each, what happened to it, read from the sink, the Postfix log
-and the milter's log. Then it stays up for you to send your own with swaks,
-until Ctrl-C, and stops everything it started.
+and says, for each, what happened to it (delivered, annotated, held or
+refused), read from the sink, the Postfix log and the milter's log; then the
+notices of the held ones and how the Clerk reviews them with council-review.
+Then it stays up for you to send your own with swaks, until Ctrl-C, and stops
+everything it started.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import glob
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -33,11 +36,13 @@ ENVELOPE_RE = re.compile(r"^X-Council-Demo-Envelope:\s*(.*)$", re.M)
 
 def demo_conf(env):
     """demo.conf with its journal, notice key and thread store in the demo's own
-    temporary directory (the socket comes from -p)."""
+    temporary directory, and notices sent through the demo's own Postfix (the
+    socket comes from -p)."""
     with open(os.path.join(SOURCE, "conf", "examples", "demo.conf")) as f:
         text = f.read()
     paths = {"journal": 'journal = "%s/journal.jsonl";' % env.root,
              "notice_key": 'notice_key = "%s/notice.key";' % env.root,
+             "sendmail": 'sendmail = "%s";' % env.write_sendmail(),
              "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root}
     for key, line in paths.items():
         text, n = re.subn(r"^%s\s*=.*;\s*$" % key, line, text, flags=re.M)
@@ -139,11 +144,51 @@ def outcome_of_queued(env, qid):
     return "delivered, no rule matched"
 
 
+def notices(env, n_held):
+    """The notices of the holds (two each: the author, the Clerk) once they
+    are at the sink: (recipient, subject) pairs."""
+    def arrived():
+        got = [(m["rcpts"][0], " ".join(council_e2e.header_values(m["data"], "Subject")))
+               for m in env.delivered() if m["mail_from"] == ""]
+        return got if len(got) >= 2 * n_held else None
+    try:
+        return wait_for("the notices", arrived, timeout=30)
+    except council_e2e.Failure:
+        return [(m["rcpts"][0], " ".join(council_e2e.header_values(m["data"], "Subject")))
+                for m in env.delivered() if m["mail_from"] == ""]
+
+
+def review_part(env, conf, review_bin, held, once):
+    """How the Clerk reviews the held messages: council-review's list, and
+    the commands for one of them."""
+    print("\nEach author of a held message, and the Clerk, was sent a notice:")
+    for rcpt, subject in notices(env, len(held)):
+        print("  to %s: %s" % (rcpt, subject))
+    cmd = "%s -c %s -C %s" % (review_bin, conf, env.config_dir)
+    print("\nHeld messages wait in Postfix's hold queue for the Clerk, who reviews them with")
+    print("council-review (here as root; a Clerk runs \"sudo council-review list\" etc.):\n")
+    print("  $ %s list" % cmd)
+    r = subprocess.run(cmd.split() + ["list"], capture_output=True, text=True)
+    for line in (r.stdout + r.stderr).rstrip().splitlines():
+        print("    " + line)
+    qid = held[0] if held else "QUEUEID"
+    print("\nTo read one as its recipients would see it, then deliver it, or return it to")
+    print("its author with a note%s:\n" % (" (while the demo runs: scripts/demo.sh without "
+                                          "--once)" if once else ""))
+    print("  %s show %s" % (cmd, qid))
+    print("  %s release %s" % (cmd, qid))
+    print("  %s delete %s --note \"Please ask me to send this for the council.\"" % (cmd, qid))
+    print("\nEvery decision and every review action is in the journal: %s/journal.jsonl"
+          % env.root, flush=True)
+
+
 def watch(env, seen):
     """Print the outcome of every new message the milter judges, until Ctrl-C."""
     while True:
         for line in env.milter_log().splitlines():
             m = re.search(r": ([0-9A-F]+): council=", line)
+            if m and "notice=ours" in line:
+                seen.add(m.group(1))	# our own notices: not the user's mail
             if m and m.group(1) not in seen:
                 qid = m.group(1)
                 seen.add(qid)
@@ -177,6 +222,7 @@ def stop_on_sigterm(signum, frame):
 def main():
     ap = argparse.ArgumentParser(description="council-milter demo")
     ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "milter", "council-milter"))
+    ap.add_argument("--review-bin", help="council-review (default: beside --bin)")
     ap.add_argument("--port", type=int, default=2525, help="SMTP port (0: any free port)")
     ap.add_argument("--once", action="store_true",
                     help="send the demo messages, report, and stop (no interactive part)")
@@ -196,6 +242,7 @@ def main():
             print("a private Postfix on 127.0.0.1:%d that delivers to a local sink.\n"
                   % env.smtp_port)
             print("The demo messages, and what happened to each:")
+            held = []
             for path in messages:
                 with open(path, "rb") as f:
                     data = f.read()
@@ -205,7 +252,13 @@ def main():
                     print("  %s: skipped (no X-Council-Demo-Envelope header)" % name)
                     continue
                 code, text = env.send(mail_from, rcpts, data)
-                print("  %s: %s" % (name, outcome(env, code, text)), flush=True)
+                said = outcome(env, code, text)
+                print("  %s: %s" % (name, said), flush=True)
+                if said.startswith("held"):
+                    held.append(re.search(r"queued as ([0-9A-F]+)", text).group(1))
+            review_part(env, conf, args.review_bin or
+                        os.path.join(os.path.dirname(os.path.abspath(args.bin)),
+                                     "council-review"), held, args.once)
             if args.once:
                 print("\nStopping the demo (--once): Postfix, council-milter, the sink...")
             else:

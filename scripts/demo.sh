@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 echo "== building council-milter"
 cmake -S . -B build >/dev/null
-cmake --build build -j2 --target council-milter
+cmake --build build -j2 --target council-milter council-review
 exec /usr/bin/python3 scripts/demo.py "$@"

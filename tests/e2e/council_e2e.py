@@ -14,12 +14,13 @@ under a lock, since several test runs may do it at once, and the entry is
 removed afterwards), there is no syslog daemon (maillog_file), and the
 instance's data_directory belongs to postfix.
 
-Environment: COUNCIL_MILTER_BIN (the binary under test), COUNCIL_SOURCE_DIR
-(set by ctest). Python standard library only.
+Environment: COUNCIL_MILTER_BIN and COUNCIL_REVIEW_BIN (the binaries under
+test), COUNCIL_SOURCE_DIR (set by ctest). Python standard library only.
 """
 
 import contextlib
 import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -38,6 +39,8 @@ SOURCE_DIR = os.environ.get(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 MILTER_BIN = os.environ.get("COUNCIL_MILTER_BIN",
                             os.path.join(SOURCE_DIR, "build", "milter", "council-milter"))
+REVIEW_BIN = os.environ.get("COUNCIL_REVIEW_BIN",
+                            os.path.join(os.path.dirname(MILTER_BIN), "council-review"))
 PHRASE_DIR = os.path.join(SOURCE_DIR, "policy", "phrases")
 MAIN_CF = "/etc/postfix/main.cf"
 MAIN_CF_LOCK = "/etc/postfix/.council-e2e.lock"
@@ -255,7 +258,47 @@ class Env:
         with open(tmp, "w") as f:
             f.write(text)
         os.rename(tmp, path)  # a reload never sees half a file
+        self.write_sendmail()
         return path
+
+    def write_sendmail(self):
+        """ROOT/sendmail, the configs' sendmail: this instance's own, so
+        notices enter the private Postfix (through pickup and the milter)
+        and never the system's. A wrapper, since the daemon runs sendmail
+        with an empty environment (no MAIL_CONFIG)."""
+        path = os.path.join(self.root, "sendmail")
+        with open(path + ".tmp", "w") as f:
+            f.write("#!/bin/sh\nexec /usr/sbin/sendmail -C %s \"$@\"\n" % self.config_dir)
+        os.chmod(path + ".tmp", 0o755)
+        os.rename(path + ".tmp", path)
+        return path
+
+    # -- council-review ------------------------------------------------------
+    def review(self, conf_path, *args, user=None, env=None):
+        """council-review -c CONF -C <this Postfix> ARGS, as root or as USER
+        (setpriv: no groups). Returns the CompletedProcess (text)."""
+        cmd = [REVIEW_BIN, "-c", conf_path, "-C", self.config_dir] + list(args)
+        if user is not None:
+            pw = pwd.getpwnam(user)
+            cmd = ["setpriv", "--reuid", str(pw.pw_uid), "--regid", str(pw.pw_gid),
+                   "--clear-groups"] + cmd
+        return subprocess.run(cmd, capture_output=True, text=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=WAIT)
+
+    def journal(self):
+        """The journal's lines (ROOT/journal.jsonl), parsed."""
+        path = os.path.join(self.root, "journal.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def held(self):
+        """Queue ids in the hold queue."""
+        r = subprocess.run(["postqueue", "-c", self.config_dir, "-j"],
+                           capture_output=True, text=True)
+        return [json.loads(l)["queue_id"] for l in r.stdout.splitlines()
+                if l.strip() and json.loads(l).get("queue_name") == "hold"]
 
     def start_milter(self, conf_path, binary=None, user="root"):
         """Start the daemon on CONF_PATH. It runs as root (-u root) unless

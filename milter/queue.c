@@ -1,0 +1,185 @@
+/* Postfix's hold queue through its own tools (see queue.h). */
+#include "milter/queue.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <json-glib/json-glib.h>
+
+#include "milter/spawn.h"
+
+/* Where Debian (and Postfix's default install) puts the tools. */
+#ifndef COUNCIL_POSTFIX_SBINDIR
+#define COUNCIL_POSTFIX_SBINDIR "/usr/sbin"
+#endif
+
+#define ID_MAX 64
+
+bool queue_id_valid(const char *id)
+{
+	size_t len = id != NULL ? strlen(id) : 0;
+
+	if (len == 0 || len > ID_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!g_ascii_isalnum(id[i]))
+			return false;
+	return true;
+}
+
+static void entry_free(gpointer p)
+{
+	struct queue_entry *e = p;
+
+	g_free(e->queue_id);
+	g_free(e->sender);
+	g_strfreev(e->rcpts);
+	g_free(e);
+}
+
+/* Run TOOL [-c CONFIG_DIR] ARGS...; its stdout in *out_r (when not NULL).
+   Fails when it cannot run or exits non-zero, with what it said. */
+static int run_tool(const char *tool, const char *config_dir, const char *const *args,
+		    char **out_r, size_t *len_r, char **err_r, char **error_r)
+{
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+	char *out = NULL, *err = NULL;
+	size_t len = 0;
+	int status, ret;
+
+	g_ptr_array_add(argv, g_strdup_printf("%s/%s", COUNCIL_POSTFIX_SBINDIR, tool));
+	if (config_dir != NULL) {
+		g_ptr_array_add(argv, g_strdup("-c"));
+		g_ptr_array_add(argv, g_strdup(config_dir));
+	}
+	for (; *args != NULL; args++)
+		g_ptr_array_add(argv, g_strdup(*args));
+	g_ptr_array_add(argv, NULL);
+	ret = spawn_run((char *const *)argv->pdata, NULL, 0, &out, &len, &err, &status,
+			error_r);
+	if (ret == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		char *how = spawn_status_text(status);
+		*error_r = g_strdup_printf("%s %s: %s", (char *)argv->pdata[0], how,
+					   *g_strstrip(err) != '\0' ? err : "(it said nothing)");
+		g_free(how);
+		ret = -1;
+	}
+	g_ptr_array_unref(argv);
+	if (ret == 0 && out_r != NULL) {
+		*out_r = out;
+		out = NULL;
+		if (len_r != NULL)
+			*len_r = len;
+	}
+	if (ret == 0 && err_r != NULL) {
+		*err_r = err;
+		err = NULL;
+	}
+	g_free(out);
+	g_free(err);
+	return ret;
+}
+
+static struct queue_entry *entry_of(JsonObject *o)
+{
+	struct queue_entry *e = g_new0(struct queue_entry, 1);
+	JsonArray *rcpts = json_object_has_member(o, "recipients") ?
+		json_object_get_array_member(o, "recipients") : NULL;
+	guint n = rcpts != NULL ? json_array_get_length(rcpts) : 0;
+
+	e->queue_id = g_strdup(json_object_get_string_member_with_default(o, "queue_id", ""));
+	e->arrival = (time_t)json_object_get_int_member_with_default(o, "arrival_time", 0);
+	e->size = (long)json_object_get_int_member_with_default(o, "message_size", 0);
+	e->sender = g_strdup(json_object_get_string_member_with_default(o, "sender", ""));
+	e->rcpts = g_new0(char *, n + 1);
+	for (guint i = 0; i < n; i++) {
+		JsonNode *node = json_array_get_element(rcpts, i);
+		JsonObject *r = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+		e->rcpts[e->n_rcpts++] = g_strdup(r != NULL ?
+			json_object_get_string_member_with_default(r, "address", "") : "");
+	}
+	return e;
+}
+
+static gint by_arrival(gconstpointer a, gconstpointer b)
+{
+	const struct queue_entry *x = *(struct queue_entry *const *)a;
+	const struct queue_entry *y = *(struct queue_entry *const *)b;
+
+	return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
+}
+
+int queue_list_held(const char *config_dir, GPtrArray **held_r, char **error_r)
+{
+	static const char *const args[] = { "-j", NULL };
+	char *out = NULL;
+
+	if (run_tool("postqueue", config_dir, args, &out, NULL, NULL, error_r) < 0)
+		return -1;
+	GPtrArray *held = g_ptr_array_new_with_free_func(entry_free);
+	JsonParser *parser = json_parser_new();
+	char **lines = g_strsplit(out, "\n", -1);
+	for (char **l = lines; *l != NULL; l++) {
+		if (**l == '\0')
+			continue;
+		if (!json_parser_load_from_data(parser, *l, -1, NULL) ||
+		    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+			continue;
+		JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+		if (g_strcmp0(json_object_get_string_member_with_default(o, "queue_name", ""),
+			      "hold") == 0)
+			g_ptr_array_add(held, entry_of(o));
+	}
+	g_strfreev(lines);
+	g_object_unref(parser);
+	g_free(out);
+	g_ptr_array_sort(held, by_arrival);
+	*held_r = held;
+	return 0;
+}
+
+int queue_read(const char *config_dir, const char *id, char **message_r, size_t *len_r,
+	       char **error_r)
+{
+	/* -b -h: the message as delivered, without Postfix's envelope records. */
+	const char *const args[] = { "-b", "-h", "-q", id, NULL };
+
+	return run_tool("postcat", config_dir, args, message_r, len_r, NULL, error_r);
+}
+
+/* postsuper reports on stderr, e.g. "postsuper: Released from hold: 1 message". */
+static int postsuper(const char *config_dir, const char *option, const char *id,
+		     const char *done, char **error_r)
+{
+	const char *const args[] = { option, id, "hold", NULL };
+	char *err = NULL;
+	char *want = g_strdup_printf("%s: 1 message", done);
+	int ret = run_tool("postsuper", config_dir, args, NULL, NULL, &err, error_r);
+
+	if (ret == 0 && strstr(err, want) == NULL) {
+		*error_r = g_strdup_printf("postsuper %s %s did not act on it (%s)", option, id,
+					   *g_strstrip(err) != '\0' ? err : "it said nothing");
+		ret = -1;
+	}
+	g_free(want);
+	g_free(err);
+	return ret;
+}
+
+int queue_release(const char *config_dir, const char *id, char **error_r)
+{
+	if (postsuper(config_dir, "-H", id, "Released from hold", error_r) < 0)
+		return -1;
+	/* Out of hold it waits in the deferred queue for the next run: ask
+	   for it now. Not fatal: the queue manager gets to it anyway. */
+	const char *const args[] = { "-i", id, NULL };
+	char *error = NULL;
+	if (run_tool("postqueue", config_dir, args, NULL, NULL, NULL, &error) < 0)
+		g_free(error);
+	return 0;
+}
+
+int queue_delete(const char *config_dir, const char *id, char **error_r)
+{
+	return postsuper(config_dir, "-d", id, "Deleted", error_r);
+}
