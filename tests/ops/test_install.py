@@ -100,6 +100,8 @@ def expected_files(root):
         want["usr/share/man/man8/council-review.8"] = 0o644
         want["lib/systemd/system/council-review-digest.service"] = 0o644
         want["lib/systemd/system/council-review-digest.timer"] = 0o644
+        want["usr/share/man/man8/council-review.8"] = 0o644
+        want["usr/share/doc/council-milter/examples/sudoers.d/council-review"] = 0o644
     return want
 
 
@@ -153,8 +155,9 @@ def layout(top):
               "the binary's default phrase_dir", "absent",
               "/usr/share/council-milter/phrases")
 
-    # Each unit names installed files (or, for /bin/kill, the system's).
-    for unit in sorted(glob.glob(os.path.join(root, "lib/systemd/system/*"))):
+    # Each unit names installed files (or, for /bin/kill, the system's);
+    # a timer has no Exec lines, only the service it starts.
+    for unit in sorted(glob.glob(os.path.join(root, "lib/systemd/system/*.service"))):
         with open(unit) as f:
             paths = unit_paths(f.read())
         check(paths, "%s has Exec lines" % os.path.basename(unit))
