@@ -100,7 +100,6 @@ def expected_files(root):
         want["usr/share/man/man8/council-review.8"] = 0o644
         want["lib/systemd/system/council-review-digest.service"] = 0o644
         want["lib/systemd/system/council-review-digest.timer"] = 0o644
-        want["usr/share/man/man8/council-review.8"] = 0o644
         want["usr/share/doc/council-milter/examples/sudoers.d/council-review"] = 0o644
     return want
 
