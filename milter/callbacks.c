@@ -12,6 +12,7 @@
 #include "milter/engine.h"
 #include "milter/generation.h"
 #include "milter/inflight.h"
+#include "milter/journal.h"
 #include "milter/log.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
@@ -283,9 +284,38 @@ static int apply_op(SMFICTX *ctx, const struct engine_op *op)
 	return MI_FAILURE;
 }
 
-static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
-			     const struct engine_result *res)
+static const char *status_name(sfsistat status)
 {
+	return status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ? "tempfail" :
+		"accept";
+}
+
+/* The journal said what engine_run decided; when the MTA then refuses to
+   carry it out, a second line says what happened instead, so the journal
+   never claims a hold that did not happen. */
+static void journal_refusal(struct milter_conn *c, const char *what, sfsistat status)
+{
+	struct engine *engine = milter_gen_engine(c->gen);
+	JsonBuilder *b = journal_line_begin("mta-refused");
+	char *error = NULL;
+
+	journal_add_string(b, "queue_id", queue_id(c));
+	journal_add_string(b, "error", what);
+	journal_add_string(b, "action", status_name(status));
+	char *line = journal_line_end(b);
+	if (engine_journal_append(engine, line, true, &error) < 0) {
+		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c), error, line);
+		g_free(error);
+	}
+	g_free(line);
+}
+
+/* Carry out RES. *APPLIED_R: every operation was (for a hold: the message
+   really is in the hold queue). */
+static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
+			     const struct engine_result *res, bool *applied_r)
+{
+	*applied_r = false;
 	switch (res->status) {
 	case ENGINE_REJECT:
 		milter_seam->setreply(ctx, res->reply_code, res->reply_xcode, res->reply_text);
@@ -298,16 +328,21 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 	}
 	for (size_t i = 0; i < res->n_ops; i++) {
 		if (apply_op(ctx, &res->ops[i]) != MI_SUCCESS) {
-			milter_log(LOG_ERR, "%s: the MTA refused to %s%s%s; answering as on_error "
-				   "says", queue_id(c), op_name(res->ops[i].kind),
-				   res->ops[i].name != NULL ? ": " : "",
-				   res->ops[i].name != NULL ? res->ops[i].name : "");
-			return on_error_status(ctx, c);
+			char *what = g_strdup_printf("the MTA refused to %s%s%s",
+						     op_name(res->ops[i].kind),
+						     res->ops[i].name != NULL ? ": " : "",
+						     res->ops[i].name != NULL ? res->ops[i].name : "");
+			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c), what);
+			sfsistat status = on_error_status(ctx, c);
+			journal_refusal(c, what, status);
+			g_free(what);
+			return status;
 		}
 		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
 			milter_log(LOG_INFO, "%s: held for review: %s", queue_id(c),
 				   res->ops[i].value);
 	}
+	*applied_r = true;
 	return SMFIS_CONTINUE;
 }
 
@@ -346,8 +381,9 @@ sfsistat milter_eom(SMFICTX *ctx)
 		/* The record is not lost: it is in the log instead. */
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c),
 			   res->journal_error, res->journal_line);
-	sfsistat ret = apply_result(ctx, c, res);
-	if (ret == SMFIS_CONTINUE && res->status == ENGINE_CONTINUE && res->verdict != NULL &&
+	bool applied;
+	sfsistat ret = apply_result(ctx, c, res, &applied);
+	if (applied && res->status == ENGINE_CONTINUE && res->verdict != NULL &&
 	    res->verdict->action == CONF_ACTION_HOLD)
 		milter_notify_hold(engine, c->msg, res);
 	engine_result_free(&res);

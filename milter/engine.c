@@ -88,6 +88,13 @@ const struct marker_key *engine_marker_key(const struct engine *engine)
 	return engine->shared != NULL ? engine_shared_key(engine->shared) : NULL;
 }
 
+int engine_journal_append(struct engine *engine, const char *line, bool sync, char **error_r)
+{
+	if (engine->shared == NULL)
+		return 0;
+	return journal_append(engine_shared_journal(engine->shared), line, sync, error_r);
+}
+
 /* ---- receiving ---------------------------------------------------------- */
 
 static void header_clear(gpointer p)

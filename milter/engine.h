@@ -57,6 +57,9 @@ void engine_free(struct engine **engine);
 struct conf *engine_conf(struct engine *engine);
 /* The notice key of the shared state, NULL without one. */
 const struct marker_key *engine_marker_key(const struct engine *engine);
+/* Append LINE to the journal, as journal_append does; 0 without a journal.
+   For what happens after engine_run (the MTA refusing an operation). */
+int engine_journal_append(struct engine *engine, const char *line, bool sync, char **error_r);
 
 /* Receiving a message: headers in arrival order, then body chunks. Chunks
    are appended to one growable buffer (never copied per chunk). The message

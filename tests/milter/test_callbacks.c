@@ -372,6 +372,22 @@ static void test_leftovers(void **state)
 	fake_clear(&c);
 }
 
+/* The last line of the daemon's journal (ROOT/journal.jsonl). */
+static char *last_journal_line(const struct fixture *f)
+{
+	char *path = g_build_filename(f->root, "journal.jsonl", NULL), *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		fail_msg("cannot read %s", path);
+	char **lines = g_strsplit(g_strchomp(text), "\n", -1);
+	guint n = g_strv_length(lines);
+	char *last = g_strdup(n > 0 ? lines[n - 1] : "");
+	g_strfreev(lines);
+	g_free(text);
+	g_free(path);
+	return last;
+}
+
 /* The MTA refuses an operation: the message is not passed on half-done. */
 static void test_mta_refuses(void **state)
 {
@@ -387,6 +403,13 @@ static void test_mta_refuses(void **state)
 		fail_msg("reply: got\n%swant setreply 451 4.3.0", c.calls->str);
 	if (strstr(log_lines->str, "7DE45F60: the MTA refused to add a header") == NULL)
 		fail_msg("log: got \"%s\", want the refusal with the queue id", log_lines->str);
+	/* The journal's decision line is followed by what really happened. */
+	char *last = last_journal_line(*state);
+	if (strstr(last, "\"event\":\"mta-refused\"") == NULL ||
+	    strstr(last, "\"queue_id\":\"7DE45F60\"") == NULL ||
+	    strstr(last, "\"action\":\"tempfail\"") == NULL)
+		fail_msg("journal: got %s, want the refusal and the tempfail", last);
+	g_free(last);
 	milter_close(ctx);
 	fake_clear(&c);
 }
@@ -600,9 +623,81 @@ static void test_hold_notices(void **state)
 	g_ptr_array_free(again, TRUE);
 	milter_close(ctx);
 	fake_clear(&c);
+
+	/* No notice when the hold did not happen (the MTA refused to
+	   quarantine, and on_error = accept passed the message on), nor with
+	   notify = false. */
+	static const struct {
+		const char *conf;
+		int fail_kind;
+		sfsistat status;
+	} quiet[] = {
+		{ "limits", CALL_QUARANTINE, SMFIS_CONTINUE },
+		{ "journal", -1, SMFIS_CONTINUE },	/* notify = false */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(quiet); i++) {
+		char *journal = g_build_filename(f->root, "journal.jsonl", NULL);
+		struct conf *conf = test_conf(quiet[i].conf, f->root, "JOURNAL", journal,
+					      "FAILURE", "tempfail", "NOTIFY", "false",
+					      "ON_ERROR", "accept", NULL);
+		const char *error;
+		if (milter_gen_install(conf, &error) < 0)
+			fail_msg("milter_gen_install: %s", error);
+		conf_unref(&conf);
+		g_free(journal);
+		fake_init(&c, "E45C6D7F");
+		c.fail_kind = quiet[i].fail_kind;
+		assert_int_equal(feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
+				      "resident.eml", "cllr.jones@ashcombe-pc.gov.uk", outside,
+				      1000), quiet[i].status);
+		milter_notify_shutdown();
+		GPtrArray *now = test_sent(f->root);
+		if (now->len != 2)
+			fail_msg("case %zu: notices: got %u in all, want still 2", i, now->len);
+		g_ptr_array_free(now, TRUE);
+		milter_close(ctx);
+		fake_clear(&c);
+	}
 	g_free(path);
 	g_ptr_array_free(sent, TRUE);
 	g_free(sendmail);
+}
+
+/* One journal (and thread store, and key) for the daemon's life: a reload
+   naming another journal logs that a restart is needed, and decisions keep
+   going to the journal in use. */
+static void test_shared_state(void **state)
+{
+	struct fixture *f = *state;
+	char *first = g_build_filename(f->root, "journal.jsonl", NULL);
+	char *other = g_build_filename(f->root, "other.jsonl", NULL);
+	struct conf *conf = test_conf("journal", f->root, "JOURNAL", other, "FAILURE", "tempfail",
+				      "NOTIFY", "false", NULL);
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	const char *error;
+
+	g_string_truncate(log_lines, 0);
+	if (milter_gen_install(conf, &error) < 0)
+		fail_msg("milter_gen_install: %s", error);
+	conf_unref(&conf);
+	if (strstr(log_lines->str, "journal") == NULL ||
+	    strstr(log_lines->str, "restart council-milter") == NULL)
+		fail_msg("reload: got log \"%s\", want the changed journal and a restart named",
+			 log_lines->str);
+	fake_init(&c, "F56D7E80");
+	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
+			      "clerk@ashcombe-pc.gov.uk", to_clerk, 4096), SMFIS_CONTINUE);
+	char *last = last_journal_line(f);
+	if (strstr(last, "F56D7E80") == NULL || g_file_test(other, G_FILE_TEST_EXISTS))
+		fail_msg("decision: got last line %s in %s (and %s %s), want it there and the "
+			 "other not made", last, first, other,
+			 g_file_test(other, G_FILE_TEST_EXISTS) ? "exists" : "absent");
+	g_free(last);
+	milter_close(ctx);
+	fake_clear(&c);
+	g_free(first);
+	g_free(other);
 }
 
 int main(void)
@@ -617,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts_to_mta),
 		cmocka_unit_test(test_replace_body_chunks),
 		cmocka_unit_test(test_hold_notices),
+		cmocka_unit_test(test_shared_state),
 	};
 
 	parser_init();

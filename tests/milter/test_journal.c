@@ -198,7 +198,7 @@ static void test_rotation(void **state)
 static struct engine *journal_engine(const char *root, const char *journal, const char *failure)
 {
 	struct conf *conf = test_conf("journal", root, "JOURNAL", journal, "FAILURE", failure,
-				      NULL);
+				      "NOTIFY", "true", NULL);
 	struct engine *engine;
 	const char *error;
 
