@@ -57,8 +57,9 @@ static const char usage_text[] =
 "show, release and delete need root's power over the mail queue: a Clerk runs\n"
 "them as \"sudo council-review ...\" (see council-review(8) for the sudo rule\n"
 "that allows exactly this). Exit status: 0 done, 64 usage, 66 no such held\n"
-"message, 69 a Postfix tool failed, 73 the journal cannot be written, 75 done\n"
-"but a notice could not be sent, 77 not allowed, 78 configuration error.\n";
+"message, 69 a Postfix tool failed, 70 the journal cannot be read, 73 the\n"
+"journal cannot be written, 75 done but a notice could not be sent, 77 not\n"
+"allowed, 78 configuration error.\n";
 
 struct review {
 	const char *conf_path;
