@@ -208,6 +208,12 @@ def test():
         r = env.review(conf, "digest")
         check(r.returncode == 0 and "no digest sent" in r.stdout,
               "digest with nothing held", r.stdout, "no digest sent")
+        n_before = len(env.delivered())
+        r = env.review(conf, "digest", "--always")
+        check(r.returncode == 0 and "the digest: 0 held messages" in r.stdout,
+              "digest --always with nothing held", r.stdout, "the digest: 0 held messages")
+        check_notice(wait_notice(env, CLERK, "Nothing held for review", after=n_before),
+                     "digest --always")
 
         # -- the journal: a line for each ----------------------------------
         journal = env.journal()
@@ -233,8 +239,8 @@ def test():
               "cllr.jones@ashcombe-pc.gov.uk", "journal: the deletion's note and notice",
               deleted[0], note)
         own = [j for j in journal if j.get("own_notice")]
-        check(len(own) >= 6, "journal: the notices, passed unjudged", len(own),
-              "2 per hold + digest + deletion")
+        check(len(own) >= 7, "journal: the notices, passed unjudged", len(own),
+              "2 per hold + 2 digests + deletion")
         env.stop_milter()
 
 
