@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Throughput through a real Postfix on loopback: smtp-source -> a private
 Postfix -> smtp-sink, the same load three times in one run: no milter, the
-null milter (bench/null-milter.c) and council-milter on the demo config.
-Both milters listen on unix sockets. See bench/README.md for the method.
+null milter (bench/null-milter.c) and council-milter on the demo config,
+each through its own private Postfix instance (the end-to-end harness),
+started once. Both milters listen on unix sockets. See bench/README.md for
+the method.
 
 The load: 5,000 messages over 10 parallel SMTP sessions, as five
 smtp-source processes of two sessions each, one demo-like message and
@@ -29,6 +31,8 @@ milter_vs_null=RATIO (council-milter msgs/s divided by null milter msgs/s).
 """
 
 import argparse
+import contextlib
+import faulthandler
 import os
 import re
 import signal
@@ -184,30 +188,36 @@ def main():
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
             sys.exit("postfix-throughput: %s not found (apt-get install postfix)" % tool)
 
+    if args.quick:      # the smoke test: say where it is if it ever hangs
+        faulthandler.dump_traceback_later(100, exit=False)
     results = []
     null_proc = None
-    with e2e.Env("bench") as env:
+    # One Postfix instance per configuration, each started once and kept for
+    # every round: no instance is restarted in the same directories.
+    with contextlib.ExitStack() as stack:
+        envs = [stack.enter_context(e2e.Env("bench-%s" % tag)) for tag in ("none", "null", "cm")]
+        sink = SmtpSink()
+        stack.callback(sink.stop)
+        for env in envs:
+            env.sink = sink
         try:
-            env.sink = SmtpSink()
-            null_proc, null_sock = start_null_milter(env, build)
-            env.start_milter(council_conf(env))
+            null_proc, null_sock = start_null_milter(envs[1], build)
+            envs[2].start_milter(council_conf(envs[2]))
             runs = [("no milter", NO_MILTER_CF),
                     ("null milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n" % null_sock),
                     ("council-milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n"
-                     % env.milter_socket)]
+                     % envs[2].milter_socket)]
+            for env, (mode, cf) in zip(envs, runs):
+                progress("starting Postfix for the %s runs" % mode)
+                env.start_postfix(main_cf_extra=COMMON_CF + cf)
             for rnd in range(rounds):
-                for mode, cf in runs:
+                for env, (mode, cf) in zip(envs, runs):
                     progress("round %d of %d: the %s run" % (rnd + 1, rounds, mode))
-                    env.start_postfix(main_cf_extra=COMMON_CF + cf)
-                    try:
-                        results.append(run_load(env, mode, per_stream))
-                        e2e.wait_for("the queue to be empty", env.queue_empty)
-                    finally:
-                        env.stop_postfix()
-            if env.milter.poll() is not None:
+                    results.append(run_load(env, mode, per_stream))
+                    e2e.wait_for("the queue to be empty", env.queue_empty)
+            if envs[2].milter.poll() is not None:
                 raise e2e.Failure("council-milter died during the run")
-            log = env.milter_log()
-            annotated = log.count("action=annotate")
+            annotated = envs[2].milter_log().count("action=annotate")
         finally:
             stop_proc(null_proc)
 
