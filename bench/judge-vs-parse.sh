@@ -35,7 +35,7 @@ corpus=${COUNCIL_SHARED_DIR:-$root/../shared}/corpus
 inputs=("$corpus")
 if [ -n "$quick" ]; then
 	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-	find "$corpus" -type f \( -name '*.eml' -o -name '*.msg' \) | sort | head -20 |
+	find "$corpus" -type f \( -name '*.eml' -o -name '*.msg' \) | sort | sed -n 1,20p |
 		xargs cp -t "$tmp" --backup=numbered
 	inputs=("$tmp")
 fi
