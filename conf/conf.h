@@ -168,6 +168,9 @@ struct conf_daemon {
 	const char *authserv_id;	/* first token of the result header */
 	const char *log_level;		/* "error" | "warning" | "info" | "debug" */
 	enum conf_on_error on_error;
+	enum conf_action on_incomplete;	/* a council's message read only in part
+					   (a parser limit): NONE (judge what was
+					   read), HOLD (default) or REJECT */
 	unsigned timeout_seconds;	/* libmilter connection timeout */
 	bool subaddress_folding;	/* "user+tag@d" matches "user@d" */
 	char subaddress_delimiter;

@@ -139,6 +139,13 @@ static const struct schema_name on_error_choices[] = {
 	{ "reject", CONF_ON_ERROR_REJECT }, { NULL, 0 },
 };
 
+/* What a council's message gets when a parser limit left part of it unread:
+   the rules cannot vouch for what they did not see. */
+static const struct schema_name on_incomplete_choices[] = {
+	{ "accept", CONF_ACTION_NONE }, { "hold", CONF_ACTION_HOLD },
+	{ "reject", CONF_ACTION_REJECT }, { NULL, 0 },
+};
+
 static const struct schema_name journal_failure_choices[] = {
 	{ "tempfail", CONF_JOURNAL_TEMPFAIL }, { "continue", CONF_JOURNAL_CONTINUE }, { NULL, 0 },
 };
@@ -349,6 +356,9 @@ static const struct schema top_schema = {
 		{ .name = "on_error", .type = SCHEMA_ENUM, .offset = D(on_error),
 		  .def_num = CONF_ON_ERROR_TEMPFAIL, .names = on_error_choices,
 		  .noun = "on_error value" },
+		{ .name = "on_incomplete", .type = SCHEMA_ENUM, .offset = D(on_incomplete),
+		  .def_num = CONF_ACTION_HOLD, .names = on_incomplete_choices,
+		  .noun = "on_incomplete value" },
 		{ .name = "timeout", .type = SCHEMA_UINT, .offset = D(timeout_seconds),
 		  .def_num = 300, .min = 5, .max = 3600, .unit = "seconds" },
 		{ .name = "subaddress_folding", .type = SCHEMA_BOOL,

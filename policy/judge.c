@@ -411,6 +411,12 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	enum conf_action rule_action[CONF_RULE_COUNT] = { 0 };
 
 	v->action = CONF_ACTION_NONE;
+	/* What the rules did not read they cannot vouch for: a council's
+	   message cut short by a parser limit gets on_incomplete at least
+	   (hold by default), so nesting an instruction 40 levels deep, or
+	   behind a thousand empty parts, does not get it through unseen. */
+	if (j->incomplete != 0)
+		v->action = j->conf->daemon.on_incomplete;
 	for (guint i = 0; i < j->findings->len; i++) {
 		struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
 
@@ -535,6 +541,8 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
+	j.incomplete = msg->flags & (PARSER_FLAG_HEADER_LIMIT | PARSER_FLAG_DEPTH_LIMIT |
+				     PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED);
 	collect_rcpts(&j);
 	prepare_texts(&j);
 

@@ -62,6 +62,7 @@ struct judge {
 	struct phrase_text *body, *subject, *signature;
 	struct phrase_set *sets[CONF_PHRASES_COUNT];	/* compiled on first use */
 
+	unsigned incomplete;			/* parser limit flags: read in part */
 	GArray *findings;			/* struct policy_finding */
 	GArray *headers;			/* struct judge_header */
 };
@@ -119,6 +120,9 @@ char *notice_confidential(const struct judge *j, bool for_councillor_only);
 char *notice_capacity(const struct judge *j);
 char *notice_party_political(const struct judge *j);
 char *notice_pre_election(const struct judge *j);
+/* Why the message was read only in part ("parts nested deeper than 32
+   levels (limits.max_depth)"), or NULL when it was read in full. */
+char *notice_incomplete(const struct judge *j);
 /* The whole-verdict texts: reject reply (lines joined by '\n'), hold
    reason (one line), and the result header value. */
 char *notice_reject_text(const struct judge *j, enum conf_action action);

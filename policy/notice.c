@@ -455,13 +455,49 @@ static void reply_line(GString *out, const char *line)
 	g_free(clean);
 }
 
+char *notice_incomplete(const struct judge *j)
+{
+	const struct conf_limits *lim = &j->conf->daemon.limits;
+	GString *out;
+
+	if (j->incomplete == 0)
+		return NULL;
+	out = g_string_new(NULL);
+	if (j->incomplete & PARSER_FLAG_DEPTH_LIMIT)
+		g_string_append_printf(out, "%sparts nested deeper than %u levels "
+				       "(limits.max_depth)", out->len ? ", " : "", lim->max_depth);
+	if (j->incomplete & PARSER_FLAG_PART_LIMIT)
+		g_string_append_printf(out, "%smore than %u parts (limits.max_parts)",
+				       out->len ? ", " : "", lim->max_parts);
+	if (j->incomplete & PARSER_FLAG_HEADER_LIMIT)
+		g_string_append_printf(out, "%sa header section over %zu bytes "
+				       "(limits.max_header_bytes)", out->len ? ", " : "",
+				       lim->max_header_bytes);
+	if (j->incomplete & PARSER_FLAG_TEXT_TRUNCATED)
+		g_string_append_printf(out, "%smore than %zu bytes of text (limits.max_text_bytes)",
+				       out->len ? ", " : "", lim->max_text_bytes);
+	return g_string_free(out, FALSE);
+}
+
 char *notice_reject_text(const struct judge *j, enum conf_action action)
 {
 	GString *out = g_string_new(NULL);
-	char *line = g_strdup_printf("Message not sent: it breaks %s's %s.", j->council->name,
-				     protocol_of(j->council));
+	char *line, *why = notice_incomplete(j);
 
-	reply_line(out, line);
+	if (why != NULL && j->conf->daemon.on_incomplete == action) {
+		line = g_strdup_printf("Message not sent: it could not be checked in full against "
+				       "%s's %s (%s).", j->council->name,
+				       protocol_of(j->council), why);
+		reply_line(out, line);
+		g_free(line);
+		reply_line(out, "Please send it in a simpler form, for example with the "
+			   "documents attached directly rather than inside forwarded messages.");
+	}
+	g_free(why);
+	line = g_strdup_printf("Message not sent: it breaks %s's %s.", j->council->name,
+			       protocol_of(j->council));
+	if (out->len == 0 || j->findings->len > 0)
+		reply_line(out, line);
 	g_free(line);
 	for (guint i = 0; i < j->findings->len; i++) {
 		const struct policy_finding *f =
@@ -489,8 +525,13 @@ char *notice_hold_reason(const struct judge *j)
 {
 	GString *out = g_string_new(NULL);
 	bool first = true;
-	char *clean;
+	char *clean, *why = notice_incomplete(j);
 
+	if (why != NULL && j->conf->daemon.on_incomplete == CONF_ACTION_HOLD) {
+		g_string_append_printf(out, "not checked in full: %s", why);
+		first = false;
+	}
+	g_free(why);
 	for (guint i = 0; i < j->findings->len; i++) {
 		const struct policy_finding *f =
 			&g_array_index(j->findings, struct policy_finding, i);
@@ -539,6 +580,24 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 	g_string_append_printf(s, "%s; council=\"%s\"; profile=%s; action=%s", id, name,
 			       j->council->profile != NULL ? j->council->profile->id : "none",
 			       conf_action_name(action));
+	if (j->incomplete != 0) {
+		static const struct {
+			unsigned flag;
+			const char *key;
+		} keys[] = {
+			{ PARSER_FLAG_DEPTH_LIMIT, "max_depth" },
+			{ PARSER_FLAG_PART_LIMIT, "max_parts" },
+			{ PARSER_FLAG_HEADER_LIMIT, "max_header_bytes" },
+			{ PARSER_FLAG_TEXT_TRUNCATED, "max_text_bytes" },
+		};
+		const char *sep = "; incomplete=";
+
+		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+			if (j->incomplete & keys[i].flag) {
+				g_string_append_printf(s, "%s%s", sep, keys[i].key);
+				sep = ",";
+			}
+	}
 	if (j->findings->len == 0)
 		g_string_append(s, "; rules=none");
 	for (guint i = 0; i < j->findings->len; i++) {

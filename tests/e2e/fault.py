@@ -241,11 +241,12 @@ class DelayProxy:
 
 
 def summary_for(env, message_id):
-    """The daemon's summary line for the message Postfix logged with
-    MESSAGE_ID (found through its queue id), or None."""
+    """The daemon's summary line (the one with action=) for the message
+    Postfix logged with MESSAGE_ID (found through its queue id), or None.
+    A held message has further lines after it (the hold, the notices)."""
     m = re.search(r"postfix/cleanup\[\d+\]: ([0-9A-F]+): message-id=<%s>" % re.escape(message_id),
                   env.postfix_log())
     if m is None:
         return None
-    lines = milter_lines(env, r"^council-milter\[\d+\]: %s: " % m.group(1))
+    lines = milter_lines(env, r"^council-milter\[\d+\]: %s: .*\baction=" % m.group(1))
     return lines[-1] if lines else None

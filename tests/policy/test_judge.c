@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "judge_test.h"
 
@@ -557,6 +558,16 @@ static const struct judge_case overrides[] = {
 	  .rcpts = { "news@kingsmead-post.example" }, .council = KINGSMEAD, .action = "monitor",
 	  .findings = { { "capacity", "monitor", "12.5 (with 11.5(a))", NULL } },
 	  .result = "action=monitor; capacity=monitor (clause=12.5)" },
+	/* A councillor's instruction to staff nested 40 levels deep, below the
+	   depth the parser reads (32): the rules saw nothing to find, and what
+	   they did not see they cannot pass as checked: held (on_incomplete). */
+	{ .eml = "policy-overrides/incomplete-nested-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
+	  .hold = "not checked in full: parts nested deeper than 32 levels (limits.max_depth)",
+	  .result = "action=hold; incomplete=max_depth; rules=none" },
+	/* The same shape from outside the council: no council's rules apply. */
+	{ .eml = "policy-overrides/incomplete-nested-outsider.eml",
+	  .mail_from = "resident@example.org", .rcpts = { K("office") }, .action = "accept" },
 };
 
 static void test_town_council_2023(void **state)
@@ -589,6 +600,65 @@ static void test_overrides(void **state)
 	run_cases(overrides, G_N_ELEMENTS(overrides));
 }
 
+/* on_incomplete set otherwise: a config that sets it and @includes the test
+   directory stands in for the shared one while these cases run. */
+static const struct judge_case incomplete_reject[] = {
+	{ .eml = "policy-overrides/incomplete-nested-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "reject",
+	  .reply = "Message not sent: it could not be checked in full against Kingsmead Town "
+		   "Council's",
+	  .result = "action=reject; incomplete=max_depth" },
+};
+static const struct judge_case incomplete_accept[] = {
+	{ .eml = "policy-overrides/incomplete-nested-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "accept",
+	  .result = "action=accept; incomplete=max_depth; rules=none" },
+};
+
+static void run_with(const char *setting, const struct judge_case *cases, size_t n)
+{
+	char *dir = g_dir_make_tmp("council-judge-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "on-incomplete.conf", NULL);
+	char *inc = test_path(TEST_CONF), *phrases = test_path(TEST_PHRASES);
+	/* libconfig 1.5 names @include files relative to the including file's
+	   folder, even absolute ones: climb from the temporary folder to /. */
+	GString *up = g_string_new("");
+	char *text;
+
+	for (const char *p = dir; *p != '\0'; p++)
+		if (*p == '/' && p[1] != '\0')
+			g_string_append(up, up->len ? "/.." : "..");
+	text = g_strdup_printf("%s\n@include \"%s%s\"\n", setting, up->str, inc);
+	g_string_free(up, TRUE);
+	struct conf *shared = conf, *other = NULL;
+	struct conf_errors *errors = NULL;
+
+	assert_non_null(dir);
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	if (conf_load(path, phrases, &other, &errors) != 0)
+		fail_msg("loading %s: got %zu errors, first \"%s\"; want none", setting,
+			 errors->n_lines, errors->lines[0]);
+	conf = other;
+	run_cases(cases, n);
+	conf = shared;
+	conf_unref(&other);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_free(text);
+	g_free(inc);
+	g_free(phrases);
+	g_free(path);
+	g_free(dir);
+}
+
+static void test_on_incomplete(void **state)
+{
+	run_with("on_incomplete = \"reject\";", incomplete_reject,
+		 G_N_ELEMENTS(incomplete_reject));
+	run_with("on_incomplete = \"accept\";", incomplete_accept,
+		 G_N_ELEMENTS(incomplete_accept));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_little_glemham),
 		cmocka_unit_test(test_twywell),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_on_incomplete),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
