@@ -207,6 +207,20 @@ void conf_errors_free(struct conf_errors **errors);
 struct conf *conf_ref(struct conf *conf);
 void conf_unref(struct conf **conf);
 
+/* Data another layer derives from one loaded configuration (policy's
+   compiled phrase sets, say), built once and freed with the config, so that
+   per-message code never rebuilds it and a reload (a new struct conf) gets
+   its own. The first call with KEY (compared as a string; name the owner,
+   e.g. "policy/phrase-sets") runs CREATE(conf) and keeps the result, NULL
+   included; every later call with KEY, from any thread, returns that same
+   pointer without calling CREATE. DESTROY (may be NULL) is called on it
+   when the config's last reference goes. CREATE runs under a lock held
+   for this config's attachments: it must not call conf_attachment itself.
+   What is returned belongs to the config: callers share it, so it must be
+   read-only or guard itself. Thread-safe. */
+void *conf_attachment(const struct conf *conf, const char *key,
+		      void *(*create)(const struct conf *conf), void (*destroy)(void *data));
+
 /* Lower-case an address and, when folding is on, drop the "+tag" of the
    local part. Returns a newly allocated string (g_free), or NULL if ADDR is
    not an address. Angle brackets are stripped. */

@@ -17,6 +17,8 @@ struct conf_private {
 	GHashTable *people;		/* normalised address -> const struct conf_person * */
 	GHashTable *domains;		/* lower-case domain -> const struct conf_council * */
 	GHashTable **press;		/* per council (same index): set of press domains */
+	GMutex attach_lock;		/* guards attachments */
+	GHashTable *attachments;	/* key -> struct conf_attached (conf_attachment) */
 };
 
 /* Errors as they are found; conf_error_list_finish() sorts them by file

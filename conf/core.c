@@ -189,9 +189,53 @@ void conf_unref(struct conf **conf)
 		conf_free(c);
 }
 
+struct conf_attached {
+	void *data;
+	void (*destroy)(void *data);
+};
+
+static void attached_free(gpointer p)
+{
+	struct conf_attached *a = p;
+
+	if (a->destroy != NULL && a->data != NULL)
+		a->destroy(a->data);
+	g_free(a);
+}
+
+void *conf_attachment(const struct conf *conf, const char *key,
+		      void *(*create)(const struct conf *conf), void (*destroy)(void *data))
+{
+	struct conf_private *priv;
+	struct conf_attached *a;
+	void *data;
+
+	g_return_val_if_fail(conf != NULL && key != NULL && create != NULL, NULL);
+	priv = conf->priv;
+	g_mutex_lock(&priv->attach_lock);
+	if (priv->attachments == NULL)
+		priv->attachments = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							  attached_free);
+	a = g_hash_table_lookup(priv->attachments, key);
+	if (a == NULL) {
+		a = g_new0(struct conf_attached, 1);
+		a->data = create(conf);
+		a->destroy = destroy;
+		g_hash_table_insert(priv->attachments, g_strdup(key), a);
+	}
+	data = a->data;
+	g_mutex_unlock(&priv->attach_lock);
+	return data;
+}
+
 void conf_free(struct conf *conf)
 {
 	struct conf_private *priv = conf->priv;
+
+	/* Attachments first: they were derived from what is freed below. */
+	if (priv->attachments != NULL)
+		g_hash_table_destroy(priv->attachments);
+	g_mutex_clear(&priv->attach_lock);
 
 	if (priv->people != NULL)
 		g_hash_table_destroy(priv->people);

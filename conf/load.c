@@ -398,6 +398,7 @@ static struct conf *conf_new(const char *path)
 	conf->priv->refcount = 1;
 	conf->priv->strings = g_string_chunk_new(4096);
 	conf->priv->blocks = g_ptr_array_new_with_free_func(g_free);
+	g_mutex_init(&conf->priv->attach_lock);
 	conf->path = conf_strdup(conf, abs);
 	g_free(abs);
 	return conf;

@@ -79,20 +79,17 @@ void judge_add_header(struct judge *j, enum conf_rule rule, const char *name, co
 	g_array_append_val(j->headers, h);
 }
 
-struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set)
+const struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set)
 {
-	if (j->sets[set] == NULL) {
-		const struct conf_phrases *p = &j->council->phrases[set];
-
-		j->sets[set] = phrase_set_new(p->phrases, p->n_phrases);
-	}
+	if (j->sets == NULL)
+		j->sets = judge_council_sets(j->conf, j->council);
 	return j->sets[set];
 }
 
 bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		struct phrase_match *m_r, enum judge_where *where_r)
 {
-	struct phrase_set *ps = judge_phrases(j, set);
+	const struct phrase_set *ps = judge_phrases(j, set);
 	struct {
 		struct phrase_text *text;
 		enum judge_where where;
@@ -492,8 +489,6 @@ static void judge_clear(struct judge *j)
 	}
 	g_array_unref(j->headers);
 	g_hash_table_destroy(j->own);
-	for (size_t i = 0; i < CONF_PHRASES_COUNT; i++)
-		phrase_set_free(&j->sets[i]);
 	phrase_text_free(&j->body);
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);

@@ -60,7 +60,9 @@ struct judge {
 	/* The author's own words, prepared once: NULL subject when the
 	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */
 	struct phrase_text *body, *subject, *signature;
-	struct phrase_set *sets[CONF_PHRASES_COUNT];	/* compiled on first use */
+	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
+	   with every other judgement under this configuration (sets.c). */
+	const struct phrase_set *const *sets;
 
 	unsigned incomplete;			/* parser limit flags: read in part */
 	GArray *findings;			/* struct policy_finding */
@@ -75,7 +77,30 @@ const struct conf_rule_setting *judge_rule(const struct judge *j, enum conf_rule
 struct policy_finding *judge_add_finding(struct judge *j, enum conf_rule rule, char *evidence);
 void judge_add_header(struct judge *j, enum conf_rule rule, const char *name, const char *value);
 
-struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set);
+const struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set);
+
+/* Fixed word lists of the rules (not data: they only qualify a phrase
+   set's match), each compiled once per configuration like the sets. */
+struct judge_word_list {
+	const char *const *words;
+	size_t n;
+};
+enum judge_words {
+	JUDGE_WORDS_REQUEST = 0,	/* "please", "could you": rules_text.c */
+	JUDGE_WORDS_COUNCIL_NAME,	/* "for the council": rules_text.c */
+	JUDGE_WORDS_CANDIDATE,		/* "as a candidate": rules_election.c */
+	JUDGE_WORDS_COUNT
+};
+extern const struct judge_word_list judge_request_words;
+extern const struct judge_word_list judge_council_name_words;
+extern const struct judge_word_list judge_candidate_words;
+
+/* The compiled sets (sets.c), kept with CONF and built on first use: the
+   CONF_PHRASES_COUNT sets of COUNCIL (one of conf->councils), and one of
+   the fixed lists. Read-only; valid while CONF is. */
+const struct phrase_set *const *judge_council_sets(const struct conf *conf,
+						   const struct conf_council *council);
+const struct phrase_set *judge_words(const struct judge *j, enum judge_words words);
 
 /* First match of SET in the author's own words, looked for in the subject
    (when it is the author's), then the body, then (WITH_SIGNATURE) the

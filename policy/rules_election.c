@@ -15,12 +15,15 @@ static const char *const candidate_words[] = {
 	"as a party activist", "as a political party activist", "in my capacity as a candidate",
 	"as candidate for", "as a candidate for", "as your candidate",
 };
+const struct judge_word_list judge_candidate_words = {
+	candidate_words, G_N_ELEMENTS(candidate_words)
+};
 
 void rule_pre_election(struct judge *j)
 {
 	const struct conf_council *c = j->council;
 	const struct judge_rcpt *press;
-	struct phrase_set *cand;
+	const struct phrase_set *cand;
 	struct phrase_match m;
 	struct policy_finding *f;
 	bool candidate = false;
@@ -32,12 +35,11 @@ void rule_pre_election(struct judge *j)
 		return;
 	if ((press = judge_first_class(j, RCPT_PRESS)) == NULL)
 		return;
-	cand = phrase_set_new(candidate_words, G_N_ELEMENTS(candidate_words));
+	cand = judge_words(j, JUDGE_WORDS_CANDIDATE);
 	if (j->subject != NULL)
 		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
 	candidate = candidate || phrase_match_range(cand, j->body, 0, G_MAXSIZE, &m) ||
 		    phrase_match_range(cand, j->signature, 0, G_MAXSIZE, &m);
-	phrase_set_free(&cand);
 	if (candidate)
 		return;
 	from = notice_date(c->pre_election_start);

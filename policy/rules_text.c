@@ -17,6 +17,7 @@ static const char *const request_words[] = {
 	"are you able", "i'd be grateful if you", "i would be grateful if you",
 	"could the office", "can the office", "could someone", "can someone",
 };
+const struct judge_word_list judge_request_words = { request_words, G_N_ELEMENTS(request_words) };
 
 static const char *outside_word(const struct judge_rcpt *r)
 {
@@ -46,15 +47,17 @@ static const char *const council_name_words[] = {
 	"the council wants", "the council would like",
 	"!district council's", "!county council's", "!borough council's", "!city council's",
 };
+const struct judge_word_list judge_council_name_words = {
+	council_name_words, G_N_ELEMENTS(council_name_words)
+};
 
 /* An instruction that orders work or goods in the council's name: an
    instruction phrase in a sentence that names the council. */
 static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 				enum judge_where *where_r)
 {
-	struct phrase_set *ps = judge_phrases(j, CONF_PHRASES_INSTRUCTION);
-	struct phrase_set *council = phrase_set_new(council_name_words,
-						    G_N_ELEMENTS(council_name_words));
+	const struct phrase_set *ps = judge_phrases(j, CONF_PHRASES_INSTRUCTION);
+	const struct phrase_set *council = judge_words(j, JUDGE_WORDS_COUNCIL_NAME);
 	struct {
 		struct phrase_text *text;
 		enum judge_where where;
@@ -84,7 +87,6 @@ static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 		g_array_unref(names);
 		g_array_unref(all);
 	}
-	phrase_set_free(&council);
 	return found;
 }
 
@@ -171,11 +173,8 @@ struct requests {
 
 static void requests_find(struct judge *j, const struct phrase_text *text, struct requests *r)
 {
-	struct phrase_set *words = phrase_set_new(request_words, G_N_ELEMENTS(request_words));
-
-	r->words = phrase_match_all(words, text);
+	r->words = phrase_match_all(judge_words(j, JUDGE_WORDS_REQUEST), text);
 	r->instructions = phrase_match_all(judge_phrases(j, CONF_PHRASES_INSTRUCTION), text);
-	phrase_set_free(&words);
 }
 
 static void requests_clear(struct requests *r)
@@ -195,7 +194,7 @@ static bool requests_within(const struct requests *r, size_t s, size_t e)
 void rule_party_political(struct judge *j)
 {
 	const struct judge_rcpt *officer;
-	struct phrase_set *party;
+	const struct phrase_set *party;
 	struct requests req;
 	struct phrase_match found_m;
 	enum judge_where found_where = WHERE_BODY;

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "judge_test.h"
+#include "policy/judge.h"
 
 #define MAX_RCPTS 6
 #define MAX_FINDINGS 4
@@ -659,6 +660,38 @@ static void test_on_incomplete(void **state)
 		 G_N_ELEMENTS(incomplete_accept));
 }
 
+/* The compiled phrase sets are kept with the loaded configuration: every
+   judgement for a council reads the same sets (compiled once, not per
+   message); each council has its own; a reload (a new configuration) gets
+   new ones, and the old go with the old configuration. */
+static void test_sets_kept_per_config(void **state)
+{
+	const struct phrase_set *const *a, *const *again, *const *b, *const *reloaded;
+	struct conf *other;
+
+	assert_true(conf->n_councils >= 2);
+	a = judge_council_sets(conf, &conf->councils[0]);
+	again = judge_council_sets(conf, &conf->councils[0]);
+	b = judge_council_sets(conf, &conf->councils[1]);
+	assert_non_null(a);
+	assert_ptr_equal(a, again);
+	assert_ptr_not_equal(a, b);
+	for (size_t k = 0; k < CONF_PHRASES_COUNT; k++) {
+		assert_ptr_equal(a[k], again[k]);
+		assert_ptr_not_equal(a[k], b[k]);
+	}
+	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+
+	other = test_conf_load();
+	reloaded = judge_council_sets(other, &other->councils[0]);
+	assert_ptr_not_equal(reloaded, a);
+	assert_ptr_not_equal(reloaded[CONF_PHRASES_INSTRUCTION], a[CONF_PHRASES_INSTRUCTION]);
+	conf_unref(&other);
+	/* The first configuration's sets are untouched by the other's end. */
+	assert_ptr_equal(judge_council_sets(conf, &conf->councils[0]), a);
+	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_twywell),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_on_incomplete),
+		cmocka_unit_test(test_sets_kept_per_config),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
