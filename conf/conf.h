@@ -167,6 +167,8 @@ struct conf_daemon {
 	const char *sendmail;		/* for notices */
 	const char *authserv_id;	/* first token of the result header */
 	const char *log_level;		/* "error" | "warning" | "info" | "debug" */
+	const char *log_facility;	/* syslog facility without -f: "mail" (default),
+					   "daemon", "user", "local0" .. "local7" */
 	enum conf_on_error on_error;
 	enum conf_action on_incomplete;	/* a council's message read only in part
 					   (a parser limit): NONE (judge what was

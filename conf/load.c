@@ -154,6 +154,13 @@ static const struct schema_name log_level_choices[] = {
 	{ "error", 0 }, { "warning", 1 }, { "info", 2 }, { "debug", 3 }, { NULL, 0 },
 };
 
+/* The syslog facilities a mail filter may sensibly log under. */
+static const struct schema_name log_facility_choices[] = {
+	{ "mail", 0 }, { "daemon", 1 }, { "user", 2 }, { "local0", 3 }, { "local1", 4 },
+	{ "local2", 5 }, { "local3", 6 }, { "local4", 7 }, { "local5", 8 }, { "local6", 9 },
+	{ "local7", 10 }, { NULL, 0 },
+};
+
 #define P(field) offsetof(struct person_load, p.field)
 #define ADDRESSES(count) \
 	{ .name = "addresses", .type = SCHEMA_STRINGS, .required = true, .offset = P(addresses), \
@@ -353,6 +360,8 @@ static const struct schema top_schema = {
 		  .max = 253, .def_str = NULL, .check = check_authserv },
 		{ .name = "log_level", .type = SCHEMA_KEYWORD, .offset = D(log_level),
 		  .def_str = "info", .names = log_level_choices, .noun = "log level" },
+		{ .name = "log_facility", .type = SCHEMA_KEYWORD, .offset = D(log_facility),
+		  .def_str = "mail", .names = log_facility_choices, .noun = "log facility" },
 		{ .name = "on_error", .type = SCHEMA_ENUM, .offset = D(on_error),
 		  .def_num = CONF_ON_ERROR_TEMPFAIL, .names = on_error_choices,
 		  .noun = "on_error value" },

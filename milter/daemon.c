@@ -52,6 +52,7 @@ static void reload(void)
 			   "stays in force", path, error);
 	} else {
 		milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
+		milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
 		milter_log(LOG_INFO, "reloaded %s: %zu council(s); new connections use it, "
 			   "open ones finish with the one they started with", path,
 			   conf->n_councils);
@@ -236,6 +237,7 @@ int milter_daemon_run(const struct milter_options *opt)
 	if (conf == NULL)
 		return EXIT_CONFIG;
 	milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
+	milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
 	const char *socket = opt->socket != NULL ? opt->socket : conf->daemon.socket;
 	int status = EXIT_SUCCESS;
 

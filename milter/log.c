@@ -11,6 +11,7 @@
 static bool log_stderr = true;
 static bool log_journal;	/* stderr is journald's stream: "<N>" prefixes */
 static gint log_level = LOG_INFO;
+static int log_facility = LOG_MAIL;
 static void (*log_hook)(int priority, const char *line);
 
 /* JOURNAL_STREAM is "DEVICE:INODE" of the stream systemd connected to
@@ -32,7 +33,36 @@ void milter_log_init(bool to_stderr)
 	log_stderr = to_stderr;
 	log_journal = to_stderr && stderr_is_journal();
 	if (!to_stderr)
-		openlog("council-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+		openlog("council-milter", LOG_PID | LOG_NDELAY, log_facility);
+}
+
+/* Called from the main thread (start, reload); openlog() takes the same
+   lock as syslog(), so lines being logged meanwhile are not lost. */
+void milter_log_set_facility(int facility)
+{
+	if (facility < 0 || facility == log_facility)
+		return;
+	log_facility = facility;
+	if (!log_stderr)
+		openlog("council-milter", LOG_PID | LOG_NDELAY, facility);
+}
+
+int milter_log_facility_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		int facility;
+	} facilities[] = {
+		{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+
+	for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(facilities); i++)
+		if (strcmp(name, facilities[i].name) == 0)
+			return facilities[i].facility;
+	return -1;
 }
 
 void milter_log_set_level(int priority)

@@ -32,6 +32,7 @@ static void test_defaults(void **state)
 		{ "notice_key", d->notice_key, "/var/lib/council-milter/notice.key" },
 		{ "authserv_id", d->authserv_id, g_get_host_name() },
 		{ "log_level", d->log_level, "info" },
+		{ "log_facility", d->log_facility, "mail" },
 		{ "phrase_dir (override)", d->phrase_dir, test_phrase_dir() },
 		{ "thread_store.path", d->thread_store.path, "/var/lib/council-milter/threads" },
 		{ "councils[0].review_to", conf->councils[0].review_to,
