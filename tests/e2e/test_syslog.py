@@ -15,6 +15,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 from council_e2e import (MILTER_BIN, PHRASE_DIR, Env, check, read_message, run,
@@ -26,36 +27,49 @@ LOG_WARNING, LOG_INFO = 4, 6
 
 
 class FakeSyslog:
-    """A datagram socket standing in for syslogd; stops what it started."""
+    """A datagram socket standing in for syslogd, read all the time by a
+    thread of its own as a real one is: a full socket queue would block
+    every process that logs (the daemon included, in syslog(3)). Stops what
+    it started."""
 
     def __init__(self, root):
         self.lines = []
+        self.lock = threading.Lock()
         self.owned_dev_log = not os.path.exists(DEV_LOG)
         self.path = DEV_LOG if self.owned_dev_log else os.path.join(root, "log.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.path)
         os.chmod(self.path, 0o666)
-        self.sock.setblocking(False)
+        self.sock.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
-    def read(self):
-        while self.sock.fileno() != -1:
+    def _serve(self):
+        while self.running:
             try:
                 data = self.sock.recv(65536)
-            except BlockingIOError:
+            except socket.timeout:
+                continue
+            except OSError:
                 break
-            self.lines.append(data.decode("utf-8", "replace").rstrip("\n\0"))
-        return self.lines
+            with self.lock:
+                self.lines.append(data.decode("utf-8", "replace").rstrip("\n\0"))
 
     def find(self, pattern):
-        """The (priority, text) of the lines matching PATTERN."""
+        """The (priority, text) of the lines received so far matching PATTERN."""
+        with self.lock:
+            lines = list(self.lines)
         out = []
-        for line in self.read():
+        for line in lines:
             m = re.match(r"<(\d+)>(.*)$", line, re.S)
             if m and re.search(pattern, m.group(2)):
                 out.append((int(m.group(1)), m.group(2)))
         return out
 
     def close(self):
+        self.running = False
+        self.thread.join()
         self.sock.close()
         if self.owned_dev_log:
             os.unlink(self.path)
@@ -107,7 +121,9 @@ def test():
             check(r.returncode == 0, "council-milter without -f: the parent exits 0 (%s)"
                   % r.stderr.decode(errors="replace"), r.returncode, 0)
             check(r.stderr == b"", "nothing on stderr without -f", r.stderr, b"")
-            started = wait_for("the start line at syslog", lambda: log.find(r"started on unix:"))
+            started = wait_for("the start line at syslog",
+                               lambda: log.find(r"started on unix:%s with "
+                                                % re.escape(env.milter_socket)))
             pid = daemon_pid(env.milter_socket)
             check(pid is not None, "the daemon's pid", pid, "a running council-milter")
             prio, text = started[0]
@@ -115,7 +131,7 @@ def test():
                   prio, LOG_MAIL | LOG_INFO)
             check(text.find("council-milter[%d]: " % pid) >= 0,
                   "ident and pid of the start line", text, "council-milter[%d]: ..." % pid)
-            warned = log.find(r"warning: running as root")
+            warned = log.find(r"council-milter\[\d+\]: warning: running as root")
             check(warned and warned[0][0] == LOG_MAIL | LOG_WARNING,
                   "the -u root warning at mail.warning", warned, LOG_MAIL | LOG_WARNING)
 
@@ -138,17 +154,20 @@ def test():
             with open(conf, "a") as f:
                 f.write('\nlog_facility = "local3";\n')
             os.kill(pid, signal.SIGUSR1)
-            reloaded = wait_for("the reload line at syslog", lambda: log.find(r"reloaded "))
+            reloaded = wait_for("the reload line at syslog",
+                                lambda: log.find(r"council-milter\[%d\]: reloaded " % pid))
             check(reloaded[0][0] == LOG_LOCAL3 | LOG_INFO,
                   "priority of the reload line (local3.info: log_facility applied)",
                   reloaded[0][0], LOG_LOCAL3 | LOG_INFO)
-            print("syslog lines seen: %d; summary: <%d>%s" % (len(log.read()), prio, line))
+            print("summary line at syslog: <%d>%s" % (prio, line))
         finally:
-            if pid is not None:
-                stop(pid)
-            log.read()      # what arrived up to the daemon's exit
-            log.close()
-        stopped = log.find(r"\]: stopped$")
+            try:
+                if pid is not None:
+                    stop(pid)
+                time.sleep(0.5)     # what the daemon sent before it exited arrives
+            finally:
+                log.close()
+        stopped = log.find(r"council-milter\[%d\]: stopped$" % pid)
         check(stopped and stopped[-1][0] == LOG_LOCAL3 | LOG_INFO,
               "the stop line, at local3.info", stopped, LOG_LOCAL3 | LOG_INFO)
 

@@ -121,9 +121,15 @@ static const struct milter_seam fake_seam = {
 	.quarantine = f_quarantine, .setreply = f_setreply,
 };
 
+/* Notices are reported from their reaper threads, two at once after a
+   hold: without the lock, one line could be lost. */
+static GMutex log_lock;
+
 static void log_hook(int priority, const char *line)
 {
+	g_mutex_lock(&log_lock);
 	g_string_append_printf(log_lines, "%s\n", line);
+	g_mutex_unlock(&log_lock);
 }
 
 static void fake_init(struct fake_ctx *c, const char *queue_id)

@@ -236,9 +236,14 @@ static void test_sendmail_argv(void **state)
 
 static GString *log_lines;
 
+/* Reaper threads log concurrently. */
+static GMutex log_lock;
+
 static void log_hook(int priority, const char *line)
 {
+	g_mutex_lock(&log_lock);
 	g_string_append_printf(log_lines, "%s\n", line);
+	g_mutex_unlock(&log_lock);
 }
 
 /* Through the real fork/execve: the recipient with shell metacharacters
