@@ -22,8 +22,8 @@ static int find_header(GArray *h, const char *name, int index)
 char *engine_render(const struct engine_message *msg, const struct engine_result *res,
 		    size_t *len_r)
 {
-	const guint8 *body = msg->body->data;
-	size_t body_len = msg->body->len;
+	size_t body_len;
+	const guint8 *body = engine_message_body(msg, &body_len);
 
 	*len_r = 0;
 	if (res->status != ENGINE_CONTINUE)

@@ -17,7 +17,12 @@ struct engine_message {
 	size_t max_bytes;	/* 0: no limit */
 	unsigned max_rcpts;	/* 0: no limit */
 	GArray *headers;	/* struct engine_header, arrival order */
-	GByteArray *body;	/* every chunk appended here: no copy per chunk */
+	GByteArray *raw;	/* the message as the parser and the MTA see it, the
+				   only copy: each header appended as it arrives
+				   ("Name: value", CRLF), then the blank line and
+				   every body chunk (no copy per chunk) */
+	size_t body_offset;	/* where the body starts in raw; 0 until the
+				   blank line has been written */
 	size_t size;		/* header and body bytes received so far */
 	char *mail_from;
 	GPtrArray *rcpts;
@@ -30,6 +35,9 @@ struct engine_message {
    body to a new buffer: the message as the parser and the MTA see it. */
 GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
 			    const guint8 *body, size_t body_len);
+
+/* The body received so far (LEN_R bytes; not NUL-terminated). */
+const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_r);
 
 /* engine_run with VERDICT (taken over) instead of policy_judge's, when
    not NULL: the tests' way to reach every operation. */

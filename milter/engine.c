@@ -113,7 +113,7 @@ struct engine_message *engine_message_new(const struct engine *engine)
 	msg->max_rcpts = engine->conf->daemon.limits.max_recipients;
 	msg->headers = g_array_new(FALSE, FALSE, sizeof(struct engine_header));
 	g_array_set_clear_func(msg->headers, header_clear);
-	msg->body = g_byte_array_new();
+	msg->raw = g_byte_array_new();
 	msg->rcpts = g_ptr_array_new_with_free_func(g_free);
 	return msg;
 }
@@ -125,7 +125,7 @@ void engine_message_free(struct engine_message **msg_p)
 	if (msg == NULL)
 		return;
 	g_array_unref(msg->headers);
-	g_byte_array_unref(msg->body);
+	g_byte_array_unref(msg->raw);
 	g_ptr_array_unref(msg->rcpts);
 	g_free(msg->mail_from);
 	g_free(msg->auth);
@@ -197,10 +197,30 @@ static int message_grow(struct engine_message *msg, size_t n)
 	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
 		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
 						   "(limits.max_message_bytes)", msg->max_bytes);
-		g_byte_array_set_size(msg->body, 0);
+		g_byte_array_set_size(msg->raw, 0);
+		msg->body_offset = 0;
 		return -1;
 	}
 	return 0;
+}
+
+/* Append S with every bare LF turned into CRLF. */
+static void append_crlf(GByteArray *out, const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\n' && (p == s || p[-1] != '\r'))
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, (const guint8 *)p, 1);
+	}
+}
+
+/* "Name: value" and CRLF, the value's bare LFs made CRLF. */
+static void append_header(GByteArray *out, const struct engine_header *h)
+{
+	g_byte_array_append(out, (const guint8 *)h->name, strlen(h->name));
+	g_byte_array_append(out, (const guint8 *)": ", 2);
+	append_crlf(out, h->value);
+	g_byte_array_append(out, (const guint8 *)"\r\n", 2);
 }
 
 int engine_message_add_header(struct engine_message *msg, const char *name, const char *value)
@@ -211,15 +231,50 @@ int engine_message_add_header(struct engine_message *msg, const char *name, cons
 		return -1;
 	struct engine_header h = { g_strdup(name), g_strdup(value) };
 	g_array_append_val(msg->headers, h);
+	if (msg->body_offset == 0) {
+		append_header(msg->raw, &h);
+		return 0;
+	}
+	/* After the body began (never from an MTA): the field still goes at the
+	   end of the header block, before the blank line. */
+	GByteArray *line = g_byte_array_new();
+	guint at = (guint)msg->body_offset - 2, n = msg->raw->len;
+
+	append_header(line, &h);
+	g_byte_array_set_size(msg->raw, n + line->len);
+	memmove(msg->raw->data + at + line->len, msg->raw->data + at, n - at);
+	memcpy(msg->raw->data + at, line->data, line->len);
+	msg->body_offset += line->len;
+	g_byte_array_unref(line);
 	return 0;
+}
+
+/* The blank line ending the header block, once. */
+static void end_headers(struct engine_message *msg)
+{
+	if (msg->body_offset != 0)
+		return;
+	g_byte_array_append(msg->raw, (const guint8 *)"\r\n", 2);
+	msg->body_offset = msg->raw->len;
 }
 
 int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len)
 {
 	if (message_grow(msg, len) < 0)
 		return -1;
-	g_byte_array_append(msg->body, chunk, len);
+	end_headers(msg);
+	g_byte_array_append(msg->raw, chunk, len);
 	return 0;
+}
+
+const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_r)
+{
+	if (msg->body_offset == 0) {
+		*len_r = 0;
+		return (const guint8 *)"";
+	}
+	*len_r = msg->raw->len - msg->body_offset;
+	return msg->raw->data + msg->body_offset;
 }
 
 /* RFC 5322 ftext: printable ASCII except ':'. */
@@ -310,28 +365,13 @@ int engine_message_load(struct engine_message *msg, const char *data, size_t len
 	return ret < 0 ? -1 : 0;
 }
 
-/* Append S with every bare LF turned into CRLF. */
-static void append_crlf(GByteArray *out, const char *s)
-{
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\n' && (p == s || p[-1] != '\r'))
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)p, 1);
-	}
-}
-
 GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
 			    const guint8 *body, size_t body_len)
 {
 	GByteArray *out = g_byte_array_sized_new(body_len + 64 * n_headers + 2);
 
-	for (size_t i = 0; i < n_headers; i++) {
-		g_byte_array_append(out, (const guint8 *)headers[i].name,
-				    strlen(headers[i].name));
-		g_byte_array_append(out, (const guint8 *)": ", 2);
-		append_crlf(out, headers[i].value);
-		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-	}
+	for (size_t i = 0; i < n_headers; i++)
+		append_header(out, &headers[i]);
 	g_byte_array_append(out, (const guint8 *)"\r\n", 2);
 	g_byte_array_append(out, body, body_len);
 	return out;
@@ -701,19 +741,18 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 		goto out;
 	}
 
-	GByteArray *raw = engine_assemble((const struct engine_header *)msg->headers->data,
-					  msg->headers->len, msg->body->data, msg->body->len);
+	end_headers(msg);
 	struct parser_limits plim = {
 		.max_header_bytes = lim->max_header_bytes,
 		.max_depth = lim->max_depth,
 		.max_parts = lim->max_parts,
 		.max_text_bytes = lim->max_text_bytes,
 	};
-	/* The parser keeps the assembled message as its own: one copy fewer
-	   of what may be tens of megabytes (bench/size-scaling.sh). */
-	guint raw_len = raw->len;
-	int ret = parser_parse_take((char *)g_byte_array_free(raw, FALSE), raw_len, &plim, &pmsg,
-				    &error);
+	/* The parser reads the message where the engine received it: the
+	   message is held once, not twice, while it is judged and annotated,
+	   and it may be tens of megabytes (bench/size-scaling.sh). */
+	int ret = parser_parse_in_place((const char *)msg->raw->data, msg->raw->len, &plim,
+					&pmsg, &error);
 	if (ret < 0) {
 		reason = g_strdup_printf("could not parse the message: %s", error);
 		goto out;

@@ -61,10 +61,12 @@ const struct marker_key *engine_marker_key(const struct engine *engine);
    For what happens after engine_run (the MTA refusing an operation). */
 int engine_journal_append(struct engine *engine, const char *line, bool sync, char **error_r);
 
-/* Receiving a message: headers in arrival order, then body chunks. Chunks
-   are appended to one growable buffer (never copied per chunk). The message
-   takes its limits (max_message_bytes, max_recipients) from ENGINE's config;
-   it does not pin ENGINE, which must outlive it. */
+/* Receiving a message: headers in arrival order, then body chunks. Both
+   are appended to one growable buffer, the message as the MTA would write
+   it, which engine_run parses in place: the message is held once (never
+   copied per chunk, nor again for the parser). The message takes its
+   limits (max_message_bytes, max_recipients) from ENGINE's config; it does
+   not pin ENGINE, which must outlive it. */
 struct engine_message *engine_message_new(const struct engine *engine);
 void engine_message_free(struct engine_message **msg);
 void engine_message_set_sender(struct engine_message *msg, const char *mail_from);

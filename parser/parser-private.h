@@ -23,6 +23,8 @@
 
 struct parser_private {
 	GByteArray *data;		/* the bytes GMime parsed (see prescan) */
+	bool data_borrowed;		/* data wraps the caller's bytes
+					   (parser_parse_in_place): read only */
 	GMimeStream *stream;		/* memory stream over data */
 	GMimeParserOptions *options;	/* loose modes, fallback charsets */
 	GMimeMessage *message;

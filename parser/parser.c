@@ -109,9 +109,21 @@ static GMimeMessage *construct(struct parser_private *priv)
 	return m;
 }
 
+/* Let go of the model's buffer: freed, or only its wrapper when borrowed. */
+static void data_release(struct parser_private *priv)
+{
+	if (priv->data_borrowed)
+		(void)g_byte_array_free(priv->data, FALSE);	/* the caller's bytes */
+	else
+		g_byte_array_free(priv->data, TRUE);
+	priv->data = NULL;
+	priv->data_borrowed = false;
+}
+
 /* DATA[0, LEN) into a model. OWNED, when not NULL, is a GByteArray holding
-   exactly DATA that becomes the model's buffer (no copy), or is freed. */
-static int parse(const char *data, size_t len, GByteArray *owned,
+   exactly DATA that becomes the model's buffer (no copy), or is freed.
+   BORROW: DATA itself is the buffer GMime reads, never written or freed. */
+static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 		 const struct parser_limits *limits, struct parser_message **msg_r,
 		 const char **error_r)
 {
@@ -145,6 +157,11 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 			g_byte_array_free(owned, TRUE);
 	} else if (owned != NULL) {
 		priv->data = owned;
+	} else if (borrow) {
+		/* A wrapper only: nothing appends to it (see below), and it is let
+		   go of without freeing the bytes. */
+		priv->data = g_byte_array_new_take((guint8 *)(uintptr_t)data, len);
+		priv->data_borrowed = true;
 	} else {
 		priv->data = g_byte_array_sized_new((guint)len + 1);
 		g_byte_array_append(priv->data, (const guint8 *)data, (guint)len);
@@ -163,6 +180,15 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 		   blank line. The body, everything from that line, is unchanged. */
 		guint at = (guint)priv->body_offset, n = priv->data->len;
 
+		if (priv->data_borrowed) {
+			/* The caller's bytes are not ours to change: a copy, for
+			   this rare malformed message only. */
+			GByteArray *copy = g_byte_array_sized_new(n + 1);
+
+			g_byte_array_append(copy, priv->data->data, n);
+			data_release(priv);
+			priv->data = copy;
+		}
 		g_byte_array_set_size(priv->data, n + 1);
 		memmove(priv->data->data + at + 1, priv->data->data + at, n - at);
 		priv->data->data[at] = '\n';
@@ -187,7 +213,13 @@ static int parse(const char *data, size_t len, GByteArray *owned,
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r)
 {
-	return parse(data, len, NULL, limits, msg_r, error_r);
+	return parse(data, len, NULL, false, limits, msg_r, error_r);
+}
+
+int parser_parse_in_place(const char *data, size_t len, const struct parser_limits *limits,
+			  struct parser_message **msg_r, const char **error_r)
+{
+	return parse(data, len, NULL, true, limits, msg_r, error_r);
 }
 
 int parser_parse_take(char *data, size_t len, const struct parser_limits *limits,
@@ -200,8 +232,8 @@ int parser_parse_take(char *data, size_t len, const struct parser_limits *limits
 		return -1;
 	}
 	if (data == NULL)
-		return parse(NULL, len, NULL, limits, msg_r, error_r);
-	return parse(data, len, g_byte_array_new_take((guint8 *)data, len), limits, msg_r,
+		return parse(NULL, len, NULL, false, limits, msg_r, error_r);
+	return parse(data, len, g_byte_array_new_take((guint8 *)data, len), false, limits, msg_r,
 		     error_r);
 }
 
@@ -250,7 +282,7 @@ void parser_message_free(struct parser_message **msgp)
 			g_object_unref(m->priv->stream);
 		if (m->priv->options != NULL)
 			g_mime_parser_options_free(m->priv->options);
-		g_byte_array_free(m->priv->data, TRUE);
+		data_release(m->priv);
 		g_ptr_array_free(m->priv->footers_seen, TRUE);
 		g_free(m->priv);
 	}

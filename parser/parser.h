@@ -119,6 +119,12 @@ void parser_message_free(struct parser_message **msg);
    DATA is the model's or freed, whatever the outcome. */
 int parser_parse_take(char *data, size_t len, const struct parser_limits *limits,
 		      struct parser_message **msg_r, const char **error_r);
+/* As parser_parse, but the model reads DATA where it is, without a copy
+   (the engine's way: it keeps the message it received as its only copy).
+   DATA is never written; it must stay allocated and unchanged until
+   parser_message_free. */
+int parser_parse_in_place(const char *data, size_t len, const struct parser_limits *limits,
+			  struct parser_message **msg_r, const char **error_r);
 
 /* Length of the header block at the start of DATA, including the blank
    line that ends it. A line that is no header field ends the block too and

@@ -247,6 +247,61 @@ static void test_parse_take(void **state)
 	}
 }
 
+/* parser_parse_in_place (the engine's way: the model reads the caller's
+   buffer) builds the same model and the same annotated body as parser_parse,
+   and never changes the caller's bytes: not even for a header block that
+   ends without a blank line, which the parser must mend in its own copy.
+   The buffer is an exact-size allocation, so ASan sees any write past it. */
+static void test_parse_in_place(void **state)
+{
+	static const char *const files[] = {
+		DIR "addresses.eml", DIR "parts.eml", DIR "eightbit-headers.eml",
+		DIR "multipart-signed.eml", "messages/parser/annotate/plain-qp.eml",
+		"messages/parser/annotate/mixed-alternative-attachments.eml",
+		"messages/milter/header-block-without-blank-line.eml",
+	};
+	const struct parser_limits tiny = { .max_header_bytes = 64, .max_parts = 2 };
+	const struct parser_limits *limits[] = { NULL, &tiny };
+	const struct parser_footer footer = { "A footer.", NULL };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		for (size_t l = 0; l < G_N_ELEMENTS(limits); l++) {
+			size_t len;
+			char *data = fixture_read(files[i], &len);
+			char *mine = g_memdup2(data, len);
+			struct parser_message *a = NULL, *b = NULL;
+			struct parser_annotated *aa = NULL, *ab = NULL;
+			enum parser_annotate_status sa, sb;
+			const char *error = NULL;
+
+			assert_int_equal(parser_parse(data, len, limits[l], &a, &error), 0);
+			assert_int_equal(parser_parse_in_place(mine, len, limits[l], &b, &error), 0);
+			expect_str(files[i], "subject (in place)", b->subject, a->subject);
+			expect_str(files[i], "own_text (in place)", b->own_text, a->own_text);
+			expect_uint(files[i], "flags (in place)", b->flags, a->flags);
+			expect_uint(files[i], "n_parts (in place)", b->n_parts, a->n_parts);
+			expect_uint(files[i], "size (in place)", b->size, a->size);
+			assert_int_equal(parser_annotate(a, &footer, &sa, &aa, &error), 0);
+			assert_int_equal(parser_annotate(b, &footer, &sb, &ab, &error), 0);
+			expect_uint(files[i], "annotate status (in place)", sb, sa);
+			if ((aa == NULL) != (ab == NULL) ||
+			    (aa != NULL && (aa->body_len != ab->body_len ||
+					    memcmp(aa->body, ab->body, aa->body_len) != 0)))
+				fail_msg("%s: annotated body in place differs from parser_parse's",
+					 files[i]);
+			parser_annotated_free(&aa);
+			parser_annotated_free(&ab);
+			parser_message_free(&a);
+			parser_message_free(&b);
+			if (memcmp(mine, data, len) != 0)
+				fail_msg("%s: parser_parse_in_place changed the caller's bytes",
+					 files[i]);
+			g_free(mine);
+			g_free(data);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_utf8_everywhere),
 		cmocka_unit_test(test_parse_take),
+		cmocka_unit_test(test_parse_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
