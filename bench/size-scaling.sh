@@ -62,8 +62,8 @@ for size in sizes:
         f.write(msg)
 PY
 
-printf '%10s %11s %10s %9s %12s %12s %8s\n' size bytes judge_ms ms_per_MB peak_rss_MB \
-	rss_over_10K rss/size
+printf '%10s %11s %10s %9s %12s %12s %8s %s\n' size bytes judge_ms ms_per_MB peak_rss_MB \
+	rss_over_10K rss/size action
 base_rss=
 for s in $sizes; do
 	reps=5
@@ -74,14 +74,15 @@ for s in $sizes; do
 		--bcc cllr.hale@ashcombe-pc.gov.uk --reps $reps "$tmp/msg-$s.eml")
 	eval "$(printf '%s\n' "$line" | tr ' ' '\n' | grep -E '^(bytes|judge_ms|peak_rss_kb|action)=')"
 	[ -n "$base_rss" ] || base_rss=$peak_rss_kb
-	awk -v s="$s" -v b="$bytes" -v ms="$judge_ms" -v rss="$peak_rss_kb" -v base="$base_rss" '
+	awk -v s="$s" -v b="$bytes" -v ms="$judge_ms" -v rss="$peak_rss_kb" -v base="$base_rss" \
+		-v action="$action" '
 		function h(n) { return n >= 1048576 ? sprintf("%dM", n / 1048576) : sprintf("%dK", n / 1024) }
-		BEGIN { printf "%10s %11d %10.2f %9.2f %12.1f %12.1f %8.2f\n", h(s), b, ms,
-			ms / (b / 1048576), rss / 1024, (rss - base) / 1024, rss * 1024 / b }'
+		BEGIN { printf "%10s %11d %10.2f %9.2f %12.1f %12.1f %8.2f %s\n", h(s), b, ms,
+			ms / (b / 1048576), rss / 1024, (rss - base) / 1024, rss * 1024 / b, action }'
 	last_ratio=$(awk -v b="$bytes" -v rss="$peak_rss_kb" 'BEGIN { printf "%.2f", rss * 1024 / b }')
 	last_growth=$(awk -v b="$bytes" -v rss="$peak_rss_kb" -v base="$base_rss" \
 		'BEGIN { printf "%.2f", (rss - base) * 1024 / b }')
 done
-echo "(action on every size: $action; rss_over_10K: peak RSS less the 10 KB run's, the constant)"
+echo "(action: what the engine decided at that size; rss_over_10K: peak RSS less the 10 KB run's, the constant)"
 echo "rss_growth_per_msg_size=$last_growth"
 echo "rss_per_msg_size=$last_ratio"
