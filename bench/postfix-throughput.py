@@ -73,11 +73,22 @@ class SmtpSink:
     """Postfix's smtp-sink on a free loopback port, discarding everything."""
 
     def __init__(self):
-        self.port = e2e.free_port()
-        self.proc = subprocess.Popen(
-            ["smtp-sink", "-u", "postfix", "127.0.0.1:%d" % self.port, "256"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        e2e.wait_for("smtp-sink to listen", lambda: e2e.port_open(self.port))
+        # A free port may be taken between the probe and smtp-sink's bind
+        # (other tests run alongside, and every client connection takes an
+        # ephemeral port): then smtp-sink exits and the port answers for
+        # somebody else. Only a port our smtp-sink holds will do.
+        for _ in range(5):
+            self.port = e2e.free_port()
+            self.proc = subprocess.Popen(
+                ["smtp-sink", "-u", "postfix", "127.0.0.1:%d" % self.port, "256"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            e2e.wait_for("smtp-sink to listen", lambda: self.proc.poll() is not None or
+                         e2e.port_open(self.port))
+            if self.proc.poll() is None:
+                return
+            progress("smtp-sink could not listen on port %d; another port" % self.port)
+        raise e2e.Failure("smtp-sink could not listen on a free port five times")
 
     def stop(self):
         if self.proc.poll() is None:
