@@ -457,29 +457,21 @@ static const char *council_name(const struct engine_result *res)
 	return res->verdict->council->name;
 }
 
-/* One line like Postfix's "from=<...>, nrcpt=N" (the daemon adds the queue id). */
 /* The parser limits a message ran into, by the config key that sets each, so
    the log says when the rules saw only part of a message and what to raise. */
 static void append_limits(GString *s, unsigned parser_flags)
 {
-	static const struct {
-		unsigned flag;
-		const char *key;
-	} limits[] = {
-		{ PARSER_FLAG_HEADER_LIMIT, "max_header_bytes" },
-		{ PARSER_FLAG_DEPTH_LIMIT, "max_depth" },
-		{ PARSER_FLAG_PART_LIMIT, "max_parts" },
-		{ PARSER_FLAG_TEXT_TRUNCATED, "max_text_bytes" },
-	};
 	const char *sep = ", limits=";
 
-	for (size_t i = 0; i < G_N_ELEMENTS(limits); i++) {
-		if ((parser_flags & limits[i].flag) != 0) {
-			g_string_append_printf(s, "%s%s", sep, limits[i].key);
+	for (unsigned flag = 1; flag <= PARSER_FLAGS_INCOMPLETE; flag <<= 1) {
+		if ((parser_flags & PARSER_FLAGS_INCOMPLETE & flag) != 0) {
+			g_string_append_printf(s, "%s%s", sep, parser_limit_key(flag));
 			sep = " ";
 		}
 	}
 }
+
+/* One line like Postfix's "from=<...>, nrcpt=N" (the daemon adds the queue id). */
 
 static char *summary_line(const struct engine_result *res, const struct engine_message *msg,
 			  unsigned parser_flags)

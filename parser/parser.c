@@ -210,6 +210,22 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	return 0;
 }
 
+const char *parser_limit_key(unsigned flag)
+{
+	switch (flag) {
+	case PARSER_FLAG_HEADER_LIMIT:
+		return "max_header_bytes";
+	case PARSER_FLAG_DEPTH_LIMIT:
+		return "max_depth";
+	case PARSER_FLAG_PART_LIMIT:
+		return "max_parts";
+	case PARSER_FLAG_TEXT_TRUNCATED:
+		return "max_text_bytes";
+	default:
+		return NULL;
+	}
+}
+
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r)
 {

@@ -42,6 +42,15 @@ enum parser_flag {
 	PARSER_FLAG_NO_TEXT = 1u << 8		/* no text/plain or text/html body */
 };
 
+/* The flags that say a limit left part of the message unread. */
+#define PARSER_FLAGS_INCOMPLETE (PARSER_FLAG_HEADER_LIMIT | PARSER_FLAG_DEPTH_LIMIT | \
+				 PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED)
+
+/* The name of the limits setting behind FLAG, one flag of
+   PARSER_FLAGS_INCOMPLETE ("max_depth" for PARSER_FLAG_DEPTH_LIMIT, the key
+   an administrator raises), or NULL for any other flag. */
+const char *parser_limit_key(unsigned flag);
+
 enum parser_field {
 	PARSER_FROM = 0, PARSER_SENDER, PARSER_REPLY_TO, PARSER_TO, PARSER_CC, PARSER_BCC,
 	PARSER_RESENT_FROM, PARSER_RESENT_SENDER, PARSER_RESENT_TO, PARSER_RESENT_CC,

@@ -536,8 +536,7 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
-	j.incomplete = msg->flags & (PARSER_FLAG_HEADER_LIMIT | PARSER_FLAG_DEPTH_LIMIT |
-				     PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED);
+	j.incomplete = msg->flags & PARSER_FLAGS_INCOMPLETE;
 	collect_rcpts(&j);
 	prepare_texts(&j);
 

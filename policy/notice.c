@@ -581,20 +581,11 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 			       j->council->profile != NULL ? j->council->profile->id : "none",
 			       conf_action_name(action));
 	if (j->incomplete != 0) {
-		static const struct {
-			unsigned flag;
-			const char *key;
-		} keys[] = {
-			{ PARSER_FLAG_DEPTH_LIMIT, "max_depth" },
-			{ PARSER_FLAG_PART_LIMIT, "max_parts" },
-			{ PARSER_FLAG_HEADER_LIMIT, "max_header_bytes" },
-			{ PARSER_FLAG_TEXT_TRUNCATED, "max_text_bytes" },
-		};
 		const char *sep = "; incomplete=";
 
-		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-			if (j->incomplete & keys[i].flag) {
-				g_string_append_printf(s, "%s%s", sep, keys[i].key);
+		for (unsigned flag = 1; flag <= PARSER_FLAGS_INCOMPLETE; flag <<= 1)
+			if ((j->incomplete & flag) != 0) {
+				g_string_append_printf(s, "%s%s", sep, parser_limit_key(flag));
 				sep = ",";
 			}
 	}

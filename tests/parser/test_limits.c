@@ -254,6 +254,37 @@ static void test_deep_html(void **state)
 	job_clear(&j);
 }
 
+/* Each limit flag names the setting an administrator raises; no other
+   flag is a limit. */
+static void test_limit_keys(void **state)
+{
+	static const struct {
+		unsigned flag;
+		const char *key;
+	} cases[] = {
+		{ PARSER_FLAG_HEADER_LIMIT, "max_header_bytes" },
+		{ PARSER_FLAG_DEPTH_LIMIT, "max_depth" },
+		{ PARSER_FLAG_PART_LIMIT, "max_parts" },
+		{ PARSER_FLAG_TEXT_TRUNCATED, "max_text_bytes" },
+		{ PARSER_FLAG_MALFORMED, NULL },
+		{ PARSER_FLAG_SIGNED, NULL },
+		{ PARSER_FLAG_NO_TEXT, NULL },
+	};
+	unsigned all = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = parser_limit_key(cases[i].flag);
+
+		if (g_strcmp0(got, cases[i].key) != 0)
+			fail_msg("flag %#x: got %s, want %s", cases[i].flag, got ? got : "NULL",
+				 cases[i].key ? cases[i].key : "NULL");
+		if (cases[i].key != NULL)
+			all |= cases[i].flag;
+	}
+	assert_int_equal(all, PARSER_FLAGS_INCOMPLETE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_header_bytes),
 		cmocka_unit_test(test_text_bytes),
 		cmocka_unit_test(test_deep_html),
+		cmocka_unit_test(test_limit_keys),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
