@@ -7,14 +7,15 @@
 
 #include "milter/journal.h"
 
-static void add_findings(JsonBuilder *b, const struct policy_verdict *v)
+void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
+			 const struct policy_verdict *v)
 {
-	json_builder_set_member_name(b, "findings");
+	json_builder_set_member_name(b, member);
 	json_builder_begin_array(b);
 	for (size_t i = 0; v != NULL && i < v->n_findings; i++) {
 		const struct policy_finding *f = &v->findings[i];
 		json_builder_begin_object(b);
-		journal_add_string(b, "rule", conf_rule_id(f->rule));
+		journal_add_string(b, id_key, conf_rule_id(f->rule));
 		journal_add_string(b, "action", conf_action_name(f->action));
 		journal_add_string(b, "clause", f->clause);
 		journal_add_string(b, "evidence", f->evidence);
@@ -54,7 +55,7 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 	journal_add_string(b, "mail_from", mail_from);
 	add_strings(b, "recipients", (const char *const *)msg->rcpts->pdata, msg->rcpts->len);
 	journal_add_string(b, "subject", res->subject);
-	add_findings(b, v);
+	engine_add_findings(b, "findings", "rule", v);
 	journal_add_string(b, "action", engine_result_action(res));
 	if (res->own_notice) {
 		json_builder_set_member_name(b, "own_notice");

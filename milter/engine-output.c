@@ -8,6 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "milter/journal.h"
+
 /* Index into H of the INDEX-th (1-based) header called NAME, or -1. */
 static int find_header(GArray *h, const char *name, int index)
 {
@@ -91,31 +93,6 @@ static char *unfold(const char *value)
 	return g_string_free(s, FALSE);
 }
 
-static void add_string_or_null(JsonBuilder *b, const char *member, const char *value)
-{
-	json_builder_set_member_name(b, member);
-	if (value != NULL)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_rules(JsonBuilder *b, const struct policy_verdict *v)
-{
-	json_builder_set_member_name(b, "rules");
-	json_builder_begin_array(b);
-	for (size_t i = 0; v != NULL && i < v->n_findings; i++) {
-		const struct policy_finding *f = &v->findings[i];
-		json_builder_begin_object(b);
-		add_string_or_null(b, "id", conf_rule_id(f->rule));
-		add_string_or_null(b, "action", conf_action_name(f->action));
-		add_string_or_null(b, "clause", f->clause);
-		add_string_or_null(b, "evidence", f->evidence);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-}
-
 /* Headers the delivered message gains or has changed, in op order. */
 static void add_headers(JsonBuilder *b, const struct engine_result *res)
 {
@@ -128,8 +105,8 @@ static void add_headers(JsonBuilder *b, const struct engine_result *res)
 			continue;
 		char *value = unfold(op->value);
 		json_builder_begin_object(b);
-		add_string_or_null(b, "name", op->name);
-		add_string_or_null(b, "value", value);
+		journal_add_string(b, "name", op->name);
+		journal_add_string(b, "value", value);
 		json_builder_end_object(b);
 		g_free(value);
 	}
@@ -153,9 +130,9 @@ char *engine_result_json(const struct engine_result *res)
 	JsonBuilder *b = json_builder_new();
 
 	json_builder_begin_object(b);
-	add_string_or_null(b, "action", engine_result_action(res));
-	add_string_or_null(b, "council", v != NULL && v->council != NULL ? v->council->name : NULL);
-	add_rules(b, v);
+	journal_add_string(b, "action", engine_result_action(res));
+	journal_add_string(b, "council", v != NULL && v->council != NULL ? v->council->name : NULL);
+	engine_add_findings(b, "rules", "id", v);
 	add_headers(b, res);
 
 	json_builder_set_member_name(b, "footers");
@@ -163,35 +140,27 @@ char *engine_result_json(const struct engine_result *res)
 	if (res->footer_added != NULL)
 		json_builder_add_string_value(b, res->footer_added);
 	json_builder_end_array(b);
-	add_string_or_null(b, "footer_refused", res->footer_refused);
+	journal_add_string(b, "footer_refused", res->footer_refused);
 	add_ops_of(b, "rcpts_added", res, ENGINE_OP_ADD_RCPT);
 
 	const char *hold = NULL;
 	for (size_t i = 0; i < res->n_ops; i++)
 		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
 			hold = res->ops[i].value;
-	add_string_or_null(b, "hold_reason", hold);
+	journal_add_string(b, "hold_reason", hold);
 
 	json_builder_set_member_name(b, "reply");
 	if (res->status != ENGINE_CONTINUE && res->reply_code != NULL) {
 		json_builder_begin_object(b);
-		add_string_or_null(b, "code", res->reply_code);
-		add_string_or_null(b, "xcode", res->reply_xcode);
-		add_string_or_null(b, "text", res->reply_text);
+		journal_add_string(b, "code", res->reply_code);
+		journal_add_string(b, "xcode", res->reply_xcode);
+		journal_add_string(b, "text", res->reply_text);
 		json_builder_end_object(b);
 	} else {
 		json_builder_add_null_value(b);
 	}
-	add_string_or_null(b, "error", res->error);
+	journal_add_string(b, "error", res->error);
 	json_builder_end_object(b);
 
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root = json_builder_get_root(b);
-	json_generator_set_pretty(gen, TRUE);
-	json_generator_set_root(gen, root);
-	char *text = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
-	g_object_unref(b);
-	return text;
+	return journal_json_text(b, true);
 }

@@ -5,6 +5,7 @@
    and JSON); not part of the engine's contract. */
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "milter/engine.h"
 
@@ -49,6 +50,11 @@ struct policy_thread_store *engine_shared_store(struct engine_shared *shared);
 
 /* The decision as one journal line (engine-journal.c). g_free. */
 char *engine_journal_line(const struct engine_result *res, const struct engine_message *msg);
+/* MEMBER: an array of the verdict's findings, each {ID_KEY, action, clause,
+   evidence} (engine-journal.c): "findings"/"rule" in the journal,
+   "rules"/"id" in the judge's JSON. */
+void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
+			 const struct policy_verdict *v);
 
 /* Header names compare case-insensitively (RFC 5322). */
 static inline gboolean engine_header_is(const char *a, const char *b)

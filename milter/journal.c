@@ -138,10 +138,16 @@ JsonBuilder *journal_line_begin(const char *event)
 char *journal_line_end(JsonBuilder *b)
 {
 	json_builder_end_object(b);
+	return journal_json_text(b, false);	/* a journal line is one line */
+}
 
+char *journal_json_text(JsonBuilder *b, bool pretty)
+{
 	JsonGenerator *gen = json_generator_new();
 	JsonNode *root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);	/* not pretty: one line */
+
+	json_generator_set_pretty(gen, pretty);
+	json_generator_set_root(gen, root);
 	char *text = json_generator_to_data(gen, NULL);
 	json_node_unref(root);
 	g_object_unref(gen);

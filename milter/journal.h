@@ -40,6 +40,10 @@ int journal_append(struct journal *journal, const char *line, bool sync, char **
 JsonBuilder *journal_line_begin(const char *event);
 char *journal_line_end(JsonBuilder *builder);
 
+/* The text of what BUILDER built (its value complete), on one line or, with
+   PRETTY, indented for people to read; BUILDER is unreferenced. g_free. */
+char *journal_json_text(JsonBuilder *builder, bool pretty);
+
 /* Member NAME with VALUE as a string (made valid UTF-8), or null when VALUE
    is NULL. */
 void journal_add_string(JsonBuilder *builder, const char *name, const char *value);

@@ -291,16 +291,9 @@ static int cmd_list(struct review *r)
 		for (guint i = 0; i < held->len; i++)
 			review_json_held(b, held->pdata[i], now);
 		json_builder_end_array(b);
-		JsonGenerator *gen = json_generator_new();
-		JsonNode *root = json_builder_get_root(b);
-		json_generator_set_pretty(gen, TRUE);
-		json_generator_set_root(gen, root);
-		char *text = json_generator_to_data(gen, NULL);
+		char *text = journal_json_text(b, true);
 		printf("%s\n", text);
 		g_free(text);
-		json_node_unref(root);
-		g_object_unref(gen);
-		g_object_unref(b);
 	} else if (held->len == 0) {
 		printf("Nothing is held for review.\n");
 	} else {
