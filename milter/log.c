@@ -36,6 +36,21 @@ void milter_log_init(bool to_stderr)
 		openlog("council-milter", LOG_PID | LOG_NDELAY, log_facility);
 }
 
+/* A setting's name and the LOG_* value it stands for. */
+struct name_value {
+	const char *name;
+	int value;
+};
+
+/* The value of NAME in TABLE (N entries), or -1. */
+static int value_of(const struct name_value *table, size_t n, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < n; i++)
+		if (strcmp(name, table[i].name) == 0)
+			return table[i].value;
+	return -1;
+}
+
 /* Called from the main thread (start, reload); openlog() takes the same
    lock as syslog(), so lines being logged meanwhile are not lost. */
 void milter_log_set_facility(int facility)
@@ -49,20 +64,14 @@ void milter_log_set_facility(int facility)
 
 int milter_log_facility_from_name(const char *name)
 {
-	static const struct {
-		const char *name;
-		int facility;
-	} facilities[] = {
+	static const struct name_value facilities[] = {
 		{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
 		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
 		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
 		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 	};
 
-	for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(facilities); i++)
-		if (strcmp(name, facilities[i].name) == 0)
-			return facilities[i].facility;
-	return -1;
+	return value_of(facilities, G_N_ELEMENTS(facilities), name);
 }
 
 void milter_log_set_level(int priority)
@@ -72,18 +81,12 @@ void milter_log_set_level(int priority)
 
 int milter_log_level_from_name(const char *name)
 {
-	static const struct {
-		const char *name;
-		int priority;
-	} levels[] = {
+	static const struct name_value levels[] = {
 		{ "error", LOG_ERR }, { "warning", LOG_WARNING }, { "info", LOG_INFO },
 		{ "debug", LOG_DEBUG },
 	};
 
-	for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(levels); i++)
-		if (strcmp(name, levels[i].name) == 0)
-			return levels[i].priority;
-	return -1;
+	return value_of(levels, G_N_ELEMENTS(levels), name);
 }
 
 bool milter_log_enabled(int priority)
