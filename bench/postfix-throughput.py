@@ -132,8 +132,25 @@ def stop_proc(proc):
             proc.wait()
 
 
-def run_load(env, mode, per_stream):
-    """One run: start Postfix for MODE, send, wait for every delivery."""
+def diagnosis(env, offset, outputs=()):
+    """What Postfix (and smtp-source) said that is not a plain delivery: the
+    reason a run did not finish, printed before giving up."""
+    lines = [ln for ln in env.postfix_log()[offset:].splitlines()
+             if re.search(r"warning|fatal|panic|error|reject|deferred|bounced|timeout|milter",
+                          ln)]
+    text = "%d delivered; %d other log lines since the run began" % (
+        len(SENT.findall(env.postfix_log()[offset:])), len(lines))
+    if lines:
+        text += ", the last of them:\n  " + "\n  ".join(lines[-15:])
+    for out in outputs:
+        if out.strip():
+            text += "\nsmtp-source said: " + out.strip()[-400:]
+    return text
+
+
+def run_load(env, mode, per_stream, wait):
+    """One run: start Postfix for MODE, send, wait (at most WAIT seconds
+    each) for smtp-source to finish and for every delivery."""
     n = per_stream * len(STREAMS)
     offset = len(env.postfix_log())
     procs = []
@@ -145,11 +162,12 @@ def run_load(env, mode, per_stream):
              "-M", "bench.council.invalid", "127.0.0.1:%d" % env.smtp_port],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
     try:
-        outputs = [p.communicate(timeout=600)[0].decode(errors="replace") for p in procs]
+        outputs = [p.communicate(timeout=wait)[0].decode(errors="replace") for p in procs]
     except subprocess.TimeoutExpired:
         for p in procs:
             stop_proc(p)
-        raise e2e.Failure("%s: smtp-source still sending after 600 s" % mode)
+        raise e2e.Failure("%s: smtp-source still sending after %d s; %s" % (
+            mode, wait, diagnosis(env, offset)))
     t_sent = time.monotonic() - t0
     for p, out in zip(procs, outputs):
         if p.returncode != 0:
@@ -157,8 +175,11 @@ def run_load(env, mode, per_stream):
 
     def all_sent():
         return len(SENT.findall(env.postfix_log()[offset:])) >= n
-    e2e.wait_for("%d deliveries at the sink (%s)" % (n, mode), all_sent, timeout=600,
-                 interval=0.02)
+    try:
+        e2e.wait_for("%d deliveries at the sink (%s)" % (n, mode), all_sent, timeout=wait,
+                     interval=0.02)
+    except e2e.Failure as e:
+        raise e2e.Failure("%s; %s" % (e, diagnosis(env, offset, outputs)))
     t_done = time.monotonic() - t0
     rows = SENT.findall(env.postfix_log()[offset:])
     return {"mode": mode, "n": len(rows), "t_sent": t_sent, "t_done": t_done,
@@ -195,12 +216,15 @@ def main():
     messages = 100 if args.quick else args.messages
     rounds = 1 if args.quick else args.rounds
     per_stream = max(1, messages // len(STREAMS))
+    # Each wait is bounded: 100 messages take seconds even under ASan, and
+    # the smoke test must give its reason well inside ctest's 300 s.
+    wait = 60 if args.quick else 600
     for tool in ("smtp-source", "smtp-sink", "postfix"):
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
             sys.exit("postfix-throughput: %s not found (apt-get install postfix)" % tool)
 
     if args.quick:      # the smoke test: say where it is if it ever hangs
-        faulthandler.dump_traceback_later(100, exit=False)
+        faulthandler.dump_traceback_later(200, exit=False)
     results = []
     null_proc = None
     # One Postfix instance per configuration, each started once and kept for
@@ -224,7 +248,7 @@ def main():
             for rnd in range(rounds):
                 for env, (mode, cf) in zip(envs, runs):
                     progress("round %d of %d: the %s run" % (rnd + 1, rounds, mode))
-                    results.append(run_load(env, mode, per_stream))
+                    results.append(run_load(env, mode, per_stream, wait))
                     e2e.wait_for("the queue to be empty", env.queue_empty)
             if envs[2].milter.poll() is not None:
                 raise e2e.Failure("council-milter died during the run")
