@@ -418,10 +418,17 @@ static char *header_value(const char *name, const char *value)
 }
 
 /* A header we set whether or not the message has it: change the first. */
+/* NAME gets VALUE, once: a second copy (two Content-Type fields, which
+   readers resolve differently) would leave the top level ambiguous after the
+   body has been rewritten for VALUE. Extra copies go, highest index first. */
 static void op_set_header(GArray *ops, const struct engine_message *msg, const char *name,
 			  const char *value)
 {
-	if (header_count(msg, name) > 0)
+	int n = header_count(msg, name);
+
+	for (int i = n; i > 1; i--)
+		op_add(ops, ENGINE_OP_DELETE_HEADER, name, i, NULL);
+	if (n > 0)
 		op_add(ops, ENGINE_OP_CHANGE_HEADER, name, 1, header_value(name, value));
 	else
 		op_add(ops, ENGINE_OP_ADD_HEADER, name, 0, header_value(name, value));

@@ -698,9 +698,9 @@ static bool edit_targets(struct parser_message *msg, GPtrArray *targets,
 	return ok;
 }
 
-/* A message with no text body: a multipart/mixed of a new text/plain part
-   (the footer) and the original entity, moved in whole with its own MIME
-   header fields. */
+/* A message with no text body, or none we can edit safely: a multipart/mixed
+   of a new text/plain part (the footer) and the original entity, moved in
+   whole with its own MIME header fields. */
 static void wrap(struct parser_message *msg, const struct footer_bytes *fb,
 		 struct parser_annotated *out)
 {
@@ -797,8 +797,7 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 		return -1;
 	}
 	/* Signed or encrypted: any change breaks the signature or cannot be
-	   made. Cut by the prescan: we never saw all of it to rewrite.
-	   Conflicting MIME fields: readers differ on what the message is. */
+	   made. Cut by the prescan: we never saw all of it to rewrite. */
 	if ((msg->flags & (PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED)) != 0 ||
 	    msg->priv->no_rewrite) {
 		*status_r = PARSER_ANNOTATE_REFUSED;
@@ -811,26 +810,35 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 		return 0;
 	}
 	out = g_new0(struct parser_annotated, 1);
-	targets = find_targets(g_mime_message_get_mime_part(msg->priv->message));
+	/* Conflicting MIME fields: readers differ on what the message is, so
+	   no part of it is edited; wrapped, it reads as before to each. */
+	targets = msg->priv->mime_conflict ? g_ptr_array_new() :
+		find_targets(g_mime_message_get_mime_part(msg->priv->message));
 	if (targets->len == 0) {
 		wrap(msg, &fb, out);
 	} else {
 		edits = g_array_new(FALSE, FALSE, sizeof(struct edit));
 		if (!edit_targets(msg, targets, &fb, edits, out)) {
+			/* A text body we cannot edit without the risk that some
+			   reader sees a different message (a line like a MIME
+			   delimiter in it, bounds GMime does not vouch for): leave
+			   every byte of it as it is and wrap it instead, like a
+			   message with no text body. */
 			free_edits(edits);
-			g_ptr_array_free(targets, TRUE);
-			footer_clear(&fb);
 			parser_annotated_free(&out);
-			*status_r = PARSER_ANNOTATE_REFUSED;
-			return 0;
+			out = g_new0(struct parser_annotated, 1);
+			wrap(msg, &fb, out);
+		} else {
+			assemble(msg->priv->data, msg->priv->body_offset, edits, out);
+			out->n_text_parts = targets->len;
+			free_edits(edits);
+			/* A Content-Type without MIME-Version does not count (RFC 2045 4) */
+			if ((out->content_type != NULL ||
+			     out->content_transfer_encoding != NULL) &&
+			    g_mime_object_get_header(GMIME_OBJECT(msg->priv->message),
+						     "MIME-Version") == NULL)
+				out->mime_version = g_strdup("1.0");
 		}
-		assemble(msg->priv->data, msg->priv->body_offset, edits, out);
-		out->n_text_parts = targets->len;
-		free_edits(edits);
-		/* A Content-Type without MIME-Version does not count (RFC 2045 4) */
-		if ((out->content_type != NULL || out->content_transfer_encoding != NULL) &&
-		    g_mime_object_get_header(GMIME_OBJECT(msg->priv->message), "MIME-Version") == NULL)
-			out->mime_version = g_strdup("1.0");
 	}
 	g_ptr_array_free(targets, TRUE);
 	footer_clear(&fb);

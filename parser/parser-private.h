@@ -29,8 +29,10 @@ struct parser_private {
 	GMimeParserOptions *options;	/* loose modes, fallback charsets */
 	GMimeMessage *message;
 	size_t body_offset;		/* first byte of the body in data */
-	bool no_rewrite;			/* prescan left something out, or MIME
-					   fields conflict: never rewrite */
+	bool no_rewrite;			/* prescan left something out, or
+					   nothing readable: never rewrite */
+	bool mime_conflict;		/* MIME fields conflict: readers differ
+					   on the structure, so only wrap it */
 	/* Our earlier footers found unquoted in body text, whitespace-normalised
 	   (footer_normalise), for the second-pass check. */
 	GPtrArray *footers_seen;

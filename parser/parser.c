@@ -169,7 +169,7 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	priv->body_offset = pre.header_bytes <= priv->data->len ? pre.header_bytes : priv->data->len;
 	priv->options = new_options();
 	wctx.flags = &msg->flags;
-	wctx.conflicting = &priv->no_rewrite;
+	wctx.conflicting = &priv->mime_conflict;
 	wctx.cut_offset = pre.cut_offset;
 	g_mime_parser_options_set_warning_callback(priv->options, on_warning, &wctx);
 

@@ -263,6 +263,10 @@ static void test_ops(void **state)
 		  ENGINE_CONTINUE, "accept", "insert Council-Policy-Results", NULL },
 		{ "footer refused on a signed message", "messages/milter/signed.eml", test_v_footer,
 		  ENGINE_CONTINUE, "annotate", "insert Council-Policy-Results", NULL },
+		{ "two Content-Type fields: wrapped, one Content-Type left",
+		  "messages/milter/conflicting-content-type.eml", test_v_footer, ENGINE_CONTINUE,
+		  "annotate", "insert Council-Policy-Results; delete Content-Type 2; "
+		  "change Content-Type 1; replace_body", NULL },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -316,6 +320,15 @@ static void test_render_ops(void **state)
 		  { "footer=refused (signed)", NULL }, { "Copied to:", NULL } },
 		{ "no header injection from verdict text", "messages/milter/plain-lf.eml",
 		  v_injection, { "council=\"Evil", NULL }, { "\r\nBcc:", "\nBcc:", NULL } },
+		/* the top level says multipart/mixed once; the original entity,
+		   both its fields as written, is the wrapper's second part */
+		{ "two Content-Type fields: wrapped", "messages/milter/conflicting-content-type.eml",
+		  test_v_footer,
+		  { "MIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n\tboundary=\"=_council_",
+		    "\r\nContent-Type: multipart/mixed; boundary=\"c\"\r\nContent-Type: "
+		    "text/plain; charset=us-ascii\r\n\r\n--c\r\n", "Copied to: Cllr Ann Jones", NULL },
+		  { "Subject: Two Content-Type fields\r\nMessage-ID: <a17@ashcombe-pc.gov.uk>\r\n"
+		    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"c\"", NULL } },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {

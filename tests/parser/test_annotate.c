@@ -119,9 +119,23 @@ static const struct annotate_case cases[] = {
 	{ "quoted-footer-only.eml", NULL, PARSER_ANNOTATE_DONE, 1, NULL, NULL, NULL,
 	  { { 0, "quoted-printable", "utf-8", 2, "> ---- End of council mail notice ----\n\n"
 	      "---- Council mail notice ----" }, END_LEAVES } },
-	/* two Content-Type fields: readers differ on what the message is */
-	{ "conflicting-content-type.eml", NULL, PARSER_ANNOTATE_REFUSED, 0, NULL, NULL, NULL,
-	  { END_LEAVES } },
+	/* two Content-Type fields: readers differ on what the message is, so
+	   nothing in it is edited; it is wrapped whole, both fields kept, and
+	   each reader reads it one level down as before (GMime: the last) */
+	{ "conflicting-content-type.eml", NULL, PARSER_ANNOTATE_DONE, 1,
+	  "multipart/mixed; boundary=", NULL, NULL,
+	  { { 0, "quoted-printable", "utf-8", 1, "Test notice for the parser suite." },
+	    { 1, "7bit", "us-ascii", 0, "--c\nContent-Type: text/plain; charset=us-ascii\n\n"
+	      "GMime reads the last Content-Type, other readers the first.\n--c--" },
+	    END_LEAVES } },
+	/* a line in the text that some parsers take for a delimiter: editing
+	   the text could move the footer, or the structure, for them: wrapped */
+	{ "delimiter-like-line.eml", NULL, PARSER_ANNOTATE_DONE, 1, "multipart/mixed; boundary=",
+	  NULL, NULL,
+	  { { 0, "quoted-printable", "utf-8", 1, "Test notice for the parser suite." },
+	    { 1, "7bit", "us-ascii", 0, "by prefix ends this part there.\n--council-b-and-more\n"
+	      "The end of the text, for GMime." },
+	    { 2, "base64", NULL, 0, NULL }, END_LEAVES } },
 	/* signed or encrypted: never changed */
 	{ "../model/multipart-signed.eml", NULL, PARSER_ANNOTATE_REFUSED, 0, NULL, NULL, NULL,
 	  { END_LEAVES } },
