@@ -110,6 +110,20 @@ def percentile(values, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
+def stacks(name, proc):
+    """Every thread's stack of a live milter (gdb, when installed): what a
+    stalled run was waiting on."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        r = subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-nx",
+                            "-ex", "thread apply all bt"],
+                           capture_output=True, text=True, timeout=60)
+        progress("%s (pid %d), every thread:\n%s" % (name, proc.pid, r.stdout[-12000:]))
+    except (OSError, subprocess.TimeoutExpired) as e:
+        progress("%s (pid %d): no stacks (%s)" % (name, proc.pid, e))
+
+
 def start_null_milter(env, build):
     sock = os.path.join(env.root, "null.sock")
     log = open(os.path.join(env.root, "null-milter.log"), "wb")
@@ -242,9 +256,14 @@ def main():
                     ("null milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n" % null_sock),
                     ("council-milter", "smtpd_milters = unix:%s\nnon_smtpd_milters =\n"
                      % envs[2].milter_socket)]
+            # --quick: a milter that stops answering shows as Postfix's
+            # "milter timeout" well before the smoke test's waits give up
+            # (the defaults, 30 s per command and 300 s for the body, are
+            # what the measured runs use).
+            quick_cf = "milter_content_timeout = 30s\n" if args.quick else ""
             for env, (mode, cf) in zip(envs, runs):
                 progress("starting Postfix for the %s runs" % mode)
-                env.start_postfix(main_cf_extra=COMMON_CF + cf)
+                env.start_postfix(main_cf_extra=COMMON_CF + quick_cf + cf)
             for rnd in range(rounds):
                 for env, (mode, cf) in zip(envs, runs):
                     progress("round %d of %d: the %s run" % (rnd + 1, rounds, mode))
@@ -253,6 +272,10 @@ def main():
             if envs[2].milter.poll() is not None:
                 raise e2e.Failure("council-milter died during the run")
             annotated = envs[2].milter_log().count("action=annotate")
+        except e2e.Failure:
+            stacks("council-milter", envs[2].milter)
+            stacks("null-milter", null_proc)
+            raise
         finally:
             stop_proc(null_proc)
 
