@@ -189,6 +189,58 @@ append_dot_mydomain = no
 """
 
 
+def _alive(pid):
+    """PID runs (a zombie, which nobody may reap here, does not)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _working_in(directory):
+    """The live processes whose working directory is DIRECTORY or below."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cwd = os.readlink("/proc/%s/cwd" % entry)
+        except OSError:
+            continue
+        if (cwd == directory or cwd.startswith(directory + "/")) and _alive(int(entry)):
+            pids.append(int(entry))
+    return pids
+
+
+def _parameter(line):
+    """The parameter a main.cf line sets, or None (comment, blank line,
+    continuation)."""
+    if not line.strip() or line[0] in " \t#" or "=" not in line:
+        return None
+    return line.split("=", 1)[0].strip()
+
+
+def main_cf_text(template, extra):
+    """TEMPLATE with EXTRA's parameters in place of its own: every parameter
+    set once. A second setting makes every Postfix program warn "overriding
+    earlier entry" each time it reads main.cf, postlogd included, and
+    postlogd sends that warning to its own socket before it starts reading
+    from it. Linux queues 10 datagrams on a unix socket (max_dgram_qlen):
+    when the other programs' lines (each one warning too) fill it first,
+    postlogd blocks on itself for good, and so does every program that logs
+    after it: smtpd mid-transaction, "postfix stop" (master -t). Seen in the
+    ASan build's postfix-throughput smoke test, stacks taken with gdb."""
+    replaced = {_parameter(l) for l in extra.splitlines()} - {None}
+    lines = [l for l in template.splitlines() if _parameter(l) not in replaced]
+    text = "\n".join(lines) + "\n" + extra
+    seen = [_parameter(l) for l in text.splitlines() if _parameter(l) is not None]
+    twice = sorted({p for p in seen if seen.count(p) > 1})
+    if twice:
+        raise Failure("main.cf would set %s more than once" % ", ".join(twice))
+    return text
+
+
 class Env:
     """One private world: temp dir, sink, Postfix, milter."""
 
@@ -377,16 +429,16 @@ class Env:
 
     def start_postfix(self, smtp_port=0, main_cf_extra=""):
         """Listen on 127.0.0.1:SMTP_PORT (0: a free port). MAIN_CF_EXTRA:
-        main.cf lines appended to the template (the last setting of a
-        parameter wins), e.g. "smtpd_milters =" for no milter at all."""
+        main.cf lines that replace the template's setting of the same
+        parameter or add one, e.g. "smtpd_milters =" for no milter at all."""
         if self.sink is None:
             self.start_sink()
         self.smtp_port = smtp_port or free_port()
         os.makedirs(self.config_dir, exist_ok=True)
         with open(os.path.join(self.config_dir, "main.cf"), "w") as f:
-            f.write(MAIN_CF_TEMPLATE.format(root=self.root, sink_port=self.sink.port,
-                                            milter_socket=self.milter_socket))
-            f.write(main_cf_extra)
+            f.write(main_cf_text(MAIN_CF_TEMPLATE.format(
+                root=self.root, sink_port=self.sink.port,
+                milter_socket=self.milter_socket), main_cf_extra))
         with open(os.path.join(self.config_dir, "master.cf"), "w") as f:
             f.write(MASTER_CF.format(smtp_port=self.smtp_port))
         os.makedirs(os.path.join(self.root, "spool"), exist_ok=True)  # postfix check fills it
@@ -419,16 +471,25 @@ class Env:
             except Failure as e:    # still stop the master, by pid
                 print("e2e: %s" % e, file=sys.stderr)
             if pid is not None:
-                def gone():
-                    try:
-                        os.kill(pid, 0)
-                        return False
-                    except ProcessLookupError:
-                        return True
                 try:
-                    wait_for("postfix master %d to exit" % pid, gone, timeout=20)
+                    wait_for("postfix master %d to exit" % pid, lambda: not _alive(pid),
+                             timeout=20)
                 except Failure:
                     os.kill(pid, signal.SIGKILL)
+            # Whatever of this instance is left (a wedged smtpd or postlogd,
+            # a "master -t" of postfix stop's): every Postfix program works
+            # in the instance's queue directory, which is ours alone.
+            spool = os.path.join(self.root, "spool")
+            try:
+                wait_for("Postfix programs to exit", lambda: not _working_in(spool), timeout=5)
+            except Failure:
+                pass
+            for left in _working_in(spool):
+                print("e2e: killing pid %d, left running in %s" % (left, spool), file=sys.stderr)
+                try:
+                    os.kill(left, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         finally:
             _edit_alternates(self.config_dir, False)
 
