@@ -95,6 +95,14 @@ def _main_cf_locked():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _left_by_us(config_dir):
+    """CONFIG_DIR is one of the harness's (TMPDIR/council-*/postfix)."""
+    parent = os.path.dirname(config_dir)
+    return (os.path.basename(config_dir) == "postfix" and
+            os.path.dirname(parent) == tempfile.gettempdir() and
+            os.path.basename(parent).startswith("council-"))
+
+
 def _edit_alternates(config_dir, add):
     """Add CONFIG_DIR to (or remove it from) alternate_config_directories in
     the default main.cf, keeping everything else in the file."""
@@ -110,7 +118,9 @@ def _edit_alternates(config_dir, add):
                 dirs = [d for d in line.split("=", 1)[1].replace(",", " ").split() if d]
             else:
                 out.append(line)
-        dirs = [d for d in dirs if d != config_dir]
+        # ours, and any a killed run of ours left (its directory is gone)
+        dirs = [d for d in dirs if d != config_dir and
+                (os.path.isdir(d) or not _left_by_us(d))]
         if add:
             dirs.append(config_dir)
         if dirs:

@@ -48,5 +48,14 @@ class MainCf(unittest.TestCase):
         self.assertEqual(e2e._parameter("a_b = c = d"), "a_b")
 
 
+class Alternates(unittest.TestCase):
+    def test_only_our_temporary_directories_count_as_ours(self):
+        tmp = e2e.tempfile.gettempdir()
+        self.assertTrue(e2e._left_by_us(os.path.join(tmp, "council-e2e-x1", "postfix")))
+        self.assertFalse(e2e._left_by_us("/etc/postfix-out"))
+        self.assertFalse(e2e._left_by_us(os.path.join(tmp, "other-x1", "postfix")))
+        self.assertFalse(e2e._left_by_us(os.path.join(tmp, "council-e2e-x1", "conf")))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
