@@ -132,6 +132,16 @@ static void log_hook(int priority, const char *line)
 	g_mutex_unlock(&log_lock);
 }
 
+/* Start the log afresh: first wait for the notices of earlier holds, whose
+   reaper threads would otherwise log into the next case's lines. */
+static void log_clear(void)
+{
+	milter_notify_shutdown();
+	g_mutex_lock(&log_lock);
+	g_string_truncate(log_lines, 0);
+	g_mutex_unlock(&log_lock);
+}
+
 static void fake_init(struct fake_ctx *c, const char *queue_id)
 {
 	memset(c, 0, sizeof(*c));
@@ -300,7 +310,7 @@ static void test_negotiate(void **state)
 
 	/* An MTA that cannot quarantine: refused, and the log says what is missing. */
 	fake_init(&c, NULL);
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(milter_negotiate(ctx, all & ~SMFIF_QUARANTINE, steps, 0, 0,
 					  &p0, &p1, &p2, &p3), SMFIS_REJECT);
 	if (strstr(log_lines->str, "quarantine") == NULL)
@@ -317,7 +327,7 @@ static void test_two_messages(void **state)
 
 	fake_init(&c, "4AB12C3D");
 	c.auth = "cllr.smith";
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(feed(ctx, "messages/milter/forged-result-header.eml",
 			      "m.wood@example.org", to_clerk, 7), SMFIS_CONTINUE);
 	const char *want1 = "chgheader Council-Policy-Results 2 (delete)\n"
@@ -365,7 +375,7 @@ static void test_leftovers(void **state)
 	assert_int_equal(milter_envfrom(ctx, argv), SMFIS_CONTINUE);
 	assert_int_equal(milter_header(ctx, "Council-Policy-Results", "forged"), SMFIS_CONTINUE);
 	/* MAIL again: the forged header above belongs to a message never finished. */
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
 			      "clerk@ashcombe-pc.gov.uk", to_clerk, 100), SMFIS_CONTINUE);
 	if (strcmp(c.calls->str, "insheader 0 Council-Policy-Results\n") != 0)
@@ -402,7 +412,7 @@ static void test_mta_refuses(void **state)
 
 	fake_init(&c, "7DE45F60");
 	c.fail_kind = CALL_INSHEADER;
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(feed(ctx, "messages/milter/plain-lf.eml",
 			      "cllr.smith@ashcombe-pc.gov.uk", to_clerk, 64), SMFIS_TEMPFAIL);
 	if (strstr(c.calls->str, "setreply 451 4.3.0") == NULL)
@@ -453,7 +463,7 @@ static void test_reload_pinning(void **state)
 		fail_msg("milter_gen_install: %s", error);
 	conf_unref(&conf);
 
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	feed(old_ctx, "messages/milter/plain-lf.eml", "cllr.smith@ashcombe-pc.gov.uk", to_clerk,
 	     512);
 	feed(new_ctx, "messages/milter/plain-lf.eml", "cllr.smith@ashcombe-pc.gov.uk", to_clerk,
@@ -514,7 +524,7 @@ static void test_verdicts_to_mta(void **state)
 
 		install(f, cases[i].conf, cases[i].on_error);
 		fake_init(&c, "A0178293");
-		g_string_truncate(log_lines, 0);
+		log_clear();
 		sfsistat got = feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
 				    "resident.eml", "cllr.jones@ashcombe-pc.gov.uk",
 				    cases[i].rcpts, 1000);
@@ -579,7 +589,7 @@ static void test_hold_notices(void **state)
 
 	install(f, "unit", "");
 	fake_init(&c, "C23A4B5D");
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
 			      "resident.eml", "cllr.jones@ashcombe-pc.gov.uk", outside, 1000),
 			 SMFIS_CONTINUE);
@@ -617,7 +627,7 @@ static void test_hold_notices(void **state)
 	const char *text = json_object_get_string_member(sent->pdata[1], "stdin");
 	assert_true(g_file_set_contents(path, text, -1, NULL));
 	fake_init(&c, "D34B5C6E");
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	assert_int_equal(feed_abs(ctx, path, "", to_author, 4096), SMFIS_CONTINUE);
 	if (strcmp(c.calls->str, "chgheader Council-Policy-Notice 1 (delete)\n") != 0 ||
 	    strstr(log_lines->str, "notice=ours") == NULL)
@@ -683,7 +693,7 @@ static void test_shared_state(void **state)
 	SMFICTX *ctx = (SMFICTX *)&c;
 	const char *error;
 
-	g_string_truncate(log_lines, 0);
+	log_clear();
 	if (milter_gen_install(conf, &error) < 0)
 		fail_msg("milter_gen_install: %s", error);
 	conf_unref(&conf);
