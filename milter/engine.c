@@ -417,10 +417,10 @@ static char *header_value(const char *name, const char *value)
 	return folded;
 }
 
-/* A header we set whether or not the message has it: change the first. */
-/* NAME gets VALUE, once: a second copy (two Content-Type fields, which
-   readers resolve differently) would leave the top level ambiguous after the
-   body has been rewritten for VALUE. Extra copies go, highest index first. */
+/* A header we set whether or not the message has it: change the first, and
+   delete any further copies, highest index first. A second copy (two
+   Content-Type fields, which readers resolve differently) would leave the
+   top level ambiguous after the body has been rewritten for VALUE. */
 static void op_set_header(GArray *ops, const struct engine_message *msg, const char *name,
 			  const char *value)
 {

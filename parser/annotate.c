@@ -814,32 +814,24 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 	   no part of it is edited; wrapped, it reads as before to each. */
 	targets = msg->priv->mime_conflict ? g_ptr_array_new() :
 		find_targets(g_mime_message_get_mime_part(msg->priv->message));
-	if (targets->len == 0) {
-		wrap(msg, &fb, out);
+	edits = g_array_new(FALSE, FALSE, sizeof(struct edit));
+	if (targets->len > 0 && edit_targets(msg, targets, &fb, edits, out)) {
+		assemble(msg->priv->data, msg->priv->body_offset, edits, out);
+		out->n_text_parts = targets->len;
+		/* A Content-Type without MIME-Version does not count (RFC 2045 4) */
+		if ((out->content_type != NULL || out->content_transfer_encoding != NULL) &&
+		    g_mime_object_get_header(GMIME_OBJECT(msg->priv->message), "MIME-Version") == NULL)
+			out->mime_version = g_strdup("1.0");
 	} else {
-		edits = g_array_new(FALSE, FALSE, sizeof(struct edit));
-		if (!edit_targets(msg, targets, &fb, edits, out)) {
-			/* A text body we cannot edit without the risk that some
-			   reader sees a different message (a line like a MIME
-			   delimiter in it, bounds GMime does not vouch for): leave
-			   every byte of it as it is and wrap it instead, like a
-			   message with no text body. */
-			free_edits(edits);
-			parser_annotated_free(&out);
-			out = g_new0(struct parser_annotated, 1);
-			wrap(msg, &fb, out);
-		} else {
-			assemble(msg->priv->data, msg->priv->body_offset, edits, out);
-			out->n_text_parts = targets->len;
-			free_edits(edits);
-			/* A Content-Type without MIME-Version does not count (RFC 2045 4) */
-			if ((out->content_type != NULL ||
-			     out->content_transfer_encoding != NULL) &&
-			    g_mime_object_get_header(GMIME_OBJECT(msg->priv->message),
-						     "MIME-Version") == NULL)
-				out->mime_version = g_strdup("1.0");
-		}
+		/* No text body, or one we cannot edit without the risk that
+		   some reader sees a different message (a line like a MIME
+		   delimiter in it, bounds GMime does not vouch for): every byte
+		   stays as it is, wrapped. */
+		parser_annotated_free(&out);
+		out = g_new0(struct parser_annotated, 1);
+		wrap(msg, &fb, out);
 	}
+	free_edits(edits);
 	g_ptr_array_free(targets, TRUE);
 	footer_clear(&fb);
 	*status_r = PARSER_ANNOTATE_DONE;
