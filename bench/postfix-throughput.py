@@ -149,11 +149,12 @@ def stop_proc(proc):
 def diagnosis(env, offset, outputs=()):
     """What Postfix (and smtp-source) said that is not a plain delivery: the
     reason a run did not finish, printed before giving up."""
-    lines = [ln for ln in env.postfix_log()[offset:].splitlines()
+    log = env.postfix_log()[offset:]
+    lines = [ln for ln in log.splitlines()
              if re.search(r"warning|fatal|panic|error|reject|deferred|bounced|timeout|milter",
                           ln)]
     text = "%d delivered; %d other log lines since the run began" % (
-        len(SENT.findall(env.postfix_log()[offset:])), len(lines))
+        len(SENT.findall(log)), len(lines))
     if lines:
         text += ", the last of them:\n  " + "\n  ".join(lines[-15:])
     for out in outputs:

@@ -199,7 +199,7 @@ append_dot_mydomain = no
 """
 
 
-def _alive(pid):
+def process_alive(pid):
     """PID runs (a zombie, which nobody may reap here, does not)."""
     try:
         with open("/proc/%d/stat" % pid) as f:
@@ -218,7 +218,7 @@ def _working_in(directory):
             cwd = os.readlink("/proc/%s/cwd" % entry)
         except OSError:
             continue
-        if (cwd == directory or cwd.startswith(directory + "/")) and _alive(int(entry)):
+        if (cwd == directory or cwd.startswith(directory + "/")) and process_alive(int(entry)):
             pids.append(int(entry))
     return pids
 
@@ -482,7 +482,7 @@ class Env:
                 print("e2e: %s" % e, file=sys.stderr)
             if pid is not None:
                 try:
-                    wait_for("postfix master %d to exit" % pid, lambda: not _alive(pid),
+                    wait_for("postfix master %d to exit" % pid, lambda: not process_alive(pid),
                              timeout=20)
                 except Failure:
                     os.kill(pid, signal.SIGKILL)

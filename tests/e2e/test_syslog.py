@@ -18,8 +18,8 @@ import subprocess
 import threading
 import time
 
-from council_e2e import (MILTER_BIN, PHRASE_DIR, Env, check, read_message, run,
-                         wait_for)
+from council_e2e import (MILTER_BIN, PHRASE_DIR, Env, check, process_alive, read_message,
+                         run, wait_for)
 
 DEV_LOG = "/dev/log"
 LOG_MAIL, LOG_LOCAL3 = 2 << 3, 19 << 3
@@ -95,9 +95,7 @@ def stop(pid):
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not process_alive(pid):
             return
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
