@@ -72,6 +72,11 @@ enum conf_phrase_set {
 	CONF_PHRASES_PARTY_POLITICAL,
 	CONF_PHRASES_CAPACITY,
 	CONF_PHRASES_CONFIDENTIAL,	/* markings: "confidential", "not for publication", ... */
+	/* The language layer's lexicon (policy/lang.h): what no WordNet gives. */
+	CONF_PHRASES_INFORMATION,	/* verbs that ask only for facts: "let me know" */
+	CONF_PHRASES_COURTESY,		/* imperatives that ask nothing: "find attached" */
+	CONF_PHRASES_COMMITMENT,	/* what commits the council: "pay", "go ahead" */
+	CONF_PHRASES_PARTY,		/* parties in their common forms: "Tories", "Lib Dem" */
 	CONF_PHRASES_COUNT
 };
 
@@ -177,6 +182,7 @@ struct conf_daemon {
 	bool subaddress_folding;	/* "user+tag@d" matches "user@d" */
 	char subaddress_delimiter;
 	const char *phrase_dir;
+	const char *wordnet_dir;	/* WordNet's dict folder (the language layer) */
 	bool notify;			/* send hold notices */
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;

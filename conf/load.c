@@ -89,6 +89,22 @@ static const char *check_absolute(const char *s)
 	return s[0] == '/' ? NULL : "is not an absolute path; expected e.g. \"/usr/sbin/sendmail\"";
 }
 
+/* The language layer reads WordNet's lexicon from here (policy/lexicon.c);
+   the full check, that it holds the whole lexicon, is policy_prepare's. */
+static const char *check_wordnet(const char *s)
+{
+	char *verbs;
+	bool ok;
+
+	if (s[0] != '/')
+		return "is not an absolute path; expected e.g. \"/usr/share/wordnet\"";
+	verbs = g_build_filename(s, "index.verb", NULL);
+	ok = g_file_test(verbs, G_FILE_TEST_IS_REGULAR);
+	g_free(verbs);
+	return ok ? NULL : "holds no WordNet lexicon (index.verb); expected the folder the "
+			   "wordnet-base package installs, \"/usr/share/wordnet\"";
+}
+
 static const char *check_authserv(const char *s)
 {
 	for (const char *p = s; *p != '\0'; p++) {
@@ -376,6 +392,8 @@ static const struct schema top_schema = {
 		  .offset = D(subaddress_delimiter), .def_num = '+', .check = check_delimiter },
 		{ .name = "phrase_dir", .type = SCHEMA_PATH, .offset = D(phrase_dir), .max = 4095,
 		  .def_str = COUNCIL_PHRASE_DIR },
+		{ .name = "wordnet_dir", .type = SCHEMA_PATH, .offset = D(wordnet_dir),
+		  .max = 4095, .def_str = "/usr/share/wordnet", .check = check_wordnet },
 		{ .name = "notify", .type = SCHEMA_BOOL, .offset = D(notify), .def_num = true },
 		{ .name = "limits", .type = SCHEMA_GROUP,
 		  .offset = offsetof(struct top_load, limits), .sub = &limits_schema },

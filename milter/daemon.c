@@ -21,6 +21,7 @@
 #include "milter/inflight.h"
 #include "milter/log.h"
 #include "milter/milter.h"
+#include "policy/policy.h"
 #include "milter/privs.h"
 #include "parser/parser.h"
 
@@ -47,7 +48,7 @@ static void reload(void)
 		conf_errors_free(&errors);
 		return;
 	}
-	if (milter_gen_install(conf, &error) < 0) {
+	if (policy_prepare(conf, &error) < 0 || milter_gen_install(conf, &error) < 0) {
 		milter_log(LOG_ERR, "reload refused: %s: %s; the configuration loaded before "
 			   "stays in force", path, error);
 	} else {
@@ -163,7 +164,7 @@ static int start(const struct milter_options *opt, struct conf *conf, const char
 		status = EXIT_OSERR;
 	} else {
 		parser_init();
-		if (milter_gen_install(conf, &error) < 0) {
+		if (policy_prepare(conf, &error) < 0 || milter_gen_install(conf, &error) < 0) {
 			milter_log(LOG_ERR, "cannot start: %s", error);
 			parser_shutdown();
 			status = EXIT_SOFTWARE;

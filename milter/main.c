@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "milter/milter.h"
+#include "policy/policy.h"
 
 static const char usage_text[] =
 "Usage:\n"
@@ -92,8 +93,19 @@ struct conf *milter_conf_load(const struct milter_options *opt)
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
 
-	if (conf_load(opt->conf_path, opt->phrase_dir, &conf, &errors) == 0)
-		return conf;
+	const char *error;
+
+	if (conf_load(opt->conf_path, opt->phrase_dir, &conf, &errors) == 0) {
+		/* What judging needs beyond the file (WordNet's lexicon): a
+		   missing one is found now, by -n too, not at the first message. */
+		if (policy_prepare(conf, &error) == 0)
+			return conf;
+		fprintf(stderr, "%s: %s\n", opt->conf_path, error);
+		if (!opt->check_only)
+			fprintf(stderr, "council-milter: not started\n");
+		conf_unref(&conf);
+		return NULL;
+	}
 	for (size_t i = 0; i < errors->n_lines; i++)
 		fprintf(stderr, "%s\n", errors->lines[i]);
 	if (!opt->check_only)

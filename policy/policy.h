@@ -91,6 +91,11 @@ bool policy_thread_store_contains(struct policy_thread_store *store, const char 
 int policy_thread_store_add(struct policy_thread_store *store, const char *message_id,
 			    time_t now, const char **error_r);
 
+/* Read what judging under CONF needs beyond CONF itself (WordNet's
+   lexicon), so that a daemon finds a missing lexicon when it loads a
+   configuration rather than at its first message. Judging calls it too. */
+int policy_prepare(const struct conf *conf, const char **error_r);
+
 /* Judge MSG sent with ENV against CONF. STORE may be NULL. On success
    *verdict_r always holds a verdict (accept included). */
 int policy_judge(const struct conf *conf, const struct policy_envelope *env,

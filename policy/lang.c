@@ -1,0 +1,1927 @@
+/*
+ * The language layer's questions: requests, commitments and party
+ * references, clause by clause (lang.h).
+ *
+ * A clause starts a sentence, or follows a comma, colon, bracket or dash,
+ * or the words "so", "then", "but"; "and"/"or" start one only for a modal
+ * request or after "please"/"then"/"also"/"just" ("... and then send the
+ * invoice"), since "they come on Tuesdays and empty the bins" shares its
+ * subject. After a comma, a bare verb continues a verb list when the clause
+ * before it has a modal with its verb ("the contractor will trim the
+ * hedges, cut the grass and clear the gullies"): no imperative there.
+ *
+ * The word lists below are grammar (closed classes: determiners,
+ * pronouns, auxiliaries, fillers), fixed like the rules; the open lexicon
+ * is WordNet's (lexicon.c) and the curated lists are data (lang.h).
+ */
+#include "policy/lang-private.h"
+#include "policy/phrase.h"
+
+#include <string.h>
+
+/* ---- word-sequence lists ---- */
+
+struct list_entry {
+	GArray *toks;		/* struct tok of the entry (its own lang_text) */
+	struct lang_text *text;
+};
+
+struct lang_list {
+	GHashTable *by_first;	/* first word -> GPtrArray of struct list_entry */
+	GHashTable *except_by_first;	/* the same for "!" entries */
+	GPtrArray *entries;
+	size_t max_except;	/* longest exception, in words */
+};
+
+static void entry_free(gpointer p)
+{
+	struct list_entry *e = p;
+
+	lang_text_free(&e->text);
+	g_free(e);
+}
+
+struct lang_list *lang_list_new(const char *const *entries, size_t n)
+{
+	struct lang_list *list = g_new0(struct lang_list, 1);
+
+	list->entries = g_ptr_array_new_with_free_func(entry_free);
+	list->by_first = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify)g_ptr_array_unref);
+	list->except_by_first = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+						      (GDestroyNotify)g_ptr_array_unref);
+	for (size_t i = 0; i < n; i++) {
+		bool except = entries[i] != NULL && entries[i][0] == '!';
+		GHashTable *index = except ? list->except_by_first : list->by_first;
+		struct list_entry *e;
+		GPtrArray *bucket;
+
+		if (entries[i] == NULL)
+			continue;
+		e = g_new0(struct list_entry, 1);
+		e->text = lang_text_new(entries[i] + (except ? 1 : 0));
+		e->toks = e->text->toks;
+		if (e->toks->len == 0) {
+			entry_free(e);
+			continue;
+		}
+		if (except)
+			list->max_except = MAX(list->max_except, e->toks->len);
+		g_ptr_array_add(list->entries, e);
+		bucket = g_hash_table_lookup(index, TOK(e->text, 0)->w);
+		if (bucket == NULL) {
+			bucket = g_ptr_array_new();
+			g_hash_table_insert(index, (gpointer)TOK(e->text, 0)->w, bucket);
+		}
+		g_ptr_array_add(bucket, e);
+	}
+	return list;
+}
+
+void lang_list_free(struct lang_list **list)
+{
+	if (*list == NULL)
+		return;
+	g_hash_table_destroy((*list)->by_first);
+	g_hash_table_destroy((*list)->except_by_first);
+	g_ptr_array_unref((*list)->entries);
+	g_free(*list);
+	*list = NULL;
+}
+
+/* A word written with a capital: not just because it starts a sentence. */
+static bool capitalised(const struct tok *t)
+{
+	return (t->flags & TOK_UPPER) ||
+	       ((t->flags & TOK_CAP) && !(t->flags & TOK_SENTENCE_FIRST));
+}
+
+bool lang_list_at(const struct lang_list *list, const struct lang_text *t, size_t i, size_t end,
+		  size_t *len_r)
+{
+	return lang_list_at_as(list, t, i, end, NULL, len_r);
+}
+
+/* Does entry E match at token I (FIRST, if not NULL, read for token I's
+   word)? */
+static bool entry_at(const struct list_entry *e, const struct lang_text *t, size_t i, size_t end,
+		     const char *first, bool any_case)
+{
+	size_t n = e->toks->len;
+
+	if (i + n > end)
+		return false;
+	for (size_t m = 0; m < n; m++) {
+		const struct tok *want = &g_array_index(e->toks, struct tok, m);
+		const struct tok *got = TOK(t, i + m);
+
+		if (strcmp(want->w, "*") == 0)
+			continue;
+		if (strcmp(want->w, m == 0 && first != NULL ? first : got->w) != 0)
+			return false;
+		/* "the party's" wants the possessive, "party" does not */
+		if ((want->flags & TOK_POSSESSIVE) && !(got->flags & TOK_POSSESSIVE))
+			return false;
+		/* "Labour" in the list: only "Labour" in the text. At the start
+		   of a sentence the capital proves nothing, unless a longer
+		   entry agrees ("Green Party"). */
+		if (!any_case && (want->flags & TOK_CAP) && !(got->flags & TOK_UPPER) &&
+		    !(n > 1 ? (got->flags & TOK_CAP) != 0 : capitalised(got)))
+			return false;
+	}
+	return true;
+}
+
+/* Is the match at I covered by an exception ("!Conservative Club" over
+   "Conservative")? */
+static bool excepted(const struct lang_list *list, const struct lang_text *t, size_t i,
+		     size_t end)
+{
+	size_t from = i >= list->max_except ? i - list->max_except + 1 : 0;
+
+	for (size_t s = from; s <= i && list->max_except > 0; s++) {
+		GPtrArray *bucket = g_hash_table_lookup(list->except_by_first, TOK(t, s)->w);
+
+		for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
+			const struct list_entry *e = bucket->pdata[k];
+
+			if (s + e->toks->len > i && entry_at(e, t, s, end, NULL, false))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The longest entry of LIST at I, 0 when none. */
+static size_t longest_at(const struct lang_list *list, const struct lang_text *t, size_t i,
+			 size_t end, const char *first, bool any_case)
+{
+	GPtrArray *bucket = g_hash_table_lookup(list->by_first, first != NULL ? first : TOK(t, i)->w);
+	size_t best = 0;
+
+	for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
+		const struct list_entry *e = bucket->pdata[k];
+
+		if (e->toks->len > best && entry_at(e, t, i, end, first, any_case))
+			best = e->toks->len;
+	}
+	return best;
+}
+
+bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, size_t i,
+		     size_t end, const char *first, size_t *len_r)
+{
+	size_t best;
+
+	if (list == NULL || i >= end)
+		return false;
+	best = longest_at(list, t, i, end, first, false);
+	if (best == 0 || excepted(list, t, i, end))
+		return false;
+	if (len_r != NULL)
+		*len_r = best;
+	return true;
+}
+
+/* ---- closed classes ---- */
+
+#define SET(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static bool in_set(const char *w, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(w, *set) == 0)
+			return true;
+	return false;
+}
+
+static const char *const *const MODALS =
+	SET("could", "can", "would", "will", "might", "may");
+/* Finite verbs that show a clause has its subject already: "Paint was
+   delivered", "Skip hire is booked". */
+static const char *const *const AUXILIARIES =
+	SET("is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+	    "should", "shall", "may", "might", "must", "does", "did", "do", "am", "been", "being",
+	    "seems", "looks", "needs", "wants", "went", "got", "came", "says", "said", "goes");
+/* What an object or a particle after a verb looks like: "Book us in",
+   "Order more bags", "Paint the railings". */
+static const char *const *const OBJECT_START =
+	SET("the", "a", "an", "this", "that", "these", "those", "some", "any", "all", "every",
+	    "each", "both", "another", "more", "extra", "enough", "our", "my", "your", "his",
+	    "her", "their", "its", "us", "them", "it", "him", "me", "everyone", "everybody",
+	    "someone", "somebody", "something", "anything", "everything", "whatever", "up",
+	    "out", "in", "off", "back", "down", "round", "around", "over", "away", "on",
+	    "through", "together", "ahead", "forward", "aside", "along", "asap", "today",
+	    "tomorrow", "now", "please", "one", "two", "three", "four", "five", "six", "ten",
+	    "twenty", "fifty", "half", "plenty", "lots", "whoever");
+static const char *const *const DETERMINERS =
+	SET("the", "a", "an", "this", "that", "these", "those", "our", "my", "your", "his",
+	    "her", "their", "its", "some", "any", "every", "each", "no", "another", "more");
+/* Words that cannot start an imperative though WordNet lists them as
+   verbs. */
+static const char *const *const NOT_IMPERATIVE =
+	SET("be", "hope", "thank", "thanks", "wish", "like", "love", "sorry", "welcome", "need",
+	    "want", "guess", "suppose", "reckon", "think", "believe", "know", "understand",
+	    "agree", "gather", "assume", "appreciate", "regard", "regards", "cheers", "kind",
+	    "best", "well", "still", "even", "last", "second", "sound", "mean", "bet", "say",
+	    "fancy", "hear", "will", "can", "may", "must", "shall", "might", "would", "could",
+	    "should", "does", "did", "am", "is", "are", "was", "were", "has", "had", "having",
+	    "being", "been", "apologise", "apologize", "congratulate", "wonder", "doubt",
+	    "expect", "seem", "happen", "just", "also", "then", "so", "and", "but", "or", "no",
+	    "yes", "not", "i", "we", "you", "they", "he", "she", "it", "hi", "hello", "dear",
+	    "morning", "afternoon", "evening", "fine", "great", "good", "sure", "ok", "okay",
+	    "lovely", "brilliant", "excellent", "nice", "further", "re", "as", "about",
+	    "sounds", "looks", "regarding", "following", "attached", "enclosed", "happy", "glad",
+	    "pleased", "shame", "pity", "worry", "relax", "rest", "enjoy", "excuse", "forgive",
+	    "pardon", "cheer", "smile", "laugh", "sigh", "apologies", "bless", "speak", "talk",
+	    "chat", "catch");
+/* Skipped at the start of a clause. */
+static const char *const *const FILLERS =
+	SET("please", "pls", "plz", "kindly", "just", "also", "then", "so", "and", "or", "but",
+	    "ok", "okay", "right", "oh", "now", "anyway", "actually", "firstly", "secondly",
+	    "thirdly", "finally", "lastly", "next", "meanwhile", "otherwise", "again", "ideally",
+	    "basically", "honestly", "seriously", "btw", "ps", "nb", "yes", "yeah",
+	    "additionally", "plus", "quickly", "urgently", "definitely", "certainly", "perhaps",
+	    "maybe", "possibly", "obviously", "hopefully", "first", "still", "though",
+	    "although", "thing", "too", "anyhow", "sorry", "hi", "hello", "hey", "morning");
+/* Between "could you" and the verb. */
+static const char *const *const ADVERBS =
+	SET("please", "pls", "possibly", "just", "kindly", "perhaps", "maybe", "also", "quickly",
+	    "still", "then", "now", "urgently", "definitely", "both", "all", "first", "really",
+	    "ever", "somehow", "actually", "always", "once", "again", "today", "tomorrow",
+	    "therefore", "certainly", "happily", "gladly", "hereby", "formally", "finally",
+	    "either", "personally", "two", "guys", "too", "yourself");
+/* "would you like to", "can you believe": no request. */
+static const char *const *const NOT_REQUEST_AFTER_MODAL =
+	SET("like", "care", "prefer", "want", "fancy", "believe", "imagine", "remember",
+	    "recall", "think", "guess", "not", "know", "hear", "wait", "manage", "afford",
+	    "cope", "understand", "be");
+/* Verbs of meeting, visiting and deciding: "let's meet", "can we talk",
+   "do you want to come to the quiz", "we need to decide" ask the reader
+   for no task. */
+static const char *const *const SOCIAL =
+	SET("come", "meet", "attend", "visit", "join", "chat", "talk", "speak", "discuss",
+	    "watch", "enjoy", "decide", "agree", "think", "consider", "review", "wait", "hope",
+	    "see", "catch", "sit", "stay", "relax", "rest", "listen", "vote", "go", "swing",
+	    "wander", "head", "remember", "bear", "celebrate", "pray");
+/* ... and with these, of someone outside the council, no order for work
+   ("could you come and look at the roof", "could you ring me"). */
+static const char *const *const NOT_ORDER =
+	SET("call", "ring", "phone", "email", "write", "reply", "respond", "contact", "quote",
+	    "look", "advise", "help", "report", "tell", "let", "fill", "share", "thank", "keep",
+	    "read", "note", "have", "pop", "drop", "send", "ask", "check", "find", "get",
+	    "confirm", "consider", "explain", "forward", "give", "show", "see");
+/* Verbs that take a question after them: "check whether", "find out
+   when", "ask the county if". */
+static const char *const *const FINDING =
+	SET("check", "double-check", "find", "ask", "see", "look", "work", "figure",
+	    "establish", "ascertain", "investigate", "verify", "enquire", "inquire", "query",
+	    "research", "dig");
+static const char *const *const WH =
+	SET("whether", "if", "when", "what", "where", "who", "how", "which", "why", "whose");
+/* Verbs that take a clause ("check the lights are working", "tell the
+   club they can't park"): a finite verb later is no sign of a subject. */
+static const char *const *const CLAUSAL =
+	SET("check", "ensure", "see", "tell", "ask", "let", "remember", "confirm", "say",
+	    "note", "make", "insist", "inform", "warn", "remind", "explain", "show", "mind",
+	    "double-check", "find", "hope", "think", "know");
+/* Subordinators and pronouns: the start of another clause ("Move the
+   bins that are ..."). */
+static const char *const *const NEW_CLAUSE =
+	SET("that", "which", "who", "whom", "whose", "if", "when", "where", "because", "as",
+	    "while", "until", "before", "after", "since", "once", "so", "though", "although",
+	    "unless", "i", "we", "you", "they", "he", "she", "it", "there", "whether", "or",
+	    "and", "but", "what", "how", "than");
+/* Subject words of someone other than the council. */
+static const char *const *const OTHER_BODIES =
+	SET("district", "county", "borough", "city", "unitary", "neighbouring", "other",
+	    "government", "highways", "school", "club", "church");
+/* Who can be asked in "could the office ..." and who cannot. */
+static const char *const *const NOT_AGENTS =
+	SET("council", "committee", "public", "residents", "people", "members", "councillors",
+	    "i", "we", "they", "he", "she", "it", "there", "this", "that", "meeting", "weather",
+	    "government", "county", "district", "school", "police");
+static const char *const *const NEGATIONS = SET("not", "never", "no", "unable", "cannot");
+static const char *const *const PERSONAL =
+	SET("my", "myself", "own", "personally", "ourselves", "wife", "husband", "daughter",
+	    "son", "family", "mum", "dad", "partner", "grandson", "granddaughter", "i");
+
+/* What a party's campaign makes or holds: "the labour leaflets" names a
+   party in lower case as surely as "Labour" does. */
+static const char *const *const CAMPAIGN_NOUNS =
+	SET("leaflet", "leaflets", "newsletter", "newsletters", "survey", "surveys", "stall",
+	    "surgery", "canvass", "canvassers", "candidate", "candidates", "group", "party",
+	    "members", "member", "activists", "branch", "campaign", "poster", "posters",
+	    "manifesto", "fundraiser", "agent", "association", "councillors", "councillor",
+	    "petition", "flyers", "mailing", "mailshot", "hustings");
+
+/* The closed classes above, as bits of one table built once, so that a
+   word's membership is one hash lookup when the text is read rather than
+   a string comparison for each word of each class at each question. */
+enum word_class {
+	C_MODALS,
+	C_AUXILIARIES,
+	C_OBJECT_START,
+	C_DETERMINERS,
+	C_NOT_IMPERATIVE,
+	C_FILLERS,
+	C_ADVERBS,
+	C_NOT_REQUEST_AFTER_MODAL,
+	C_SOCIAL,
+	C_NOT_ORDER,
+	C_FINDING,
+	C_WH,
+	C_CLAUSAL,
+	C_NEW_CLAUSE,
+	C_OTHER_BODIES,
+	C_NOT_AGENTS,
+	C_NEGATIONS,
+	C_PERSONAL,
+	C_CAMPAIGN_NOUNS,
+	C_COUNT
+};
+
+static const char *const *const *const CLASSES[C_COUNT] = {
+	&MODALS, &AUXILIARIES, &OBJECT_START, &DETERMINERS, &NOT_IMPERATIVE, &FILLERS, &ADVERBS,
+	&NOT_REQUEST_AFTER_MODAL, &SOCIAL, &NOT_ORDER, &FINDING, &WH, &CLAUSAL, &NEW_CLAUSE,
+	&OTHER_BODIES, &NOT_AGENTS, &NEGATIONS, &PERSONAL, &CAMPAIGN_NOUNS,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(CLASSES) <= 32);
+
+static GHashTable *class_table(void)
+{
+	static GHashTable *table;
+
+	if (g_once_init_enter(&table)) {
+		GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+
+		for (size_t k = 0; k < G_N_ELEMENTS(CLASSES); k++)
+			for (const char *const *w = *CLASSES[k]; *w != NULL; w++) {
+				guint32 bits = GPOINTER_TO_UINT(g_hash_table_lookup(t, *w));
+
+				g_hash_table_insert(t, (gpointer)*w, GUINT_TO_POINTER(bits | (1u << k)));
+			}
+		g_once_init_leave(&table, t);
+	}
+	return table;
+}
+
+guint32 lang_word_classes(const char *word)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(class_table(), word));
+}
+
+
+/* ---- one sentence ---- */
+
+struct ctx {
+	const struct lang *lang;
+	const struct lang_text *t;
+	size_t sentence;	/* its index */
+	size_t first, end;	/* the sentence's tokens */
+	bool question;		/* it ends with '?' */
+};
+
+static const char *W(const struct ctx *c, size_t i)
+{
+	return i < c->end ? TOK(c->t, i)->w : "";
+}
+
+static bool IS(const struct ctx *c, size_t i, const char *word)
+{
+	return strcmp(W(c, i), word) == 0;
+}
+
+/* Is word I one of SET (a word list of one question)? */
+static bool IN(const struct ctx *c, size_t i, const char *const *set)
+{
+	return i < c->end && in_set(W(c, i), set);
+}
+
+/* Is word I of the closed class CLS (one of CLASSES)? */
+static bool INC(const struct ctx *c, size_t i, enum word_class cls)
+{
+	return i < c->end && ((TOK(c->t, i)->classes >> cls) & 1);
+}
+
+static bool is_word(const struct ctx *c, size_t i)
+{
+	return i < c->end && (TOK(c->t, i)->flags & TOK_WORD);
+}
+
+static bool has_flag(const struct ctx *c, size_t i, unsigned flag)
+{
+	return i < c->end && (TOK(c->t, i)->flags & flag);
+}
+
+static bool is_punct(const struct ctx *c, size_t i, const char *p)
+{
+	return i < c->end && !(TOK(c->t, i)->flags & (TOK_WORD | TOK_NUMBER)) && IS(c, i, p);
+}
+
+static bool list_at(const struct ctx *c, const struct lang_list *list, size_t i, size_t *len_r)
+{
+	return lang_list_at(list, c->t, i, c->end, len_r);
+}
+
+static const struct lang_lexicon *LEX(const struct ctx *c)
+{
+	return c->lang->lex;
+}
+
+static bool is_verb(const struct ctx *c, size_t i)
+{
+	return is_word(c, i) && lex_is_verb(LEX(c), W(c, i));
+}
+
+/* The verb lemma of word I into BUF ("going" -> go), or NULL. */
+static const char *lemma(const struct ctx *c, size_t i, char *buf, size_t size)
+{
+	return is_word(c, i) && lex_lemma(LEX(c), W(c, i), buf, size) ? buf : NULL;
+}
+
+static size_t skip_set(const struct ctx *c, size_t i, const char *const *set)
+{
+	while (i < c->end && (IN(c, i, set) || is_punct(c, i, ",")))
+		i++;
+	return i;
+}
+
+enum verdict_kind { V_NONE = 0, V_COURTESY, V_INFO, V_REQUEST };
+
+struct verdict {
+	enum verdict_kind kind;
+	const char *how;
+	size_t at;		/* the deciding word */
+	bool task;		/* asks for a task, not a visit or a talk (lang_hit) */
+	bool order;		/* orders work or goods (lang_hit) */
+};
+
+static struct verdict none(void)
+{
+	return (struct verdict){ .kind = V_NONE };
+}
+
+static struct verdict make(enum verdict_kind kind, const char *how, size_t at, bool task)
+{
+	return (struct verdict){ .kind = kind, .how = how, .at = at, .task = task, .order = task };
+}
+
+/* A request whose verb (lemma LEM) says what kind of request it is. */
+static struct verdict request(const char *how, size_t at, const char *lem)
+{
+	struct verdict v = make(V_REQUEST, how, at, !in_set(lem, SOCIAL));
+
+	v.order = v.task && !in_set(lem, NOT_ORDER);
+	return v;
+}
+
+static struct verdict info(size_t at)
+{
+	return make(V_INFO, "request for information", at, false);
+}
+
+/* Only a request for a task counts: "do you want to come to the quiz?" is
+   an invitation. */
+static struct verdict task_only(struct verdict v)
+{
+	return v.kind == V_REQUEST && !v.task ? none() : v;
+}
+
+/* The end of the clause starting at I (exclusive). */
+static size_t clause_end(const struct ctx *c, size_t i)
+{
+	for (; i < c->end; i++)
+		if (is_punct(c, i, ",") || is_punct(c, i, ";") || is_punct(c, i, ":") ||
+		    is_punct(c, i, ".") || is_punct(c, i, "?") || is_punct(c, i, "!") ||
+		    is_punct(c, i, "("))
+			return i;
+	return c->end;
+}
+
+/* "me" or "us" as the one who receives: "send me", "send it to me",
+   "get them back to us"; not "to the Clerk rather than to me". */
+static bool to_me(const struct ctx *c, size_t verb)
+{
+	size_t end = clause_end(c, verb);
+
+	if (IN(c, verb + 1, SET("me", "us")))
+		return true;
+	for (size_t i = verb + 1; i + 1 < end; i++) {
+		if (IN(c, i, SET("than", "not", "instead")))
+			return false;
+		if (IS(c, i, "to") && IN(c, i + 1, SET("me", "us")))
+			return true;
+	}
+	return false;
+}
+
+/* A participle or gerund used as a verb, not as an adjective or noun
+   ("the verges cut", not "the damaged sign" or "this meeting"). */
+static bool verb_form(const struct ctx *c, size_t k)
+{
+	const char *w = W(c, k);
+	size_t n = strlen(w);
+
+	if (INC(c, k - 1, C_DETERMINERS) || !is_word(c, k))
+		return false;
+	if (lex_is_participle(LEX(c), w) || lex_is_gerund(LEX(c), w))
+		return true;
+	/* "strimmed": a verb WordNet does not know, in its -ed form */
+	return n >= 6 && strcmp(w + n - 2, "ed") == 0 && lex_lookup(LEX(c), w) == NULL;
+}
+
+/* A short noun phrase at I followed by a participle, a gerund or a
+   particle ("the verges cut", "them repainted", "the bins moving", "the
+   keys back"). Returns the index of that word, or 0. */
+static size_t object_then_verb(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP))
+		return 0;
+	for (size_t k = i + 1; k < end && k <= i + 10; k++) {
+		if (IN(c, k, SET("and", "or", "but", "because", "if", "when", "so")) ||
+		    (INC(c, k, C_AUXILIARIES) && !IS(c, k, "got")))
+			return 0;
+		if (verb_form(c, k) ||
+		    (IN(c, k, SET("back", "out", "away", "up", "down", "off", "done", "cut", "put",
+				  "set", "shut", "sorted", "fixed")) && !INC(c, k - 1, C_DETERMINERS)))
+			return k;
+		if (IS(c, k, "to") && IS(c, k + 1, "be"))
+			return k;
+	}
+	return 0;
+}
+
+/* A task after "and" or "to" later in the clause ("come back and reset
+   the clock", "come in early to open up"). */
+static size_t task_later(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+	char buf[64];
+
+	for (size_t k = i + 1; k + 1 < end; k++) {
+		const char *lem;
+
+		if (!IN(c, k, SET("and", "to")) || (IS(c, k, "to") && INC(c, k - 1, C_WH)))
+			continue;
+		k = k + 1 < end && IN(c, k + 1, SET("then", "also", "just")) ? k + 1 : k;
+		lem = lemma(c, k + 1, buf, sizeof(buf));
+		if (lem != NULL && !in_set(lem, SOCIAL) && !in_set(lem, NOT_REQUEST_AFTER_MODAL) &&
+		    !list_at(c, c->lang->lists.information, k + 1, NULL) &&
+		    !list_at(c, c->lang->lists.courtesy, k + 1, NULL))
+			return k + 1;
+	}
+	return 0;
+}
+
+/* "have the contractor come back", "have the bins emptied": returns the
+   verb's index or 0. */
+static size_t delegated(const struct ctx *c, size_t i)
+{
+	size_t k = object_then_verb(c, i), end = clause_end(c, i);
+
+	if (k != 0)
+		return k;
+	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP))
+		return 0;
+	/* "have someone clear the ditch": after a pronoun, the verb */
+	if (IN(c, i, SET("someone", "somebody", "them", "him", "her", "us", "everyone")) &&
+	    is_verb(c, i + 1) && !INC(c, i + 1, C_AUXILIARIES))
+		return i + 1;
+	for (k = i + 1; k < end && k <= i + 5; k++) {
+		/* "get the hall cleaner to do the kitchen" */
+		if (IS(c, k, "to") && is_verb(c, k + 1))
+			return k + 1;
+		if (is_verb(c, k) && lex_verb_first(LEX(c), W(c, k)) && !INC(c, k, C_OBJECT_START) &&
+		    !INC(c, k - 1, C_DETERMINERS) &&
+		    (!INC(c, k, C_AUXILIARIES) || (IS(c, k, "do") && INC(c, k + 1, C_OBJECT_START))))
+			return k;
+	}
+	return 0;
+}
+
+/* A subject and then a word of CLS: "you could", "the team could", "the
+   draft minutes from the planning meeting could". Returns the index of
+   that word, or 0. */
+static size_t subject_then(const struct ctx *c, size_t i, enum word_class cls)
+{
+	if (IN(c, i, SET("you", "someone", "somebody", "anyone", "anybody", "they", "he",
+			 "she", "we", "i")))
+		return INC(c, i + 1, cls) ? i + 1 : 0;
+	if (!INC(c, i, C_DETERMINERS) && !has_flag(c, i, TOK_CAP))
+		return 0;
+	for (size_t k = i + 1; k < c->end && k <= i + 10 && is_word(c, k); k++) {
+		if (INC(c, k, cls))
+			return k;
+		if (INC(c, k, C_AUXILIARIES) || INC(c, k, C_NEW_CLAUSE))
+			return 0;
+	}
+	return 0;
+}
+
+/* A verb phrase at I, after "please", "could you", "I need you to" ...:
+   asking for information, a courtesy, or a request. */
+static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how)
+{
+	char buf[64];
+	const char *lem;
+	size_t k;
+
+	i = skip_set(c, i, ADVERBS);
+	if (i >= c->end || !is_word(c, i))
+		return none();
+	lem = lemma(c, i, buf, sizeof(buf));
+	if (lang_list_at_as(c->lang->lists.courtesy, c->t, i, c->end, lem, NULL))
+		/* "pop round and put the rules up" */
+		return (k = task_later(c, i)) != 0 ? request(how, k, lemma(c, k, buf, sizeof(buf))) :
+		       make(V_COURTESY, how, i, false);
+	if (lang_list_at_as(c->lang->lists.information, c->t, i, c->end, lem, NULL))
+		/* "send me", "look up": information fetched is work for a
+		   party, though not an instruction (party-political) */
+		return make(V_INFO, "request for information", i,
+			    lem != NULL && in_set(lem, SET("send", "forward", "email", "give",
+							    "look", "dig", "get", "show")));
+	if (lem == NULL) {
+		/* "re-hang", "strim": a verb form WordNet does not know,
+		   followed by what follows a verb */
+		if (INC(c, i + 1, C_OBJECT_START) && strchr(W(c, i), '-') == NULL &&
+		    !has_flag(c, i, TOK_CAP) && lex_lookup(LEX(c), W(c, i)) == NULL &&
+		    strlen(W(c, i)) > 3)
+			return request(how, i, "do");
+		return none();
+	}
+	if (in_set(lem, NOT_REQUEST_AFTER_MODAL) || has_flag(c, i, TOK_POSSESSIVE) ||
+	    IN(c, i + 1, SET("yourself", "yourselves")))
+		return none();
+	/* check whether, find out when, ask the county if */
+	if (in_set(lem, FINDING)) {
+		size_t end = clause_end(c, i);
+
+		for (k = i + 1; k < end && k <= i + 5; k++) {
+			if (IS(c, k, "to") && in_set(lem, SET("ask", "tell")))
+				return request("delegation", i, "do");
+			/* "ask the hall committee if we can have the back room":
+			   a request passed on, not a question of fact */
+			if (IN(c, k, SET("if", "whether")) && in_set(lem, SET("ask", "see")) &&
+			    subject_then(c, k + 1, C_MODALS) != 0)
+				return request("delegation", i, lem);
+			if (INC(c, k, C_WH) || IS(c, k, "about") || (IS(c, k, "for") && IS(c, i, "ask")))
+				return info(i);
+			if (is_verb(c, k) && !INC(c, k, C_OBJECT_START) && k > i + 1 &&
+			    !INC(c, k - 1, C_DETERMINERS))
+				break;
+		}
+	}
+	/* "could you let us have your rates" (not "let's have the baskets
+	   up", an imperative read elsewhere) */
+	if (strcmp(lem, "let") == 0 && IN(c, i + 1, SET("us", "me")) &&
+	    IN(c, i + 2, SET("have", "know", "see")))
+		return info(i);
+	if (in_set(lem, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
+			    "bring", "copy", "show", "drop")) && to_me(c, i))
+		return make(V_INFO, "request for information", i, true);	/* a fetch */
+	if (in_set(lem, SET("have", "get", "make"))) {
+		/* "have a look at the gate" asks something small of the
+		   reader; "we need to have a look" asks nothing */
+		if (strcmp(lem, "have") == 0 && IN(c, i + 1, SET("a", "an"))) {
+			k = skip_set(c, i + 2, SET("quick", "proper", "good", "little", "closer",
+						   "careful", "brief"));
+			return IN(c, k, SET("look", "word", "go", "try", "rummage", "dig", "read",
+					    "check", "glance", "peek", "read-through")) ?
+			       request(how, i, "have") : none();
+		}
+		if ((k = delegated(c, i + 1)) != 0)
+			return request(strcmp(how, "imperative") == 0 ? "delegation" : how, k, "do");
+		if (strcmp(lem, "have") == 0)
+			return none();
+	}
+	/* "the minutes could go up on the website": going up is done */
+	if (strcmp(lem, "go") == 0 && IN(c, i + 1, SET("up", "out", "back", "down", "round",
+						       "through", "over", "off", "ahead")))
+		return request(how, i, "do");
+	if (in_set(lem, SOCIAL) && (k = task_later(c, i)) != 0) {
+		/* "come and have a look and give us a price" orders nothing */
+		struct verdict v = verb_phrase(c, k, how);
+
+		return v.kind == V_REQUEST ? v : request(how, k, "do");
+	}
+	return request(how, i, lem);
+}
+
+/* After "you could" / "someone would": "mind moving", "be able to",
+   "be so kind as to", "see if you can". */
+static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
+{
+	char buf[64];
+
+	j = skip_set(c, j, ADVERBS);
+	if (IS(c, j, "mind")) {
+		const char *w = W(c, j + 1), *lem = lemma(c, j + 1, buf, sizeof(buf));
+		size_t n = strlen(w);
+
+		/* "would you mind strimming": a verb WordNet does not know */
+		if (lem == NULL && n > 5 && strcmp(w + n - 3, "ing") == 0)
+			return request(how, j + 1, "do");
+		if (lem == NULL || !lex_is_gerund(LEX(c), w))
+			return none();
+		return verb_phrase(c, j + 1, how);
+	}
+	if (IS(c, j, "be") && IN(c, j + 1, SET("able", "willing", "happy", "prepared", "kind",
+					       "good", "ok", "okay", "so", "free"))) {
+		size_t k = j + 2;
+
+		while (k < c->end && !IS(c, k, "to") && k < j + 6)
+			k++;
+		return IS(c, k, "to") ? verb_phrase(c, k + 1, how) : none();
+	}
+	if (IS(c, j, "see") && IN(c, j + 1, SET("if", "whether")))
+		return IS(c, j + 2, "you") && IN(c, j + 3, SET("can", "could")) ?
+		       verb_phrase(c, j + 4, how) : info(j);
+	return verb_phrase(c, j, how);
+}
+
+/* "you", "the office", "your engineer", "one of the team", "Jenny":
+   someone who can be asked. Returns the index of the word after it (the
+   verb), or 0. */
+static size_t agent(const struct ctx *c, size_t i)
+{
+	size_t j = i;
+
+	if (IN(c, j, SET("you", "u", "ya", "someone", "somebody", "anyone", "anybody"))) {
+		j++;
+		if (IS(c, j, "and") && has_flag(c, j + 1, TOK_CAP))
+			j += 2;	/* "you and Jenny" */
+		return j;
+	}
+	if (IN(c, j, SET("the", "your", "our", "one"))) {
+		j++;
+		if (IS(c, j, "of"))
+			j += 2;	/* "one of the team" */
+		/* The noun phrase ends where a verb with its object starts
+		   ("your team mow the pitches": "team" can be a verb too). */
+		for (size_t k = j; k < c->end && k < j + 4 && is_word(c, k); k++) {
+			if (INC(c, k, C_NOT_AGENTS))
+				return 0;
+			if (k > j && is_verb(c, k) &&
+			    (INC(c, k + 1, C_OBJECT_START) || lex_verb_first(LEX(c), W(c, k)) ||
+			     !is_word(c, k + 1)))
+				return k;
+		}
+		return 0;
+	}
+	if (has_flag(c, j, TOK_CAP) && !has_flag(c, j, TOK_SENTENCE_FIRST) && !is_verb(c, j) &&
+	    !INC(c, j, C_NOT_AGENTS))
+		return j + 1;
+	return 0;
+}
+
+/* Modal and softened requests at I: "could you (possibly) ring ...",
+   "would you be able to", "any chance you could", "I'd appreciate it if
+   you", "if you could ...", "could the office send ...". */
+static struct verdict modal_request(const struct ctx *c, size_t i)
+{
+	size_t j, k;
+
+	if (INC(c, i, C_MODALS)) {
+		if (IN(c, i + 1, SET("we", "i"))) {	/* can we get the grass cut */
+			struct verdict v;
+
+			k = skip_set(c, i + 2, SET("please", "just", "also", "possibly"));
+			/* "could we have the pitch by the fountain", "can I have
+			   the keys": asking to be given something */
+			if (IS(c, k, "have") && INC(c, k + 1, C_DETERMINERS) &&
+			    !IN(c, k + 1, SET("a", "an")))
+				return make(V_REQUEST, "modal request", k, true);
+			if (IS(c, i + 1, "we")) {
+				v = verb_phrase(c, k, "modal request");
+				return v.kind == V_INFO ? v : task_only(v);
+			}
+		}
+		if (IS(c, i + 1, "i") && IN(c, i + 2, SET("ask", "get")) &&
+		    (k = agent(c, i + 3)) != 0 && IS(c, k, "to"))
+			return verb_phrase(c, k + 1, "modal request");
+		if ((k = agent(c, i + 1)) != 0 && k < c->end) {
+			struct verdict v = modal_tail(c, k, "modal request");
+
+			/* "could the council fund it?": only "you" may be
+			   asked for more than work */
+			v = IN(c, i + 1, SET("you", "u", "ya")) ? v : task_only(v);
+			if (v.kind != V_NONE)
+				return v;
+		}
+	}
+	/* "can the Quay toilets be opened at 7", "could the village hall be
+	   opened and the heating put on" */
+	if (IN(c, i, SET("can", "could", "would", "will")) && INC(c, i + 1, C_DETERMINERS)) {
+		for (k = i + 2; k < c->end && k <= i + 6 && is_word(c, k); k++) {
+			if (INC(c, k, C_NOT_AGENTS) && !IS(c, k, "this"))
+				break;
+			if (IS(c, k, "be")) {
+				if (verb_form(c, k + 1) || IS(c, k + 1, "done"))
+					return make(V_REQUEST, "modal request", k + 1, true);
+				break;
+			}
+		}
+	}
+	/* are you able to / are you ok to */
+	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
+	    IN(c, i + 2, SET("able", "ok", "okay", "happy", "free", "around")) && IS(c, i + 3, "to"))
+		return verb_phrase(c, i + 4, "modal request");
+	/* do you think you could / do you mind / do you want to (work) */
+	if (IS(c, i, "do") && IS(c, i + 1, "you")) {
+		if (IN(c, i + 2, SET("think", "reckon")) && IS(c, i + 3, "you") && INC(c, i + 4, C_MODALS))
+			return modal_tail(c, i + 5, "modal request");
+		if (IS(c, i + 2, "mind"))
+			return modal_tail(c, i + 2, "modal request");
+		if (IS(c, i + 2, "want") && IS(c, i + 3, "to"))
+			return task_only(verb_phrase(c, i + 4, "modal request"));
+		return none();
+	}
+	/* "Want to give the plumber a ring?" */
+	if (c->question && IS(c, i, "want") && IS(c, i + 1, "to"))
+		return task_only(verb_phrase(c, i + 2, "modal request"));
+	/* is it possible / would it be possible (for you) to */
+	if ((IS(c, i, "is") && IS(c, i + 1, "it") && IS(c, i + 2, "possible")) ||
+	    (IN(c, i, SET("would", "will")) && IS(c, i + 1, "it") && IS(c, i + 2, "be") &&
+	     IN(c, i + 3, SET("possible", "ok", "okay")))) {
+		j = i + 3;
+		while (j < c->end && !IS(c, j, "to") && j < i + 8)
+			j++;
+		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
+	}
+	/* (is there) any chance / any way (that) you could / of getting */
+	j = i;
+	if (IS(c, j, "is") && IS(c, j + 1, "there"))
+		j += 2;
+	if (IS(c, j, "any") && IN(c, j + 1, SET("chance", "way", "hope"))) {
+		j += 2;
+		if (IS(c, j, "that"))
+			j++;
+		/* "any chance you could", "any way the draft minutes could go
+		   up on the website" */
+		if ((k = subject_then(c, j, C_MODALS)) != 0)
+			return IN(c, j, SET("you", "someone", "somebody")) ?
+			       modal_tail(c, k + 1, "modal request") :
+			       task_only(modal_tail(c, k + 1, "modal request"));
+		if (IS(c, j, "of")) {
+			j++;
+			if (IN(c, j, SET("you", "someone")))
+				j++;
+			return lex_is_gerund(LEX(c), W(c, j)) ? verb_phrase(c, j, "modal request")
+							      : none();
+		}
+		return none();
+	}
+	/* (it) might be worth ringing / would be a good idea to */
+	j = IS(c, i, "it") ? i + 1 : i;
+	if (IN(c, j, SET("might", "would", "could", "may", "will", "is")) &&
+	    (IS(c, j, "is") || IS(c, j + 1, "be"))) {
+		k = IS(c, j, "is") ? j + 1 : j + 2;
+		k = skip_set(c, k, SET("really", "probably", "definitely", "also"));
+		if (IS(c, k, "worth") && lex_is_gerund(LEX(c), W(c, k + 1)))
+			return task_only(verb_phrase(c, k + 1, "suggestion"));
+		if (IN(c, k, SET("an", "a")) && IS(c, k + 1 + IS(c, k + 1, "good"), "idea") &&
+		    IS(c, k + 2 + IS(c, k + 1, "good"), "to"))
+			return task_only(verb_phrase(c, k + 3 + IS(c, k + 1, "good"), "suggestion"));
+	}
+	/* I wonder / I was wondering (if) you could */
+	j = i;
+	if (IS(c, j, "i")) {
+		j++;
+		if (IN(c, j, SET("was", "am", "were")))
+			j++;
+		if (IN(c, j, SET("wonder", "wondered", "wondering")) &&
+		    IN(c, j + 1, SET("if", "whether")) &&
+		    (k = subject_then(c, j + 2, C_MODALS)) != 0)
+			return modal_tail(c, k + 1, "modal request");
+	}
+	/* I'd be grateful if you could / I'd appreciate it if you would /
+	   it'd be great if you could / it would really help if / if you could */
+	j = i;
+	if (IN(c, j, SET("i", "it", "we", "that"))) {
+		k = j + 1;
+		if (IN(c, k, SET("would", "will", "really", "do", "should", "is", "might")))
+			k++;
+		k = skip_set(c, k, SET("be", "really", "so", "very", "most", "extremely", "ever",
+				       "such", "a", "big"));
+		if (IN(c, k, SET("grateful", "obliged", "glad", "great", "good", "helpful",
+				 "brilliant", "lovely", "useful", "ideal", "fab", "fantastic",
+				 "perfect", "appreciated", "marvellous", "wonderful", "handy",
+				 "appreciate", "help", "helpful", "nice", "smashing", "super"))) {
+			k++;
+			if (IS(c, k, "it"))
+				k++;
+			if (IS(c, k, "if"))
+				j = k;
+		}
+	}
+	if (IS(c, j, "if") && (k = subject_then(c, j + 1, C_MODALS)) != 0 &&
+	    IN(c, k, SET("could", "would", "can", "might"))) {
+		struct verdict v = modal_tail(c, k + 1, "modal request");
+
+		/* "if you can make it to the meeting" invites */
+		return IS(c, k, "can") ? (v.kind == V_INFO ? v : task_only(v)) : v;
+	}
+	return none();
+}
+
+/* "you'll need to", "you must", "you should", "you could just ring" */
+static struct verdict directive(const struct ctx *c, size_t i)
+{
+	size_t j;
+
+	if (!IS(c, i, "you"))
+		return none();
+	j = i + 1;
+	if (IN(c, j, SET("will", "would", "may", "might", "have", "had", "are", "really")) &&
+	    !(IN(c, j, SET("might", "may")) && !IS(c, j + 1, "want")))
+		j++;
+	if (IN(c, j, SET("could", "might")) && !IN(c, j + 1, SET("have", "be")))
+		return task_only(verb_phrase(c, j + 1, "suggestion"));
+	if (IN(c, j, SET("need", "must", "should", "ought", "got", "have", "want", "better", "to"))) {
+		if (IN(c, j, SET("should", "must")) && IN(c, j + 1, SET("have", "be", "know")))
+			return none();	/* "you should have told me": a complaint */
+		j++;
+		if (IS(c, j, "to"))
+			j++;
+		if (IN(c, j, SET("know", "be", "have", "remember", "understand", "realise",
+				 "realize", "see", "appreciate", "not")))
+			return none();
+		return verb_phrase(c, j, "directive");
+	}
+	return none();
+}
+
+/* "What I'd like you to do is ring the hire company", "what we need is
+   for someone to ...": the request after "is". */
+static struct verdict cleft(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i), k;
+
+	if (!IS(c, i, "what") || !IN(c, i + 1, SET("i", "we")))
+		return none();
+	/* "what I'd like you to do, when you have a moment, is write ..." */
+	end = c->end;
+	for (k = i + 2; k < end && k <= i + 16; k++)
+		if (IS(c, k, "is") && (IN(c, k - 1, SET("do", "need", "want", "like")) ||
+				       is_punct(c, k - 1, ",")))
+			break;
+	if (k >= end || k > i + 16)
+		return none();
+	k++;
+	if (IS(c, k, "for") && IN(c, k + 1, SET("you", "someone", "somebody")) && IS(c, k + 2, "to"))
+		k += 3;
+	else if (IS(c, k, "to"))
+		k++;
+	return verb_phrase(c, k, "request");
+}
+
+/* Wants and needs with an object: "I need you to", "I want them
+   repainted", "I'd like the hall cleaned", "We need the bins moving",
+   "need the trestles up by 9", "we need to get the fence fixed". */
+static struct verdict want(const struct ctx *c, size_t i)
+{
+	size_t j = i, k;
+	bool we;
+
+	if (IN(c, j, SET("i", "we"))) {
+		we = IS(c, j, "we");
+		j++;
+		j = skip_set(c, j, SET("would", "do", "really", "also", "just", "still", "will",
+				       "definitely", "urgently", "therefore", "now", "desperately"));
+	} else if (IN(c, j, SET("need", "want"))) {
+		we = false;	/* "need the trestles up by 9" */
+	} else {
+		return none();
+	}
+	/* "we need to get the fence fixed", not "we need to talk" */
+	if (we && ((IN(c, j, SET("need", "have", "must", "ought")) && IS(c, j + 1, "to")) ||
+		   (IS(c, j, "must") && is_verb(c, j + 1)))) {
+		k = j + (IS(c, j + 1, "to") ? 2 : 1);
+		/* "we need to have a proper think", "we must have a look" */
+		if (IS(c, k, "have") && IN(c, k + 1, SET("a", "an")))
+			return none();
+		return task_only(verb_phrase(c, k, "need"));
+	}
+	/* "I am instructing you to pay", "I'm asking you to" */
+	k = IS(c, j, "am") || IS(c, j, "are") ? j + 1 : j;
+	if (IN(c, k, SET("instructing", "asking", "telling", "requesting", "directing",
+			 "ordering", "instruct", "ask", "tell", "direct", "order", "require")) &&
+	    IN(c, k + 1, SET("you", "someone")) && IS(c, k + 2, "to"))
+		return verb_phrase(c, k + 3, "instruction");
+	if (!IN(c, j, SET("need", "want", "like", "love", "expect", "require", "prefer")))
+		return none();
+	j++;
+	if ((k = object_then_verb(c, j)) != 0)
+		return make(V_REQUEST, "want", k, true);
+	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
+		k = k != 0 ? k : j + 1;
+		if (IS(c, k, "to") && !IS(c, k + 1, "be")) {
+			struct verdict v = verb_phrase(c, k + 1, "want");
+
+			return v.kind == V_NONE ? none() : v;
+		}
+	}
+	return none();
+}
+
+/* "The verges need cutting", "the gate needs fixing before Saturday". */
+static struct verdict needs_doing(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	if (!IN(c, i, SET("the", "this", "that", "these", "those", "it", "they", "our")))
+		return none();
+	for (size_t k = i + 1; k + 1 < end && k <= i + 10; k++) {
+		size_t m = k + 1;
+
+		if (IN(c, k, SET("need", "needs", "want", "wants"))) {
+			/* "the verges need cutting" */
+			if (lex_is_gerund(LEX(c), W(c, m)))
+				return make(V_REQUEST, "need", m, true);
+			/* "the flag needs to go to half mast", "... to be moved" */
+			if (IS(c, m, "to") && (IS(c, m + 1, "be") ? verb_form(c, m + 2) :
+					       IN(c, m + 1, SET("go", "come", "move"))))
+				return make(V_REQUEST, "need", m + 1, true);
+			/* "the hedge wants a good trim" */
+			if (IN(c, m, SET("a", "another")))
+				m = skip_set(c, m + 1, SET("good", "proper", "quick", "decent",
+							   "bit", "of", "a", "little"));
+			if (m > k + 1 && is_verb(c, m) &&
+			    (m + 1 >= end || !is_word(c, m + 1) ||
+			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
+					      "asap", "today", "tomorrow", "in", "when", "please",
+					      "sometime", "ready"))))
+				return make(V_REQUEST, "need", m, true);
+		}
+		if (INC(c, k, C_AUXILIARIES) || IS(c, k, "and"))
+			break;
+	}
+	return none();
+}
+
+/* A request with no verb: "Bunting up on Market Place by Saturday pls",
+   "Christmas tree lights on a timer please": a noun phrase, a particle
+   that says what should become of it, and "please" last. */
+static struct verdict verbless(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i), last = end;
+	bool particle = false;
+
+	while (last > i && !is_word(c, last - 1))
+		last--;
+	if (last <= i + 1 || !IN(c, last - 1, SET("please", "pls", "plz")))
+		return none();
+	for (size_t k = i; k + 1 < last; k++) {
+		if (INC(c, k, C_AUXILIARIES) || (is_verb(c, k) && k == i) ||
+		    IN(c, k, SET("i", "we", "you", "yes", "thanks", "thank", "no", "more")))
+			return none();
+		particle |= k > i && IN(c, k, SET("up", "down", "out", "back", "on", "off", "away",
+						  "in", "done", "sorted", "fixed", "cleared",
+						  "emptied", "cut", "moved"));
+	}
+	return particle ? make(V_REQUEST, "request", i, true) : none();
+}
+
+/* "a new bulb for the porch light would be much appreciated": what is
+   wanted, and its welcome. Not "any thoughts would be appreciated": views
+   are information. */
+static struct verdict appreciated(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	for (size_t k = i + 1; k + 2 < end && k <= i + 10; k++) {
+		size_t m;
+
+		if (!IN(c, k, SET("would", "will")) || !IS(c, k + 1, "be"))
+			continue;
+		m = skip_set(c, k + 2, SET("much", "greatly", "really", "very", "most", "so"));
+		if (!IN(c, m, SET("appreciated", "welcome", "welcomed")))
+			return none();
+		for (size_t h = i; h < k; h++)
+			if (IN(c, h, SET("thoughts", "views", "comments", "feedback", "response",
+					 "reply", "answer", "advice", "information", "news", "update",
+					 "updates", "details", "ideas", "help", "suggestions",
+					 "attendance", "support", "company")))
+				return none();
+		return INC(c, i, C_AUXILIARIES) || IN(c, i, SET("i", "we", "it", "you", "this",
+							    "that")) ?
+		       none() : make(V_REQUEST, "request", m, true);
+	}
+	return none();
+}
+
+/* Does the clause before [.., I) have a modal with its verb ("will trim")?
+   Then a bare verb after a comma continues its list. */
+static bool verb_list_before(const struct ctx *c, size_t i)
+{
+	for (size_t k = c->first; k + 1 < i; k++) {
+		if (!IN(c, k, SET("will", "would", "can", "could", "should", "must", "shall",
+				  "may", "might", "to")))
+			continue;
+		for (size_t m = k + 1; m < i && m <= k + 3; m++)
+			if (is_verb(c, m) && !INC(c, m, C_OBJECT_START))
+				return true;
+	}
+	return false;
+}
+
+/* A finite verb later in the clause with nothing to start a new clause
+   before it: the first word was a noun, the clause's subject ("Cover for
+   the caretaker while he's away is all sorted" has "while"; "Repair work
+   on the clock tower starts in March" has none). */
+static bool finite_later(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	for (size_t k = i + 1; k < end && k <= i + 10; k++) {
+		const char *w = W(c, k);
+		const struct lex_word *e = lex_lookup(LEX(c), w);
+
+		if (INC(c, k, C_NEW_CLAUSE))
+			return false;
+		if (INC(c, k - 1, C_DETERMINERS))
+			continue;	/* "the broken bench" */
+		/* A finite verb: an auxiliary, or an irregular past ("rang");
+		   an -ed form may be a participle ("get the bins emptied"). */
+		if (INC(c, k, C_AUXILIARIES) ||
+		    (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_is_verb(LEX(c), w)))
+			return true;
+	}
+	return false;
+}
+
+/* A base-form verb first: "Chase the electrician", "Book us in", "Get the
+   lights sorted", "Have the contractor come back", "Don't forget to". */
+static struct verdict imperative(const struct ctx *c, size_t i, bool after_please)
+{
+	const struct tok *t;
+	const char *w;
+	size_t k;
+
+	if (i >= c->end || !is_word(c, i))
+		return none();
+	t = TOK(c->t, i);
+	w = t->w;
+	if (list_at(c, c->lang->lists.courtesy, i, NULL))
+		return make(V_COURTESY, "courtesy", i, false);
+	if (list_at(c, c->lang->lists.information, i, NULL))
+		return info(i);
+	if (IS(c, i, "do") && IS(c, i + 1, "not")) {
+		/* "don't forget to lock up" / "the keys"; not "don't forget
+		   it's my last meeting" */
+		if (IS(c, i + 2, "forget"))
+			return INC(c, i + 3, C_NEW_CLAUSE) && !IS(c, i + 3, "to") ? none() :
+			       make(V_REQUEST, "imperative", i + 2, true);
+		return task_only(verb_phrase(c, i + 2, "imperative"));
+	}
+	if (IS(c, i, "do"))
+		return is_verb(c, i + 1) && !INC(c, i + 1, C_NOT_IMPERATIVE) ?
+		       imperative(c, i + 1, true) : none();
+	if (IS(c, i, "let")) {
+		if (IS(c, i + 1, "us"))		/* let's get the bins moved */
+			return task_only(verb_phrase(c, i + 2, "let's"));
+		if (IS(c, i + 1, "me"))		/* "let me say", "let me check" */
+			return none();
+		return make(V_REQUEST, "imperative", i, true);
+	}
+	if (IS(c, i, "have") && (c->question || IN(c, i + 1, SET("you", "we", "they", "i"))))
+		return none();		/* "Have the new bins arrived?" */
+	if (IS(c, i, "remember"))
+		return IS(c, i + 1, "to") ? make(V_REQUEST, "imperative", i, true) : none();
+	if (IS(c, i, "mind"))
+		return (IS(c, i + 1, "you") && is_verb(c, i + 2) && !INC(c, i + 2, C_NOT_IMPERATIVE)) ||
+		       (INC(c, i + 1, C_DETERMINERS) && finite_later(c, i + 1)) ?
+		       make(V_REQUEST, "imperative", i, true) : none();
+	if (IS(c, i, "feel") && IS(c, i + 1, "free") && IS(c, i + 2, "to"))
+		return task_only(verb_phrase(c, i + 3, "imperative"));
+	if (IN(c, i, SET("try", "go", "come")) && IN(c, i + 1, SET("to", "and")) &&
+	    is_verb(c, i + 2))
+		return task_only(verb_phrase(c, i + 2, "imperative"));
+
+	if (!is_verb(c, i) || in_set(w, NOT_IMPERATIVE) || (t->flags & TOK_POSSESSIVE))
+		return none();
+	{
+		const struct lex_word *e = lex_lookup(LEX(c), w);
+
+		if (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_verb_first(LEX(c), w))
+			return none();		/* "found", "left": past forms */
+	}
+	if (i + 1 >= c->end || !is_word(c, i + 1)) {
+		/* A lone word ("Agreed.", "Move!") asks little; after "please"
+		   it is a request ("please proceed"). */
+		return after_please && !c->question ? verb_phrase(c, i, "imperative") : none();
+	}
+	if (INC(c, i + 1, C_AUXILIARIES) || IS(c, i + 1, "of") ||
+	    IN(c, i + 1, SET("yourself", "yourselves")))
+		return none();
+	/* "Bob sorted it", "Mark rang": a name and a past verb */
+	if (lex_is_past(LEX(c), W(c, i + 1)) && !INC(c, i + 1, C_OBJECT_START))
+		return none();
+	/* "Mark Thompson called", "Chase Farm has been in touch" */
+	if (has_flag(c, i + 1, TOK_CAP) && !INC(c, i + 1, C_OBJECT_START) &&
+	    (INC(c, i + 2, C_AUXILIARIES) || lex_is_past(LEX(c), W(c, i + 2))))
+		return none();
+	/* "get the verges done", "have the cleaner do the kitchen": these
+	   take a verb after their object */
+	if (!in_set(w, CLAUSAL) && !in_set(w, SET("get", "have", "make", "keep", "leave")) &&
+	    finite_later(c, i))
+		return none();
+	if ((lex_verb_first(LEX(c), w) && !c->t->headline) || after_please)
+		return verb_phrase(c, i, "imperative");
+	/* Seen more as a noun or adjective ("Book club", "Clear skies"), or
+	   in a subject line, which is mostly a noun phrase ("Notice board"):
+	   a verb only with an object or a particle ("Book us in"). */
+	if (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER | TOK_POSSESSIVE))
+		return verb_phrase(c, i, "imperative");
+	k = i;	/* an object-less noun: no request */
+	(void)k;
+	return none();
+}
+
+/* The first request (or information request) of the clause at I. */
+static struct verdict clause_request(const struct ctx *c, size_t i, bool coordinated)
+{
+	size_t start = i;
+	bool please = false, softened = false;
+	struct verdict v;
+
+	/* fillers, and a name being spoken to ("Kevin please ...") */
+	for (;;) {
+		if (INC(c, i, C_FILLERS) && !(IS(c, i, "first") && INC(c, i + 1, C_OBJECT_START))) {
+			please |= IN(c, i, SET("please", "pls", "plz", "kindly"));
+			softened |= IN(c, i, SET("then", "also", "just"));
+			i++;
+		} else if (i + 1 < c->end && has_flag(c, i, TOK_CAP) && !is_verb(c, i) &&
+			   !INC(c, i, C_WH) && !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_DETERMINERS) &&
+			   (IN(c, i + 1, SET("please", "pls")) || is_punct(c, i + 1, "-") ||
+			    (INC(c, i + 1, C_MODALS) && IN(c, i + 2, SET("you", "u"))))) {
+			i++;	/* "Lee can you get the lads to ..." */
+		} else if (is_punct(c, i, "-") || is_punct(c, i, "\"")) {
+			i++;
+		} else {
+			break;
+		}
+	}
+	/* "hiya gary can u ...", "derek mate could u ...": greetings and
+	   names before a modal request, with no comma to mark them */
+	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
+		if (INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) {
+			bool names = true;
+
+			for (size_t k = i; k < m && names; k++)
+				names = is_word(c, k) && !INC(c, k, C_WH) &&
+					!INC(c, k, C_NEW_CLAUSE) && !INC(c, k, C_AUXILIARIES) &&
+					!INC(c, k, C_DETERMINERS) && !INC(c, k, C_NOT_AGENTS);
+			if (names)
+				i = m;
+			break;
+		}
+	}
+	if (i >= c->end)
+		return none();
+	v = modal_request(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = directive(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = want(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = cleft(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = needs_doing(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = verbless(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	v = appreciated(c, i);
+	if (v.kind != V_NONE)
+		return v;
+	/* A bare verb after "and" shares its subject unless a word marks a
+	   new request ("and then send ..."); after a comma, it continues a
+	   verb list. */
+	if (coordinated && !please && !softened)
+		return none();
+	if (start > c->first && !please && is_punct(c, start - 1, ",") && verb_list_before(c, start))
+		return none();
+	return imperative(c, i, please);
+}
+
+/* Where clauses start: the sentence start, and after , : ( - so then but;
+   "and"/"or" start a coordinated clause. */
+static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
+{
+	*coordinated_r = false;
+	if (i == c->first)
+		return true;
+	if (is_punct(c, i - 1, ",") || is_punct(c, i - 1, ":") || is_punct(c, i - 1, "(") ||
+	    is_punct(c, i - 1, "-") || is_punct(c, i - 1, "\""))
+		return true;
+	if (IN(c, i - 1, SET("so", "then", "but", "though", "although")) &&
+	    !IN(c, i, SET("that", "much", "many")))
+		return true;
+	if (IN(c, i - 1, SET("and", "or", "plus"))) {
+		*coordinated_r = true;
+		return true;
+	}
+	/* A request that starts after an opening without a comma: "if
+	   you're up that way could you have a look", "As Leader of the
+	   council I am instructing you to pay" */
+	if (INC(c, i, C_MODALS) && IN(c, i + 1, SET("you", "someone")) &&
+	    !INC(c, i - 1, C_WH) && !(i >= c->first + 2 && INC(c, i - 2, C_WH)) &&
+	    !IN(c, i - 1, SET("that", "what")))
+		return true;
+	if (IN(c, i, SET("i", "we")) && !INC(c, i - 1, C_NEW_CLAUSE) &&
+	    IN(c, i + 1, SET("am", "are", "need", "want", "would", "instruct", "expect",
+			     "require")))
+		return true;
+	return false;
+}
+
+/* ---- commitments ---- */
+
+/* Is the clause's subject at I the council ("the council", "the parish
+   council", "Brookfield Parish Council", its own name, "we")? *NEXT_R
+   gets the word after it. */
+static bool council_subject(const struct ctx *c, size_t i, size_t *next_r)
+{
+	size_t len, j;
+
+	if (IN(c, i, SET("we", "us"))) {
+		*next_r = i + 1;
+		return true;
+	}
+	if (list_at(c, c->lang->lists.council_names, i, &len)) {
+		*next_r = i + len;
+		return true;
+	}
+	/* "council'll sort your fee" (a phone's English) */
+	if (IS(c, i, "council") && IN(c, i + 1, SET("will", "shall", "is", "has"))) {
+		*next_r = i + 1;
+		return true;
+	}
+	j = i;
+	if (IN(c, j, SET("the", "our")))
+		j++;
+	else if (!has_flag(c, j, TOK_CAP) || INC(c, j, C_OTHER_BODIES))
+		return false;
+	/* "Brookfield Parish Council", "the town council": capitalised
+	   place names before the kind of council, not another body's */
+	while (j < c->end && j < i + 4 && has_flag(c, j, TOK_CAP) && !INC(c, j, C_OTHER_BODIES) &&
+	       !IN(c, j, SET("parish", "town", "village", "community", "council")))
+		j++;
+	if (INC(c, j, C_OTHER_BODIES))
+		return false;
+	if (IN(c, j, SET("parish", "town", "village", "community")))
+		j++;
+	if (IN(c, j, SET("council", "pc", "tc", "committee")) && !has_flag(c, j, TOK_POSSESSIVE) &&
+	    (j > i + 1 || IN(c, i, SET("the", "our")))) {
+		*next_r = j + 1;
+		return true;
+	}
+	return false;
+}
+
+/* Is there a personal word ("my", "own") in the clause from K? */
+static bool personal(const struct ctx *c, size_t k)
+{
+	size_t end = clause_end(c, k);
+
+	for (size_t m = k; m < end; m++)
+		if (INC(c, m, C_PERSONAL))
+			return true;
+	return false;
+}
+
+/* Does "we", "us" or "our" at I speak for the author's family or friends
+   rather than the council? A personal word ("my", "wife", "own") in its
+   sentence or the one before says so: "I'll pay for my raffle tickets.
+   We'll pay for Sandra's meal too." */
+static bool personal_we(const struct lang_text *t, size_t sentence, size_t i)
+{
+	const struct sentence *sn = SENT(t, sentence);
+	size_t from = sn->first;
+
+	if (strcmp(TOK(t, i)->w, "we") != 0 && strcmp(TOK(t, i)->w, "us") != 0 &&
+	    strcmp(TOK(t, i)->w, "our") != 0)
+		return false;
+	if (sentence > 0 && SENT(t, sentence - 1)->paragraph == sn->paragraph)
+		from = SENT(t, sentence - 1)->first;
+	for (size_t m = from; m < sn->end; m++)
+		if (((TOK(t, m)->classes >> C_PERSONAL) & 1) && strcmp(TOK(t, m)->w, "i") != 0)
+			return true;
+	return false;
+}
+
+static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned depth);
+static size_t commit_modal(const struct ctx *c, size_t j);
+
+/* A commitment verb phrase at K: "pay", "cover the cost", "go ahead",
+   "place an order", "confirm the booking", "confirm that we will ...",
+   also "going ahead" and "accepts"; "extend the hire and pay the extra". */
+static bool commit_verb(const struct ctx *c, size_t k, unsigned depth, size_t *verb_r)
+{
+	size_t end = clause_end(c, k);
+	char buf[64];
+	const char *lem;
+
+	k = skip_set(c, k, ADVERBS);
+	lem = lemma(c, k, buf, sizeof(buf));
+	if (lem != NULL && strcmp(lem, "confirm") == 0) {
+		size_t m = k + 1;
+
+		if (IS(c, m, "that"))
+			m++;
+		if (IN(c, m, SET("the", "your", "this", "our")) &&
+		    IN(c, m + 1, SET("booking", "order", "quote", "quotation", "estimate",
+				     "appointment", "contract", "purchase", "reservation",
+				     "acceptance", "agreement", "instruction")))
+			goto found;
+		if (depth < 2 && clause_commit(c, m, depth + 1).kind == V_REQUEST)
+			goto found;
+		/* "the council can confirm it will sign" */
+		if (IS(c, m, "it") && commit_modal(c, m + 1) != 0 &&
+		    commit_verb(c, commit_modal(c, m + 1), depth + 1, verb_r))
+			return true;
+		return false;
+	}
+	if (!lang_list_at_as(c->lang->lists.commitment, c->t, k, c->end, lem, NULL)) {
+		/* "we'll extend the hire by a day and pay the extra" */
+		for (size_t m = k + 1; m + 1 < end; m++)
+			if (IS(c, m, "and") && lang_list_at_as(c->lang->lists.commitment, c->t,
+							       m + 1, c->end,
+							       lemma(c, m + 1, buf, sizeof(buf)),
+							       NULL)) {
+				k = m + 1;
+				goto found;
+			}
+		return false;
+	}
+found:
+	if (personal(c, k))
+		return false;
+	*verb_r = k;
+	return true;
+}
+
+/* What commits after a subject: "will", "'ll", "shall", "is happy to",
+   "has agreed to", "can confirm", "would like to", "are going ahead", or
+   the present ("we accept"). Returns the index of the verb, or 0 when the
+   words after the subject commit to nothing (a question, a negation,
+   "will consider"). */
+static size_t commit_modal(const struct ctx *c, size_t j)
+{
+	size_t k;
+
+	j = skip_set(c, j, ADVERBS);
+	if (INC(c, j, C_NEGATIONS))
+		return 0;
+	if (!IN(c, j, SET("will", "shall", "would", "can", "is", "are", "am", "have", "has",
+			  "do", "does", "wish", "want", "intend", "intends", "plan", "plans",
+			  "agree", "agrees", "undertake", "undertakes", "hereby", "d", "may"))) {
+		/* the present ("we accept your quote"), not the past ("we
+		   paid the deposit last week") */
+		const char *w = W(c, j);
+		size_t n = strlen(w);
+
+		if (lex_is_past(LEX(c), w) || (n > 2 && strcmp(w + n - 2, "ed") == 0))
+			return 0;
+		return j;
+	}
+	k = skip_set(c, j + 1, ADVERBS);
+	if (INC(c, k, C_NEGATIONS))
+		return 0;
+	/* "we'd love to extend it into a meadow": a wish */
+	if (IN(c, j, SET("would", "can", "may")) &&
+	    !IN(c, k, SET("like", "be", "confirm", "accept", "agree", "pay", "cover")))
+		return 0;	/* "we may look at ordering" */
+	if (IS(c, k, "be")) {
+		if (!IN(c, k + 1, SET("happy", "pleased", "glad", "delighted", "willing", "able",
+				      "prepared")) && !lex_is_gerund(LEX(c), W(c, k + 1)))
+			return 0;
+		k++;
+	}
+	if (IN(c, k, SET("going", "happy", "pleased", "glad", "delighted", "willing", "prepared",
+			 "agreed", "decided", "resolved", "like", "committed", "minded",
+			 "able")) && IS(c, k + 1, "to"))
+		k += 2;
+	else if (IS(c, k, "to"))
+		k++;
+	return k;
+}
+
+/* "will be paid (by the council)", "will be covered": a commitment unless
+   another body pays. */
+static bool passive_commit(const struct ctx *c, size_t i, size_t *verb_r)
+{
+	size_t end = clause_end(c, i);
+	char buf[64];
+
+	for (size_t k = i; k + 2 < end; k++) {
+		size_t m;
+
+		if (!IN(c, k, SET("will", "shall")) || !IS(c, k + 1, "be"))
+			continue;
+		m = k + 2;
+		if (INC(c, m, C_NEGATIONS) || lemma(c, m, buf, sizeof(buf)) == NULL ||
+		    !in_set(buf, SET("pay", "cover", "settle", "fund", "reimburse", "refund", "meet",
+				     "honour")) || !lex_is_participle(LEX(c), W(c, m)))
+			continue;
+		for (size_t b = m + 1; b + 1 < end; b++)
+			if (IS(c, b, "by")) {
+				size_t next;
+
+				if (!council_subject(c, b + 1, &next))
+					return false;
+			}
+		if (personal(c, i))
+			return false;
+		*verb_r = m;
+		return true;
+	}
+	return false;
+}
+
+/* A commitment in the clause at I. */
+static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned depth)
+{
+	size_t j, k, v, m;
+
+	i = skip_set(c, i, FILLERS);
+	/* "Rest assured we will ...", "I can assure you that ..." */
+	if (IS(c, i, "rest") && IS(c, i + 1, "assured"))
+		i = i + 2 + IS(c, i + 2, "that");
+	if (passive_commit(c, i, &v))
+		return make(V_REQUEST, "commitment", v, true);
+	if (IS(c, i, "i")) {
+		m = skip_set(c, i + 1, ADVERBS);
+		if (IN(c, m, SET("can", "am", "hereby", "would", "write", "want")))
+			m = skip_set(c, m + 1, SET("writing", "like", "to", "hereby", "just",
+						    "happy", "pleased", "glad", "delighted"));
+		/* "I (can) confirm that the council will ...", "I'm writing to
+		   confirm our acceptance" */
+		if (IN(c, m, SET("confirm", "confirms")) && commit_verb(c, m, depth, &v))
+			return make(V_REQUEST, "commitment", v, true);
+		/* "I'm happy to accept your quote", "I accept your quotation" */
+		if (IN(c, m, SET("accept", "approve")) &&
+		    IN(c, m + 1, SET("your", "the", "this")) &&
+		    IN(c, m + 2, SET("quote", "quotation", "estimate", "tender", "offer", "price",
+				     "proposal")))
+			return make(V_REQUEST, "acceptance", m, true);
+		return none();
+	}
+	if (council_subject(c, i, &j) && (k = commit_modal(c, j)) != 0 &&
+	    commit_verb(c, k, depth, &v) && !personal_we(c->t, c->sentence, i))
+		return make(V_REQUEST, "commitment", v, true);
+	/* "(We're) happy to go ahead", "happy for you to go ahead" */
+	if (IN(c, i, SET("happy", "delighted", "pleased", "glad", "content"))) {
+		k = i + 1;
+		if (IS(c, k, "for") && IS(c, k + 1, "you"))
+			k += 2;
+		if (IS(c, k, "to") && commit_verb(c, k + 1, depth, &v))
+			return make(V_REQUEST, "acceptance", v, true);
+	}
+	/* "you can go ahead", "you may proceed" */
+	if (IS(c, i, "you") && IN(c, i + 1, SET("can", "may")) &&
+	    (IN(c, skip_set(c, i + 2, ADVERBS), SET("go", "proceed", "start", "carry", "order",
+						     "book", "begin"))))
+		return make(V_REQUEST, "acceptance", i + 2, true);
+	/* "Your quote (for the tree works) is accepted" */
+	if (IS(c, i, "your") && IN(c, i + 1, SET("quote", "quotation", "estimate", "tender",
+						 "offer", "price", "proposal", "booking"))) {
+		for (k = i + 2; k < clause_end(c, i) && k <= i + 8; k++)
+			if (IN(c, k, SET("accepted", "approved", "confirmed")) &&
+			    IN(c, k - 1, SET("is", "been", "are")))
+				return make(V_REQUEST, "acceptance", k, true);
+	}
+	/* "you're booked in for the 28th", "ur booked" */
+	if ((IS(c, i, "you") && IS(c, i + 1, "are") && IS(c, i + 2, "booked")) ||
+	    (IS(c, i, "your") && IS(c, i + 1, "booked")))
+		return make(V_REQUEST, "acceptance", i, true);
+	if (IS(c, i, "you") && IN(c, i + 1, SET("have", "got")) ) {
+		m = i + 2;
+		if (IS(c, m, "got"))
+			m++;
+		if (IS(c, m, "the") && IN(c, m + 1, SET("job", "contract", "go-ahead", "work")))
+			return make(V_REQUEST, "acceptance", m + 1, true);
+	}
+	if (IS(c, i, "the") && IN(c, i + 1, SET("job", "contract", "work")) && IS(c, i + 2, "is") &&
+	    IS(c, i + 3, "yours"))
+		return make(V_REQUEST, "acceptance", i, true);
+	/* "consider this our order", "please take this email as confirmation" */
+	if (IN(c, i, SET("consider", "take", "treat")) && IN(c, i + 1, SET("this", "it", "that"))) {
+		k = i + 2;
+		if (IN(c, k, SET("email", "e-mail", "message", "letter", "note")))
+			k++;
+		if (IS(c, k, "as"))
+			k++;
+		k = skip_set(c, k, SET("our", "an", "a", "the", "my", "formal", "official",
+				       "written", "firm", "council's"));
+		if (IN(c, k, SET("order", "confirmation", "acceptance", "instruction", "authority",
+				 "go-ahead", "agreement", "authorisation", "authorization")))
+			return make(V_REQUEST, "acceptance", k, true);
+	}
+	/* "let's go with your quote" */
+	if (IS(c, i, "let") && IS(c, i + 1, "us") && commit_verb(c, i + 2, depth, &v))
+		return make(V_REQUEST, "acceptance", v, true);
+	/* An order that accepts: "Go ahead (on the basis of your estimate)",
+	   "Please proceed", "Book us in", "Put us down for", "Invoice the
+	   council". "Book the minibus" asks the reader to book: a request. */
+	if (IN(c, i, SET("go", "proceed")) && !list_at(c, c->lang->lists.courtesy, i, NULL) &&
+	    (IS(c, i, "proceed") || IS(c, i + 1, "ahead")) && !c->question)
+		return make(V_REQUEST, "acceptance", i, true);
+	if (list_at(c, c->lang->lists.commitment, i, &k) && k >= 2 &&
+	    (IS(c, i + 1, "us") || IN(c, i + 1, SET("the")) ) &&
+	    IN(c, i, SET("book", "put", "count", "pencil", "invoice", "bill", "reserve")) &&
+	    (IS(c, i + 1, "us") || IN(c, i + 2, SET("council", "parish", "town"))))
+		return make(V_REQUEST, "acceptance", i, true);
+	return none();
+}
+
+/* Where a commitment may start besides a clause start: after "that"
+   ("I'm writing to confirm that we will ..."). */
+static bool commit_start(const struct ctx *c, size_t i)
+{
+	bool coordinated;
+
+	return clause_start(c, i, &coordinated) || IS(c, i - 1, "that");
+}
+
+/* ---- the passes ---- */
+
+/* The hit of V in the clause that starts at FROM: the quote runs from
+   there to the end of the clause that holds the deciding word. */
+static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const struct verdict *v,
+		     enum lang_kind kind, struct lang_hit *h)
+{
+	const struct sentence *s = SENT(c->t, sentence);
+	size_t at = v->at < c->end ? v->at : s->first, last;
+
+	while (from < at && !is_word(c, from))
+		from++;
+	last = clause_end(c, MAX(from, at));
+	last = last > from ? last - 1 : s->end - 1;
+	*h = (struct lang_hit){
+		.kind = kind, .how = v->how, .sentence = sentence, .paragraph = s->paragraph,
+		.line = TOK(c->t, from)->line, .start = TOK(c->t, from)->start,
+		.end = TOK(c->t, last)->end, .at = TOK(c->t, at)->start,
+		.task = v->task, .order = v->order, .clause_tok = from, .at_tok = at,
+	};
+}
+
+/* Every clause of SENTENCE: requests and information requests, or
+   commitments. */
+/* Every clause of SENTENCE: requests and information requests (into
+   OUT[LANG_REQUEST] and OUT[LANG_INFORMATION]), or commitments (into
+   OUT[LANG_COMMITMENT]). */
+static void sentence_pass(const struct lang *lang, const struct lang_text *t, size_t sentence,
+			  enum lang_kind kind, GArray *const *out)
+{
+	const struct sentence *s = SENT(t, sentence);
+	struct ctx c = { .lang = lang, .t = t, .sentence = sentence, .first = s->first,
+			 .end = s->end, .question = s->question };
+
+	for (size_t i = s->first; i < s->end; i++) {
+		struct verdict v;
+		bool coordinated;
+		struct lang_hit h;
+
+		if (kind == LANG_COMMITMENT) {
+			if (!commit_start(&c, i))
+				continue;
+			v = clause_commit(&c, i, 0);
+			if (v.kind != V_REQUEST)
+				continue;
+			fill_hit(&c, sentence, i, &v, LANG_COMMITMENT, &h);
+			g_array_append_val(out[LANG_COMMITMENT], h);
+			return;
+		}
+		if (!clause_start(&c, i, &coordinated))
+			continue;
+		v = clause_request(&c, i, coordinated);
+		if (v.kind == V_REQUEST || v.kind == V_INFO) {
+			fill_hit(&c, sentence, i, &v, v.kind == V_REQUEST ? LANG_REQUEST
+								   : LANG_INFORMATION, &h);
+			g_array_append_val(out[h.kind], h);
+			if (v.kind == V_REQUEST)
+				return;		/* one request per sentence is enough */
+		}
+	}
+}
+
+/* Is the party reference at I in a clause about the author ("I'll be out
+   canvassing", "I'm a Plaid councillor", "as you know", "I know the
+   Tories run the district")? Then it is the reason or the background
+   for a request, not its object. */
+static bool about_author(const struct ctx *c, size_t i)
+{
+	size_t k = i;
+
+	while (k > c->first && !is_punct(c, k - 1, ",") && !is_punct(c, k - 1, ";") &&
+	       !is_punct(c, k - 1, ":") && !IN(c, k - 1, SET("so", "but", "and", "because")))
+		k--;
+	k = skip_set(c, k, SET("as", "although", "though", "since", "while", "because"));
+	if (IS(c, k, "you") && IS(c, k + 1, "know"))
+		return true;
+	if (!IS(c, k, "i"))
+		return false;
+	if (IN(c, k + 1, SET("know", "think", "gather", "understand", "realise", "realize")))
+		return true;
+	/* "I'm a Plaid councillor", "I'll be out canvassing", "I was at the
+	   Labour conference"; not "I'm organising the group's newsletter" */
+	k++;
+	if (IS(c, k, "will") && IS(c, k + 1, "be"))
+		k++;
+	if (!IN(c, k, SET("am", "was", "be")))
+		return false;
+	/* who the author is: the party right after "a"/"an" */
+	if (IN(c, k + 1, SET("a", "an")))
+		return i <= k + 3;
+	return IN(c, k + 1, SET("at", "out", "away", "busy", "off", "standing", "there"));
+}
+
+/* Party references: a party named in any of its forms, or campaign work. */
+static void party_pass(const struct lang *lang, const struct lang_text *t, size_t sentence,
+		       GArray *out)
+{
+	const struct sentence *s = SENT(t, sentence);
+	struct ctx c = { .lang = lang, .t = t, .sentence = sentence, .first = s->first,
+			 .end = s->end };
+
+	for (size_t i = s->first; i < s->end; i++) {
+		size_t len;
+		bool hit = list_at(&c, lang->lists.party, i, &len) ||
+			   list_at(&c, lang->lists.campaign, i, &len);
+
+		/* "the labour leaflets", "Reform's public meeting" (first in
+		   its sentence, where a capital proves nothing) */
+		if (!hit && lang->lists.party != NULL &&
+		    (len = longest_at(lang->lists.party, t, i, s->end, NULL, true)) > 0)
+			hit = (INC(&c, i + len, C_CAMPAIGN_NOUNS) ||
+			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
+				has_flag(&c, i, TOK_CAP))) &&
+			      !excepted(lang->lists.party, t, i, s->end);
+		if (hit && !about_author(&c, i)) {
+			struct verdict v = make(V_REQUEST, "party", i, false);
+			struct lang_hit h;
+
+			fill_hit(&c, sentence, s->first, &v, LANG_PARTY, &h);
+			h.end = TOK(t, s->end - 1)->end;	/* the whole sentence */
+			h.term_end = TOK(t, MIN(i + len, s->end) - 1)->end;
+			g_array_append_val(out, h);
+			return;
+		}
+	}
+}
+
+GArray *lang_find(const struct lang *lang, const struct lang_text *text, enum lang_kind kind)
+{
+	/* The answers are kept with the text: the rules ask the same
+	   questions of one message (requests for two rules, information
+	   requests for party work), and requests and information requests
+	   come from one pass. */
+	struct lang_text *t = (struct lang_text *)text;
+
+	if (t->found[kind] == NULL) {
+		if (kind == LANG_REQUEST || kind == LANG_INFORMATION) {
+			t->found[LANG_REQUEST] = g_array_new(FALSE, FALSE, sizeof(struct lang_hit));
+			t->found[LANG_INFORMATION] = g_array_new(FALSE, FALSE,
+								 sizeof(struct lang_hit));
+			for (size_t s = 0; s < text->sentences->len; s++)
+				sentence_pass(lang, text, s, LANG_REQUEST, t->found);
+		} else {
+			t->found[kind] = g_array_new(FALSE, FALSE, sizeof(struct lang_hit));
+			for (size_t s = 0; s < text->sentences->len; s++) {
+				if (kind == LANG_PARTY)
+					party_pass(lang, text, s, t->found[kind]);
+				else
+					sentence_pass(lang, text, s, kind, t->found);
+			}
+		}
+	}
+	return g_array_ref(t->found[kind]);
+}
+
+/* Is party reference PH, in the same sentence as request RH, the reason
+   for it rather than its object ("The Tories on the county council have
+   cut the 37 again, so please put the bus leaflets out")? */
+static bool for_reason(const struct lang_text *t, const struct lang_hit *ph,
+		       const struct lang_hit *rh)
+{
+	if (ph->at_tok >= rh->clause_tok)
+		return false;
+	for (size_t k = ph->at_tok; k < rh->clause_tok; k++)
+		if (strcmp(TOK(t, k)->w, "so") == 0 || strcmp(TOK(t, k)->w, "therefore") == 0)
+			return true;
+	return false;
+}
+
+static gint hit_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct lang_hit *x = a, *y = b;
+
+	return x->sentence < y->sentence ? -1 : x->sentence > y->sentence;
+}
+
+bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
+		    const struct lang_text *body, struct lang_hit *hit_r, bool *in_subject_r)
+{
+	GArray *requests = lang_find(lang, body, LANG_REQUEST), *parties;
+	GArray *fetches = lang_find(lang, body, LANG_INFORMATION);
+	bool found = false;
+
+	/* Asking for party work, fetching something for it included ("send
+	   me the mailing list for the Green newsletter"); a visit or a talk
+	   is no work. */
+	for (guint i = 0; i < fetches->len; i++)
+		if (g_array_index(fetches, struct lang_hit, i).task)
+			g_array_append_val(requests, g_array_index(fetches, struct lang_hit, i));
+	g_array_unref(fetches);
+	for (guint i = requests->len; i > 0; i--)
+		if (!g_array_index(requests, struct lang_hit, i - 1).task)
+			g_array_remove_index(requests, i - 1);
+	g_array_sort(requests, hit_cmp);
+
+	if (subject != NULL && requests->len > 0) {
+		GArray *hits = lang_find(lang, subject, LANG_PARTY);
+
+		if (hits->len > 0) {
+			*hit_r = g_array_index(hits, struct lang_hit, 0);
+			*in_subject_r = true;
+			found = true;
+		}
+		g_array_unref(hits);
+	}
+	parties = lang_find(lang, body, LANG_PARTY);
+	/* Both lists are in text order: one pass. */
+	for (guint p = 0, r = 0; p < parties->len && !found; p++) {
+		const struct lang_hit *ph = &g_array_index(parties, struct lang_hit, p);
+
+		while (r < requests->len &&
+		       g_array_index(requests, struct lang_hit, r).sentence < ph->sentence)
+			r++;
+		for (guint q = r; q < requests->len && !found; q++) {
+			const struct lang_hit *rh = &g_array_index(requests, struct lang_hit, q);
+
+			if (rh->paragraph != ph->paragraph || rh->sentence > ph->sentence + 1)
+				break;
+			if (rh->sentence == ph->sentence && for_reason(body, ph, rh))
+				continue;
+			*hit_r = *ph;
+			*in_subject_r = false;
+			found = true;
+		}
+	}
+	g_array_unref(parties);
+	g_array_unref(requests);
+	return found;
+}
+
+bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
+			      const struct lang_hit *hit)
+{
+	const struct sentence *s = SENT(text, hit->sentence);
+	struct ctx c = { .lang = lang, .t = text, .sentence = hit->sentence, .first = s->first,
+			 .end = s->end };
+	size_t next;
+
+	for (size_t i = s->first; i < s->end; i++) {
+		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
+			if (!personal_we(text, hit->sentence, i))
+				return true;
+		} else if (council_subject(&c, i, &next)) {
+			return true;
+		} else if (IS(&c, i, "council") && i > s->first && !INC(&c, i - 1, C_OTHER_BODIES) &&
+			   (IN(&c, i - 1, SET("the", "our", "parish", "town", "village")) ||
+			    has_flag(&c, i - 1, TOK_CAP))) {
+			return true;	/* "the council's hedges" */
+		}
+	}
+	return false;
+}
+
+size_t lang_classify(const struct lang *lang, const char *sentence, struct lang_hit *hits_r,
+		     size_t max_hits)
+{
+	struct lang_text *t = lang_text_new(sentence);
+	static const enum lang_kind kinds[] = {
+		LANG_REQUEST, LANG_INFORMATION, LANG_COMMITMENT, LANG_PARTY,
+	};
+	size_t n = 0;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		GArray *hits = lang_find(lang, t, kinds[k]);
+
+		for (guint i = 0; i < hits->len && n < max_hits; i++)
+			hits_r[n++] = g_array_index(hits, struct lang_hit, i);
+		g_array_unref(hits);
+	}
+	lang_text_free(&t);
+	return n;
+}
