@@ -118,6 +118,66 @@ bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 	return false;
 }
 
+void judge_lang_texts(struct judge *j)
+{
+	if (j->lang_body != NULL)
+		return;
+	j->lang_body = lang_text_new(j->msg->own_text);
+	if (j->subject != NULL)
+		j->lang_subject = lang_text_new_subject(j->msg->subject);
+}
+
+bool judge_lang_find(struct judge *j, enum lang_kind kind, bool task_only,
+		     struct lang_hit *hit_r, enum judge_where *where_r)
+{
+	struct {
+		struct lang_text *text;
+		enum judge_where where;
+	} order[2];
+	bool found = false;
+
+	judge_lang_texts(j);
+	order[0].text = j->lang_subject;
+	order[0].where = WHERE_SUBJECT;
+	order[1].text = j->lang_body;
+	order[1].where = WHERE_BODY;
+	for (size_t i = 0; i < G_N_ELEMENTS(order) && !found; i++) {
+		GArray *hits;
+
+		if (order[i].text == NULL)
+			continue;
+		hits = lang_find(&j->lang, order[i].text, kind);
+		for (guint k = 0; k < hits->len && !found; k++) {
+			const struct lang_hit *h = &g_array_index(hits, struct lang_hit, k);
+
+			if (task_only && !h->task)
+				continue;
+			*hit_r = *h;
+			*where_r = order[i].where;
+			found = true;
+		}
+		g_array_unref(hits);
+	}
+	return found;
+}
+
+char *judge_evidence_lang(const struct judge *j, const char *what, const struct lang_hit *hit,
+			  enum judge_where where)
+{
+	const struct lang_text *text = where == WHERE_SUBJECT ? j->lang_subject : j->lang_body;
+	char *quote = lang_quote(text, hit, 100);
+	char *how = hit->how != NULL ? g_strdup_printf(" (%s)", hit->how) : g_strdup("");
+	char *out;
+
+	if (where == WHERE_SUBJECT)
+		out = g_strdup_printf("%s \"%s\"%s in subject", what, quote, how);
+	else
+		out = g_strdup_printf("%s \"%s\"%s in body line %u", what, quote, how, hit->line);
+	g_free(how);
+	g_free(quote);
+	return out;
+}
+
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where)
 {
 	switch (where) {
@@ -492,6 +552,8 @@ static void judge_clear(struct judge *j)
 	phrase_text_free(&j->body);
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);
+	lang_text_free(&j->lang_body);
+	lang_text_free(&j->lang_subject);
 	g_free(j->author_addr);
 }
 
@@ -517,6 +579,8 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		*error_r = "policy_judge: no configuration, envelope or message";
 		return -1;
 	}
+	if ((j.lang.lex = judge_lexicon(conf, error_r)) == NULL)
+		return -1;
 	v = g_new0(struct policy_verdict, 1);
 	select_council(&j, v);
 	if (j.council == NULL) {
@@ -539,6 +603,7 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	j.incomplete = msg->flags & PARSER_FLAGS_INCOMPLETE;
 	collect_rcpts(&j);
 	prepare_texts(&j);
+	judge_council_lists(conf, j.council, &j.lang.lists);
 
 	for (size_t r = 0; r < CONF_RULE_COUNT; r++)
 		if (judge_rule(&j, (enum conf_rule)r) != NULL)

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "policy/lang.h"
 #include "policy/phrase.h"
 #include "policy/policy.h"
 
@@ -60,6 +61,10 @@ struct judge {
 	/* The author's own words, prepared once: NULL subject when the
 	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */
 	struct phrase_text *body, *subject, *signature;
+	/* The same words for the language layer, made on first use
+	   (judge_lang_texts): only councillors' mail needs them. */
+	struct lang_text *lang_body, *lang_subject;
+	struct lang lang;
 	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
 	   with every other judgement under this configuration (sets.c). */
 	const struct phrase_set *const *sets;
@@ -86,12 +91,10 @@ struct judge_word_list {
 	size_t n;
 };
 enum judge_words {
-	JUDGE_WORDS_REQUEST = 0,	/* "please", "could you": rules_text.c */
-	JUDGE_WORDS_COUNCIL_NAME,	/* "for the council": rules_text.c */
+	JUDGE_WORDS_COUNCIL_NAME = 0,	/* "for the council": rules_text.c */
 	JUDGE_WORDS_CANDIDATE,		/* "as a candidate": rules_election.c */
 	JUDGE_WORDS_COUNT
 };
-extern const struct judge_word_list judge_request_words;
 extern const struct judge_word_list judge_council_name_words;
 extern const struct judge_word_list judge_candidate_words;
 
@@ -101,12 +104,28 @@ extern const struct judge_word_list judge_candidate_words;
 const struct phrase_set *const *judge_council_sets(const struct conf *conf,
 						   const struct conf_council *council);
 const struct phrase_set *judge_words(const struct judge *j, enum judge_words words);
+/* COUNCIL's word-sequence lists for the language layer (sets.c). */
+void judge_council_lists(const struct conf *conf, const struct conf_council *council,
+			 struct lang_lists *lists_r);
+/* CONF's lexicon, read on first use; NULL with *error_r (owned by CONF)
+   when WordNet cannot be read. */
+const struct lang_lexicon *judge_lexicon(const struct conf *conf, const char **error_r);
 
 /* First match of SET in the author's own words, looked for in the subject
    (when it is the author's), then the body, then (WITH_SIGNATURE) the
    signature. Fills *m_r and *where_r. */
 bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		struct phrase_match *m_r, enum judge_where *where_r);
+/* The language layer's view of the author's subject (NULL when it is not
+   theirs) and body, made once per judgement. */
+void judge_lang_texts(struct judge *j);
+/* The first hit of KIND in the author's words (subject, then body). */
+bool judge_lang_find(struct judge *j, enum lang_kind kind, bool task_only,
+		     struct lang_hit *hit_r, enum judge_where *where_r);
+/* Evidence text 'request "Chase the electrician today" (imperative) in body
+   line 3' (g_free). */
+char *judge_evidence_lang(const struct judge *j, const char *what, const struct lang_hit *hit,
+			  enum judge_where where);
 /* Evidence text 'phrase "x" in body line N' (g_free). */
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
 

@@ -280,6 +280,15 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "silent-copy-self.eml", .mail_from = A("cllr.smith"),
 	  .rcpts = { A("clerk"), "Jane.Smith+bcc@homemail.example" }, .council = ASHCOMBE,
 	  .action = "accept", .result = "action=accept; rules=none" },
+	/* Nobody addressed openly: everyone blind. A councillor copied
+	   silently beside the Clerk; one councillor alone is no copy. */
+	{ .eml = T23 "silent-copy-undisclosed.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("clerk"), A("cllr.hughes") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "silent-copy", "annotate", "12.1",
+			  "blind copy to cllr.hughes@ashcombe-tc.gov.uk (Cllr Tom Hughes)" } },
+	  .footer = "Copied to: Cllr Tom Hughes" },
+	{ .eml = T23 "silent-copy-undisclosed-one.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("cllr.hughes") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "silent-copy-staff-only.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("clerk"), A("admin") }, .council = ASHCOMBE, .action = "accept" },
 
@@ -287,13 +296,14 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "obligation-payment.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "info@greenways-landscaping.example" }, .council = ASHCOMBE, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
-			  "phrase \"we will pay\" in body line 4; to info@greenways-landscaping"
+			  "commitment \"We will pay your invoice when the work is finished\" "
+			  "(commitment) in body line 4; to info@greenways-landscaping"
 			  ".example (outside the council)" },
 			{ "capacity", "annotate", "12.5 (with 11.5(a))",
 			  "no capacity statement" } },
 	  .footer = "Cllr Tom Hughes writes as a ward councillor for Castle Ward",
 	  .hold = "obligation-in-member-name (clause 12.4 (with 12.2, 2.9)): "
-		  "phrase \"we will pay\"",
+		  "commitment \"We will pay your invoice",
 	  .result = "action=hold; obligation-in-member-name=hold (clause=12.4); "
 		    "capacity=annotate (clause=12.5)" },
 	{ .eml = T23 "obligation-mayor-representation.eml", .mail_from = A("cllr.smith"),
@@ -301,7 +311,8 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "obligation-instruction.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "bookings@hedges-contractor.example" }, .council = ASHCOMBE, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
-			  "phrase \"please arrange\" in body line 3" } } },
+			  "instruction \"Please arrange for the council's hedges on Mill Lane to be "
+			  "cut next week\" (imperative) in body line 3" } } },
 	{ .eml = T23 "obligation-instruction-resident.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "p.gale@homemail.example" }, .council = ASHCOMBE, .action = "accept" },
 
@@ -309,7 +320,8 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "instructs-staff.eml", .mail_from = A("cllr.jones"), .rcpts = { A("parks") },
 	  .council = ASHCOMBE, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
-			  "phrase \"please arrange\" in body line 3; to parks@ashcombe-tc.gov.uk "
+			  "request \"Please arrange for the benches on the green to be repainted "
+			  "before the fete\" (imperative) in body line 3; to parks@ashcombe-tc.gov.uk "
 			  "(staff)" } },
 	  .footer = "Note for Kevin Shaw: this request comes directly from Cllr Ann Jones",
 	  .add_rcpt = A("clerk") },
@@ -401,11 +413,17 @@ static const struct judge_case town_council_2023[] = {
 	  .footer = "Cllr Raman writes as a ward member for Mill Ward." },
 
 	/* party-political 14.3 (with 8.3) */
+	/* Asked of staff without the Clerk: member-instructs-staff too. */
 	{ .eml = T23 "party-political.eml", .mail_from = A("cllr.jones"), .rcpts = { A("admin") },
 	  .council = ASHCOMBE, .action = "annotate",
-	  .findings = { { "party-political", "annotate", "14.3 (with 8.3)",
-			  "phrase \"our leaflet\" in body line 3; to admin@ashcombe-tc.gov.uk "
-			  "(staff)" } },
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"Could you print 200 copies of our leaflet for Saturday's "
+			  "canvassing\" (modal request) in body line 3" },
+			{ "party-political", "annotate", "14.3 (with 8.3)",
+			  "party reference \"canvassing\" with a request \"Could you print 200 "
+			  "copies of our leaflet for Saturday's canvassing?\" in body line 3; to "
+			  "admin@ashcombe-tc.gov.uk (staff)" } },
+	  .add_rcpt = A("clerk"),
 	  .footer = "appears to ask for party-political or campaigning work" },
 	{ .eml = T23 "party-passing.eml", .mail_from = A("cllr.jones"), .rcpts = { A("clerk") },
 	  .council = ASHCOMBE, .action = "accept" },
@@ -457,14 +475,16 @@ static const struct judge_case ilminster[] = {
 	{ .eml = ILM "obligation-quote.eml", .mail_from = B("cllr.patel"),
 	  .rcpts = { "quotes@builders.example" }, .council = BROOKFIELD, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "Correspondence",
-			  "phrase \"we accept your\" in body line 3" } },
+			  "commitment \"We accept your quote of 4,200 pounds for the roof repairs to "
+			  "the pavilion\" (commitment) in body line 3" } },
 	  .hold = "obligation-in-member-name (clause Correspondence)" },
 	{ .eml = ILM "chair-representation.eml", .mail_from = B("cllr.patel"),
 	  .rcpts = { "mp@parliament.example" }, .council = BROOKFIELD, .action = "accept" },
 	{ .eml = ILM "instructs-staff.eml", .mail_from = B("cllr.price"), .rcpts = { B("office") },
 	  .council = BROOKFIELD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "Some general principles",
-			  "phrase \"i need you to\" in body line 3" } },
+			  "request \"I need you to move the notice board to the library by Friday\" "
+			  "(want) in body line 3" } },
 	  .footer = "Councillors should not give instructions directly to the Proper Officer's "
 		    "staff",
 	  .result = "member-instructs-staff=annotate (clause=\"Some general principles\")" },
@@ -476,10 +496,14 @@ static const struct judge_case ilminster[] = {
 			  "marking \"confidential\" in subject" } } },
 	{ .eml = ILM "confidential-casual.eml", .mail_from = B("cllr.dunn"),
 	  .rcpts = { "j.cole@homemail.example" }, .council = BROOKFIELD, .action = "accept" },
+	/* A request to staff without the Clerk: member-instructs-staff too. */
 	{ .eml = ILM "party-political.eml", .mail_from = B("cllr.price"), .rcpts = { B("office") },
 	  .council = BROOKFIELD, .action = "annotate",
-	  .findings = { { "party-political", "annotate", "Councillors (what officers can expect)",
-			  "phrase \"our campaign\" in body line 3" } } },
+	  .findings = { { "member-instructs-staff", "annotate", "Some general principles",
+			  "request \"Could the office photocopy 300 leaflets for our campaign in "
+			  "South Ward\" (modal request) in body line 3" },
+			{ "party-political", "annotate", "Councillors (what officers can expect)",
+			  "party reference \"our campaign\" with a request" } } },
 	{ .eml = ILM "party-passing.eml", .mail_from = B("cllr.price"), .rcpts = { B("clerk") },
 	  .council = BROOKFIELD, .action = "accept" },
 };
@@ -491,7 +515,8 @@ static const struct judge_case chard[] = {
 	{ .eml = "chard/instructs-staff.eml", .mail_from = H("cllr.ellis"),
 	  .rcpts = { H("deputy") }, .council = HARWOOD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.3",
-			  "phrase \"please book\" in body line 3" } },
+			  "request \"Please book the Guildhall for the 14th\" (imperative) in body "
+			  "line 3" } },
 	  .footer = "A Councillor acting as an individual cannot give instructions to a Council "
 		    "employee." },
 	{ .eml = "chard/instructs-staff-officer.eml", .mail_from = H("clerk"),
@@ -515,14 +540,17 @@ static const struct judge_case little_glemham[] = {
 	{ .eml = "little-glemham/instructs-staff.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("lengthsman") }, .council = NETHERBY, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "4.2",
-			  "phrase \"i want you to\" in body line 3" } },
+			  "request \"I want you to clear the ditch on Church Lane this week\" (want) "
+			  "in body line 3" } },
 	  .footer = "even if he/she has been styled as 'Leader' of the council" },
 	{ .eml = "little-glemham/instructs-staff-to-clerk.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "accept" },
 	{ .eml = "little-glemham/party-political.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "annotate",
 	  .findings = { { "party-political", "annotate", "2.3 (with 4.2)",
-			  "phrase \"party newsletter\" in body line 3; to clerk@netherby-pc.org.uk "
+			  "party reference \"party newsletter\" with a request \"Can you print 150 "
+			  "copies of the party newsletter on the parish printer?\" in body line 3; "
+			  "to clerk@netherby-pc.org.uk "
 			  "(the Clerk)" } } },
 	{ .eml = "little-glemham/party-passing.eml", .mail_from = N("fay.moss"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "accept" },
@@ -535,7 +563,8 @@ static const struct judge_case twywell[] = {
 	{ .eml = "twywell/instructs-staff.eml", .mail_from = W("ian.frost"),
 	  .rcpts = { W("caretaker") }, .council = WOLD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.2.3",
-			  "phrase \"please make sure\" in body line 3" } },
+			  "request \"Please make sure the hall is unlocked at 6pm on Thursday for the "
+			  "band\" (imperative) in body line 3" } },
 	  .footer = "Note for Sam Ode: this request comes directly from Cllr Ian Frost" },
 	{ .eml = "twywell/instructs-staff-factual.eml", .mail_from = W("meg.lowe"),
 	  .rcpts = { W("caretaker") }, .council = WOLD, .action = "accept" },
@@ -680,7 +709,7 @@ static void test_sets_kept_per_config(void **state)
 		assert_ptr_equal(a[k], again[k]);
 		assert_ptr_not_equal(a[k], b[k]);
 	}
-	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+	assert_true(phrase_set_count(a[CONF_PHRASES_CONFIDENTIAL]) > 0);
 
 	other = test_conf_load();
 	reloaded = judge_council_sets(other, &other->councils[0]);
@@ -689,7 +718,7 @@ static void test_sets_kept_per_config(void **state)
 	conf_unref(&other);
 	/* The first configuration's sets are untouched by the other's end. */
 	assert_ptr_equal(judge_council_sets(conf, &conf->councils[0]), a);
-	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+	assert_true(phrase_set_count(a[CONF_PHRASES_CONFIDENTIAL]) > 0);
 }
 
 int main(void)
