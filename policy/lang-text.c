@@ -76,10 +76,12 @@ struct builder {
 
 static void push(struct builder *b, const char *w, size_t start, size_t end, guint8 flags)
 {
+	size_t n = strlen(w);
 	struct tok tok = {
-		.w = g_string_chunk_insert_const(b->t->words, w),
+		.w = g_string_chunk_insert_len(b->t->words, w, (gssize)n),
 		.start = (guint32)start, .end = (guint32)end, .line = b->line, .flags = flags,
-		.classes = lang_word_classes(w),
+		/* no closed-class word is longer */
+		.classes = n <= 16 ? lang_word_classes(w) : 0,
 	};
 
 	if (!b->sentence_open) {
@@ -139,11 +141,24 @@ static const char *contraction(const char *base, const char *suffix, const char 
 	return NULL;
 }
 
-/* Fold WORD (LEN bytes of source, may hold invisible characters) into BUF. */
-static char *fold(const char *word, size_t len, bool *ascii_r)
+/* Fold WORD (LEN bytes of source, may hold invisible characters): a new
+   string (g_free), or BUF (SIZE bytes) for a short plain-ASCII word, the
+   common case, which needs no allocation. */
+static char *fold(const char *word, size_t len, char *buf, size_t size)
 {
-	GString *clean = g_string_sized_new(len);
+	GString *clean;
 	bool ascii = true;
+
+	for (size_t i = 0; i < len && ascii; i++)
+		ascii = (unsigned char)word[i] < 0x80 && word[i] != '`';
+	if (ascii && len < size) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = g_ascii_tolower(word[i]);
+		buf[len] = '\0';
+		return buf;
+	}
+	clean = g_string_sized_new(len);
+	ascii = true;
 
 	for (const char *p = word; p < word + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -158,7 +173,6 @@ static char *fold(const char *word, size_t len, bool *ascii_r)
 			ascii = false;
 		g_string_append_unichar(clean, c);
 	}
-	*ascii_r = ascii;
 	if (ascii) {
 		for (size_t i = 0; i < clean->len; i++)
 			clean->str[i] = g_ascii_tolower(clean->str[i]);
@@ -176,6 +190,33 @@ static guint8 case_flags(const char *word, size_t len)
 	unsigned letters = 0, upper = 0;
 	guint8 flags = 0;
 	bool first = true;
+
+	if ((unsigned char)word[0] < 0x80) {	/* the common case, without Unicode tables */
+		bool ascii = true;
+
+		for (size_t i = 0; i < len && ascii; i++) {
+			char ch = word[i];
+
+			ascii = (unsigned char)ch < 0x80;
+			if (!g_ascii_isalpha(ch))
+				continue;
+			letters++;
+			if (g_ascii_isupper(ch)) {
+				upper++;
+				if (first)
+					flags |= TOK_CAP;
+			}
+			first = false;
+		}
+		if (ascii) {
+			if (letters >= 2 && upper == letters)
+				flags |= TOK_UPPER;
+			return flags;
+		}
+		letters = upper = 0;
+		flags = 0;
+		first = true;
+	}
 
 	for (const char *p = word; p < word + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -199,6 +240,8 @@ static guint8 case_flags(const char *word, size_t len)
    ("can u", "ur booked", "tmrw pls"); quotes still show what was written. */
 static const char *texting(const char *w)
 {
+	if (w[0] == '\0' || strlen(w) > 5)
+		return w;	/* every form is short */
 	static const char *const forms[][2] = {
 		{ "u", "you" }, { "ya", "you" }, { "ur", "your" }, { "yr", "your" },
 		{ "pls", "please" }, { "plz", "please" }, { "plse", "please" },
@@ -217,8 +260,8 @@ static const char *texting(const char *w)
 /* A word token: split "council's", "Tories'", "don't", "I'd". */
 static void push_word(struct builder *b, const char *src, size_t start, size_t end)
 {
-	bool ascii;
-	char *w = fold(src + start, end - start, &ascii);
+	char buf[64];
+	char *w = fold(src + start, end - start, buf, sizeof(buf));
 	guint8 flags = case_flags(src + start, end - start) |
 		       (g_ascii_isdigit(w[0]) ? TOK_NUMBER : TOK_WORD);
 	size_t n = strlen(w);
@@ -254,7 +297,8 @@ static void push_word(struct builder *b, const char *src, size_t start, size_t e
 	} else {
 		push(b, texting(w), start, end, flags);
 	}
-	g_free(w);
+	if (w != buf)
+		g_free(w);
 }
 
 /* The end of the word starting at P (within [P, END)): letters, digits,
@@ -298,7 +342,7 @@ static bool is_abbreviation(const struct lang_text *t)
 	if (t->toks->len == 0)
 		return false;
 	prev = TOK(t, t->toks->len - 1);
-	return (prev->flags & TOK_WORD) &&
+	return (prev->flags & TOK_WORD) && strlen(prev->w) <= 6 &&
 	       in_list(prev->w, abbreviations, G_N_ELEMENTS(abbreviations));
 }
 
@@ -399,16 +443,17 @@ static bool starts_upper(const char *p, const char *end)
 
 static bool program_line(const char *p, const char *end)
 {
-	char *line = g_utf8_strdown(p, end - p);
-	const char *s = line;
-	bool hit = false;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= end || (g_ascii_tolower(*p) != 's' && g_ascii_tolower(*p) != 'g'))
+		return false;	/* every one starts "sent" or "get" */
+	for (size_t i = 0; i < G_N_ELEMENTS(program_lines); i++) {
+		size_t n = strlen(program_lines[i]);
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	for (size_t i = 0; i < G_N_ELEMENTS(program_lines) && !hit; i++)
-		hit = g_str_has_prefix(s, program_lines[i]);
-	g_free(line);
-	return hit;
+		if ((size_t)(end - p) >= n && g_ascii_strncasecmp(p, program_lines[i], n) == 0)
+			return true;
+	}
+	return false;
 }
 
 struct lang_text *lang_text_new(const char *utf8)
@@ -421,7 +466,8 @@ struct lang_text *lang_text_new(const char *utf8)
 
 	t->src = g_utf8_make_valid(utf8 != NULL ? utf8 : "", -1);
 	t->len = strlen(t->src);
-	t->toks = g_array_new(FALSE, FALSE, sizeof(struct tok));
+	/* about one word in five bytes of text */
+	t->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct tok), (guint)(t->len / 5 + 16));
 	t->sentences = g_array_new(FALSE, FALSE, sizeof(struct sentence));
 	t->words = g_string_chunk_new(4096);
 

@@ -308,6 +308,11 @@ static const char *const *const PERSONAL =
 
 /* What a party's campaign makes or holds: "the labour leaflets" names a
    party in lower case as surely as "Labour" does. */
+/* Words after which a clause starts ("..., so please send it"), and
+   those that join a second verb to a first ("and then send it"). */
+static const char *const *const LINKS = SET("so", "then", "but", "though", "although");
+static const char *const *const COORDINATORS = SET("and", "or", "plus");
+
 static const char *const *const CAMPAIGN_NOUNS =
 	SET("leaflet", "leaflets", "newsletter", "newsletters", "survey", "surveys", "stall",
 	    "surgery", "canvass", "canvassers", "candidate", "candidates", "group", "party",
@@ -338,13 +343,16 @@ enum word_class {
 	C_NEGATIONS,
 	C_PERSONAL,
 	C_CAMPAIGN_NOUNS,
+	C_LINKS,
+	C_COORDINATORS,
 	C_COUNT
 };
 
 static const char *const *const *const CLASSES[C_COUNT] = {
 	&MODALS, &AUXILIARIES, &OBJECT_START, &DETERMINERS, &NOT_IMPERATIVE, &FILLERS, &ADVERBS,
 	&NOT_REQUEST_AFTER_MODAL, &SOCIAL, &NOT_ORDER, &FINDING, &WH, &CLAUSAL, &NEW_CLAUSE,
-	&OTHER_BODIES, &NOT_AGENTS, &NEGATIONS, &PERSONAL, &CAMPAIGN_NOUNS,
+	&OTHER_BODIES, &NOT_AGENTS, &NEGATIONS, &PERSONAL, &CAMPAIGN_NOUNS, &LINKS,
+	&COORDINATORS,
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(CLASSES) <= 32);
 
@@ -416,7 +424,12 @@ static bool has_flag(const struct ctx *c, size_t i, unsigned flag)
 
 static bool is_punct(const struct ctx *c, size_t i, const char *p)
 {
-	return i < c->end && !(TOK(c->t, i)->flags & (TOK_WORD | TOK_NUMBER)) && IS(c, i, p);
+	const struct tok *t;
+
+	if (i >= c->end)
+		return false;
+	t = TOK(c->t, i);
+	return !(t->flags & (TOK_WORD | TOK_NUMBER)) && t->w[0] == p[0] && t->w[1] == p[1];
 }
 
 static bool list_at(const struct ctx *c, const struct lang_list *list, size_t i, size_t *len_r)
@@ -1323,10 +1336,11 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	if (is_punct(c, i - 1, ",") || is_punct(c, i - 1, ":") || is_punct(c, i - 1, "(") ||
 	    is_punct(c, i - 1, "-") || is_punct(c, i - 1, "\""))
 		return true;
-	if (IN(c, i - 1, SET("so", "then", "but", "though", "although")) &&
-	    !IN(c, i, SET("that", "much", "many")))
+	if (!is_word(c, i - 1))
+		return false;
+	if (INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")))
 		return true;
-	if (IN(c, i - 1, SET("and", "or", "plus"))) {
+	if (INC(c, i - 1, C_COORDINATORS)) {
 		*coordinated_r = true;
 		return true;
 	}
