@@ -8,9 +8,13 @@
  *            REPS passes)
  *   long     the same sentences as one text (one paragraph each), to show
  *            the cost per sentence does not grow with the text
+ *   hostile  texts built to make a careless reader quadratic (no full
+ *            stop, clause after clause; one party word after another; one
+ *            endless "we will pay"), at 1x, 4x and 16x: the growth of the
+ *            time per 4x (linear: about 4)
  *
  * Prints name=value lines; the last is lang_us_per_sentence=...
- *   build/bench/lang-bench [--reps N]
+ *   build/bench/lang-bench [--reps N] [--quick]   (--quick: no hostile shapes)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +53,63 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Median seconds to classify TEXT (REPS times). */
+static double time_text(const struct lang_test *lt, const char *text, int reps)
+{
+	double *t = g_new(double, reps), med;
+
+	for (int k = 0; k < reps; k++) {
+		bool req, commit;
+		const char *how;
+		double t0 = now();
+
+		lang_test_classify(lt, text, &req, &commit, &how);
+		lang_test_party_ask(lt, text);
+		t[k] = now() - t0;
+	}
+	qsort(t, reps, sizeof(double), cmp_double);
+	med = t[reps / 2];
+	g_free(t);
+	return med;
+}
+
+/* The worst growth per 4x over the hostile shapes. */
+static double hostile(const struct lang_test *lt, int reps)
+{
+	static const struct {
+		const char *name, *unit;
+	} shapes[] = {
+		{ "no_stops", "and then move the bins and could you lock the gate " },
+		{ "clauses", "please chase, order, move, lock, " },
+		{ "party_words", "Labour Tories Lib Dem canvassing leaflet " },
+		{ "we_will_pay", "my wife says we will pay " },
+		{ "long_words", "supercalifragilisticexpialidocious-and-more-words-than-that " },
+	};
+	double worst = 0;
+
+	for (size_t s = 0; s < G_N_ELEMENTS(shapes); s++) {
+		double t[3];
+		size_t base = 4000;	/* units at 1x: about 100 KB to 250 KB */
+
+		for (int m = 0, mult = 1; m < 3; m++, mult *= 4) {
+			GString *text = g_string_new(NULL);
+
+			for (size_t u = 0; u < base * (size_t)mult; u++)
+				g_string_append(text, shapes[s].unit);
+			t[m] = time_text(lt, text->str, reps);
+			g_string_free(text, TRUE);
+		}
+		printf("hostile %-12s 1x %.3fs 4x %.3fs 16x %.3fs growth %.2f %.2f\n",
+		       shapes[s].name, t[0], t[1], t[2], t[1] / t[0], t[2] / t[1]);
+		worst = MAX(worst, MAX(t[1] / t[0], t[2] / t[1]));
+	}
+	return worst;
+}
+
 int main(int argc, char **argv)
 {
 	int reps = 15;
+	bool quick = false;
 	double t0, load, *sent, *whole;
 	long rss0, rss1;
 	struct lang_test *lt;
@@ -62,6 +120,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
 			reps = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--quick") == 0)
+			quick = true, reps = 3;
 	rss0 = rss_kb();
 	t0 = now();
 	lt = lang_test_new();
@@ -93,6 +153,8 @@ int main(int argc, char **argv)
 	printf("load_ms=%.1f\n", load * 1e3);
 	printf("load_rss_kb=%ld\n", rss1 - rss0);
 	printf("lang_us_per_sentence_as_one_text=%.2f\n", whole[reps / 2]);
+	if (!quick)
+		printf("lang_hostile_growth=%.2f\n", hostile(lt, 3));
 	printf("lang_us_per_sentence=%.2f\n", sent[reps / 2]);
 	g_free(sent);
 	g_free(whole);

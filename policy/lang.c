@@ -501,15 +501,21 @@ static struct verdict task_only(struct verdict v)
 	return v.kind == V_REQUEST && !v.task ? none() : v;
 }
 
+/* No question looks further into a clause than this many words, so that a
+   text without punctuation costs time in proportion to its length. */
+#define CLAUSE_MAX 64
+
 /* The end of the clause starting at I (exclusive). */
 static size_t clause_end(const struct ctx *c, size_t i)
 {
-	for (; i < c->end; i++)
+	size_t end = MIN(c->end, i + CLAUSE_MAX);
+
+	for (; i < end; i++)
 		if (is_punct(c, i, ",") || is_punct(c, i, ";") || is_punct(c, i, ":") ||
 		    is_punct(c, i, ".") || is_punct(c, i, "?") || is_punct(c, i, "!") ||
 		    is_punct(c, i, "("))
 			return i;
-	return c->end;
+	return end;
 }
 
 /* "me" or "us" as the one who receives: "send me", "send it to me",
@@ -1427,7 +1433,9 @@ static bool personal_we(const struct lang_text *t, size_t sentence, size_t i)
 		return false;
 	if (sentence > 0 && SENT(t, sentence - 1)->paragraph == sn->paragraph)
 		from = SENT(t, sentence - 1)->first;
-	for (size_t m = from; m < sn->end; m++)
+	/* near it: a text without full stops costs no more than one with */
+	from = MAX(from, i >= CLAUSE_MAX ? i - CLAUSE_MAX : 0);
+	for (size_t m = from; m < sn->end && m < i + CLAUSE_MAX; m++)
 		if (((TOK(t, m)->classes >> C_PERSONAL) & 1) && strcmp(TOK(t, m)->w, "i") != 0)
 			return true;
 	return false;
@@ -1737,7 +1745,8 @@ static bool about_author(const struct ctx *c, size_t i)
 {
 	size_t k = i;
 
-	while (k > c->first && !is_punct(c, k - 1, ",") && !is_punct(c, k - 1, ";") &&
+	while (k > c->first && k + CLAUSE_MAX > i && !is_punct(c, k - 1, ",") &&
+	       !is_punct(c, k - 1, ";") &&
 	       !is_punct(c, k - 1, ":") && !IN(c, k - 1, SET("so", "but", "and", "because")))
 		k--;
 	k = skip_set(c, k, SET("as", "although", "though", "since", "while", "because"));
@@ -1905,7 +1914,9 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 			 .end = s->end };
 	size_t next;
 
-	for (size_t i = s->first; i < s->end; i++) {
+	for (size_t i = MAX(s->first, hit->clause_tok >= CLAUSE_MAX ? hit->clause_tok - CLAUSE_MAX
+								 : 0);
+	     i < s->end && i < hit->clause_tok + CLAUSE_MAX; i++) {
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
 			if (!personal_we(text, hit->sentence, i))
 				return true;
