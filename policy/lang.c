@@ -917,10 +917,11 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			return modal_tail(c, k + 1, "modal request");
 	}
 	/* I'd be grateful if you could / I'd appreciate it if you would /
-	   it'd be great if you could / it would really help if / if you could */
+	   it'd be great if you could / it would really help if / if you could /
+	   (I'd be) grateful if you could */
 	j = i;
-	if (IN(c, j, SET("i", "it", "we", "that"))) {
-		k = j + 1;
+	if (IN(c, j, SET("i", "it", "we", "that", "grateful", "appreciated", "obliged"))) {
+		k = IN(c, j, SET("grateful", "appreciated", "obliged")) ? j : j + 1;
 		if (IN(c, k, SET("would", "will", "really", "do", "should", "is", "might")))
 			k++;
 		k = skip_set(c, k, SET("be", "really", "so", "very", "most", "extremely", "ever",
@@ -936,6 +937,17 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				j = k;
 		}
 	}
+	/* "it would help if the agenda went out a week early": a wish for a
+	   task, after words that welcome it */
+	if (IS(c, j, "if") && j > i && (k = subject_then(c, j + 1, C_MODALS)) == 0 &&
+	    INC(c, j + 1, C_DETERMINERS) && !IN(c, j + 1, SET("a", "an"))) {
+		for (k = j + 2; k < c->end && k <= j + 7 && is_word(c, k); k++) {
+			if (INC(c, k, C_NOT_AGENTS) || INC(c, k, C_NEW_CLAUSE))
+				break;
+			if (lex_is_past(LEX(c), W(c, k)) && !INC(c, k - 1, C_DETERMINERS))
+				return make(V_REQUEST, "modal request", k, true);
+		}
+	}
 	if (IS(c, j, "if") && (k = subject_then(c, j + 1, C_MODALS)) != 0 &&
 	    IN(c, k, SET("could", "would", "can", "might"))) {
 		struct verdict v = modal_tail(c, k + 1, "modal request");
@@ -943,6 +955,25 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		/* "if you can make it to the meeting" invites */
 		return IS(c, k, "can") ? (v.kind == V_INFO ? v : task_only(v)) : v;
 	}
+	return none();
+}
+
+/* "I trust you will arrange for the grass to be cut", "I hope you can
+   get the bins moved"; "just a reminder to put the bins out". */
+static struct verdict trust(const struct ctx *c, size_t i)
+{
+	size_t k;
+
+	if (IS(c, i, "i") && IN(c, i + 1, SET("trust", "hope", "assume", "expect", "presume"))) {
+		k = i + 2 + IS(c, i + 2, "that");
+		if (IN(c, k, SET("you", "someone", "the")) && (k = subject_then(c, k, C_MODALS)) != 0)
+			return task_only(verb_phrase(c, k + 1, "request"));
+		return none();
+	}
+	k = IS(c, i, "a") ? i + 1 : i;
+	k = skip_set(c, k, SET("quick", "gentle", "friendly", "little", "final", "polite"));
+	if (IS(c, k, "reminder") && IS(c, k + 1, "to"))
+		return task_only(verb_phrase(c, k + 2, "request"));
 	return none();
 }
 
@@ -1313,6 +1344,9 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	v = cleft(c, i);
 	if (v.kind != V_NONE)
 		return v;
+	v = trust(c, i);
+	if (v.kind != V_NONE)
+		return v;
 	v = needs_doing(c, i);
 	if (v.kind != V_NONE)
 		return v;
@@ -1394,7 +1428,7 @@ static bool council_subject(const struct ctx *c, size_t i, size_t *next_r)
 	/* "Brookfield Parish Council", "the town council": capitalised
 	   place names before the kind of council, not another body's */
 	while (j < c->end && j < i + 4 && has_flag(c, j, TOK_CAP) && !INC(c, j, C_OTHER_BODIES) &&
-	       !IN(c, j, SET("parish", "town", "village", "community", "council")))
+	       !IN(c, j, SET("parish", "town", "village", "community", "council", "pc", "tc")))
 		j++;
 	if (INC(c, j, C_OTHER_BODIES))
 		return false;
@@ -1590,6 +1624,21 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 		   confirm our acceptance" */
 		if (IN(c, m, SET("confirm", "confirms")) && commit_verb(c, m, depth, &v))
 			return make(V_REQUEST, "commitment", v, true);
+		/* "I (have) agreed that the council will pay", "I promise we'll
+		   settle it by Friday" */
+		if (IS(c, m, "have"))
+			m++;
+		if (IN(c, m, SET("agree", "agreed", "promise", "promised", "guarantee",
+				 "undertake", "assure")) && depth < 2) {
+			size_t n = m + 1;
+
+			if (IS(c, n, "you"))
+				n++;
+			if (IS(c, n, "that"))
+				n++;
+			if (council_subject(c, n, &j) && clause_commit(c, n, depth + 1).kind == V_REQUEST)
+				return make(V_REQUEST, "commitment", n, true);
+		}
 		/* "I'm happy to accept your quote", "I accept your quotation" */
 		if (IN(c, m, SET("accept", "approve")) &&
 		    IN(c, m + 1, SET("your", "the", "this")) &&
