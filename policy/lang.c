@@ -243,7 +243,8 @@ static const char *const *const FILLERS =
 	    "basically", "honestly", "seriously", "btw", "ps", "nb", "yes", "yeah",
 	    "additionally", "plus", "quickly", "urgently", "definitely", "certainly", "perhaps",
 	    "maybe", "possibly", "obviously", "hopefully", "first", "still", "though",
-	    "although", "thing", "too", "anyhow", "sorry", "hi", "hello", "hey", "morning");
+	    "although", "thing", "too", "anyhow", "sorry", "hi", "hello", "hey", "morning",
+	    "mate", "guys", "folks", "hiya", "nevertheless", "however");
 /* Between "could you" and the verb. */
 static const char *const *const ADVERBS =
 	SET("please", "pls", "possibly", "just", "kindly", "perhaps", "maybe", "also", "quickly",
@@ -489,6 +490,17 @@ static struct verdict request(const char *how, size_t at, const char *lem)
 	return v;
 }
 
+/* ... with the words after it: "take a look" orders nothing. */
+static struct verdict request_at(const struct ctx *c, const char *how, size_t at, const char *lem)
+{
+	struct verdict v = request(how, at, lem);
+
+	if (IN(c, at + 1, SET("a", "an")) &&
+	    IN(c, at + 2, SET("look", "peek", "glance", "quick", "closer", "view")))
+		v.order = false;
+	return v;
+}
+
 static struct verdict info(size_t at)
 {
 	return make(V_INFO, "request for information", at, false);
@@ -563,9 +575,9 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 		if (IN(c, k, SET("and", "or", "but", "because", "if", "when", "so")) ||
 		    (INC(c, k, C_AUXILIARIES) && !IS(c, k, "got")))
 			return 0;
-		if (verb_form(c, k) ||
-		    (IN(c, k, SET("back", "out", "away", "up", "down", "off", "done", "cut", "put",
-				  "set", "shut", "sorted", "fixed")) && !INC(c, k - 1, C_DETERMINERS)))
+		if (verb_form(c, k) || IN(c, k, SET("done", "sorted", "fixed")) ||
+		    (IN(c, k, SET("back", "out", "away", "up", "down", "off", "cut", "put", "set",
+				  "shut")) && !INC(c, k - 1, C_DETERMINERS)))
 			return k;
 		if (IS(c, k, "to") && IS(c, k + 1, "be"))
 			return k;
@@ -627,7 +639,7 @@ static size_t delegated(const struct ctx *c, size_t i)
 static size_t subject_then(const struct ctx *c, size_t i, enum word_class cls)
 {
 	if (IN(c, i, SET("you", "someone", "somebody", "anyone", "anybody", "they", "he",
-			 "she", "we", "i")))
+			 "she", "we", "i", "it", "this", "that")))
 		return INC(c, i + 1, cls) ? i + 1 : 0;
 	if (!INC(c, i, C_DETERMINERS) && !has_flag(c, i, TOK_CAP))
 		return 0;
@@ -718,7 +730,8 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	}
 	/* "the minutes could go up on the website": going up is done */
 	if (strcmp(lem, "go") == 0 && IN(c, i + 1, SET("up", "out", "back", "down", "round",
-						       "through", "over", "off", "ahead")))
+						       "through", "over", "off", "ahead", "in",
+						       "into")))
 		return request(how, i, "do");
 	if (in_set(lem, SOCIAL) && (k = task_later(c, i)) != 0) {
 		/* "come and have a look and give us a price" orders nothing */
@@ -726,7 +739,7 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 
 		return v.kind == V_REQUEST ? v : request(how, k, "do");
 	}
-	return request(how, i, lem);
+	return request_at(c, how, i, lem);
 }
 
 /* After "you could" / "someone would": "mind moving", "be able to",
@@ -844,6 +857,18 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			}
 		}
 	}
+	/* "can it go in the council newsletter", "could they be moved" */
+	if (IN(c, i, SET("can", "could", "will", "would")) && IN(c, i + 1, SET("it", "this", "they",
+									    "these", "those")) &&
+	    IN(c, i + 2, SET("go", "be", "come", "get"))) {
+		struct verdict v = task_only(IS(c, i + 2, "be") ?
+					     (verb_form(c, i + 3) ?
+					      make(V_REQUEST, "modal request", i + 3, true) : none()) :
+					     verb_phrase(c, i + 2, "modal request"));
+
+		if (v.kind != V_NONE)
+			return v;
+	}
 	/* are you able to / are you ok to */
 	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
 	    IN(c, i + 2, SET("able", "ok", "okay", "happy", "free", "around")) && IS(c, i + 3, "to"))
@@ -888,6 +913,11 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			j++;
 			if (IN(c, j, SET("you", "someone")))
 				j++;
+			/* "any chance of the goalposts going up" */
+			if (INC(c, j, C_DETERMINERS))
+				for (k = j + 1; k < c->end && k <= j + 5 && is_word(c, k); k++)
+					if (lex_is_gerund(LEX(c), W(c, k)))
+						return make(V_REQUEST, "modal request", k, true);
 			return lex_is_gerund(LEX(c), W(c, j)) ? verb_phrase(c, j, "modal request")
 							      : none();
 		}
@@ -1036,11 +1066,21 @@ static struct verdict want(const struct ctx *c, size_t i)
 	size_t j = i, k;
 	bool we;
 
+	/* "... and would be grateful for a list": the subject left out */
+	if (IN(c, j, SET("would", "should")) && IS(c, j + 1, "be") &&
+	    IN(c, j + 2, SET("grateful", "glad", "obliged")) && IS(c, j + 3, "for") &&
+	    INC(c, j + 4, C_DETERMINERS))
+		return make(V_REQUEST, "want", j + 4, true);
 	if (IN(c, j, SET("i", "we"))) {
 		we = IS(c, j, "we");
 		j++;
 		j = skip_set(c, j, SET("would", "do", "really", "also", "just", "still", "will",
-				       "definitely", "urgently", "therefore", "now", "desperately"));
+				       "definitely", "urgently", "therefore", "now", "desperately",
+				       "should", "nevertheless", "therefore", "respectfully"));
+		/* "I'd be grateful for a list of the residents who wrote in" */
+		if (IS(c, j, "be") && IN(c, j + 1, SET("grateful", "glad", "obliged")) &&
+		    IS(c, j + 2, "for") && INC(c, j + 3, C_DETERMINERS))
+			return make(V_REQUEST, "want", j + 3, true);
 	} else if (IN(c, j, SET("need", "want"))) {
 		we = false;	/* "need the trestles up by 9" */
 	} else {
@@ -1064,6 +1104,12 @@ static struct verdict want(const struct ctx *c, size_t i)
 	if (!IN(c, j, SET("need", "want", "like", "love", "expect", "require", "prefer")))
 		return none();
 	j++;
+	/* "need 20 more chairs in the chamber", "we'll need: - six extra
+	   bins ...": an amount of something, or a list of what is needed */
+	if (IS(c, j - 1, "need") && (has_flag(c, j, TOK_NUMBER) ||
+				    IN(c, j, SET("more", "extra", "another", "several")) ||
+				    (is_punct(c, j, ":") && j + 1 >= c->end)))
+		return make(V_REQUEST, "need", j, true);
 	if ((k = object_then_verb(c, j)) != 0)
 		return make(V_REQUEST, "want", k, true);
 	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
@@ -1091,9 +1137,13 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 			/* "the verges need cutting" */
 			if (lex_is_gerund(LEX(c), W(c, m)))
 				return make(V_REQUEST, "need", m, true);
-			/* "the flag needs to go to half mast", "... to be moved" */
-			if (IS(c, m, "to") && (IS(c, m + 1, "be") ? verb_form(c, m + 2) :
-					       IN(c, m + 1, SET("go", "come", "move"))))
+			/* "the flag needs to go to half mast", "... to be moved",
+			   "the heating needs to be on from six" */
+			if (IS(c, m, "to") && (IS(c, m + 1, "be") ?
+					       (verb_form(c, m + 2) || IN(c, m + 2, SET(
+						"on", "off", "up", "down", "out", "in", "open",
+						"ready", "done", "locked", "unlocked", "clear")))
+					       : IN(c, m + 1, SET("go", "come", "move"))))
 				return make(V_REQUEST, "need", m + 1, true);
 			/* "the hedge wants a good trim" */
 			if (IN(c, m, SET("a", "another")))
@@ -1106,6 +1156,12 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 					      "sometime", "ready"))))
 				return make(V_REQUEST, "need", m, true);
 		}
+		/* "The hall should be opened at seven", "the flag should be at
+		   half mast": what a thing should be, said to the one who does it */
+		if (IN(c, k, SET("should", "must")) && IS(c, k + 1, "be") &&
+		    (verb_form(c, k + 2) || IN(c, k + 2, SET("at", "on", "up", "down", "out",
+							     "open", "ready", "in"))))
+			return make(V_REQUEST, "need", k + 2, true);
 		if (INC(c, k, C_AUXILIARIES) || IS(c, k, "and"))
 			break;
 	}
@@ -1122,8 +1178,23 @@ static struct verdict verbless(const struct ctx *c, size_t i)
 
 	while (last > i && !is_word(c, last - 1))
 		last--;
-	if (last <= i + 1 || !IN(c, last - 1, SET("please", "pls", "plz")))
+	if (last <= i + 1)
 		return none();
+	if (!IN(c, last - 1, SET("please", "pls", "plz"))) {
+		/* "Cones out on Sea Lane Thurs morning": a plural thing, where it
+		   should go, first in its sentence and with no verb anywhere */
+		size_t n = strlen(W(c, i));
+
+		if (i != c->first || W(c, i)[n - 1] != 's' || INC(c, i, C_NOT_IMPERATIVE) ||
+		    is_verb(c, i) ||
+		    !IN(c, i + 1, SET("out", "up", "down", "back", "away", "in", "off")))
+			return none();
+		for (size_t k = i + 2; k < end; k++)
+			if (INC(c, k, C_AUXILIARIES) || (is_verb(c, k) && !INC(c, k - 1, C_DETERMINERS) &&
+							 lex_verb_first(LEX(c), W(c, k))))
+				return none();
+		return make(V_REQUEST, "request", i, true);
+	}
 	for (size_t k = i; k + 1 < last; k++) {
 		if (INC(c, k, C_AUXILIARIES) || (is_verb(c, k) && k == i) ||
 		    IN(c, k, SET("i", "we", "you", "yes", "thanks", "thank", "no", "more")))
@@ -1251,13 +1322,21 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	    is_verb(c, i + 2))
 		return task_only(verb_phrase(c, i + 2, "imperative"));
 
+	/* "Pressure wash the war memorial steps", "Litter pick the park": a
+	   noun, then a verb with its object */
+	if ((!is_verb(c, i) || !lex_verb_first(LEX(c), w)) && is_word(c, i) &&
+	    !INC(c, i, C_NOT_IMPERATIVE) &&
+	    !INC(c, i, C_DETERMINERS) && !has_flag(c, i, TOK_POSSESSIVE) && is_verb(c, i + 1) &&
+	    lex_verb_first(LEX(c), W(c, i + 1)) && !INC(c, i + 1, C_AUXILIARIES) &&
+	    INC(c, i + 2, C_DETERMINERS) && lex_lookup(LEX(c), w) != NULL)
+		return verb_phrase(c, i + 1, "imperative");
 	if (!is_verb(c, i) || in_set(w, NOT_IMPERATIVE) || (t->flags & TOK_POSSESSIVE))
 		return none();
 	{
 		const struct lex_word *e = lex_lookup(LEX(c), w);
 
-		if (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_verb_first(LEX(c), w))
-			return none();		/* "found", "left": past forms */
+		if (e != NULL && (e->flags & LEX_OTHER_LEMMA))
+			return none();		/* "found", "saw": past forms first */
 	}
 	if (i + 1 >= c->end || !is_word(c, i + 1)) {
 		/* A lone word ("Agreed.", "Move!") asks little; after "please"
@@ -1315,10 +1394,20 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 			break;
 		}
 	}
+	/* "In that case book the small room", "in the meantime have someone
+	   clear the ditch" */
+	if (IS(c, i, "in") && ((IS(c, i + 1, "that") && IS(c, i + 2, "case")) ||
+			       (IS(c, i + 1, "the") && IN(c, i + 2, SET("meantime", "meanwhile")))))
+		i += 3;
+	else if (IS(c, i, "if") && IN(c, i + 1, SET("so", "not")) && !is_word(c, i + 2))
+		i += 2;
 	/* "hiya gary can u ...", "derek mate could u ...": greetings and
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
-		if (INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) {
+		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) ||
+		    /* "becky need 20 more chairs", "Kevin please ..." */
+		    (m == i + 1 && IN(c, m, SET("need", "please")) &&
+		     has_flag(c, i, TOK_SENTENCE_FIRST) && !is_verb(c, i))) {
 			bool names = true;
 
 			for (size_t k = i; k < m && names; k++)
@@ -1376,24 +1465,49 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	if (is_punct(c, i - 1, ",") || is_punct(c, i - 1, ":") || is_punct(c, i - 1, "(") ||
 	    is_punct(c, i - 1, "-") || is_punct(c, i - 1, "\""))
 		return true;
-	if (!is_word(c, i - 1))
-		return false;
-	if (INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")))
+	if (is_word(c, i - 1) && INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")))
 		return true;
-	if (INC(c, i - 1, C_COORDINATORS)) {
+	if (is_word(c, i - 1) && INC(c, i - 1, C_COORDINATORS)) {
 		*coordinated_r = true;
 		return true;
 	}
 	/* A request that starts after an opening without a comma: "if
 	   you're up that way could you have a look", "As Leader of the
-	   council I am instructing you to pay" */
-	if (INC(c, i, C_MODALS) && IN(c, i + 1, SET("you", "someone")) &&
+	   council I am instructing you to pay", "So for the next meeting on
+	   the 24th I'd like you to run off six copies" */
+	if (INC(c, i, C_MODALS) && IN(c, i + 1, SET("you", "someone", "it", "this", "they")) &&
 	    !INC(c, i - 1, C_WH) && !(i >= c->first + 2 && INC(c, i - 2, C_WH)) &&
 	    !IN(c, i - 1, SET("that", "what")))
 		return true;
 	if (IN(c, i, SET("i", "we")) && !INC(c, i - 1, C_NEW_CLAUSE) &&
 	    IN(c, i + 1, SET("am", "are", "need", "want", "would", "instruct", "expect",
-			     "require")))
+			     "require", "should", "will")))
+		return true;
+	/* Mail written on a phone runs its sentences together: "the dog bin
+	   is overflowing again get it emptied today", "salt bin top of
+	   church hill empty fill it b4 the frost". A verb with its object
+	   after a word that ends a statement starts a new one. */
+	if (is_word(c, i - 1) && IN(c, i - 1, SET("again", "now", "today", "tonight", "tomorrow",
+						   "please", "thanks", "cheers", "mate", "ok",
+						   "asap", "anyway", "empty", "full",
+						   "broken", "overflowing", "blocked", "flooded",
+						   "down", "out", "off", "loose", "missing",
+						   "stolen", "rank", "lethal", "dangerous")) &&
+	    is_verb(c, i) && lex_verb_first(LEX(c), W(c, i)) &&
+	    (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) &&
+	    !INC(c, i, C_NOT_IMPERATIVE))
+		return true;
+	/* After a subordinate clause without its comma: "when you're up at
+	   the pinfold have a look at the wall", "if it's loose take the top
+	   stones off" */
+	if (IN(c, c->first, SET("if", "when", "once", "whenever", "after", "before", "while")) &&
+	    !c->question && !INC(c, c->first + 1, C_AUXILIARIES) &&
+	    i > c->first + 2 && is_verb(c, i) && !INC(c, i - 1, C_MODALS) &&
+	    !INC(c, i - 1, C_AUXILIARIES) && !IN(c, i - 1, SET("to", "you", "they", "we", "i",
+							      "he", "she", "it")) &&
+	    !INC(c, i - 1, C_DETERMINERS) && !INC(c, i, C_NOT_IMPERATIVE) &&
+	    (IS(c, i, "have") ? IN(c, i + 1, SET("a", "an")) :
+			       (INC(c, i + 1, C_OBJECT_START) && lex_verb_first(LEX(c), W(c, i)))))
 		return true;
 	return false;
 }
@@ -1836,6 +1950,8 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 		if (!hit && lang->lists.party != NULL &&
 		    (len = longest_at(lang->lists.party, t, i, s->end, NULL, true)) > 0)
 			hit = (INC(&c, i + len, C_CAMPAIGN_NOUNS) ||
+			       /* "reform are doing a street stall", "tories r" */
+			       IN(&c, i + len, SET("are", "have", "were", "r")) ||
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
 			      !excepted(lang->lists.party, t, i, s->end);
@@ -1953,6 +2069,35 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	g_array_unref(parties);
 	g_array_unref(requests);
 	return found;
+}
+
+bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
+		      const struct lang_hit *hit, bool to_supplier)
+{
+	const struct sentence *s = SENT(text, hit->sentence);
+	struct ctx c = { .lang = lang, .t = text, .sentence = hit->sentence, .first = s->first,
+			 .end = s->end };
+	char buf[64];
+	const char *lem = lemma(&c, hit->at_tok, buf, sizeof(buf));
+	size_t end = clause_end(&c, hit->at_tok);
+
+	if (!hit->order)
+		return false;
+	if (lang_sentence_speaks_for(lang, text, hit))
+		return true;
+	/* "Please start on the bus shelter on Monday", "Deliver the planters
+	   on Friday": commissioning work needs no "for the council"; but not
+	   the reader's own ("repair your fence") or the author's family's */
+	if (!to_supplier || lem == NULL ||
+	    !in_set(lem, SET("start", "begin", "commence", "proceed", "deliver", "supply",
+			     "install", "fit", "erect", "carry", "repair", "replace", "build",
+			     "resurface", "lay", "order")))
+		return false;
+	for (size_t k = c.first; k < end; k++)
+		if (IN(&c, k, SET("your", "yours")) ||
+		    (IN(&c, k, SET("we", "us", "our")) && personal_we(text, hit->sentence, k)))
+			return false;
+	return true;
 }
 
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,

@@ -141,6 +141,13 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
 			      const struct lang_hit *hit);
 
+/* Does request HIT order work in the council's name: its sentence speaks
+   for the council, or (TO_SUPPLIER: someone outside who is not the press
+   receives it) it commissions work ("Please start on the bus shelter on
+   Monday"), not the reader's own ("repair your fence")? */
+bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
+		      const struct lang_hit *hit, bool to_supplier);
+
 /* Classify one sentence (for the table-driven tests): fills the hits of
    every kind. Returns the number of hits. */
 size_t lang_classify(const struct lang *lang, const char *sentence, struct lang_hit *hits_r,

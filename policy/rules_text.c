@@ -81,17 +81,14 @@ static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 }
 
 /* An instruction to someone outside the council that orders work in the
-   council's name: a request for work in a sentence that names the council
-   or speaks for it ("us", "our"). */
+   council's name (lang_orders_work). */
 static bool outside_instruction(struct judge *j, struct lang_hit *hit_r, enum judge_where *where_r)
 {
-	const struct phrase_set *council = judge_words(j, JUDGE_WORDS_COUNCIL_NAME);
+	bool supplier = judge_has_class(j, RCPT_THIRD_PARTY);
 	struct {
 		struct lang_text *text;
-		struct phrase_text *words;
 		enum judge_where where;
-	} order[] = { { j->lang_subject, j->subject, WHERE_SUBJECT },
-		      { j->lang_body, j->body, WHERE_BODY } };
+	} order[] = { { j->lang_subject, WHERE_SUBJECT }, { j->lang_body, WHERE_BODY } };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
 		GArray *hits;
@@ -103,14 +100,13 @@ static bool outside_instruction(struct judge *j, struct lang_hit *hit_r, enum ju
 		for (guint k = 0; k < hits->len && !found; k++) {
 			const struct lang_hit *h = &g_array_index(hits, struct lang_hit, k);
 
-			if (!h->order || !lang_sentence_speaks_for(&j->lang, order[i].text, h))
+			if (!lang_orders_work(&j->lang, order[i].text, h, supplier))
 				continue;
 			*hit_r = *h;
 			*where_r = order[i].where;
 			found = true;
 		}
 		g_array_unref(hits);
-		(void)council;
 		if (found)
 			return true;
 	}
