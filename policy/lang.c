@@ -270,7 +270,7 @@ static const char *const *const SOCIAL =
 static const char *const *const NOT_ORDER =
 	SET("call", "ring", "phone", "email", "write", "reply", "respond", "contact", "quote",
 	    "look", "advise", "help", "report", "tell", "let", "fill", "share", "thank", "keep",
-	    "read", "note", "have", "pop", "drop", "send", "ask", "check", "find", "get",
+	    "read", "note", "have", "pop", "drop", "send", "ask", "check", "find", "get", "come",
 	    "confirm", "consider", "explain", "forward", "give", "show", "see");
 /* Verbs that take a question after them: "check whether", "find out
    when", "ask the county if". */
@@ -711,7 +711,9 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	    IN(c, i + 2, SET("have", "know", "see")))
 		return info(i);
 	if (in_set(lem, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
-			    "bring", "copy", "show", "drop")) && to_me(c, i))
+			    "bring", "copy", "show", "drop")) && to_me(c, i) &&
+	    /* "send us 200 metres of bunting" orders goods */
+	    !(IN(c, i + 1, SET("me", "us")) && has_flag(c, i + 2, TOK_NUMBER)))
 		return make(V_INFO, "request for information", i, true);	/* a fetch */
 	if (in_set(lem, SET("have", "get", "make"))) {
 		/* "have a look at the gate" asks something small of the
@@ -729,10 +731,18 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 			return none();
 	}
 	/* "the minutes could go up on the website": going up is done */
-	if (strcmp(lem, "go") == 0 && IN(c, i + 1, SET("up", "out", "back", "down", "round",
-						       "through", "over", "off", "ahead", "in",
-						       "into")))
-		return request(how, i, "do");
+	if (in_set(lem, SET("go", "come")) &&
+	    IN(c, i + 1, SET("up", "out", "back", "down", "round", "through", "over", "off",
+			     "ahead", "in", "into")) &&
+	    !(strcmp(lem, "come") == 0 && IN(c, i + 1, SET("round", "over", "in", "along"))))
+	{
+		/* "can the cones come off the bays" is a task; "could someone
+		   come out and take a look" orders no work */
+		struct verdict v = request(how, i, "do");
+
+		v.order = strcmp(lem, "go") == 0;
+		return v;
+	}
 	if (in_set(lem, SOCIAL) && (k = task_later(c, i)) != 0) {
 		/* "come and have a look and give us a price" orders nothing */
 		struct verdict v = verb_phrase(c, k, how);
@@ -789,6 +799,8 @@ static size_t agent(const struct ctx *c, size_t i)
 	}
 	if (IN(c, j, SET("the", "your", "our", "one"))) {
 		j++;
+		if (IS(c, j, "of") && IN(c, j + 1, SET("you", "us", "them")))
+			return j + 2;	/* "could one of you put the cones out" */
 		if (IS(c, j, "of"))
 			j += 2;	/* "one of the team" */
 		/* The noun phrase ends where a verb with its object starts
@@ -891,7 +903,7 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	    (IN(c, i, SET("would", "will")) && IS(c, i + 1, "it") && IS(c, i + 2, "be") &&
 	     IN(c, i + 3, SET("possible", "ok", "okay")))) {
 		j = i + 3;
-		while (j < c->end && !IS(c, j, "to") && j < i + 8)
+		while (j < c->end && !IS(c, j, "to") && j < i + 14)
 			j++;
 		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
 	}
@@ -967,6 +979,20 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				j = k;
 		}
 	}
+	/* "it'd make life a lot easier for those of us who work away if the
+	   papers came out a week before": a long welcome, then "if" */
+	if (j == i && IS(c, i, "it") && IN(c, i + 1, SET("would", "will", "might"))) {
+		bool welcome = false;
+
+		for (k = i + 2; k < c->end && k <= i + 14 && !IS(c, k, "if"); k++)
+			welcome |= IN(c, k, SET("easier", "help", "helpful", "better", "great",
+						"ideal", "appreciated", "simpler", "quicker"));
+		if (welcome && IS(c, k, "if"))
+			j = k;
+	}
+	/* "I'd appreciate it if you paid the Scouts' grant this week" */
+	if (IS(c, j, "if") && j > i && IS(c, j + 1, "you") && lex_is_past(LEX(c), W(c, j + 2)))
+		return make(V_REQUEST, "modal request", j + 2, true);
 	/* "it would help if the agenda went out a week early": a wish for a
 	   task, after words that welcome it */
 	if (IS(c, j, "if") && j > i && (k = subject_then(c, j + 1, C_MODALS)) == 0 &&
@@ -1058,6 +1084,22 @@ static struct verdict cleft(const struct ctx *c, size_t i)
 	return verb_phrase(c, k, "request");
 }
 
+/* "I'd be grateful for a list of the residents" asks for something to be
+   fetched; "... for your view" asks for information. Neither orders work. */
+static struct verdict grateful_for(const struct ctx *c, size_t k)
+{
+	struct verdict v;
+
+	for (size_t m = k; m < k + 4 && m < c->end; m++)
+		if (IN(c, m, SET("view", "views", "thoughts", "advice", "comments", "opinion",
+				 "reply", "response", "guidance", "confirmation", "help",
+				 "feedback", "input", "answer")))
+			return info(m);
+	v = make(V_REQUEST, "want", k, true);
+	v.order = false;
+	return v;
+}
+
 /* Wants and needs with an object: "I need you to", "I want them
    repainted", "I'd like the hall cleaned", "We need the bins moving",
    "need the trestles up by 9", "we need to get the fence fixed". */
@@ -1070,7 +1112,7 @@ static struct verdict want(const struct ctx *c, size_t i)
 	if (IN(c, j, SET("would", "should")) && IS(c, j + 1, "be") &&
 	    IN(c, j + 2, SET("grateful", "glad", "obliged")) && IS(c, j + 3, "for") &&
 	    INC(c, j + 4, C_DETERMINERS))
-		return make(V_REQUEST, "want", j + 4, true);
+		return grateful_for(c, j + 4);
 	if (IN(c, j, SET("i", "we"))) {
 		we = IS(c, j, "we");
 		j++;
@@ -1080,7 +1122,7 @@ static struct verdict want(const struct ctx *c, size_t i)
 		/* "I'd be grateful for a list of the residents who wrote in" */
 		if (IS(c, j, "be") && IN(c, j + 1, SET("grateful", "glad", "obliged")) &&
 		    IS(c, j + 2, "for") && INC(c, j + 3, C_DETERMINERS))
-			return make(V_REQUEST, "want", j + 3, true);
+			return grateful_for(c, j + 3);
 	} else if (IN(c, j, SET("need", "want"))) {
 		we = false;	/* "need the trestles up by 9" */
 	} else {
@@ -1153,7 +1195,8 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 			    (m + 1 >= end || !is_word(c, m + 1) ||
 			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
 					      "asap", "today", "tomorrow", "in", "when", "please",
-					      "sometime", "ready"))))
+					      "sometime", "ready", "every", "each", "twice", "daily",
+					      "tonight", "weekly", "while", "now"))))
 				return make(V_REQUEST, "need", m, true);
 		}
 		/* "The hall should be opened at seven", "the flag should be at
@@ -1268,7 +1311,8 @@ static bool finite_later(const struct ctx *c, size_t i)
 		/* A finite verb: an auxiliary, or an irregular past ("rang");
 		   an -ed form may be a participle ("get the bins emptied"). */
 		if (INC(c, k, C_AUXILIARIES) ||
-		    (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_is_verb(LEX(c), w)))
+		    (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_is_verb(LEX(c), w) &&
+		     !lex_is_gerund(LEX(c), w) && !g_str_has_suffix(w, "ing")))
 			return true;
 	}
 	return false;
@@ -1405,6 +1449,7 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
 		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) ||
+		    (IS(c, m, "any") && IN(c, m + 1, SET("chance", "way"))) ||
 		    /* "becky need 20 more chairs", "Kevin please ..." */
 		    (m == i + 1 && IN(c, m, SET("need", "please")) &&
 		     has_flag(c, i, TOK_SENTENCE_FIRST) && !is_verb(c, i))) {
@@ -1475,7 +1520,8 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	   you're up that way could you have a look", "As Leader of the
 	   council I am instructing you to pay", "So for the next meeting on
 	   the 24th I'd like you to run off six copies" */
-	if (INC(c, i, C_MODALS) && IN(c, i + 1, SET("you", "someone", "it", "this", "they")) &&
+	if (INC(c, i, C_MODALS) && (IN(c, i + 1, SET("you", "someone", "it", "this", "they")) ||
+				    (IS(c, i + 1, "the") && is_word(c, i - 1))) &&
 	    !INC(c, i - 1, C_WH) && !(i >= c->first + 2 && INC(c, i - 2, C_WH)) &&
 	    !IN(c, i - 1, SET("that", "what")))
 		return true;
@@ -1812,6 +1858,23 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 				 "go-ahead", "agreement", "authorisation", "authorization")))
 			return make(V_REQUEST, "acceptance", k, true);
 	}
+	/* "Please put the scaffold up on Monday, as per your price": an
+	   order on the supplier's own quote accepts it */
+	for (k = i; k + 2 < clause_end(c, i) + 4 && k + 2 < c->end; k++) {
+		size_t p = k;
+
+		if (IS(c, p, "as") && IS(c, p + 1, "per"))
+			p += 2;
+		else if (IS(c, p, "on") && IS(c, p + 1, "the") && IS(c, p + 2, "basis") &&
+			 IS(c, p + 3, "of"))
+			p += 4;
+		else
+			continue;
+		if (IN(c, p, SET("your", "the")) &&
+		    IN(c, p + 1, SET("quote", "quotation", "estimate", "price", "tender",
+				     "proposal")) && k > i)
+			return make(V_REQUEST, "acceptance", p + 1, true);
+	}
 	/* "let's go with your quote" */
 	if (IS(c, i, "let") && IS(c, i + 1, "us") && commit_verb(c, i + 2, depth, &v))
 		return make(V_REQUEST, "acceptance", v, true);
@@ -1820,6 +1883,9 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	   council". "Book the minibus" asks the reader to book: a request. */
 	if (IN(c, i, SET("go", "proceed")) && !list_at(c, c->lang->lists.courtesy, i, NULL) &&
 	    (IS(c, i, "proceed") || IS(c, i + 1, "ahead")) && !c->question)
+		return make(V_REQUEST, "acceptance", i, true);
+	/* "invoice Bishops Clee Town Council", "bill the parish council" */
+	if (IN(c, i, SET("invoice", "bill")) && council_subject(c, i + 1, &k))
 		return make(V_REQUEST, "acceptance", i, true);
 	if (list_at(c, c->lang->lists.commitment, i, &k) && k >= 2 &&
 	    (IS(c, i + 1, "us") || IN(c, i + 1, SET("the")) ) &&
@@ -1908,10 +1974,19 @@ static bool about_author(const struct ctx *c, size_t i)
 {
 	size_t k = i;
 
+	/* "I'll be late tonight, the Conservatives' AGM runs till 7": an
+	   apology for absence explains itself with the party */
+	for (size_t m = c->first; m < i && m < c->first + 12; m++)
+		if (IN(c, m, SET("late", "away", "unable", "apologies", "sorry", "miss")) ||
+		    (IS(c, m, "not") && IN(c, m + 1, SET("make", "be", "able"))))
+			return true;
 	while (k > c->first && k + CLAUSE_MAX > i && !is_punct(c, k - 1, ",") &&
-	       !is_punct(c, k - 1, ";") &&
+	       !is_punct(c, k - 1, ";") && !is_punct(c, k - 1, "-") &&
 	       !is_punct(c, k - 1, ":") && !IN(c, k - 1, SET("so", "but", "and", "because")))
 		k--;
+	/* "because Labour at the county have axed the 42": the reason */
+	if (IS(c, k, "because") || IS(c, k + 1, "because") || (k > c->first && IS(c, k - 1, "because")))
+		return true;
 	k = skip_set(c, k, SET("as", "although", "though", "since", "while", "because"));
 	if (IS(c, k, "you") && IS(c, k + 1, "know"))
 		return true;
@@ -1929,7 +2004,7 @@ static bool about_author(const struct ctx *c, size_t i)
 	/* who the author is: the party right after "a"/"an" */
 	if (IN(c, k + 1, SET("a", "an")))
 		return i <= k + 3;
-	return IN(c, k + 1, SET("at", "out", "away", "busy", "off", "standing", "there"));
+	return IN(c, k + 1, SET("at", "standing", "there"));
 }
 
 /* Party references: a party named in any of its forms, or campaign work. */
@@ -2004,8 +2079,21 @@ static bool for_reason(const struct lang_text *t, const struct lang_hit *ph,
 {
 	if (ph->at_tok >= rh->clause_tok)
 		return false;
-	for (size_t k = ph->at_tok; k < rh->clause_tok; k++)
+	for (size_t k = ph->at_tok; k <= rh->clause_tok; k++)
 		if (strcmp(TOK(t, k)->w, "so") == 0 || strcmp(TOK(t, k)->w, "therefore") == 0)
+			return true;
+	return false;
+}
+
+/* Does sentence S ask about the rules ("whether that's allowed", "the
+   rules on canvassing")? A party named there is a question, not work. */
+static bool about_rules(const struct lang_text *t, size_t s)
+{
+	const struct sentence *sn = SENT(t, s);
+
+	for (size_t k = sn->first; k < sn->end && k < sn->first + 4 * CLAUSE_MAX; k++)
+		if (in_set(TOK(t, k)->w, SET("allowed", "permitted", "rules", "guidance", "lawful",
+					     "legal", "regulations", "permissible")))
 			return true;
 	return false;
 }
@@ -2031,9 +2119,17 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 		if (g_array_index(fetches, struct lang_hit, i).task)
 			g_array_append_val(requests, g_array_index(fetches, struct lang_hit, i));
 	g_array_unref(fetches);
-	for (guint i = requests->len; i > 0; i--)
-		if (!g_array_index(requests, struct lang_hit, i - 1).task)
+	/* a request about the rules ("send me what we have on canvassing;
+	   I'd like to know whether that's allowed") asks for no party work */
+	for (guint i = requests->len; i > 0; i--) {
+		const struct lang_hit *rh = &g_array_index(requests, struct lang_hit, i - 1);
+
+		if (!rh->task || about_rules(body, rh->sentence) ||
+		    (rh->sentence + 1 < body->sentences->len &&
+		     SENT(body, rh->sentence + 1)->paragraph == rh->paragraph &&
+		     about_rules(body, rh->sentence + 1)))
 			g_array_remove_index(requests, i - 1);
+	}
 	g_array_sort(requests, hit_cmp);
 
 	if (subject != NULL && requests->len > 0) {
@@ -2060,6 +2156,8 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 			if (rh->paragraph != ph->paragraph || rh->sentence > ph->sentence + 1)
 				break;
 			if (rh->sentence == ph->sentence && for_reason(body, ph, rh))
+				continue;
+			if (about_rules(body, ph->sentence))
 				continue;
 			*hit_r = *ph;
 			*in_subject_r = false;

@@ -48,13 +48,18 @@ static struct lex_word *word_entry(struct lang_lexicon *lex, const char *w, size
 	return e;
 }
 
-static int read_file(const char *dir, const char *name, char **text_r, char **error_r)
+static int read_file(const char *dir, const char *name, char **text_r, size_t *len_r,
+		     char **error_r)
 {
 	char *path = g_build_filename(dir, name, NULL);
 	GError *error = NULL;
+	gsize len = 0;
 	int ret = 0;
 
-	if (!g_file_get_contents(path, text_r, NULL, &error)) {
+	*len_r = 0;
+	if (g_file_get_contents(path, text_r, &len, &error)) {
+		*len_r = len;
+	} else {
 		*error_r = g_strdup_printf("cannot read WordNet's %s: %s (install the "
 					   "wordnet-base package, or set wordnet_dir)",
 					   path, error->message);
@@ -65,18 +70,38 @@ static int read_file(const char *dir, const char *name, char **text_r, char **er
 	return ret;
 }
 
+/* The line at *P (ending before END), NUL-terminated in place; *P moves to
+   the next. memchr, not strchr: a string search through the whole of a
+   5 MB file for each line would be quadratic under ASan's
+   strict_string_checks, and needlessly slow anywhere. */
+static char *next_line(char **p, char *end)
+{
+	char *line = *p, *nl;
+
+	if (line >= end)
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	if (nl != NULL) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = end;
+	}
+	return line;
+}
+
 /* Each line of an index file: "lemma pos ...". License lines start with
    two spaces. FLAG is set on the lemmas; with ONLY_KNOWN, only on lemmas
    already in the table (the verbs). */
-static void read_index(struct lang_lexicon *lex, char *text, unsigned flag, bool only_known)
+static void read_index(struct lang_lexicon *lex, char *text, size_t len, unsigned flag,
+		       bool only_known)
 {
-	for (char *line = text, *next; line != NULL && *line != '\0'; line = next) {
+	char *p = text, *end = text + len, *line;
+
+	while ((line = next_line(&p, end)) != NULL) {
 		char *sp = strchr(line, ' ');
 		struct lex_word *e;
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
 		if (line[0] == ' ' || sp == NULL)
 			continue;
 		e = word_entry(lex, line, (size_t)(sp - line), !only_known);
@@ -90,16 +115,15 @@ static void read_index(struct lang_lexicon *lex, char *text, unsigned flag, bool
 
 /* cntlist.rev: "sense_key sense_number count", the key "lemma%ss_type:...".
    ss_type 1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite. */
-static void read_counts(struct lang_lexicon *lex, char *text)
+static void read_counts(struct lang_lexicon *lex, char *text, size_t len)
 {
-	for (char *line = text, *next; line != NULL && *line != '\0'; line = next) {
+	char *p = text, *end = text + len, *line;
+
+	while ((line = next_line(&p, end)) != NULL) {
 		char *pct = strchr(line, '%'), *sp;
 		struct lex_word *e;
 		long count;
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
 		if (pct == NULL || (sp = strrchr(line, ' ')) == NULL)
 			continue;
 		e = word_entry(lex, line, (size_t)(pct - line), false);
@@ -128,16 +152,15 @@ static void read_counts(struct lang_lexicon *lex, char *text)
 /* verb.exc: "inflected lemma". An inflected form of another verb ("found"
    of find, "left" of leave) is marked, so it is not taken for a base form;
    every form is marked a participle candidate. */
-static void read_exceptions(struct lang_lexicon *lex, char *text)
+static void read_exceptions(struct lang_lexicon *lex, char *text, size_t len)
 {
-	for (char *line = text, *next; line != NULL && *line != '\0'; line = next) {
+	char *p = text, *end = text + len, *line;
+
+	while ((line = next_line(&p, end)) != NULL) {
 		char *sp = strchr(line, ' '), *lemma;
 		struct lex_word *e;
 		size_t n;
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
 		if (sp == NULL)
 			continue;
 		lemma = sp + 1;
@@ -164,12 +187,13 @@ int lang_lexicon_new(const char *dir, struct lang_lexicon **lex_r, char **error_
 		"index.verb", "index.noun", "index.adj", "cntlist.rev", "verb.exc",
 	};
 	char *texts[G_N_ELEMENTS(names)] = { NULL };
+	size_t lens[G_N_ELEMENTS(names)] = { 0 };
 	struct lang_lexicon *lex;
 	int ret = 0;
 
 	*lex_r = NULL;
 	for (size_t i = 0; i < G_N_ELEMENTS(names) && ret == 0; i++)
-		ret = read_file(dir, names[i], &texts[i], error_r);
+		ret = read_file(dir, names[i], &texts[i], &lens[i], error_r);
 	if (ret < 0) {
 		for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 			g_free(texts[i]);
@@ -179,11 +203,11 @@ int lang_lexicon_new(const char *dir, struct lang_lexicon **lex_r, char **error_
 	lex->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	lex->forms = g_hash_table_new(g_str_hash, g_str_equal);
 	lex->chunk = g_string_chunk_new(64 * 1024);
-	read_index(lex, texts[0], LEX_VERB, false);
-	read_index(lex, texts[1], LEX_NOUN, true);
-	read_index(lex, texts[2], LEX_ADJ, true);
-	read_counts(lex, texts[3]);
-	read_exceptions(lex, texts[4]);
+	read_index(lex, texts[0], lens[0], LEX_VERB, false);
+	read_index(lex, texts[1], lens[1], LEX_NOUN, true);
+	read_index(lex, texts[2], lens[2], LEX_ADJ, true);
+	read_counts(lex, texts[3], lens[3]);
+	read_exceptions(lex, texts[4], lens[4]);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		g_free(texts[i]);
 	if (lex->n_verbs < 1000) {
@@ -353,7 +377,8 @@ bool lex_is_past(const struct lang_lexicon *lex, const char *word)
 {
 	const struct lex_word *e = lex_lookup(lex, word);
 
-	if (e != NULL && (e->flags & LEX_OTHER_LEMMA))
+	/* verb.exc also lists some -ing and -s forms ("cutting cut") */
+	if (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !g_str_has_suffix(word, "ing"))
 		return true;
 	return !lex_is_verb(lex, word) && lex_is_participle(lex, word);
 }
