@@ -4,6 +4,8 @@
 /*
  * phrase: text normalisation and phrase matching for the text rules
  * (internal to policy/). Text and phrases are brought to one form: NFKC,
+ * disguises undone (disguise.h: invisible characters removed, look-alike
+ * letters of other scripts read as Latin, letters spaced apart joined),
  * Unicode case-folded, typographic quotes and dashes made plain, every run
  * of white space one space; a blank line (paragraph break) becomes '\n' so
  * that no phrase matches across paragraphs. A phrase matches on word
