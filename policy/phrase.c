@@ -497,13 +497,17 @@ GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text 
 		guint j = first_from(neg, lo_start);
 
 		/* An overlapping exception starts less than its length before
-		   the match, and before the match ends. */
+		   the match, and before the match ends. A longer phrase that
+		   holds the exception whole is the more specific reading and
+		   stands ("exempt from publication" despite "!exempt from"). */
 		for (; j < neg->len && !excepted; j++) {
 			const struct phrase_match *x = &g_array_index(neg, struct phrase_match, j);
+			bool inside = x->start >= m->start && x->end <= m->end &&
+				      x->end - x->start < m->end - m->start;
 
 			if (x->start >= m->end)
 				break;
-			excepted = m->start < x->end;
+			excepted = m->start < x->end && !inside;
 		}
 		if (excepted)
 			continue;

@@ -13,8 +13,11 @@
  *
  * A phrase written "!words" is an exception: a match of the set that
  * overlaps a match of an exception is dropped ("please send" matches, but
- * not inside "please send me"). This keeps the shipped sets precise without
- * regular expressions, and a council can add exceptions in its config.
+ * not inside "please send me"), unless the match is of a longer phrase that
+ * holds the exception whole: "exempt from publication" matches although
+ * "!exempt from" is an exception. This keeps the shipped sets precise
+ * without regular expressions, and a council can add exceptions in its
+ * config.
  *
  * Conventions: constructors never fail (invalid UTF-8 is repaired);
  * NULL text is treated as "".

@@ -140,6 +140,45 @@ static void test_flags(void **state)
 	}
 }
 
+/* "exempt from publication" marks although "!exempt from" is an exception;
+   "exempt from VAT" does not. As a label and as a match. */
+static void test_exempt_from(void **state)
+{
+	static const char *const phrases[] = {
+		"exempt", "exempt from publication", "exempt from disclosure", "!exempt from",
+	};
+	static const struct {
+		const char *text;
+		const char *want;	/* NULL: no label, no match */
+	} cases[] = {
+		{ "EXEMPT FROM PUBLICATION", "exempt from publication" },
+		{ "Exempt from disclosure - item 7", "exempt from disclosure" },
+		{ "EXEMPT FROM VAT", NULL },
+		{ "Exempt from the charge", NULL },
+		{ "EXEMPT", "exempt" },
+	};
+	struct phrase_set *set = phrase_set_new(phrases, G_N_ELEMENTS(phrases));
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *label = NULL;
+		bool is_label = phrase_set_label(set, cases[i].text, false, &label);
+		struct phrase_text *t = phrase_text_new(cases[i].text);
+		GArray *all = phrase_match_all(set, t);
+		const char *match = all->len > 0 ? g_array_index(all, struct phrase_match, 0).phrase :
+			NULL;
+
+		if (g_strcmp0(is_label ? label : NULL, cases[i].want) != 0)
+			fail_msg("label \"%s\": got %s, want %s", cases[i].text,
+				 is_label ? label : "none", cases[i].want ? cases[i].want : "none");
+		if (g_strcmp0(match, cases[i].want) != 0)
+			fail_msg("match \"%s\": got %s, want %s", cases[i].text,
+				 match ? match : "none", cases[i].want ? cases[i].want : "none");
+		g_array_unref(all);
+		phrase_text_free(&t);
+	}
+	phrase_set_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_lookalike),
 		cmocka_unit_test(test_spaced),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_exempt_from),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
