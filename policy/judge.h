@@ -60,6 +60,11 @@ struct judge {
 	/* The author's own words, prepared once: NULL subject when the
 	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */
 	struct phrase_text *body, *subject, *signature;
+	/* The same as a mail client shows them: hidden HTML text and the
+	   alternatives a client passes over left out (parser.h). What the
+	   author must have said to the reader (a capacity statement) is
+	   looked for here; may be the same objects as body and signature. */
+	struct phrase_text *body_shown, *signature_shown;
 	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
 	   with every other judgement under this configuration (sets.c). */
 	const struct phrase_set *const *sets;
@@ -107,6 +112,10 @@ const struct phrase_set *judge_words(const struct judge *j, enum judge_words wor
    signature. Fills *m_r and *where_r. */
 bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		struct phrase_match *m_r, enum judge_where *where_r);
+/* As judge_find with the signature, in what a mail client shows of the
+   body and signature (body_shown, signature_shown). */
+bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
+		      enum judge_where *where_r);
 /* Evidence text 'phrase "x" in body line N' (g_free). */
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
 

@@ -38,8 +38,9 @@ void rule_pre_election(struct judge *j)
 	cand = judge_words(j, JUDGE_WORDS_CANDIDATE);
 	if (j->subject != NULL)
 		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
-	candidate = candidate || phrase_match_range(cand, j->body, 0, G_MAXSIZE, &m) ||
-		    phrase_match_range(cand, j->signature, 0, G_MAXSIZE, &m);
+	/* As for capacity: only a statement the reader is shown counts. */
+	candidate = candidate || phrase_match_range(cand, j->body_shown, 0, G_MAXSIZE, &m) ||
+		    phrase_match_range(cand, j->signature_shown, 0, G_MAXSIZE, &m);
 	if (candidate)
 		return;
 	from = notice_date(c->pre_election_start);

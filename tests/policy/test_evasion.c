@@ -81,6 +81,42 @@ static const struct evasion_case cases[] = {
 	MARKED("exempt-from-disclosure-subject.eml", "marking \"exempt from disclosure\""),
 	{ DIR "exempt-from-vat.eml", A("cllr.jones"), KAY, "annotate", { CAPACITY } },
 
+	/* HTML: what is shown is read as shown ... */
+	MARKED("html-banner-hidden-span.eml", "banner \"CONFIDENTIAL\" in body"),
+	/* ... what is hidden does not state a capacity ... */
+	NO_CAPACITY("html-capacity-display-none.eml"),
+	NO_CAPACITY("html-capacity-font-size-0.eml"),
+	NO_CAPACITY("html-capacity-visibility.eml"),
+	NO_CAPACITY("html-capacity-hidden-attr.eml"),
+	NO_CAPACITY("html-capacity-opacity.eml"),
+	{ DIR "html-capacity-shown-again.eml", A("cllr.hughes"), PRESS, "accept", { { NULL } } },
+	/* ... but hidden or seldom shown text is still read for markings and
+	   instructions */
+	MARKED("html-hidden-banner.eml", "banner \"CONFIDENTIAL\""),
+	MARKED("html-noscript-banner.eml", "banner \"CONFIDENTIAL\""),
+	MARKED("html-svg-banner.eml", "banner \"NOT FOR PUBLICATION\""),
+	MARKED("html-css-content-banner.eml", "banner \"CONFIDENTIAL\""),
+	INSTRUCTION("html-hidden-instruction.eml"),
+	/* a hidden reply marker does not turn what follows into a quotation */
+	INSTRUCTION("html-hidden-reply-marker.eml"),
+
+	/* Every alternative and every inline text part is read */
+	INSTRUCTION("alternative-html-only-instruction.eml"),
+	INSTRUCTION("alternative-two-plain.eml"),
+	NO_CAPACITY("alternative-capacity-plain-only.eml"),
+	INSTRUCTION("text-part-with-filename.eml"),
+	INSTRUCTION("text-part-name-only.eml"),
+	INSTRUCTION("fake-encrypted.eml"),
+	INSTRUCTION("fake-encrypted-two-parts.eml"),
+	/* A carried message, however it is encoded */
+	{ DIR "inline-rfc822.eml", A("cllr.hughes"), KAY, "hold",
+	  { CONF_HOLD("banner \"NOT FOR PUBLICATION\""), CAPACITY } },
+	{ DIR "rfc822-base64.eml", A("cllr.hughes"), KAY, "hold",
+	  { CONF_HOLD("banner \"NOT FOR PUBLICATION\""), CAPACITY } },
+	{ DIR "rfc822-quoted-printable.eml", A("cllr.hughes"), KAY, "hold",
+	  { CONF_HOLD("banner \"NOT FOR PUBLICATION\""), CAPACITY } },
+	{ DIR "rfc822-top-level.eml", A("cllr.hughes"), KAY, "hold",
+	  { CONF_HOLD("marking \"confidential\" in attached message subject"), CAPACITY } },
 };
 
 static struct conf *conf;

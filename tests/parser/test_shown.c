@@ -1,0 +1,132 @@
+/* What a mail client shows and what it does not (issue 15, finding 7):
+   own_text holds every text part, every alternative and the text HTML
+   hides, each hidden run on a line of its own; own_text_shown only what a
+   client shows. Hidden text makes no structure: no signature, quotation,
+   reply header or footer of ours. Fixtures in messages/parser/text/ and
+   messages/hostile/evasion/. */
+#include "helpers.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define MAXW 24
+
+struct shown_case {
+	const char *file;
+	const char *both[MAXW];		/* in own_text and own_text_shown */
+	const char *hidden[MAXW];	/* in own_text, not in own_text_shown */
+	const char *neither[MAXW];	/* in neither */
+	const char *quoted[MAXW];	/* in quoted_text */
+};
+
+static const struct shown_case cases[] = {
+	{ "parser/text/hidden-structure.eml",
+	  { "\nCONFIDENTIAL\n", "Please move the bins to the car park.", "shown on wide screens",
+	    "shown child", "twelve pixels", "not clipped" },
+	  { "xq1", "hidden by class", "hidden by font size rule", "hidden by id rule",
+	    "hidden parent", "still zero", "clipped away", "transparent words", "alpha words",
+	    "far off the page", "faded out", "outlook hides this", "font shorthand zero",
+	    "logo words", "noscript words", "svg words", "forged notice" },
+	  { "hidden quoted words", "shown quoted words", "\x1e" },
+	  { "hidden quoted words", "shown quoted words" } },
+	/* a hidden reply marker or rule quotes nothing */
+	{ "parser/text/hidden-reply-marker.eml",
+	  { "Please move the bins to the car park.", "From: someone" }, { NULL }, { "\x1e" },
+	  { NULL } },
+	/* text cannot forge the marks HTML conversion writes */
+	{ "parser/text/forged-marks-plain.eml",
+	  { "Please move the bins to the car park.", "forged hidden line" }, { NULL },
+	  { "\x1e" }, { NULL } },
+	/* CSS content: strings are read, not shown; comments and other
+	   properties' strings are neither */
+	{ "parser/text/css-content.eml",
+	  { "Hello." }, { "CONFIDENTIAL", "EXEMPT" }, { "in a comment", "bogus" }, { NULL } },
+	/* of the alternatives, the last is shown */
+	{ "parser/text/alternative-both-read.eml",
+	  { "HTML words" }, { "Plain words" }, { NULL }, { NULL } },
+	{ "hostile/evasion/alternative-two-plain.eml",
+	  { "Please arrange for the hedges" }, { "Thanks for the update" }, { NULL }, { NULL } },
+	/* a text part with a file name, and what only looks encrypted */
+	{ "hostile/evasion/text-part-with-filename.eml",
+	  { "Thanks for the update", "Please arrange for the hedges" }, { NULL }, { NULL },
+	  { NULL } },
+	{ "hostile/evasion/fake-encrypted-two-parts.eml",
+	  { "Please arrange for the hedges" }, { NULL }, { "Version: 1" }, { NULL } },
+};
+
+static void check_words(const char *path, const char *what, const char *text,
+			const char *const *words, bool want)
+{
+	for (int i = 0; i < MAXW && words[i] != NULL; i++) {
+		if (want)
+			expect_contains(path, what, text, words[i]);
+		else
+			expect_lacks(path, what, text, words[i]);
+	}
+}
+
+static void test_shown(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const struct shown_case *c = &cases[i];
+		char *path = g_strconcat("messages/", c->file, NULL);
+		struct parser_message *msg = fixture_parse(path, NULL);
+		/* lines, so that a word alone on its line can be asked for */
+		char *own = g_strconcat("\n", msg->own_text, "\n", NULL);
+		char *shown = g_strconcat("\n", msg->own_text_shown, "\n", NULL);
+
+		check_words(path, "own_text", own, c->both, true);
+		check_words(path, "own_text_shown", shown, c->both, true);
+		check_words(path, "own_text", own, c->hidden, true);
+		check_words(path, "own_text_shown", shown, c->hidden, false);
+		check_words(path, "own_text", own, c->neither, false);
+		check_words(path, "own_text_shown", shown, c->neither, false);
+		check_words(path, "quoted_text", msg->quoted_text, c->quoted, true);
+		/* hidden "-- " makes no signature, a hidden footer is none of ours */
+		expect_str(path, "signature", msg->signature, "");
+		expect_uint(path, "PARSER_FLAG_ANNOTATED", (msg->flags & PARSER_FLAG_ANNOTATED) != 0,
+			    0);
+		expect_uint(path, "PARSER_FLAG_ENCRYPTED", (msg->flags & PARSER_FLAG_ENCRYPTED) != 0,
+			    0);
+		g_free(own);
+		g_free(shown);
+		g_free(path);
+		parser_message_free(&msg);
+	}
+}
+
+/* A message/rfc822 part sent base64 or quoted-printable is read as the
+   message it carries, as mail clients read it. */
+static void test_encoded_rfc822(void **state)
+{
+	static const char *const files[] = {
+		"messages/hostile/evasion/inline-rfc822.eml",
+		"messages/hostile/evasion/rfc822-base64.eml",
+		"messages/hostile/evasion/rfc822-quoted-printable.eml",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		struct parser_message *msg = fixture_parse(files[i], NULL);
+
+		expect_uint(files[i], "n_embedded", msg->n_embedded, 1);
+		if (msg->n_embedded == 1) {
+			expect_str(files[i], "embedded subject", msg->embedded[0].subject,
+				   "Mill Lane complaint");
+			expect_contains(files[i], "embedded text", msg->embedded[0].text,
+					"NOT FOR PUBLICATION");
+		}
+		expect_contains(files[i], "quoted_text", msg->quoted_text,
+				"The complaint names a member of staff.");
+		parser_message_free(&msg);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shown),
+		cmocka_unit_test(test_encoded_rfc822),
+	};
+
+	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
+}
