@@ -89,10 +89,22 @@ static char *clean_dup(const char *s)
 	return utf8_clean(g_strdup(s != NULL ? s : ""));
 }
 
-/* A header value for the model: decoded, valid UTF-8, trimmed. */
+/* A header value for the model: decoded (strictly, rfc2047.c), valid
+   UTF-8, trimmed. */
 static char *header_text(GMimeHeader *h)
 {
-	return g_strstrip(clean_dup(g_mime_header_get_value(h)));
+	const char *raw = g_mime_header_get_raw_value(h);
+
+	return raw != NULL ? rfc2047_decode_text(raw) : g_strdup("");
+}
+
+/* The first NAME field of OBJ, as header_text reads it, or NULL. */
+static char *object_header_text(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeHeader *h = hl != NULL ? g_mime_header_list_get_header(hl, name) : NULL;
+
+	return h != NULL ? header_text(h) : NULL;
 }
 
 /* ---- the part list and the containers ---- */
@@ -146,18 +158,16 @@ static void add_part(GArray *parts, GMimeObject *obj, unsigned depth, bool embed
 	g_array_append_val(parts, p);
 }
 
-static const char *header_value(GMimeObject *obj, const char *name)
-{
-	return g_mime_object_get_header(obj, name);
-}
-
 static void add_embedded(GArray *embedded, GMimeMessage *m)
 {
 	struct parser_embedded e = { .attached = true };
 
-	e.subject = g_strstrip(clean_dup(m != NULL ? g_mime_message_get_subject(m) : NULL));
-	e.sensitivity = g_strstrip(clean_dup(m != NULL ? header_value(GMIME_OBJECT(m),
-									 "Sensitivity") : NULL));
+	e.subject = m != NULL ? object_header_text(GMIME_OBJECT(m), "Subject") : NULL;
+	e.sensitivity = m != NULL ? object_header_text(GMIME_OBJECT(m), "Sensitivity") : NULL;
+	if (e.subject == NULL)
+		e.subject = g_strdup("");
+	if (e.sensitivity == NULL)
+		e.sensitivity = g_strdup("");
 	e.text = g_strdup("");
 	g_array_append_val(embedded, e);
 }
@@ -596,7 +606,11 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
 				continue;
-			InternetAddressList *l = internet_address_list_parse(msg->priv->options, raw);
+			char *strict = rfc2047_strict_addresses(raw);
+			InternetAddressList *l = internet_address_list_parse(msg->priv->options,
+									     strict);
+
+			g_free(strict);
 			if (l != NULL) {
 				add_addresses(&fields[f], l);
 				g_object_unref(l);

@@ -165,6 +165,18 @@ void text_segment(const char *text, const char *own_subject, bool shown,
 /* Whitespace runs collapsed to one space, trimmed: how footers compare. */
 char *footer_normalise(const char *text);
 
+/* ---- rfc2047.c: encoded words, decoded strictly ---- */
+
+/* An unstructured header value (raw, folded or not) unfolded, its encoded
+   words decoded where valid and kept as written where not, as valid UTF-8,
+   trimmed (g_free). */
+char *rfc2047_decode_text(const char *raw);
+/* An address list (raw) for GMime's parser: each encoded word outside the
+   addresses written again as a valid UTF-8 word of what it says, or of
+   what it was written as when it is not valid, so that GMime's lenient
+   decoding cannot make names up (g_free). */
+char *rfc2047_strict_addresses(const char *raw);
+
 /* ---- model.c ---- */
 
 /* Fill MSG from the parsed GMime message in MSG->priv. */

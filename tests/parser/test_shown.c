@@ -1,4 +1,5 @@
-/* What a mail client shows and what it does not (issue 15, finding 7):
+/* What a mail client shows and what it does not (issue 15, finding 7), and
+   encoded words in header fields read strictly (finding 13b):
    own_text holds every text part, every alternative and the text HTML
    hides, each hidden run on a line of its own; own_text_shown only what a
    client shows. Hidden text makes no structure: no signature, quotation,
@@ -121,11 +122,41 @@ static void test_encoded_rfc822(void **state)
 	}
 }
 
+/* Issue 15, finding 13b: RFC 2047 encoded words decoded where valid and
+   kept as written where not, never made up (GMime's lenient decoder gave
+   "??[jǺ" and "Siân Eva" here, and lost characters split over words). */
+static void test_encoded_words(void **state)
+{
+	static const char *const file = "messages/hostile/evasion/encoded-words-malformed.eml";
+	static const struct {
+		const char *addr, *name;
+	} want[] = {
+		{ "bob@homemail.example", "=?utf-8?B?!!!notbase64?= Bob" },
+		{ "sian@homemail.example", "Si\xc3\xa2n Evans" },	/* base64 unpadded */
+		{ "e1@homemail.example", "\xc3\xa9\xc3\xa9" },	/* two padded words */
+		{ "euro@homemail.example", "\xe2\x82\xac" },		/* split over two */
+		{ "ff@homemail.example", "=?utf-8?q?=FF=FE?=" },	/* not UTF-8 */
+		{ "=?utf-8?q?local?=@homemail.example", "" },		/* an address: as is */
+	};
+	struct parser_message *msg = fixture_parse(file, NULL);
+	const struct parser_address_list *cc = &msg->fields[PARSER_CC];
+
+	expect_uint(file, "Cc addresses", cc->n, G_N_ELEMENTS(want));
+	for (size_t i = 0; i < G_N_ELEMENTS(want) && i < cc->n; i++) {
+		expect_str(file, "Cc address", cc->items[i].addr, want[i].addr);
+		expect_str(file, want[i].addr, cc->items[i].name, want[i].name);
+	}
+	expect_str(file, "To name", msg->fields[PARSER_TO].items[0].name, "Kevin Shaw");
+	expect_str(file, "subject", msg->subject, "=?utf-8?B?!!!notbase64?= and hedges");
+	parser_message_free(&msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shown),
 		cmocka_unit_test(test_encoded_rfc822),
+		cmocka_unit_test(test_encoded_words),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);

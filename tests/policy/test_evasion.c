@@ -165,6 +165,21 @@ static bool verdict_is(const struct evasion_case *c, const struct policy_verdict
 	return true;
 }
 
+static struct policy_verdict *judge(const char *eml, const char *from, const char *rcpt)
+{
+	const char *rcpts[] = { rcpt };
+	struct policy_envelope env = { .mail_from = from, .rcpts = rcpts, .n_rcpts = 1,
+				       .now = TEST_NOW };
+	struct parser_message *msg = test_parse(eml);
+	struct policy_verdict *v = NULL;
+	const char *error = NULL;
+
+	if (policy_judge(conf, &env, msg, NULL, &v, &error) != 0)
+		fail_msg("%s: policy_judge failed: %s", eml, error);
+	parser_message_free(&msg);
+	return v;
+}
+
 static void test_evasions(void **state)
 {
 	GString *err = g_string_new(NULL);
@@ -172,15 +187,8 @@ static void test_evasions(void **state)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const struct evasion_case *c = &cases[i];
-		const char *rcpts[] = { c->rcpt };
-		struct policy_envelope env = { .mail_from = c->from, .rcpts = rcpts, .n_rcpts = 1,
-					       .now = TEST_NOW };
-		struct parser_message *msg = test_parse(c->eml);
-		struct policy_verdict *v = NULL;
-		const char *error = NULL;
+		struct policy_verdict *v = judge(c->eml, c->from, c->rcpt);
 
-		if (policy_judge(conf, &env, msg, NULL, &v, &error) != 0)
-			fail_msg("%s: policy_judge failed: %s", c->eml, error);
 		if (!verdict_is(c, v)) {
 			g_string_append_printf(err, "\n%s: got ", c->eml);
 			describe(err, v);
@@ -197,17 +205,36 @@ static void test_evasions(void **state)
 			failed++;
 		}
 		policy_verdict_free(&v);
-		parser_message_free(&msg);
 	}
 	if (failed > 0)
 		fail_msg("%u of %zu cases: got a different verdict", failed, G_N_ELEMENTS(cases));
 	g_string_free(err, TRUE);
 }
 
+/* Finding 13b: names in the Cc: we write (the Clerk copied in): a
+   malformed encoded word as it was written, valid ones whole (GMime made
+   "??[jǺ", "Siân Eva", "é" and "??" of them). */
+static void test_encoded_names(void **state)
+{
+	static const char *const want =
+		"=?utf-8?B?!!!notbase64?= Bob <bob@homemail.example>, "
+		"=?UTF-8?B?U2nDom4gRXZhbnM=?= <sian@homemail.example>, "	/* Siân Evans */
+		"=?UTF-8?B?w6nDqQ==?= <e1@homemail.example>, "		/* éé */
+		"=?UTF-8?B?4oKs?= <euro@homemail.example>, ";			/* € */
+	struct policy_verdict *v = judge(DIR "encoded-words-malformed.eml", A("cllr.jones"),
+					 A("parks"));
+
+	if (v->cc_header == NULL || strstr(v->cc_header, want) == NULL)
+		fail_msg("Cc: got \"%s\", want it to contain \"%s\"",
+			 v->cc_header ? v->cc_header : "(none)", want);
+	policy_verdict_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_evasions),
+		cmocka_unit_test(test_encoded_names),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
