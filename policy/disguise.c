@@ -184,9 +184,17 @@ static const char *latin_of(gunichar c)
 	return *found != '\0' ? found : NULL;
 }
 
+/* Character classes, cheap for ASCII (most text): the byte tables. */
 static bool is_word_char(gunichar c)
 {
+	if (c < 0x80)
+		return g_ascii_isalnum((char)c);
 	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+static bool is_letter(gunichar c)
+{
+	return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c);
 }
 
 static bool is_invisible(gunichar c)
@@ -194,76 +202,124 @@ static bool is_invisible(gunichar c)
 	return c >= 0x80 && u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
-/* One word's worth of letters, written as it is or read as Latin. */
-struct word {
-	GString *text;		/* the word as written */
-	bool ascii_letter;	/* has a Latin letter of ASCII */
-	bool foreign;		/* has a letter that is not ASCII */
-	bool all_readable;	/* every such letter reads as Latin */
-};
-
-static void word_add(struct word *w, const char *p, size_t n, gunichar c)
+static gunichar char_at(const char *s, size_t n, size_t i)
 {
-	g_string_append_len(w->text, p, (gssize)n);
-	if (c < 0x80) {
-		w->ascii_letter |= g_ascii_isalpha((char)c);
-	} else if (!g_unichar_ismark(c)) {
-		w->foreign = true;
-		if (latin_of(c) == NULL)
-			w->all_readable = false;
+	if (i >= n)
+		return 0;
+	return (unsigned char)s[i] < 0x80 ? (gunichar)s[i] : g_utf8_get_char(s + i);
+}
+
+static size_t next_at(const char *s, size_t i)
+{
+	return (unsigned char)s[i] < 0x80 ? i + 1 : (size_t)(g_utf8_next_char(s + i) - s);
+}
+
+/* Should the word S[0, N) be read as Latin? When it has a letter that is
+   not ASCII but reads as Latin, and either a Latin letter of ASCII too
+   (mixed) or no letter that reads as no Latin (look-alikes only). */
+static bool word_is_lookalike(const char *s, size_t n)
+{
+	bool ascii = false, any = false, all = true;
+
+	for (size_t i = 0; i < n; i = next_at(s, i)) {
+		gunichar c = char_at(s, n, i);
+
+		if (c < 0x80) {
+			ascii |= g_ascii_isalpha((char)c);
+		} else if (!g_unichar_ismark(c) && (all || !any)) {
+			/* asked only while the answer is open */
+			if (latin_of(c) != NULL)
+				any = true;
+			else
+				all = false;
+		}
+	}
+	return any && (ascii || all);
+}
+
+/* The word S[0, N), look-alikes read as Latin, to OUT. */
+static void word_as_latin(const char *s, size_t n, GString *out)
+{
+	for (size_t i = 0; i < n; ) {
+		gunichar c = char_at(s, n, i);
+		size_t e = next_at(s, i);
+		const char *latin = c >= 0x80 && !g_unichar_ismark(c) ? latin_of(c) : NULL;
+
+		if (latin != NULL)
+			g_string_append(out, latin);
+		else
+			g_string_append_len(out, s + i, (gssize)(e - i));
+		i = e;
 	}
 }
 
-/* The word to OUT: read as Latin when it mixes Latin with look-alikes, or
-   is made of look-alikes only; else as written. */
-static unsigned word_flush(struct word *w, GString *out)
+/* Invisible characters out, look-alike words read as Latin, into OUT;
+   text that stays as it is is copied in spans. Returns what was found. */
+static unsigned undo_letters(const char *s, size_t n, GString *out)
 {
+	size_t i = 0, copied = 0, word = SIZE_MAX;
 	unsigned found = 0;
+	GString *w = NULL;	/* the word without its invisible characters */
+	bool word_foreign = false, word_invisible = false;
 
-	if (w->foreign && (w->ascii_letter || w->all_readable)) {
-		for (const char *p = w->text->str; *p != '\0'; p = g_utf8_next_char(p)) {
-			gunichar c = g_utf8_get_char(p);
-			const char *latin = c >= 0x80 && !g_unichar_ismark(c) ? latin_of(c) : NULL;
+	while (i <= n) {
+		gunichar c = i < n ? char_at(s, n, i) : 0;
+		size_t e = i < n ? next_at(s, i) : n + 1;
+		bool invisible = i < n && is_invisible(c);
 
-			if (latin != NULL) {
-				g_string_append(out, latin);
-				found = DISGUISE_LOOKALIKE;
-			} else {
-				g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		if (i < n && (invisible || is_word_char(c))) {
+			if (word == SIZE_MAX) {
+				word = i;
+				word_foreign = word_invisible = false;
 			}
+			if (invisible) {
+				found |= DISGUISE_INVISIBLE;
+				if (!word_invisible) {
+					if (w == NULL)
+						w = g_string_new(NULL);
+					g_string_truncate(w, 0);
+					g_string_append_len(w, s + word, (gssize)(i - word));
+					word_invisible = true;
+				}
+			} else {
+				word_foreign |= c >= 0x80;
+				if (word_invisible)
+					g_string_append_len(w, s + i, (gssize)(e - i));
+			}
+			i = e;
+			continue;
 		}
-	} else {
-		g_string_append_len(out, w->text->str, (gssize)w->text->len);
-	}
-	g_string_truncate(w->text, 0);
-	w->ascii_letter = w->foreign = false;
-	w->all_readable = true;
-	return found;
-}
+		if (word != SIZE_MAX) {
+			/* A word ends at I: as written, without invisibles, or in
+			   Latin. W holds it only when it had invisibles. */
+			const char *ws = word_invisible ? w->str : s + word;
+			size_t wn = word_invisible ? w->len : i - word;
+			bool latin = word_foreign && word_is_lookalike(ws, wn);
 
-/* Invisible characters out, look-alike words read as Latin. */
-static unsigned undo_letters(const char *s, size_t len, GString *out)
-{
-	struct word w = { .text = g_string_new(NULL), .all_readable = true };
-	const char *end = s + len;
-	unsigned found = 0;
-
-	for (const char *p = s; p < end; ) {
-		gunichar c = g_utf8_get_char(p);
-		const char *next = g_utf8_next_char(p);
-
-		if (is_invisible(c)) {
-			found |= DISGUISE_INVISIBLE;
-		} else if (is_word_char(c)) {
-			word_add(&w, p, (size_t)(next - p), c);
-		} else {
-			found |= word_flush(&w, out);
-			g_string_append_len(out, p, next - p);
+			if (latin || word_invisible) {
+				g_string_append_len(out, s + copied, (gssize)(word - copied));
+				if (latin) {
+					word_as_latin(ws, wn, out);
+					found |= DISGUISE_LOOKALIKE;
+				} else {
+					g_string_append_len(out, ws, (gssize)wn);
+				}
+				copied = i;
+			}
+			word = SIZE_MAX;
 		}
-		p = next;
+		if (invisible) {
+			/* invisible between words: dropped */
+			g_string_append_len(out, s + copied, (gssize)(i - copied));
+			copied = e;
+		}
+		i = e;
 	}
-	found |= word_flush(&w, out);
-	g_string_free(w.text, TRUE);
+	if (w != NULL)
+		g_string_free(w, TRUE);
+	if (found == 0)
+		return 0;
+	g_string_append_len(out, s + copied, (gssize)(n - copied));
 	return found;
 }
 
@@ -277,23 +333,13 @@ static bool is_separator_char(gunichar c)
 	       (c >= 0x2010 && c <= 0x2015);
 }
 
-static gunichar char_at(const char *s, size_t n, size_t i)
-{
-	return i < n ? g_utf8_get_char(s + i) : 0;
-}
-
-static size_t next_at(const char *s, size_t i)
-{
-	return (size_t)(g_utf8_next_char(s + i) - s);
-}
-
 /* Is there a letter at I standing alone (no word character either side)?
    *END_R gets the offset after it. */
 static bool single_letter(const char *s, size_t n, size_t i, bool prev_word, size_t *end_r)
 {
 	size_t e;
 
-	if (i >= n || prev_word || !g_unichar_isalpha(char_at(s, n, i)))
+	if (i >= n || prev_word || !is_letter(char_at(s, n, i)))
 		return false;
 	e = next_at(s, i);
 	if (e < n && is_word_char(char_at(s, n, e)))
@@ -351,74 +397,85 @@ static struct run scan_run(const char *s, size_t n, size_t i, size_t first_end)
 	return r;
 }
 
-/* Spaces after a run that set the next run apart as another word. */
-static size_t word_gap(const char *s, size_t n, const struct run *r, size_t *spaces_r)
+/* Where the next run of a phrase starts after run R: past a gap wider than
+   R's own separator (two spaces or more after letters spaced by one, one
+   or more after dotted letters); 0 when there is no such gap. */
+static size_t word_gap(const char *s, size_t n, const struct run *r)
 {
 	size_t k = 0;
 	bool spaced_by_space = r->letters > 1 && s[next_at(s, r->start)] == ' ';
 
 	while (r->end + k < n && (s[r->end + k] == ' ' || s[r->end + k] == '\t'))
 		k++;
-	*spaces_r = k;
 	return k >= (spaced_by_space || r->letters == 1 ? 2u : 1u) ? r->end + k : 0;
 }
 
-/* The runs starting at I, one word each, into OUT joined (letters together,
-   words one space apart) when one has SPACED_MIN_LETTERS letters; else as
-   written. Returns the offset after the last run. */
+/* The runs starting at I (its first letter ends at FIRST_END), one word
+   each. When one has SPACED_MIN_LETTERS letters, the text before them
+   (from *COPIED) and the runs joined (letters together, words one space
+   apart) go to OUT, and *COPIED moves past them. Returns the offset after
+   the last run. */
 static size_t join_runs(const char *s, size_t n, size_t i, size_t first_end, GString *out,
-			unsigned *found)
+			size_t *copied)
 {
-	GArray *runs = g_array_new(FALSE, FALSE, sizeof(struct run));
-	struct run r = scan_run(s, n, i, first_end);
-	size_t longest = 0, end, at, spaces, e;
+	struct run first = scan_run(s, n, i, first_end), r = first;
+	size_t longest = first.letters, at, e;
+	GArray *runs = NULL;
 
-	for (;;) {
+	/* Most single letters are no run at all: no allocation for them. */
+	while ((at = word_gap(s, n, &r)) != 0 && single_letter(s, n, at, false, &e)) {
+		if (runs == NULL) {
+			runs = g_array_new(FALSE, FALSE, sizeof(struct run));
+			g_array_append_val(runs, first);
+		}
+		r = scan_run(s, n, at, e);
 		g_array_append_val(runs, r);
 		longest = MAX(longest, r.letters);
-		at = word_gap(s, n, &r, &spaces);
-		if (at == 0 || !single_letter(s, n, at, false, &e))
-			break;
-		r = scan_run(s, n, at, e);
 	}
-	end = g_array_index(runs, struct run, runs->len - 1).end;
-	if (longest < SPACED_MIN_LETTERS) {
-		g_string_append_len(out, s + i, (gssize)(end - i));
-	} else {
-		*found |= DISGUISE_SPACED;
-		for (guint k = 0; k < runs->len; k++) {
-			const struct run *w = &g_array_index(runs, struct run, k);
+	if (longest >= SPACED_MIN_LETTERS) {
+		guint count = runs != NULL ? runs->len : 1;
+
+		g_string_append_len(out, s + *copied, (gssize)(i - *copied));
+		for (guint k = 0; k < count; k++) {
+			const struct run *w = runs != NULL ? &g_array_index(runs, struct run, k) :
+				&first;
 
 			if (k > 0)
 				g_string_append_c(out, ' ');
 			for (size_t p = w->start; p < w->end; p = next_at(s, p)) {
-				if (g_unichar_isalpha(char_at(s, n, p)))
+				if (is_letter(char_at(s, n, p)))
 					g_string_append_len(out, s + p, (gssize)(next_at(s, p) - p));
 			}
 		}
+		*copied = r.end;
 	}
-	g_array_free(runs, TRUE);
-	return end;
+	if (runs != NULL)
+		g_array_free(runs, TRUE);
+	return r.end;
 }
 
+/* Runs of spaced letters in S joined into OUT; 0 (and nothing in OUT) when
+   there were none. */
 static unsigned join_spaced(const char *s, size_t n, GString *out)
 {
-	unsigned found = 0;
+	size_t i = 0, e, copied = 0;
 	bool prev_word = false;
-	size_t i = 0, e;
 
 	while (i < n) {
-		if (single_letter(s, n, i, prev_word, &e)) {
-			i = join_runs(s, n, i, e, out, &found);
+		gunichar c = char_at(s, n, i);
+
+		if (!prev_word && is_letter(c) && single_letter(s, n, i, false, &e)) {
+			i = join_runs(s, n, i, e, out, &copied);
 			prev_word = true;
 			continue;
 		}
-		e = next_at(s, i);
-		prev_word = is_word_char(char_at(s, n, i));
-		g_string_append_len(out, s + i, (gssize)(e - i));
-		i = e;
+		prev_word = is_word_char(c);
+		i = next_at(s, i);
 	}
-	return found;
+	if (copied == 0)
+		return 0;
+	g_string_append_len(out, s + copied, (gssize)(n - copied));
+	return DISGUISE_SPACED;
 }
 
 /* ---- the line ---- */
@@ -433,9 +490,14 @@ unsigned disguise_undo(const char *line, size_t len, GString *out)
 		ascii = (unsigned char)line[i] < 0x80;
 	if (ascii)
 		return join_spaced(line, len, out);
-	letters = g_string_sized_new(len);
+	letters = g_string_new(NULL);
 	found = undo_letters(line, len, letters);
-	found |= join_spaced(letters->str, letters->len, out);
+	if (found == 0)
+		return join_spaced(line, len, out);
+	if (join_spaced(letters->str, letters->len, out) != 0)
+		found |= DISGUISE_SPACED;
+	else
+		g_string_append_len(out, letters->str, (gssize)letters->len);
 	g_string_free(letters, TRUE);
 	return found;
 }

@@ -38,9 +38,10 @@ enum disguise {
 	DISGUISE_SPACED = 1u << 2	/* letters spaced apart joined */
 };
 
-/* LINE[0, LEN) (valid UTF-8, best NFKC-normalised, no line break) appended
-   to OUT with its disguises undone. Returns the disguises found (enum
-   disguise), 0 when OUT got LINE as it is. */
+/* LINE[0, LEN) (valid UTF-8, best NFKC-normalised, no line break) with its
+   disguises undone, appended to OUT. Returns the disguises found (enum
+   disguise); 0: nothing was disguised, LINE reads as it is, and nothing
+   was appended (most lines: no copy). */
 unsigned disguise_undo(const char *line, size_t len, GString *out);
 
 /* S (valid UTF-8) without its invisible characters, as a person sees it:

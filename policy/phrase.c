@@ -115,22 +115,25 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 {
 	size_t n = len < 0 ? strlen(line) : (size_t)len;
 	char *valid, *nfkc, *folded, *again;
-	GString *undone = g_string_sized_new(n);
+	GString *undone = g_string_new(NULL);
 	const char *p;
 
 	/* Disguises undone first (disguise.h): invisible characters, look-alike
 	   letters and spaced letters are read as the word they show. */
 	if (is_ascii(line, n)) {
-		disguise_undo(line, n, undone);
-		append_ascii(out, undone->str, undone->len, pending_space);
+		if (disguise_undo(line, n, undone) != 0)
+			append_ascii(out, undone->str, undone->len, pending_space);
+		else
+			append_ascii(out, line, n, pending_space);
 		g_string_free(undone, TRUE);
 		return;
 	}
 	valid = g_utf8_make_valid(line, (gssize)n);
 	nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
 	p = nfkc != NULL ? nfkc : valid;
-	disguise_undo(p, strlen(p), undone);
-	folded = g_utf8_casefold(undone->str, (gssize)undone->len);
+	if (disguise_undo(p, strlen(p), undone) != 0)
+		p = undone->str;
+	folded = g_utf8_casefold(p, -1);
 	again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
 	p = again != NULL ? again : folded;
 

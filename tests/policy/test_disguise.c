@@ -65,6 +65,12 @@ static void test_lookalike(void **state)
 		{ "pl\xd0\xb5\xd0\xb0s\xd0\xb5 \xd0\xb0rr\xd0\xb0ng\xd0\xb5", "please arrange" },
 		/* every letter a look-alike, Cyrillic and Greek, no Latin */
 		{ "\xd0\x95\xce\xa7\xce\x95\xd0\x9c\xd0\xa0\xce\xa4", "exempt" },
+		/* with invisible characters at either end and inside */
+		{ "\xe2\x81\xa0\xd0\xa1O\xe2\x80\x8bNFIDENTIAL\xe2\x81\xa0", "confidential" },
+		/* Russian with an invisible character: the character goes, the
+		   word stays Russian */
+		{ "\xd0\xa1\xd0\xbf\xd0\xb0\xe2\x80\x8b\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe",
+		  "\xd1\x81\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe" },
 		/* Latin small capitals and dotless i */
 		{ "\xe1\xb4\x84onf\xc4\xb1" "dential", "confidential" },
 		/* Russian stays Russian: a word with a letter that looks like no
