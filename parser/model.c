@@ -186,8 +186,9 @@ static unsigned pkcs7_flag(GMimeObject *obj)
    it; mail clients decode it all the same) is no message to GMime, only a
    part. Its message decoded and parsed on its own, kept with MSG; NULL
    when PART is no such part. Decoding costs at most *BUDGET bytes in all
-   (max_text_bytes: nesting does not multiply it); what passes it is cut
-   (PARSER_FLAG_TEXT_TRUNCATED). */
+   (the message's size or max_text_bytes, the larger: one encoded message
+   is read whole, and nesting cannot multiply the cost); what passes it is
+   cut (PARSER_FLAG_TEXT_TRUNCATED). */
 static GMimeMessage *decoded_message(struct parser_message *msg,
 				     const struct parser_limits *lim, GMimeObject *part,
 				     size_t *budget)
@@ -230,7 +231,7 @@ static GMimeMessage *decoded_message(struct parser_message *msg,
 static void walk_parts(struct parser_message *msg, const struct parser_limits *lim,
 		       GArray *parts, GArray *embedded, GPtrArray *roots)
 {
-	size_t decode_budget = lim->max_text_bytes;
+	size_t decode_budget = MAX(msg->size, lim->max_text_bytes);
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_frame));
 	struct walk_frame f = {
 		.obj = g_mime_message_get_mime_part(msg->priv->message), .depth = 0, .embedded = -1,

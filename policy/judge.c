@@ -128,6 +128,7 @@ bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
 		      enum judge_where *where_r)
 {
+	judge_prepare_shown(j);
 	return find_in(j, set, j->body_shown, j->signature_shown, m_r, where_r);
 }
 
@@ -346,8 +347,16 @@ static void prepare_texts(struct judge *j)
 	if (m->subject != NULL && skip_one_prefix(m->subject) == NULL)
 		j->subject = phrase_text_new(m->subject);
 	j->signature = phrase_text_new(m->signature);
-	/* As a client shows them, for what a statement satisfies; mostly
-	   (plain text) the same text, prepared once. */
+}
+
+void judge_prepare_shown(struct judge *j)
+{
+	const struct parser_message *m = j->msg;
+
+	/* On first use only (few messages need them); mostly (plain text)
+	   the same texts as body and signature, prepared once. */
+	if (j->body_shown != NULL)
+		return;
 	j->body_shown = strcmp(m->own_text_shown, m->own_text) == 0 ? j->body :
 		phrase_text_new(m->own_text_shown);
 	j->signature_shown = strcmp(m->signature_shown, m->signature) == 0 ? j->signature :

@@ -63,7 +63,8 @@ struct judge {
 	/* The same as a mail client shows them: hidden HTML text and the
 	   alternatives a client passes over left out (parser.h). What the
 	   author must have said to the reader (a capacity statement) is
-	   looked for here; may be the same objects as body and signature. */
+	   looked for here. NULL until judge_prepare_shown; may be the same
+	   objects as body and signature. */
 	struct phrase_text *body_shown, *signature_shown;
 	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
 	   with every other judgement under this configuration (sets.c). */
@@ -112,6 +113,8 @@ const struct phrase_set *judge_words(const struct judge *j, enum judge_words wor
    signature. Fills *m_r and *where_r. */
 bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		struct phrase_match *m_r, enum judge_where *where_r);
+/* Prepare body_shown and signature_shown, once. */
+void judge_prepare_shown(struct judge *j);
 /* As judge_find with the signature, in what a mail client shows of the
    body and signature (body_shown, signature_shown). */
 bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,

@@ -39,6 +39,7 @@ void rule_pre_election(struct judge *j)
 	if (j->subject != NULL)
 		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
 	/* As for capacity: only a statement the reader is shown counts. */
+	judge_prepare_shown(j);
 	candidate = candidate || phrase_match_range(cand, j->body_shown, 0, G_MAXSIZE, &m) ||
 		    phrase_match_range(cand, j->signature_shown, 0, G_MAXSIZE, &m);
 	if (candidate)

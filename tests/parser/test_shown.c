@@ -122,6 +122,29 @@ static void test_encoded_rfc822(void **state)
 	}
 }
 
+/* Encoded messages inside encoded messages: each level is decoded once,
+   and all of them together at most the message's size or max_text_bytes
+   (the larger): past that, the rest is left unread and the message says
+   so, whatever the nesting. */
+static void test_encoded_rfc822_budget(void **state)
+{
+	static const char *const file = "messages/hostile/evasion/rfc822-nested-qp.eml";
+	/* all its text (about 9 KB) fits; its nested levels decoded (about
+	   17 KB) do not fit in 12 KB, nor in its 11.6 KB */
+	const struct parser_limits small = { .max_text_bytes = 12 * 1024 };
+	struct parser_message *msg = fixture_parse(file, NULL);
+
+	expect_uint(file, "n_embedded (default limits)", msg->n_embedded, 4);
+	expect_uint(file, "PARSER_FLAG_TEXT_TRUNCATED (default limits)",
+		    (msg->flags & PARSER_FLAG_TEXT_TRUNCATED) != 0, 0);
+	parser_message_free(&msg);
+	msg = fixture_parse(file, &small);
+	expect_uint(file, "PARSER_FLAG_TEXT_TRUNCATED (12 KB)",
+		    (msg->flags & PARSER_FLAG_TEXT_TRUNCATED) != 0, 1);
+	expect_uint(file, "n_embedded (12 KB) below 4", msg->n_embedded < 4, 1);
+	parser_message_free(&msg);
+}
+
 /* Issue 15, finding 13b: RFC 2047 encoded words decoded where valid and
    kept as written where not, never made up (GMime's lenient decoder gave
    "??[jǺ" and "Siân Eva" here, and lost characters split over words). */
@@ -156,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shown),
 		cmocka_unit_test(test_encoded_rfc822),
+		cmocka_unit_test(test_encoded_rfc822_budget),
 		cmocka_unit_test(test_encoded_words),
 	};
 
