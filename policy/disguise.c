@@ -492,8 +492,10 @@ unsigned disguise_undo(const char *line, size_t len, GString *out)
 		return join_spaced(line, len, out);
 	letters = g_string_new(NULL);
 	found = undo_letters(line, len, letters);
-	if (found == 0)
+	if (found == 0) {
+		g_string_free(letters, TRUE);
 		return join_spaced(line, len, out);
+	}
 	if (join_spaced(letters->str, letters->len, out) != 0)
 		found |= DISGUISE_SPACED;
 	else
