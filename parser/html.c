@@ -118,7 +118,7 @@ static void hidden_text_lines(struct html_out *o, const char *text)
 	g_strfreev(lines);
 }
 
-/* The hidden lines so far, after the shown line that has just ended. */
+/* The hidden lines so far, after the shown text that has just ended. */
 static void hidden_flush(struct html_out *o)
 {
 	const char *p = o->hidden->str, *end = p + o->hidden->len;
@@ -145,20 +145,31 @@ static void out_newline(struct html_out *o)
 		g_string_append_c(o->s, '\n');
 	o->line_start = true;
 	o->space = false;
+}
+
+/* The end of a paragraph, a quotation's edge, a mark: the hidden lines so
+   far are written here. Not at every line break: the shown lines of one
+   paragraph stay together, so that a hidden span after "Please<br>" cannot
+   part it from "arrange" (phrases match across line breaks, not across
+   paragraphs); and not after a quotation starts, so that hidden text stays
+   on the side of it where it was. */
+static void out_break(struct html_out *o)
+{
+	out_newline(o);
 	if (o->hidden->len > 0)
 		hidden_flush(o);
 }
 
 static void out_blank_line(struct html_out *o)
 {
-	out_newline(o);
+	out_break(o);
 	if (o->s->len > 0 && !(o->s->len >= 2 && o->s->str[o->s->len - 2] == '\n'))
 		g_string_append_c(o->s, '\n');
 }
 
 static void out_mark(struct html_out *o, const char *mark)
 {
-	out_newline(o);
+	out_break(o);
 	g_string_append(o->s, mark);
 	g_string_append_c(o->s, '\n');
 }
@@ -301,11 +312,15 @@ static bool is_block(const xmlChar *name)
 	       xmlStrcasecmp(name, (const xmlChar *)"br") == 0;
 }
 
-/* Entering NODE: quote and <pre> nesting, which leave_element undoes. */
-static void count_nesting(struct html_out *o, xmlNodePtr node)
+/* Entering NODE: quote and <pre> nesting, which leave_element undoes. A
+   shown quotation starts on a line of its own, after the hidden lines. */
+static void count_nesting(struct html_out *o, xmlNodePtr node, bool gone)
 {
-	if (is_quote(node))
+	if (is_quote(node)) {
+		if (!gone)
+			out_break(o);
 		o->quote++;
+	}
 	if (xmlStrcasecmp(node->name, (const xmlChar *)"pre") == 0)
 		o->pre++;
 }
@@ -323,7 +338,7 @@ static void enter_gone(struct html_out *o, xmlNodePtr node)
 	else if (xmlStrcasecmp(name, (const xmlChar *)"td") == 0 ||
 		 xmlStrcasecmp(name, (const xmlChar *)"th") == 0)
 		o->hidden_space = !o->hidden_line_start;
-	count_nesting(o, node);
+	count_nesting(o, node, true);
 }
 
 /* An element whose text is hidden but whose box is there (visibility,
@@ -358,7 +373,7 @@ static void enter_element(struct html_out *o, xmlNodePtr node, const struct vis 
 	else if (xmlStrcasecmp(name, (const xmlChar *)"td") == 0 ||
 		 xmlStrcasecmp(name, (const xmlChar *)"th") == 0)
 		o->space = !o->line_start;
-	count_nesting(o, node);
+	count_nesting(o, node, false);
 }
 
 static void leave_element(struct html_out *o, xmlNodePtr node, const struct vis *v)
@@ -369,7 +384,7 @@ static void leave_element(struct html_out *o, xmlNodePtr node, const struct vis 
 		if (v->gone)
 			hidden_break(o);
 		else
-			out_newline(o);
+			out_break(o);
 		if (o->quote > 0)
 			o->quote--;
 	}
@@ -509,9 +524,7 @@ char *html_to_text(const char *html, size_t len)
 		}
 	}
 	xmlFreeDoc(doc);
-	out_newline(&o);
-	hidden_break(&o);
-	hidden_flush(&o);
+	out_break(&o);
 out:
 	g_array_free(stack, TRUE);
 	css_sheet_clear(&o.sheet);

@@ -126,10 +126,12 @@ void css_sheet_match(const struct css_sheet *sheet, const char *cls, const char 
    Text a mail client does not show (hidden by CSS or the hidden attribute;
    inside <noscript>, <svg> or <object>, which some clients render and some
    do not; what CSS content: adds; image alt text) comes out too, on lines
-   of its own that start with TEXT_MARK_HIDDEN, after the shown line it sat
-   in: the shown text reads as shown ("CONFI<span hidden>x</span>DENTIAL" is
-   "CONFIDENTIAL"), and hidden elements make no structure (no line breaks,
-   quote marks or reply markers in the shown text). */
+   of its own that start with TEXT_MARK_HIDDEN, after the shown paragraph
+   it sat in (or before the quotation or mark that ends it): the shown text
+   reads as shown ("CONFI<span hidden>x</span>DENTIAL" is "CONFIDENTIAL",
+   "Please<br><span hidden>x</span>arrange" keeps its two lines together),
+   and hidden elements make no structure (no line breaks where there is no
+   box, no quote marks or reply markers in the shown text). */
 char *html_to_text(const char *html, size_t len);
 #define TEXT_MARK_QUOTE_REST "\x1e" "quote-rest" "\x1e"
 #define TEXT_MARK_HR "\x1e" "hr" "\x1e"

@@ -97,6 +97,9 @@ static const struct evasion_case cases[] = {
 	MARKED("html-svg-banner.eml", "banner \"NOT FOR PUBLICATION\""),
 	MARKED("html-css-content-banner.eml", "banner \"CONFIDENTIAL\""),
 	INSTRUCTION("html-hidden-instruction.eml"),
+	/* hidden text at the end of a shown line does not part it from the
+	   next ("Please" / "arrange") */
+	INSTRUCTION("html-hidden-between-lines.eml"),
 	/* a hidden reply marker does not turn what follows into a quotation */
 	INSTRUCTION("html-hidden-reply-marker.eml"),
 
