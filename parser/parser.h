@@ -105,12 +105,30 @@ struct parser_message {
 	struct parser_embedded *embedded;
 	size_t n_embedded;
 
-	/* The author's own words, as UTF-8 (text/plain preferred, else text
-	   from text/html): quoted and forwarded material and our own earlier
-	   footers left out; the signature block separated. */
+	/* The author's own words, as UTF-8, from every text part a reader sees:
+	   each text/plain and text/html part not offered as an attachment, in
+	   every alternative of a multipart/alternative (text from HTML as a
+	   mail client lays it out); quoted and forwarded material and our own
+	   earlier footers left out; the signature block separated.
+	   Text that HTML hides from the reader (display:none, visibility,
+	   a zero font size, the hidden attribute, simple <style> rules that
+	   do the same; and text few clients show: <noscript>, inline SVG,
+	   CSS content:, image alt text) is here too, each run on a line of
+	   its own, so that a rule looking for what must not be said (a
+	   marking, an instruction) reads it; the text around it reads as
+	   shown ("CONFI<span hidden>x</span>DENTIAL" is "CONFIDENTIAL"), and
+	   it makes no structure (a hidden "-- " or reply header changes
+	   nothing). */
 	char *own_text;
-	char *quoted_text;	/* '>' lines, "On ... wrote:", Outlook blocks, forwards */
+	char *quoted_text;	/* '>' lines, "On ... wrote:", Outlook blocks, forwards,
+				   and the text of attached messages */
 	char *signature;	/* after "-- " or a recognised sign-off; "" when none */
+	/* What a mail client shows of own_text and signature: without the
+	   hidden text, and of a multipart/alternative only the alternative a
+	   client shows (the last with text, RFC 2046). A rule that something
+	   the author said satisfies (a capacity statement) reads these. */
+	char *own_text_shown;
+	char *signature_shown;
 
 	unsigned flags;		/* enum parser_flag */
 	size_t size;		/* bytes parsed */

@@ -86,8 +86,9 @@ const struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set
 	return j->sets[set];
 }
 
-bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
-		struct phrase_match *m_r, enum judge_where *where_r)
+static bool find_in(struct judge *j, enum conf_phrase_set set, struct phrase_text *body,
+		    struct phrase_text *signature, struct phrase_match *m_r,
+		    enum judge_where *where_r)
 {
 	const struct phrase_set *ps = judge_phrases(j, set);
 	struct {
@@ -95,8 +96,8 @@ bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		enum judge_where where;
 	} order[] = {
 		{ j->subject, WHERE_SUBJECT },
-		{ j->body, WHERE_BODY },
-		{ with_signature ? j->signature : NULL, WHERE_SIGNATURE },
+		{ body, WHERE_BODY },
+		{ signature, WHERE_SIGNATURE },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
@@ -176,6 +177,19 @@ char *judge_evidence_lang(const struct judge *j, const char *what, const struct 
 	g_free(how);
 	g_free(quote);
 	return out;
+}
+
+bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
+		struct phrase_match *m_r, enum judge_where *where_r)
+{
+	return find_in(j, set, j->body, with_signature ? j->signature : NULL, m_r, where_r);
+}
+
+bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
+		      enum judge_where *where_r)
+{
+	judge_prepare_shown(j);
+	return find_in(j, set, j->body_shown, j->signature_shown, m_r, where_r);
 }
 
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where)
@@ -395,6 +409,20 @@ static void prepare_texts(struct judge *j)
 	j->signature = phrase_text_new(m->signature);
 }
 
+void judge_prepare_shown(struct judge *j)
+{
+	const struct parser_message *m = j->msg;
+
+	/* On first use only (few messages need them); mostly (plain text)
+	   the same texts as body and signature, prepared once. */
+	if (j->body_shown != NULL)
+		return;
+	j->body_shown = strcmp(m->own_text_shown, m->own_text) == 0 ? j->body :
+		phrase_text_new(m->own_text_shown);
+	j->signature_shown = strcmp(m->signature_shown, m->signature) == 0 ? j->signature :
+		phrase_text_new(m->signature_shown);
+}
+
 /* ---- the decision ---- */
 
 static bool strv_has(char **v, size_t n, const char *s)
@@ -549,6 +577,10 @@ static void judge_clear(struct judge *j)
 	}
 	g_array_unref(j->headers);
 	g_hash_table_destroy(j->own);
+	if (j->body_shown != j->body)
+		phrase_text_free(&j->body_shown);
+	if (j->signature_shown != j->signature)
+		phrase_text_free(&j->signature_shown);
 	phrase_text_free(&j->body);
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);

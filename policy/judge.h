@@ -65,6 +65,12 @@ struct judge {
 	   (judge_lang_texts): only councillors' mail needs them. */
 	struct lang_text *lang_body, *lang_subject;
 	struct lang lang;
+	/* The same as a mail client shows them: hidden HTML text and the
+	   alternatives a client passes over left out (parser.h). What the
+	   author must have said to the reader (a capacity statement) is
+	   looked for here. NULL until judge_prepare_shown; may be the same
+	   objects as body and signature. */
+	struct phrase_text *body_shown, *signature_shown;
 	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
 	   with every other judgement under this configuration (sets.c). */
 	const struct phrase_set *const *sets;
@@ -126,6 +132,12 @@ bool judge_lang_find(struct judge *j, enum lang_kind kind, bool task_only,
    line 3' (g_free). */
 char *judge_evidence_lang(const struct judge *j, const char *what, const struct lang_hit *hit,
 			  enum judge_where where);
+/* Prepare body_shown and signature_shown, once. */
+void judge_prepare_shown(struct judge *j);
+/* As judge_find with the signature, in what a mail client shows of the
+   body and signature (body_shown, signature_shown). */
+bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
+		      enum judge_where *where_r);
 /* Evidence text 'phrase "x" in body line N' (g_free). */
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
 

@@ -12,6 +12,7 @@
  * left out. One pass over the text; no step looks back further than one
  * line.
  */
+#include "policy/disguise.h"
 #include "policy/lang-private.h"
 #include "policy/phrase.h"
 
@@ -456,6 +457,38 @@ static bool program_line(const char *p, const char *end)
 	return false;
 }
 
+/* TEXT as a person reads it (disguise.h): invisible characters gone,
+   look-alike letters Latin, spaced letters joined ("P l e a s e  a r r a
+   n g e" is "Please arrange"), line by line; TEXT itself, taken over, when
+   nothing was disguised (the usual case: no copy). */
+static char *undisguised(char *text)
+{
+	GString *out = NULL, *line = g_string_new(NULL);
+	const char *p = text, *end = text + strlen(text);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+
+		g_string_truncate(line, 0);
+		if (disguise_undo(p, (size_t)(le - p), line) != 0) {
+			if (out == NULL)
+				out = g_string_new_len(text, p - text);
+			g_string_append_len(out, line->str, (gssize)line->len);
+		} else if (out != NULL) {
+			g_string_append_len(out, p, le - p);
+		}
+		if (out != NULL && nl != NULL)
+			g_string_append_c(out, '\n');
+		p = nl != NULL ? nl + 1 : end;
+	}
+	g_string_free(line, TRUE);
+	if (out == NULL)
+		return text;
+	g_free(text);
+	return g_string_free(out, FALSE);
+}
+
 struct lang_text *lang_text_new(const char *utf8)
 {
 	struct lang_text *t = g_new0(struct lang_text, 1);
@@ -464,7 +497,7 @@ struct lang_text *lang_text_new(const char *utf8)
 	bool prev_ended = true, prev_comma = false;
 	size_t prev_chars = 0;
 
-	t->src = g_utf8_make_valid(utf8 != NULL ? utf8 : "", -1);
+	t->src = undisguised(g_utf8_make_valid(utf8 != NULL ? utf8 : "", -1));
 	t->len = strlen(t->src);
 	/* about one word in five bytes of text */
 	t->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct tok), (guint)(t->len / 5 + 16));

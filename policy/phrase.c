@@ -1,6 +1,8 @@
 /* Text normalisation and phrase matching for the text rules. */
 #include "policy/phrase.h"
 
+#include "policy/disguise.h"
+
 #include <string.h>
 
 struct phrase_text {
@@ -77,17 +79,11 @@ static guint word_hash(const char *p, size_t len)
 	return h;
 }
 
-/* Normalise one line (no '\n' inside) and append it to OUT, collapsing
-   white space; *pending_space says a separator is owed before the next
-   visible character. */
 /* ASCII needs no Unicode work: NFKC leaves it alone and case folding is
    tolower. The result is the same as the general path's, much cheaper
    (most lines and every shipped phrase are ASCII). */
-static bool append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
+static void append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
 {
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)line[i] >= 0x80)
-			return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = line[i] == '`' ? '\'' : line[i];
 
@@ -102,19 +98,42 @@ static bool append_ascii(GString *out, const char *line, size_t len, bool *pendi
 		}
 		g_string_append_c(out, g_ascii_tolower(c));
 	}
+}
+
+static bool is_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
 	return true;
 }
 
+/* Normalise one line (no '\n' inside) and append it to OUT, collapsing
+   white space; *pending_space says a separator is owed before the next
+   visible character. */
 static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
 {
+	size_t n = len < 0 ? strlen(line) : (size_t)len;
 	char *valid, *nfkc, *folded, *again;
+	GString *undone = g_string_new(NULL);
 	const char *p;
 
-	if (append_ascii(out, line, len < 0 ? strlen(line) : (size_t)len, pending_space))
+	/* Disguises undone first (disguise.h): invisible characters, look-alike
+	   letters and spaced letters are read as the word they show. */
+	if (is_ascii(line, n)) {
+		if (disguise_undo(line, n, undone) != 0)
+			append_ascii(out, undone->str, undone->len, pending_space);
+		else
+			append_ascii(out, line, n, pending_space);
+		g_string_free(undone, TRUE);
 		return;
-	valid = g_utf8_make_valid(line, len);
+	}
+	valid = g_utf8_make_valid(line, (gssize)n);
 	nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
-	folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
+	p = nfkc != NULL ? nfkc : valid;
+	if (disguise_undo(p, strlen(p), undone) != 0)
+		p = undone->str;
+	folded = g_utf8_casefold(p, -1);
 	again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
 	p = again != NULL ? again : folded;
 
@@ -123,9 +142,6 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 
 		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
 		    g_unichar_type(c) == G_UNICODE_FORMAT) {
-			/* Zero-width characters and the soft hyphen: invisible, no gap. */
-			if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || c == 0x00AD)
-				continue;
 			if (out->len > 0)
 				*pending_space = true;
 			continue;
@@ -138,6 +154,7 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 	}
 	g_free(again);
 	g_free(folded);
+	g_string_free(undone, TRUE);
 	g_free(nfkc);
 	g_free(valid);
 }
@@ -483,13 +500,17 @@ GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text 
 		guint j = first_from(neg, lo_start);
 
 		/* An overlapping exception starts less than its length before
-		   the match, and before the match ends. */
+		   the match, and before the match ends. A longer phrase that
+		   holds the exception whole is the more specific reading and
+		   stands ("exempt from publication" despite "!exempt from"). */
 		for (; j < neg->len && !excepted; j++) {
 			const struct phrase_match *x = &g_array_index(neg, struct phrase_match, j);
+			bool inside = x->start >= m->start && x->end <= m->end &&
+				      x->end - x->start < m->end - m->start;
 
 			if (x->start >= m->end)
 				break;
-			excepted = m->start < x->end;
+			excepted = m->start < x->end && !inside;
 		}
 		if (excepted)
 			continue;

@@ -63,10 +63,12 @@ void rule_pre_election(struct judge *j)
 	cand = judge_words(j, JUDGE_WORDS_CANDIDATE);
 	if (j->subject != NULL)
 		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
-	candidate = candidate || phrase_match_range(cand, j->body, 0, G_MAXSIZE, &m) ||
-		    phrase_match_range(cand, j->signature, 0, G_MAXSIZE, &m);
-	if (candidate || as_candidate(j->subject) || as_candidate(j->body) ||
-	    as_candidate(j->signature))
+	/* As for capacity: only a statement the reader is shown counts. */
+	judge_prepare_shown(j);
+	candidate = candidate || phrase_match_range(cand, j->body_shown, 0, G_MAXSIZE, &m) ||
+		    phrase_match_range(cand, j->signature_shown, 0, G_MAXSIZE, &m);
+	if (candidate || as_candidate(j->subject) || as_candidate(j->body_shown) ||
+	    as_candidate(j->signature_shown))
 		return;
 	from = notice_date(c->pre_election_start);
 	to = notice_date(c->pre_election_end);

@@ -319,9 +319,10 @@ void rule_capacity(struct judge *j)
 
 	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
 		return;
-	if (judge_find(j, CONF_PHRASES_CAPACITY, true, &m, &where) ||
-	    signed_with_title(j->msg->signature, 0) ||
-	    signed_with_title(j->msg->own_text, SIGN_OFF_LINES))
+	/* Only what the reader is shown says in what capacity one writes. */
+	if (judge_find_shown(j, CONF_PHRASES_CAPACITY, &m, &where) ||
+	    signed_with_title(j->msg->signature_shown, 0) ||
+	    signed_with_title(j->msg->own_text_shown, SIGN_OFF_LINES))
 		return;
 	f = judge_add_finding(j, CONF_RULE_CAPACITY,
 			      g_strdup_printf("no capacity statement in the author's text; "
