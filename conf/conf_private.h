@@ -47,12 +47,14 @@ const char *conf_strdup(struct conf *conf, const char *s);
    close enough to be a likely typo, else NULL. */
 const char *conf_suggest(const char *word, const char *const *names, size_t n);
 
-/* Normalise ADDR into BUF (CONF_ADDRESS_MAX + 1 bytes): false when it is
-   not an address. FOLD and DELIM as in struct conf_daemon. */
-bool conf_normalise_into(const char *addr, bool fold, char delim, char *buf, size_t size);
-/* Lower-case domain into BUF: false when it is not a domain name. Accepts a
-   bare domain or an address (the part after the last '@'). */
-bool conf_domain_into(const char *s, char *buf, size_t size);
+/* ADDR (an SMTP path, an addr-spec, "Name <addr>") in its normal form
+   (address.c), newly allocated (g_free); NULL when it is no address. FOLD
+   and DELIM as in struct conf_daemon. */
+char *conf_normalise(const char *addr, bool fold, char delim);
+/* The domain of S (a bare domain or an address) in its normal form: lower
+   case, IDNA A-labels (g_free); NULL when it is no domain name (an address
+   literal is none). */
+char *conf_domain_normalise(const char *s);
 
 /* Syntax checks used by the schema: NULL when fine, else the reason
    (static text) that follows the quoted value in an error message. */

@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libmilter-dev libgmime-3.0-dev libconfig-dev libcmocka-dev libjson-glib-dev libxml2-dev
+	libidn2-dev	# international (IDNA) domain names compared in one form
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )
