@@ -125,8 +125,8 @@ static const char *check_domain_span(struct span d)
 		char *a = idna_to_ascii(d, &why);
 
 		if (a == NULL)
-			return "is not a valid international domain name (IDNA2008); write it "
-			       "as its registry shows it";
+			return "has a domain that is not a valid international domain name "
+			       "(IDNA2008); write it as its registry shows it";
 		g_free(a);
 	}
 	return NULL;
