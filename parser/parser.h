@@ -60,7 +60,9 @@ enum parser_field {
 
 struct parser_address {
 	char *name;		/* decoded display name, "" when none */
-	char *addr;		/* addr-spec as written (case kept), no angle brackets */
+	char *addr;		/* addr-spec as written (case kept), no angle brackets;
+				   for a field GMime cannot read that holds an '@',
+				   the field as written (the policy: a third party) */
 };
 
 struct parser_address_list {

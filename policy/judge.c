@@ -231,13 +231,31 @@ static enum rcpt_class classify(struct judge *j, const char *addr,
 	return RCPT_THIRD_PARTY;
 }
 
+/* An address the filter cannot read (no normal form): kept as written,
+   made safe for evidence and headers, as the key it is known by. */
+static char *unreadable_addr(const char *raw)
+{
+	char *clean = parser_header_sanitise(raw, 254);
+
+	if (*clean == '\0')
+		g_clear_pointer(&clean, g_free);
+	return clean;
+}
+
 static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const char *display,
 		     bool open, bool envelope)
 {
 	char *addr = raw != NULL ? conf_address_normalise(j->conf, raw) : NULL;
 	struct judge_rcpt r = { 0 };
+	bool readable = addr != NULL;
 	gpointer idx;
 
+	/* An address that cannot be read is never dropped: mail may still go
+	   there, so it is a third party (README, "Security"). Only a header
+	   "address" with no '@' at all, a phrase such as "Undisclosed
+	   recipients", names no mailbox and is left out. */
+	if (!readable && raw != NULL && (envelope || strchr(raw, '@') != NULL))
+		addr = unreadable_addr(raw);
 	if (addr == NULL)
 		return;
 	if (g_hash_table_lookup_extended(seen, addr, NULL, &idx)) {
@@ -255,8 +273,11 @@ static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const c
 	r.display = display != NULL ? display : "";
 	r.open = open;
 	r.envelope = envelope;
-	r.own = g_hash_table_contains(j->own, addr);
-	r.cls = classify(j, addr, &r.person);
+	r.own = readable && g_hash_table_contains(j->own, addr);
+	if (readable)
+		r.cls = classify(j, addr, &r.person);
+	else
+		r.cls = RCPT_THIRD_PARTY;
 	g_hash_table_insert(seen, addr, GUINT_TO_POINTER(j->rcpts->len));
 	g_array_append_val(j->rcpts, r);
 }

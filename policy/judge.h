@@ -19,11 +19,12 @@ enum rcpt_class {
 	RCPT_STAFF,		/* any other officer */
 	RCPT_COUNCIL,		/* a council address that is not a person (info@...) */
 	RCPT_PRESS,		/* at one of the council's press domains */
-	RCPT_THIRD_PARTY	/* anyone else */
+	RCPT_THIRD_PARTY	/* anyone else, and any address the filter cannot read */
 };
 
 struct judge_rcpt {
-	char *addr;			/* normalised */
+	char *addr;			/* normalised; as written (sanitised) when
+					   it cannot be read: a third party */
 	const char *display;		/* display name from To/Cc, "" when none */
 	const struct conf_person *person;	/* a person of this council, or NULL */
 	enum rcpt_class cls;
