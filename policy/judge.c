@@ -60,9 +60,17 @@ struct policy_finding *judge_add_finding(struct judge *j, enum conf_rule rule, c
 		.rule = rule,
 		.action = s->action,
 		.clause = s->clause != NULL ? s->clause : "",
-		.evidence = parser_header_sanitise(evidence != NULL ? evidence : "", EVIDENCE_MAX),
 	};
 
+	/* Who the rules took for the author, when From: alone does not say. */
+	if (j->author_note != NULL) {
+		char *with = g_strdup_printf("%s; %s", evidence != NULL ? evidence : "",
+					     j->author_note);
+
+		g_free(evidence);
+		evidence = with;
+	}
+	f.evidence = parser_header_sanitise(evidence != NULL ? evidence : "", EVIDENCE_MAX);
 	g_free(evidence);
 	g_array_append_val(j->findings, f);
 	return &g_array_index(j->findings, struct policy_finding, j->findings->len - 1);
@@ -159,30 +167,82 @@ static const struct conf_council *by_domain(const struct conf *conf, const char 
 	return addr != NULL && *addr != '\0' ? conf_council_by_domain(conf, addr) : NULL;
 }
 
+/* How strict the rules are with a person as the author: a councillor's
+   mail answers to every person rule, an officer's to some, nobody's to
+   none. */
+static int strictness(const struct conf_person *p)
+{
+	return judge_is_councillor(p) ? 2 : p != NULL ? 1 : 0;
+}
+
+/* Why the author the rules judge is not simply the first From: mailbox,
+   for every finding's evidence; NULL when it is. */
+static char *author_note(const struct judge *j, size_t from_index)
+{
+	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
+	const char *auth = j->env->auth_login;
+	char *label, *note;
+
+	if (from_index == 0)
+		return NULL;
+	label = judge_person_label(j->author);
+	if (from_index < from->n)
+		note = g_strdup_printf("judged as written by %s <%s>, one of %zu From: mailboxes",
+				       label, from->items[from_index].addr, from->n);
+	else if (from->n == 0)
+		note = g_strdup_printf("submitted by %s (%s, %s) with no From: address",
+				       auth != NULL ? auth : j->env->mail_from,
+				       auth != NULL ? "AUTH" : "envelope sender", label);
+	else
+		note = g_strdup_printf("submitted by %s (%s, %s) as %s",
+				       auth != NULL ? auth : j->env->mail_from,
+				       auth != NULL ? "AUTH" : "envelope sender", label,
+				       from->items[0].addr);
+	g_free(label);
+	return note;
+}
+
+/* SPEC 2: From: says in whose name the message is sent, the AUTH login
+   (or, without a known one, the envelope sender) who submitted it. The
+   rules judge the strictest of the people involved, so that a From: the
+   sender chose (the Clerk's, an unknown or unreadable one, none, or two
+   mailboxes) cannot take a councillor's message out of the person rules;
+   equals go to From:, so a councillor writing from her own listed
+   address, or the Clerk sending in the council's name with her own login,
+   is judged as herself. */
 static void select_council(struct judge *j, struct policy_verdict *v)
 {
 	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
 	const char *from_addr = from->n > 0 ? from->items[0].addr : NULL;
-	const struct conf_person *author = lookup(j->conf, from_addr);
 	const struct conf_person *auth = lookup(j->conf, j->env->auth_login);
 	const struct conf_person *sender = lookup(j->conf, j->env->mail_from);
+	const struct conf_person *best = NULL;
+	size_t best_index = 0;
 
-	if (from_addr != NULL)
-		j->author_addr = conf_address_normalise(j->conf, from_addr);
-	v->author = author;
-	v->submitter = auth != NULL ? auth : sender;
+	j->submitter = auth != NULL ? auth : sender;
+	v->author = lookup(j->conf, from_addr);
+	v->submitter = j->submitter;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct conf_person *p = i == 0 ? v->author : lookup(j->conf, from->items[i].addr);
 
-	if (author != NULL)
-		j->council = author->council;
-	else if (auth != NULL)
-		j->council = auth->council;
-	else if (sender != NULL)
-		j->council = sender->council;
+		if (strictness(p) > strictness(best)) {
+			best = p;
+			best_index = i;
+		}
+	}
+	if (strictness(j->submitter) > strictness(best)) {
+		best = j->submitter;
+		best_index = from->n > 0 ? from->n : 1;
+	}
+
+	if (best != NULL)
+		j->council = best->council;
 	else if ((j->council = by_domain(j->conf, from_addr)) == NULL &&
 		 (j->council = by_domain(j->conf, j->env->auth_login)) == NULL)
 		j->council = by_domain(j->conf, j->env->mail_from);
-
-	j->author = author != NULL && author->council == j->council ? author : NULL;
+	j->author = best;
+	if (best != NULL)
+		j->author_note = author_note(j, best_index);
 	v->council = j->council;
 }
 
@@ -192,6 +252,21 @@ static void add_own(struct judge *j, const char *addr)
 
 	if (n != NULL)
 		g_hash_table_add(j->own, n);
+}
+
+/* The sender's own addresses, which are never blind copies: the judged
+   author's, every From: mailbox, and the submitter's (a copy to oneself). */
+static void collect_own(struct judge *j)
+{
+	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
+	const struct conf_person *people[] = { j->author, j->submitter };
+
+	j->own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (size_t k = 0; k < G_N_ELEMENTS(people); k++)
+		for (size_t i = 0; people[k] != NULL && i < people[k]->n_addresses; i++)
+			add_own(j, people[k]->addresses[i]);
+	for (size_t i = 0; i < from->n; i++)
+		add_own(j, from->items[i].addr);
 }
 
 /* ---- to whom ---- */
@@ -513,7 +588,7 @@ static void judge_clear(struct judge *j)
 	phrase_text_free(&j->body);
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);
-	g_free(j->author_addr);
+	g_free(j->author_note);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -543,17 +618,12 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	if (j.council == NULL) {
 		v->action = CONF_ACTION_NONE;
 		v->result_header = policy_result_header_none(conf, NULL);
-		g_free(j.author_addr);
+		g_free(j.author_note);
 		*verdict_r = v;
 		return 0;
 	}
 
-	j.own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (j.author != NULL)
-		for (size_t i = 0; i < j.author->n_addresses; i++)
-			add_own(&j, j.author->addresses[i]);
-	if (j.author_addr != NULL)
-		g_hash_table_add(j.own, g_strdup(j.author_addr));
+	collect_own(&j);
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));

@@ -52,9 +52,14 @@ struct judge {
 	const struct parser_message *msg;
 	struct policy_thread_store *store;
 
-	const struct conf_person *author;	/* a person of council, or NULL */
-	char *author_addr;			/* normalised first From: mailbox, or NULL */
-	GHashTable *own;			/* normalised author addresses (set) */
+	const struct conf_person *author;	/* the strictest of From: and the
+						   submitter (judge.c), a person
+						   of council, or NULL */
+	const struct conf_person *submitter;	/* AUTH login / envelope sender */
+	char *author_note;			/* why AUTHOR is not From:'s first
+						   mailbox (evidence), or NULL */
+	GHashTable *own;			/* normalised addresses of the sender,
+						   never blind copies (set) */
 
 	GArray *rcpts;				/* struct judge_rcpt, unique by addr */
 

@@ -50,7 +50,10 @@ struct policy_finding {
 
 struct policy_verdict {
 	const struct conf_council *council;	/* NULL: nobody we judge */
-	const struct conf_person *author;	/* From: in the directory, or NULL */
+	const struct conf_person *author;	/* From: (its first mailbox) in the
+						   directory, or NULL; the rules may
+						   judge a stricter person, and then
+						   their evidence says so */
 	const struct conf_person *submitter;	/* AUTH login / envelope sender */
 	enum conf_action action;		/* the most severe finding's action;
 						   CONF_ACTION_NONE means accept */

@@ -195,6 +195,73 @@ static void test_recipients(void **state)
 	run(councils, recipients, G_N_ELEMENTS(recipients));
 }
 
+/* Finding 6: the author is the strictest of the people involved (SPEC 2:
+   From: in whose name, AUTH and the envelope sender who submitted it). Each
+   fixture commits the council to pay a contractor: a councillor may not. */
+#define OBLIGATION "obligation-in-member-name"
+#define LIST "bounces@lists.example"
+#define GREENWAYS "info@greenways-landscaping.example"
+
+static const struct address_case authors[] = {
+	/* A councillor's login, the Clerk's From:. */
+	{ .eml = "author-from-clerk.eml", .mail_from = HUGHES, .rcpts = { GREENWAYS },
+	  .auth = HUGHES, .action = "hold",
+	  .findings = { { OBLIGATION, "submitted by cllr.hughes@ashcombe-tc.gov.uk (AUTH, "
+			  "Cllr Tom Hughes) as clerk@ashcombe-tc.gov.uk" },
+			{ "capacity", "submitted by cllr.hughes@ashcombe-tc.gov.uk (AUTH" } } },
+	/* ...without AUTH, the envelope sender says who submitted it. */
+	{ .eml = "author-from-clerk.eml", .mail_from = HUGHES, .rcpts = { GREENWAYS },
+	  .action = "hold",
+	  .findings = { { OBLIGATION, "submitted by cllr.hughes@ashcombe-tc.gov.uk (envelope "
+			  "sender, Cllr Tom Hughes) as clerk@ashcombe-tc.gov.uk" },
+			{ "capacity", NULL } } },
+	/* The Clerk, with her own login, may commit the council. */
+	{ .eml = "author-from-clerk.eml", .mail_from = A("clerk"), .rcpts = { GREENWAYS },
+	  .auth = A("clerk"), .action = "accept" },
+	/* A council address that is nobody's. */
+	{ .eml = "author-from-council-address.eml", .mail_from = A("info"),
+	  .rcpts = { GREENWAYS }, .auth = "Cllr.Hughes@Ashcombe-TC.gov.uk", .action = "hold",
+	  .findings = { { OBLIGATION, "as info@ashcombe-tc.gov.uk" }, { "capacity", NULL } } },
+	{ .eml = "author-from-council-address.eml", .mail_from = A("info"),
+	  .rcpts = { GREENWAYS }, .auth = A("clerk"), .action = "accept" },
+	/* Two From: mailboxes, a councillor second. */
+	{ .eml = "author-two-from.eml", .mail_from = A("clerk"), .rcpts = { GREENWAYS },
+	  .auth = A("clerk"), .action = "hold",
+	  .findings = { { OBLIGATION, "judged as written by Cllr Tom Hughes "
+			  "<cllr.hughes@ashcombe-tc.gov.uk>, one of 2 From: mailboxes" },
+			{ "capacity", NULL } } },
+	/* A quoted From: is the councillor's, read as such. */
+	{ .eml = "author-quoted-from.eml", .mail_from = LIST, .rcpts = { GREENWAYS },
+	  .action = "hold", .findings = { { OBLIGATION, NULL }, { "capacity", NULL } },
+	  .not_evidence = "submitted by" },
+	/* A From: nobody can read, and none at all: the submitter. */
+	{ .eml = "author-unreadable-from.eml", .mail_from = HUGHES, .rcpts = { GREENWAYS },
+	  .action = "hold",
+	  .findings = { { OBLIGATION, "as cllr.hughes@ashcombe-tc.gov.uk (Tom Hughes" },
+			{ "capacity", NULL } } },
+	{ .eml = "author-no-from.eml", .mail_from = LIST, .rcpts = { GREENWAYS },
+	  .auth = HUGHES, .action = "hold",
+	  .findings = { { OBLIGATION, "submitted by cllr.hughes@ashcombe-tc.gov.uk (AUTH, "
+			  "Cllr Tom Hughes) with no From: address" },
+			{ "capacity", NULL } } },
+	/* A councillor's own listed address is hers: nothing to explain. */
+	{ .eml = "author-listed-personal.eml", .mail_from = A("cllr.smith"),
+	  .rcpts = { GREENWAYS }, .auth = A("cllr.smith"), .action = "hold",
+	  .findings = { { OBLIGATION, NULL }, { "capacity", NULL } },
+	  .not_evidence = "submitted by" },
+	/* An address she did not list: judged as her, and the evidence says why. */
+	{ .eml = "author-unlisted-personal.eml", .mail_from = "janesmith1970@webmail.example",
+	  .rcpts = { GREENWAYS }, .auth = A("cllr.smith"), .action = "hold",
+	  .findings = { { OBLIGATION, "submitted by cllr.smith@ashcombe-tc.gov.uk (AUTH, Cllr "
+			  "Jane Smith) as janesmith1970@webmail.example" },
+			{ "capacity", NULL } } },
+};
+
+static void test_authors(void **state)
+{
+	run(councils, authors, G_N_ELEMENTS(authors));
+}
+
 /* Finding 12: domains compared in one form (IDNA A-labels), whichever form
    the config, the envelope (A-labels) and GMime (U-labels in headers) use. */
 #define BUE(x) x "@xn--brgerau-tc-9db.example"
@@ -232,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recipients),
+		cmocka_unit_test(test_authors),
 		cmocka_unit_test(test_international),
 	};
 
