@@ -477,17 +477,12 @@ static void append_mailbox(GString *out, const char *name, const char *addr)
 	g_free(clean);
 }
 
+/* The mailboxes to add to Cc: for recipients added openly; the engine
+   appends them to the field as the sender wrote it (never writes it anew). */
 static char *build_cc(const struct judge *j, char **added, size_t n_added)
 {
-	const struct parser_address_list *cc = &j->msg->fields[PARSER_CC];
 	GString *out = g_string_new(NULL);
 
-	for (size_t i = 0; i < cc->n; i++) {
-		char *a = parser_header_sanitise(cc->items[i].addr, 254);
-
-		append_mailbox(out, cc->items[i].name, a);
-		g_free(a);
-	}
 	for (size_t i = 0; i < n_added; i++) {
 		const struct conf_person *p = conf_person_lookup(j->conf, added[i]);
 
@@ -558,7 +553,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 		v->add_rcpts = g_new0(char *, rcpts->len + 1);
 		for (guint i = 0; i < rcpts->len; i++)
 			v->add_rcpts[i] = g_strdup(rcpts->pdata[i]);
-		v->cc_header = build_cc(j, v->add_rcpts, v->n_add_rcpts);
+		v->cc_append = build_cc(j, v->add_rcpts, v->n_add_rcpts);
 	}
 	g_ptr_array_free(rcpts, TRUE);
 
@@ -668,7 +663,7 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_strfreev(v->add_rcpts);
 	g_free(v->footer_text);
 	g_free(v->footer_html);
-	g_free(v->cc_header);
+	g_free(v->cc_append);
 	g_free(v->reply_code);
 	g_free(v->reply_xcode);
 	g_free(v->reply_text);

@@ -67,7 +67,9 @@ struct policy_verdict {
 	size_t n_headers;
 	char **add_rcpts;		/* union of the findings' add_rcpts */
 	size_t n_add_rcpts;
-	char *cc_header;		/* new Cc: value when recipients were added */
+	char *cc_append;		/* mailboxes to append to Cc: for the
+					   recipients added openly (RFC 5322
+					   text), or NULL */
 	char *reply_code;		/* "550" */
 	char *reply_xcode;		/* "5.7.1" */
 	char *reply_text;		/* lines separated by '\n'; no CR, no '%' */
