@@ -10,8 +10,16 @@
 /* Addresses longer than this are not addresses (RFC 5321 path limit). */
 #define CONF_ADDRESS_MAX 254
 
+/* Where a setting was written. */
+struct conf_place {
+	const char *file;		/* as the user named it */
+	int line;			/* 0: not written, the default is in force */
+};
+
 struct conf_private {
 	gint refcount;
+	GHashTable *places;		/* daemon key -> struct conf_place (system.c) */
+	struct conf_place file_place;	/* the config file itself, line 0 */
 	GStringChunk *strings;		/* every string of the loaded config */
 	GPtrArray *blocks;		/* arrays owned by the config (g_free) */
 	GHashTable *people;		/* normalised address -> const struct conf_person * */
@@ -105,6 +113,10 @@ struct schema_name {
 extern const struct schema_name conf_profile_choices[];
 extern const struct schema_name conf_rule_choices[];
 extern const struct schema_name conf_phrase_set_choices[];
+
+/* Where the daemon setting KEY ("user", "journal", "sendmail") was written;
+   the config file, line 0, when it was not. */
+const struct conf_place *conf_place_of(const struct conf *conf, const char *key);
 
 void conf_free(struct conf *conf);
 
