@@ -200,10 +200,35 @@ const char *conf_check_domain(const char *s)
 
 /* ---- the normal form ---- */
 
-/* RFC 5322 atext, and any UTF-8 (RFC 6531). */
+/* RFC 5322 atext (printable ASCII but the specials), and any UTF-8 (RFC
+   6531). Every lookup runs this on every character: no library calls. */
 static inline bool atext(unsigned char c)
 {
-	return g_ascii_isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+	if (c >= 0x80)
+		return true;
+	if (c <= ' ' || c == 0x7f)
+		return false;
+	switch (c) {
+	case '"': case '(': case ')': case ',': case '.': case ':': case ';':
+	case '<': case '>': case '@': case '[': case '\\': case ']':
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* A character no domain name (nor our reading of one) holds. */
+static inline bool domain_char_bad(unsigned char c)
+{
+	if (c <= ' ' || c == 0x7f)
+		return true;
+	switch (c) {
+	case '@': case '<': case '>': case '(': case ')': case '[': case ']':
+	case '\\': case ',': case ';': case ':': case '"':
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* The end of the quoted string starting at P (on its '"'), or NULL when
@@ -364,12 +389,9 @@ static bool append_domain(GString *out, struct span d)
 		append_lower(out, d);
 		return true;
 	}
-	for (size_t i = 0; i < d.len; i++) {
-		unsigned char c = (unsigned char)d.p[i];
-
-		if (c <= ' ' || c == 0x7f || strchr("@<>()[]\\,;:\"", c) != NULL)
+	for (size_t i = 0; i < d.len; i++)
+		if (domain_char_bad((unsigned char)d.p[i]))
 			return false;
-	}
 	if (!needs_idna(d) || (a = idna_to_ascii(d, &why)) == NULL) {
 		/* Not IDNA: kept as written, so it matches only itself. */
 		append_lower(out, d);
@@ -413,14 +435,61 @@ static bool liberal_split(const char *s, struct span *local_r, struct span *doma
 	return g_utf8_validate(start, end - start, NULL);
 }
 
+/* The common case, a plain ASCII addr-spec with no quotes and a domain
+   that needs no IDNA, in one allocation: lookups normalise every address
+   they are given. NULL when the address is not that simple. */
+static char *normalise_plain(struct span local, struct span domain, bool fold, char delim)
+{
+	char *out = g_malloc(local.len + domain.len + 2), *p = out;
+	size_t keep = local.len;
+	bool word = false;
+
+	if (domain.len > 0 && domain.p[domain.len - 1] == '.')
+		domain.len--;
+	if (domain.len == 0 || domain.p[0] == '[')
+		goto slow;
+	for (size_t i = 0; i < local.len; i++) {
+		unsigned char c = (unsigned char)local.p[i];
+
+		if (c >= 0x80 || (c == '.' ? !word : !atext(c)))
+			goto slow;
+		word = c != '.';
+		if (fold && c == (unsigned char)delim && i > 0 && keep == local.len)
+			keep = i;
+		if (keep == local.len)
+			*p++ = lower((char)c);
+	}
+	if (!word)
+		goto slow;
+	*p++ = '@';
+	for (size_t i = 0; i < domain.len; i++) {
+		unsigned char c = (unsigned char)domain.p[i];
+
+		if (c >= 0x80 || domain_char_bad(c))
+			goto slow;
+		if ((i == 0 || domain.p[i - 1] == '.') && domain.len - i >= 4 &&
+		    g_ascii_strncasecmp(domain.p + i, "xn--", 4) == 0)
+			goto slow;
+		*p++ = lower((char)c);
+	}
+	*p = '\0';
+	return out;
+slow:
+	g_free(out);
+	return NULL;
+}
+
 char *conf_normalise(const char *addr, bool fold, char delim)
 {
 	struct span local, domain;
 	GString *value, *out;
 	const char *tag;
+	char *plain;
 
 	if (addr == NULL || !liberal_split(addr, &local, &domain))
 		return NULL;
+	if ((plain = normalise_plain(local, domain, fold, delim)) != NULL)
+		return plain;
 	value = g_string_sized_new(local.len);
 	if (!local_value(local, value)) {
 		g_string_free(value, TRUE);
