@@ -51,8 +51,10 @@ def test():
         check("d.ferris@example.net (outside the council)" in evidence,
               "evidence names the recipient", evidence, "d.ferris@example.net (outside ...)")
         wait_for("the message in the hold queue", lambda: len(env.held()) == 1)
-        check(len(env.delivered()) == 1, "messages at the sink (the held one is not)",
-              len(env.delivered()), 1)
+        # The sink gets the first message and the hold notices, never the held one.
+        ids = [header_values(m["data"], "Message-ID") for m in env.delivered()]
+        check(["<hostile-routed-confidential@ashcombe-pc.gov.uk>"] not in ids,
+              "the held message is not delivered", ids, "no hostile-routed-confidential")
         env.stop_milter()
 
 
