@@ -150,10 +150,8 @@ static void string(struct lexer *lx, GString *value)
 	bool reported = false;
 
 	for (lx->p++; lx->p < lx->end && *lx->p != '"'; lx->p++) {
-		if (*lx->p == '\n') {
-			newline(lx);	/* libconfig reports the unclosed string */
-			return;
-		}
+		if (*lx->p == '\n')
+			newline(lx);	/* libconfig lets a string run on */
 		if (*lx->p == '\\' && lx->p + 1 < lx->end) {
 			if (lx->p[1] == 'x' && lx->p + 3 < lx->end && lx->p[2] == '0' &&
 			    lx->p[3] == '0' && !reported) {
