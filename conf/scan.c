@@ -202,6 +202,25 @@ static void include(struct lexer *lx)
 	g_queue_push_tail(lx->queue, next);
 }
 
+/* A number starts at lx->p: a digit, or a sign or point before one. */
+static bool number_start(const struct lexer *lx)
+{
+	char c = *lx->p;
+
+	if (g_ascii_isdigit(c))
+		return true;
+	return (c == '-' || c == '+' || c == '.') && lx->p + 1 < lx->end &&
+	       g_ascii_isdigit(lx->p[1]);
+}
+
+/* Does the number at P go on with P[1] ("0x1f", "1e-3", "5L")? */
+static bool number_char(const char *p)
+{
+	if (g_ascii_isalnum(p[1]) || p[1] == '.')
+		return true;
+	return (p[1] == '-' || p[1] == '+') && (p[0] == 'e' || p[0] == 'E');
+}
+
 /* A NUL byte anywhere: the file is no text (libconfig would stop there). */
 static bool has_nul(struct lexer *lx)
 {
@@ -259,13 +278,10 @@ static void lex(struct lexer *lx)
 			lx->after_assign = false;
 		} else if (c == '=' || c == ':') {
 			lx->after_assign = true;
-		} else if (g_ascii_isdigit(c) || ((c == '-' || c == '+' || c == '.') &&
-						  lx->p + 1 < lx->end && g_ascii_isdigit(lx->p[1]))) {
+		} else if (number_start(lx)) {
 			const char *start = lx->p;
 
-			while (lx->p + 1 < lx->end &&
-			       (g_ascii_isalnum(lx->p[1]) || lx->p[1] == '.' ||
-				((lx->p[1] == '-' || lx->p[1] == '+') && (*lx->p == 'e' || *lx->p == 'E'))))
+			while (lx->p + 1 < lx->end && number_char(lx->p))
 				lx->p++;
 			if (lx->after_assign && lx->key != NULL)
 				keep_number(lx, start, (size_t)(lx->p - start + 1));
@@ -296,7 +312,8 @@ bool conf_scan_files(const char *path, const char *include_dir, struct conf_scan
 
 		if (!ok) {
 			/* stopped: drop the rest */
-		} else if (!read_capped(f->open_path, CONF_FILE_MAX - scan->total, &data, &too_big)) {
+		} else if (!read_capped(f->open_path, CONF_FILE_MAX - scan->total, &data,
+					&too_big)) {
 			if (too_big) {
 				conf_error_add(errors, f->shown, 0, NULL,
 					       "the configuration is larger than %d MiB (with the "

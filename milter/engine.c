@@ -451,7 +451,8 @@ static void op_append_cc(GArray *ops, const struct engine_message *msg, const ch
 	int n;
 
 	for (guint i = 0; i < msg->headers->len; i++) {
-		const struct engine_header *h = &g_array_index(msg->headers, struct engine_header, i);
+		const struct engine_header *h =
+			&g_array_index(msg->headers, struct engine_header, i);
 
 		if (engine_header_is(h->name, "Cc"))
 			g_ptr_array_add(values, h->value);

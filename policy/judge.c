@@ -223,7 +223,8 @@ static void select_council(struct judge *j, struct policy_verdict *v)
 	v->author = lookup(j->conf, from_addr);
 	v->submitter = j->submitter;
 	for (size_t i = 0; i < from->n; i++) {
-		const struct conf_person *p = i == 0 ? v->author : lookup(j->conf, from->items[i].addr);
+		const struct conf_person *p = i == 0 ? v->author :
+					      lookup(j->conf, from->items[i].addr);
 
 		if (strictness(p) > strictness(best)) {
 			best = p;

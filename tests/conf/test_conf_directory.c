@@ -73,8 +73,8 @@ static void test_lookup_folding_on(void **state)
 		{ "<@relay.example:cllr.smith@ashcombe-pc.gov.uk>", "Jane Smith", ASH },
 		{ "@a.example,@b.example:cllr.smith@ashcombe-pc.gov.uk", "Jane Smith", ASH },
 		{ "Jane <@relay.example:\"cllr.smith+x\"@Ashcombe-PC.gov.uk>", "Jane Smith", ASH },
-		{ "cllr.smith+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		  "@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "cllr.smith+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaa@ashcombe-pc.gov.uk", "Jane Smith", ASH },
 		{ "\"cllr smith\"@ashcombe-pc.gov.uk", NULL, NULL },
 		{ "cllr.smith@[192.0.2.1]", NULL, NULL },
 	};
@@ -135,7 +135,8 @@ static void test_normalise(void **state)
 		{ conf, "<@a.example,@b.example:d.ferris@example.net>", "d.ferris@example.net" },
 		{ conf, "d.ferris@[192.0.2.1]", "d.ferris@[192.0.2.1]" },
 		{ conf, "<D.Ferris@[IPv6:2001:DB8::1]>", "d.ferris@[ipv6:2001:db8::1]" },
-		{ conf, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.org",
+		{ conf, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaa@x.org",
 		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.org" },
 		/* Quotes that are needed stay, written one way. */
 		{ conf, "\"David Ferris\"@example.net", "\"david ferris\"@example.net" },
@@ -275,8 +276,9 @@ static void test_councils_idn(void **state)
 		bool press = conf_address_is_press(conf, bue, cases[i].addr);
 
 		if (by != cases[i].by_domain || press != cases[i].press) {
-			print_error("\"%s\": got by_domain=%s press=%d, want by_domain=%s press=%d\n",
-				    cases[i].addr, by ? by->name : "NULL", press,
+			print_error("\"%s\": got by_domain=%s press=%d, "
+				    "want by_domain=%s press=%d\n", cases[i].addr,
+				    by ? by->name : "NULL", press,
 				    cases[i].by_domain ? cases[i].by_domain->name : "NULL",
 				    cases[i].press);
 			failures++;

@@ -19,13 +19,19 @@ static const char *const to_grounds[] = { "grounds@ashcombe-pc.gov.uk", NULL };
 
 #define CLERK ", Tom Brown <clerk@ashcombe-pc.gov.uk>"
 
+static const char *next_line(const char *p)
+{
+	p = strstr(p, "\r\n");
+	return p != NULL ? p + 2 : NULL;
+}
+
 /* The rendered message's Cc: fields, each unfolded (CRLF TAB -> space). */
 static GPtrArray *cc_fields(const char *rendered)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	const char *end = strstr(rendered, "\r\n\r\n");
 
-	for (const char *p = rendered; p != NULL && p < end; p = strstr(p, "\r\n"), p = p ? p + 2 : p) {
+	for (const char *p = rendered; p != NULL && p < end; p = next_line(p)) {
 		if (g_ascii_strncasecmp(p, "Cc:", 3) != 0)
 			continue;
 		const char *q = p + 3;
@@ -56,8 +62,8 @@ static void test_cc(void **state)
 	} cases[] = {
 		{ "messages/hostile/cc-group-comment-encoded.eml",
 		  "Friends of the Green: a.resident@example.org (Alice, our chair), "
-		  "=?utf-8?q?Si=C3=A2n_Evans?= <sian@example.org>;, \"Kay, R.\" <r.kay@example.org>, "
-		  "b.resident@example.org (Bob)" CLERK },
+		  "=?utf-8?q?Si=C3=A2n_Evans?= <sian@example.org>;, "
+		  "\"Kay, R.\" <r.kay@example.org>, b.resident@example.org (Bob)" CLERK },
 		{ "messages/hostile/cc-two-fields-left-open.eml",
 		  "Friends of the Green: a.resident@example.org, "
 		  "=?utf-8?q?Bob=0D=0ABcc=3A_x@example.net?= <b.resident@example.org>;, "
@@ -70,8 +76,9 @@ static void test_cc(void **state)
 	int failures = 0;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		struct engine_message *msg = test_message(engine, cases[i].fixture,
-							  "cllr.jones@ashcombe-pc.gov.uk", to_grounds);
+		struct engine_message *msg =
+			test_message(engine, cases[i].fixture, "cllr.jones@ashcombe-pc.gov.uk",
+				     to_grounds);
 		struct engine_result *res = engine_run(engine, msg);
 		size_t len;
 		char *got = engine_render(msg, res, &len);
@@ -83,8 +90,9 @@ static void test_cc(void **state)
 				    cc->len > 0 ? (char *)cc->pdata[0] : "(none)", cases[i].want);
 			failures++;
 		}
-		if (got != NULL && (strstr(got, "\r\nBcc:") != NULL || strstr(got, "\nBcc:") != NULL)) {
-			print_error("%s: an encoded CR LF became a Bcc: header\n", cases[i].fixture);
+		if (got != NULL && strstr(got, "\nBcc:") != NULL) {
+			print_error("%s: an encoded CR LF became a Bcc: header\n",
+				    cases[i].fixture);
 			failures++;
 		}
 		g_ptr_array_free(cc, TRUE);

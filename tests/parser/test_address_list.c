@@ -26,7 +26,8 @@ static void test_append(void **state)
 		/* kept as written */
 		{ { "Team: a@x.org, b@x.org;", NULL }, "Team: a@x.org, b@x.org;, " ADD },
 		{ { "a@x.org (Alice (the chair))", NULL }, "a@x.org (Alice (the chair)), " ADD },
-		{ { "=?utf-8?q?Si=C3=A2n?= <s@x.org>", NULL }, "=?utf-8?q?Si=C3=A2n?= <s@x.org>, " ADD },
+		{ { "=?utf-8?q?Si=C3=A2n?= <s@x.org>", NULL },
+		  "=?utf-8?q?Si=C3=A2n?= <s@x.org>, " ADD },
 		{ { "\"Kay; R: (x\" <k@x.org>", NULL }, "\"Kay; R: (x\" <k@x.org>, " ADD },
 		{ { "<@relay.example:a@x.org>", NULL }, "<@relay.example:a@x.org>, " ADD },
 		{ { "a@[IPv6:2001:db8::1]", NULL }, "a@[IPv6:2001:db8::1], " ADD },
@@ -42,7 +43,8 @@ static void test_append(void **state)
 		{ { "a@x.org (ends in a backslash\\", NULL },
 		  "a@x.org (ends in a backslash\\\\), " ADD },
 		/* several fields become one */
-		{ { "Team: a@x.org", "b@x.org (Bob", NULL }, "Team: a@x.org;, b@x.org (Bob), " ADD },
+		{ { "Team: a@x.org", "b@x.org (Bob", NULL },
+		  "Team: a@x.org;, b@x.org (Bob), " ADD },
 	};
 	int failures = 0;
 

@@ -182,8 +182,8 @@ static const struct address_case recipients[] = {
 	  .action = "annotate",
 	  .findings = { { "silent-copy", "blind copy to cllr.smith@ashcombe-tc.gov.uk" } } },
 	{ .eml = "address-quoted-open-councillor.eml", .mail_from = A("cllr.jones"),
-	  .rcpts = { A("clerk"), "Cllr.Smith+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		     "aaaaaaaa@Ashcombe-TC.gov.uk" }, .action = "annotate",
+	  .rcpts = { A("clerk"), "Cllr.Smith+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		     "aaaaaaaaaaaaaaaaaaaa@Ashcombe-TC.gov.uk" }, .action = "annotate",
 	  .findings = { { "silent-copy", "blind copy to cllr.smith@ashcombe-tc.gov.uk" } } },
 	/* The quoted forms in To: are open recipients: no blind copy. */
 	{ .eml = "address-quoted-open-councillor.eml", .mail_from = A("cllr.jones"),
