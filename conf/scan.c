@@ -323,11 +323,12 @@ bool conf_scan_files(const char *path, const char *include_dir, struct conf_scan
 			}
 			/* else unreadable: libconfig (or the caller) says so */
 		} else {
+			/* An empty array has no data at all, not an empty one. */
+			const char *text = data->len > 0 ? (const char *)data->data : "";
 			struct lexer lx = {
-				.scan = scan, .name = f->name, .shown = f->shown,
-				.p = (const char *)data->data,
-				.end = (const char *)data->data + data->len, .line = 1,
-				.line_start = (const char *)data->data, .errors = errors,
+				.scan = scan, .name = f->name, .shown = f->shown, .p = text,
+				.end = text + data->len, .line = 1, .line_start = text,
+				.errors = errors,
 				.include_dir = include_dir, .queue = &queue, .depth = f->depth,
 			};
 
