@@ -210,6 +210,16 @@ int conf_load(const char *path, const char *phrase_dir_override,
 	      struct conf **conf_r, struct conf_errors **errors_r);
 void conf_errors_free(struct conf_errors **errors);
 
+/* What CONF names on this system, checked as start-up needs it: RUN_AS
+   (NULL: the configured user), the account the daemon will run as, exists
+   and, unless ROOT_OK (-u root), is not root; the sendmail program exists
+   and RUN_AS may run it; the journal is a regular file RUN_AS may append
+   to, or can be created by RUN_AS in its existing folder. -n and start-up
+   both run this after conf_load; on failure *errors_r says what is wrong,
+   "file:line: key: message". */
+int conf_check_system(const struct conf *conf, const char *run_as, bool root_ok,
+		      struct conf_errors **errors_r);
+
 /* Reference counting; thread-safe. conf_unref frees on the last reference
    and sets *conf to NULL. */
 struct conf *conf_ref(struct conf *conf);

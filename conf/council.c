@@ -81,18 +81,18 @@ static const char *const *domain_list(struct build *b, const struct schema_node 
 	const config_setting_t *list = member(node, key);
 	int n = list != NULL && config_setting_is_aggregate(list) ? config_setting_length(list) : 0;
 	const char **out = conf_alloc(b->ctx->conf, sizeof(char *) * (size_t)(n + 1));
-	char buf[CONF_ADDRESS_MAX + 1];
 	size_t count = 0;
 
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
 		const char *s = config_setting_get_string(e);
 		struct conf_domain_place place;
+		char *d;
 
-		if (s == NULL || conf_check_domain(s) != NULL ||
-		    !conf_domain_into(s, buf, sizeof(buf)))
+		if (s == NULL || conf_check_domain(s) != NULL || (d = conf_domain_normalise(s)) == NULL)
 			continue;	/* reported by the schema */
-		out[count++] = conf_strdup(b->ctx->conf, buf);
+		out[count++] = conf_strdup(b->ctx->conf, d);
+		g_free(d);
 		place.council = council;
 		place.domain = out[count - 1];
 		place.path = g_strdup_printf("%s.%s[%d]", node->path, key, i);

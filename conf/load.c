@@ -105,6 +105,21 @@ static const char *check_wordnet(const char *s)
 			   "wordnet-base package installs, \"/usr/share/wordnet\"";
 }
 
+/* One program, run without a shell (spawn.c): anything a shell would read
+   as more than a path is part of its name here, so it is refused. */
+static const char *check_program(const char *s)
+{
+	if (s[0] != '/')
+		return check_absolute(s);
+	if (s[strcspn(s, " \t")] != '\0')
+		return "has a space: it is one program, run without a shell, so it takes no "
+		       "arguments; expected e.g. \"/usr/sbin/sendmail\"";
+	if (s[strcspn(s, ";&|<>()$`\\\"'*?[]{}~!#")] != '\0')
+		return "holds shell syntax: it is one program, run without a shell; expected "
+		       "e.g. \"/usr/sbin/sendmail\"";
+	return NULL;
+}
+
 static const char *check_authserv(const char *s)
 {
 	for (const char *p = s; *p != '\0'; p++) {
@@ -371,7 +386,7 @@ static const struct schema top_schema = {
 		{ .name = "notice_key", .type = SCHEMA_PATH, .offset = D(notice_key), .max = 4095,
 		  .def_str = "/var/lib/council-milter/notice.key" },
 		{ .name = "sendmail", .type = SCHEMA_STRING, .offset = D(sendmail), .max = 4095,
-		  .def_str = "/usr/sbin/sendmail", .check = check_absolute },
+		  .def_str = "/usr/sbin/sendmail", .check = check_program },
 		{ .name = "authserv_id", .type = SCHEMA_STRING, .offset = D(authserv_id),
 		  .max = 253, .def_str = NULL, .check = check_authserv },
 		{ .name = "log_level", .type = SCHEMA_KEYWORD, .offset = D(log_level),
@@ -450,6 +465,27 @@ static bool readable(const char *path, struct conf_error_list *errors)
 	return true;
 }
 
+/* Where the settings conf_check_system speaks of were written. */
+static void keep_places(struct schema_ctx *ctx, const config_setting_t *root)
+{
+	static const char *const keys[] = { "user", "journal", "sendmail" };
+	struct conf *conf = ctx->conf;
+
+	conf->priv->file_place.file = conf_strdup(conf, ctx->file);
+	conf->priv->places = g_hash_table_new(g_str_hash, g_str_equal);
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const config_setting_t *s = config_setting_get_member(root, keys[i]);
+		struct conf_place *p;
+
+		if (s == NULL)
+			continue;
+		p = conf_alloc(conf, sizeof(*p));
+		p->file = conf_strdup(conf, schema_file(ctx, s));
+		p->line = schema_line(s);
+		g_hash_table_insert(conf->priv->places, (gpointer)keys[i], p);
+	}
+}
+
 int conf_load(const char *path, const char *phrase_dir_override, struct conf **conf_r,
 	      struct conf_errors **errors_r)
 {
@@ -462,6 +498,7 @@ int conf_load(const char *path, const char *phrase_dir_override, struct conf **c
 		.file = path, .base_dir = dir, .include_dir = include_dir,
 	};
 	struct top_load top;
+	struct conf_scan *scan = NULL;
 	config_t cfg;
 
 	*conf_r = NULL;
@@ -471,17 +508,22 @@ int conf_load(const char *path, const char *phrase_dir_override, struct conf **c
 	config_set_include_dir(&cfg, include_dir);
 	if (!readable(path, &errors)) {
 		/* reported */
+	} else if (!conf_scan_files(path, include_dir, &scan, &errors)) {
+		/* reported: too big, a line too long or no text, not for libconfig */
 	} else if (!config_read_file(&cfg, path)) {
 		const char *file = config_error_file(&cfg);
 
 		conf_error_add(&errors, file != NULL ? file : path, config_error_line(&cfg), NULL,
 			       "%s", config_error_text(&cfg));
 	} else {
+		ctx.scan = scan;
 		schema_defaults(&top_schema, &top);
 		schema_walk(&ctx, config_root_setting(&cfg), "", &top_schema, &top);
 		conf_build(&ctx, &top, phrase_dir_override);
+		keep_places(&ctx, config_root_setting(&cfg));
 	}
 	config_destroy(&cfg);
+	conf_scan_free(&scan);
 	g_ptr_array_free(ctx.temp, TRUE);
 	g_free(dir);
 	g_free(include_dir);

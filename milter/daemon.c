@@ -237,6 +237,10 @@ int milter_daemon_run(const struct milter_options *opt)
 	struct conf *conf = milter_conf_load(opt);
 	if (conf == NULL)
 		return EXIT_CONFIG;
+	if (milter_conf_check_system(opt, conf, true) < 0) {
+		conf_unref(&conf);
+		return EXIT_CONFIG;
+	}
 	milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 	milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
 	const char *socket = opt->socket != NULL ? opt->socket : conf->daemon.socket;

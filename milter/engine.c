@@ -407,14 +407,20 @@ static int header_count(const struct engine_message *msg, const char *name)
 	return n;
 }
 
-/* A value from policy or message data made safe and folded for NAME. */
-static char *header_value(const char *name, const char *value)
+/* A value from policy or message data made safe, cut to MAX bytes, and
+   folded for NAME. */
+static char *header_value_max(const char *name, const char *value, size_t max)
 {
-	char *clean = parser_header_sanitise(value, HEADER_VALUE_MAX);
+	char *clean = parser_header_sanitise(value, max);
 	char *folded = parser_header_fold(name, clean);
 
 	g_free(clean);
 	return folded;
+}
+
+static char *header_value(const char *name, const char *value)
+{
+	return header_value_max(name, value, HEADER_VALUE_MAX);
 }
 
 /* A header we set whether or not the message has it: change the first, and
@@ -432,6 +438,34 @@ static void op_set_header(GArray *ops, const struct engine_message *msg, const c
 		op_add(ops, ENGINE_OP_CHANGE_HEADER, name, 1, header_value(name, value));
 	else
 		op_add(ops, ENGINE_OP_ADD_HEADER, name, 0, header_value(name, value));
+}
+
+/* Recipients added openly join Cc: as the sender wrote it (all its
+   fields, as one), never written anew: groups, comments and encoded words
+   stay what they were. The sender's part is never cut (it was in the
+   message already), so the mailboxes added at its end always arrive. */
+static void op_append_cc(GArray *ops, const struct engine_message *msg, const char *mailboxes)
+{
+	GPtrArray *values = g_ptr_array_new();
+	char *value;
+	int n;
+
+	for (guint i = 0; i < msg->headers->len; i++) {
+		const struct engine_header *h =
+			&g_array_index(msg->headers, struct engine_header, i);
+
+		if (engine_header_is(h->name, "Cc"))
+			g_ptr_array_add(values, h->value);
+	}
+	n = (int)values->len;
+	value = parser_address_list_append((const char *const *)values->pdata, values->len,
+					   mailboxes);
+	for (int i = n; i > 1; i--)
+		op_add(ops, ENGINE_OP_DELETE_HEADER, "Cc", i, NULL);
+	op_add(ops, n > 0 ? ENGINE_OP_CHANGE_HEADER : ENGINE_OP_ADD_HEADER, "Cc", n > 0 ? 1 : 0,
+	       header_value_max("Cc", value, 3 * strlen(value) + 1));
+	g_free(value);
+	g_ptr_array_free(values, TRUE);
 }
 
 /* Nobody outside may write our headers: delete every copy the message
@@ -615,8 +649,8 @@ static void verdict_ops(struct engine_result *res, const struct engine_message *
 
 	for (size_t i = 0; i < v->n_add_rcpts; i++)
 		op_add(ops, ENGINE_OP_ADD_RCPT, NULL, 0, g_strdup(v->add_rcpts[i]));
-	if (v->cc_header != NULL)
-		op_set_header(ops, msg, "Cc", v->cc_header);
+	if (v->cc_append != NULL)
+		op_append_cc(ops, msg, v->cc_append);
 
 	if (v->action == CONF_ACTION_HOLD) {
 		const char *reason = v->hold_reason != NULL ? v->hold_reason :

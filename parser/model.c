@@ -534,6 +534,26 @@ static void add_mailbox(struct address_set *out, InternetAddress *ia)
 	g_array_append_val(out->list, a);
 }
 
+/* A field GMime could not read at all ("a@b.example (unclosed"): when it
+   holds an '@' it may name a mailbox, so it is kept, as written, for the
+   policy to treat as a third party rather than drop. */
+static void add_unreadable(struct address_set *out, const char *raw)
+{
+	struct parser_address a;
+	char *key;
+
+	if (strchr(raw, '@') == NULL)
+		return;
+	a.addr = g_strstrip(utf8_clean(g_strdup(raw)));
+	key = g_ascii_strdown(a.addr, -1);
+	if (!g_hash_table_add(out->seen, key)) {
+		g_free(a.addr);
+		return;
+	}
+	a.name = g_strdup("");
+	g_array_append_val(out->list, a);
+}
+
 struct list_pos {
 	InternetAddressList *list;
 	int next;
@@ -615,6 +635,8 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 			if (l != NULL) {
 				add_addresses(&fields[f], l);
 				g_object_unref(l);
+			} else {
+				add_unreadable(&fields[f], raw);
 			}
 		}
 		if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)

@@ -60,7 +60,9 @@ enum parser_field {
 
 struct parser_address {
 	char *name;		/* decoded display name, "" when none */
-	char *addr;		/* addr-spec as written (case kept), no angle brackets */
+	char *addr;		/* addr-spec as written (case kept), no angle brackets;
+				   for a field GMime cannot read that holds an '@',
+				   the field as written (the policy: a third party) */
 };
 
 struct parser_address_list {
@@ -214,5 +216,15 @@ char *parser_header_sanitise(const char *value, size_t max_len);
    lines). Returns the folded value only (g_free), without the name and
    without a trailing newline. */
 char *parser_header_fold(const char *name, const char *value);
+
+/* The value of an address-list field (Cc:) that holds what VALUES (the
+   field's values as written: several when the header had several such
+   fields) held, followed by MAILBOXES (RFC 5322 text). Each value is kept
+   as written, groups, comments and encoded words included; only what it
+   leaves open (a quoted string, a comment, an angle address, a group) is
+   closed and trailing commas dropped, so that MAILBOXES stand on their own.
+   Not sanitised: the caller writes it as any header value. (g_free) */
+char *parser_address_list_append(const char *const *values, size_t n_values,
+				 const char *mailboxes);
 
 #endif

@@ -20,11 +20,12 @@ enum rcpt_class {
 	RCPT_STAFF,		/* any other officer */
 	RCPT_COUNCIL,		/* a council address that is not a person (info@...) */
 	RCPT_PRESS,		/* at one of the council's press domains */
-	RCPT_THIRD_PARTY	/* anyone else */
+	RCPT_THIRD_PARTY	/* anyone else, and any address the filter cannot read */
 };
 
 struct judge_rcpt {
-	char *addr;			/* normalised */
+	char *addr;			/* normalised; as written (sanitised) when
+					   it cannot be read: a third party */
 	const char *display;		/* display name from To/Cc, "" when none */
 	const struct conf_person *person;	/* a person of this council, or NULL */
 	enum rcpt_class cls;
@@ -52,9 +53,14 @@ struct judge {
 	const struct parser_message *msg;
 	struct policy_thread_store *store;
 
-	const struct conf_person *author;	/* a person of council, or NULL */
-	char *author_addr;			/* normalised first From: mailbox, or NULL */
-	GHashTable *own;			/* normalised author addresses (set) */
+	const struct conf_person *author;	/* the strictest of From: and the
+						   submitter (judge.c), a person
+						   of council, or NULL */
+	const struct conf_person *submitter;	/* AUTH login / envelope sender */
+	char *author_note;			/* why AUTHOR is not From:'s first
+						   mailbox (evidence), or NULL */
+	GHashTable *own;			/* normalised addresses of the sender,
+						   never blind copies (set) */
 
 	GArray *rcpts;				/* struct judge_rcpt, unique by addr */
 
@@ -138,6 +144,11 @@ void judge_prepare_shown(struct judge *j);
    body and signature (body_shown, signature_shown). */
 bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
 		      enum judge_where *where_r);
+/* Does TEXT say "as" and, within a few words, one of ROLES ("as the Green
+   Party candidate for Quayside Ward", "as Brine Ward councillor")? */
+bool judge_says_as(const struct phrase_text *text, const char *const *roles);
+extern const char *const judge_candidate_roles[];	/* candidate, activist */
+extern const char *const judge_capacity_roles[];	/* councillor, member, mayor ... */
 /* Evidence text 'phrase "x" in body line N' (g_free). */
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
 

@@ -1310,9 +1310,10 @@ static bool finite_later(const struct ctx *c, size_t i)
 			continue;	/* "the broken bench" */
 		/* A finite verb: an auxiliary, or an irregular past ("rang");
 		   an -ed form may be a participle ("get the bins emptied"). */
+		/* ... not one that is an adjective too ("two broken benches") */
 		if (INC(c, k, C_AUXILIARIES) ||
-		    (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !lex_is_verb(LEX(c), w) &&
-		     !lex_is_gerund(LEX(c), w) && !g_str_has_suffix(w, "ing")))
+		    (e != NULL && (e->flags & LEX_OTHER_LEMMA) && !(e->flags & LEX_ADJ) &&
+		     !lex_is_verb(LEX(c), w) && !g_str_has_suffix(w, "ing")))
 			return true;
 	}
 	return false;

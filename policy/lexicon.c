@@ -203,11 +203,13 @@ int lang_lexicon_new(const char *dir, struct lang_lexicon **lex_r, char **error_
 	lex->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	lex->forms = g_hash_table_new(g_str_hash, g_str_equal);
 	lex->chunk = g_string_chunk_new(64 * 1024);
+	/* The irregular forms first, so that "broken" or "fallen" is known
+	   as an adjective too ("the two broken benches"). */
 	read_index(lex, texts[0], lens[0], LEX_VERB, false);
+	read_exceptions(lex, texts[4], lens[4]);
 	read_index(lex, texts[1], lens[1], LEX_NOUN, true);
 	read_index(lex, texts[2], lens[2], LEX_ADJ, true);
 	read_counts(lex, texts[3], lens[3]);
-	read_exceptions(lex, texts[4], lens[4]);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		g_free(texts[i]);
 	if (lex->n_verbs < 1000) {

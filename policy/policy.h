@@ -50,7 +50,10 @@ struct policy_finding {
 
 struct policy_verdict {
 	const struct conf_council *council;	/* NULL: nobody we judge */
-	const struct conf_person *author;	/* From: in the directory, or NULL */
+	const struct conf_person *author;	/* From: (its first mailbox) in the
+						   directory, or NULL; the rules may
+						   judge a stricter person, and then
+						   their evidence says so */
 	const struct conf_person *submitter;	/* AUTH login / envelope sender */
 	enum conf_action action;		/* the most severe finding's action;
 						   CONF_ACTION_NONE means accept */
@@ -64,7 +67,9 @@ struct policy_verdict {
 	size_t n_headers;
 	char **add_rcpts;		/* union of the findings' add_rcpts */
 	size_t n_add_rcpts;
-	char *cc_header;		/* new Cc: value when recipients were added */
+	char *cc_append;		/* mailboxes to append to Cc: for the
+					   recipients added openly (RFC 5322
+					   text), or NULL */
 	char *reply_code;		/* "550" */
 	char *reply_xcode;		/* "5.7.1" */
 	char *reply_text;		/* lines separated by '\n'; no CR, no '%' */

@@ -19,31 +19,6 @@ const struct judge_word_list judge_candidate_words = {
 	candidate_words, G_N_ELEMENTS(candidate_words)
 };
 
-/* "as the Green Party candidate for Quayside Ward", "as Labour's
-   candidate": "as", then within a few words "candidate" or "activist". */
-static bool as_candidate(const struct phrase_text *text)
-{
-	const char *s = text != NULL ? phrase_text_str(text) : "";
-	size_t at = 0;
-
-	while (phrase_find_word(s, "as", at, &at)) {
-		const char *p = s + at + 2;
-
-		for (unsigned words = 0; words < 5 && *p != '\0' && *p != '\n'; words++) {
-			while (*p == ' ')
-				p++;
-			if (g_str_has_prefix(p, "candidate") || g_str_has_prefix(p, "activist"))
-				return true;
-			while (*p != '\0' && *p != ' ' && *p != '\n' && *p != '.' && *p != ',')
-				p++;
-			if (*p == '.' || *p == ',')
-				break;
-		}
-		at += 2;
-	}
-	return false;
-}
-
 void rule_pre_election(struct judge *j)
 {
 	const struct conf_council *c = j->council;
@@ -67,8 +42,9 @@ void rule_pre_election(struct judge *j)
 	judge_prepare_shown(j);
 	candidate = candidate || phrase_match_range(cand, j->body_shown, 0, G_MAXSIZE, &m) ||
 		    phrase_match_range(cand, j->signature_shown, 0, G_MAXSIZE, &m);
-	if (candidate || as_candidate(j->subject) || as_candidate(j->body_shown) ||
-	    as_candidate(j->signature_shown))
+	if (candidate || judge_says_as(j->subject, judge_candidate_roles) ||
+	    judge_says_as(j->body_shown, judge_candidate_roles) ||
+	    judge_says_as(j->signature_shown, judge_candidate_roles))
 		return;
 	from = notice_date(c->pre_election_start);
 	to = notice_date(c->pre_election_end);

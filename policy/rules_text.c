@@ -321,6 +321,9 @@ void rule_capacity(struct judge *j)
 		return;
 	/* Only what the reader is shown says in what capacity one writes. */
 	if (judge_find_shown(j, CONF_PHRASES_CAPACITY, &m, &where) ||
+	    judge_says_as(j->subject, judge_capacity_roles) ||
+	    judge_says_as(j->body_shown, judge_capacity_roles) ||
+	    judge_says_as(j->signature_shown, judge_capacity_roles) ||
 	    signed_with_title(j->msg->signature_shown, 0) ||
 	    signed_with_title(j->msg->own_text_shown, SIGN_OFF_LINES))
 		return;

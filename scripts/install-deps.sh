@@ -9,6 +9,7 @@ packages=(
 	libmilter-dev libgmime-3.0-dev libconfig-dev libcmocka-dev libjson-glib-dev libxml2-dev
 	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
 	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
+	libidn2-dev	# international (IDNA) domain names compared in one form
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )

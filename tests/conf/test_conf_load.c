@@ -176,6 +176,10 @@ static void test_file_errors(void **state)
 		  { "conf/valid/no-such.conf: cannot read the config file: "
 		    "No such file or directory" } },
 		{ "conf/valid", NULL, { "conf/valid: is a folder; expected a config file" } },
+		/* Read up to the cap (CONF_FILE_MAX), never without end (issue 15). */
+		{ "/dev/zero", NULL,
+		  { "/dev/zero: the configuration is larger than 16 MiB (with the files it "
+		    "includes), the most council-milter reads; is this the right file?" } },
 		{ "conf/valid/minimal.conf", "/nonexistent/phrases",
 		  { "conf/valid/minimal.conf: phrase_dir: \"/nonexistent/phrases\" does not exist; "
 		    "expected the folder holding council-milter's phrase lists "

@@ -4,8 +4,9 @@
 - log rotation: the journal renamed, SIGUSR1, and the next decision goes to
   a new file under the configured name (the daemon opens it again even
   though the configuration did not change);
-- a journal that cannot be written (/dev/full): the client is told to try
-  again later (4xx) and the line is in the daemon's log;
+- a journal that cannot be written (it becomes /dev/full once the daemon
+  runs): the client is told to try again later (4xx) and the line is in the
+  daemon's log;
 - a forged notice (the marker header with a made-up value, from <>) is
   judged like any other message: here held, with the marker removed.
 """
@@ -68,19 +69,29 @@ def test():
               "no Council-Policy-Notice")
         env.stop_milter()
 
-        # The journal cannot be written: the sender is asked to retry.
+        # The journal cannot be written (its disk is full): the sender is asked
+        # to retry. Start-up refuses a journal that is no regular file
+        # (tests/conf/cases/system-devices.conf), so it becomes the full
+        # device only once the daemon runs, as a disk fills up.
+        full = os.path.join(env.root, "full-journal.jsonl")
         conf = env.write_conf("tests/e2e/ashcombe.conf.in", name="full.conf",
                               authserv=AUTHSERV, council=COUNCIL)
         with open(conf) as f:
-            text = f.read().replace('journal = "%s"' % journal, 'journal = "/dev/full"')
+            text = f.read().replace('journal = "%s"' % journal, 'journal = "%s"' % full)
         with open(conf, "w") as f:
             f.write(text)
         env.start_milter(conf)
+        reopened = env.milter_log().count("opened again")
+        os.symlink("/dev/full", full + ".tmp")
+        os.rename(full + ".tmp", full)
+        env.reload_milter()
+        wait_for("the journal opened again, now the full device",
+                 lambda: env.milter_log().count("opened again") > reopened)
         code, text = env.send("clerk@ashcombe-pc.gov.uk", ["m.wood@example.org"], clean)
         check(code // 100 == 4, "reply when the journal cannot be written (%s)" % text, code,
               "4xx")
         log = env.milter_log()
-        check("cannot write to the journal /dev/full" in log and
+        check(("cannot write to the journal %s" % full) in log and
               "the line not written: {" in log, "the failure and the line are logged",
               log[-1500:], "the error and the line")
         env.stop_milter()

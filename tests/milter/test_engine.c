@@ -204,7 +204,7 @@ static struct policy_verdict *v_copy_clerk(const struct conf *conf)
 	v->add_rcpts = g_new0(char *, 2);
 	v->add_rcpts[0] = g_strdup("clerk@ashcombe-pc.gov.uk");
 	v->n_add_rcpts = 1;
-	v->cc_header = g_strdup("Tom Brown <clerk@ashcombe-pc.gov.uk>");
+	v->cc_append = g_strdup("Tom Brown <clerk@ashcombe-pc.gov.uk>");
 	return v;
 }
 
@@ -309,9 +309,10 @@ static void test_render_ops(void **state)
 		{ "forged headers gone, ours on top", "messages/milter/forged-result-header.eml",
 		  NULL, { "Council-Policy-Results: unit.council.invalid", NULL },
 		  { "forged.example", "Cllr Nobody", NULL } },
-		{ "Cc changed in place", "messages/milter/plain-lf.eml", v_copy_clerk,
-		  { "\r\nCc: Tom Brown <clerk@ashcombe-pc.gov.uk>\r\n", NULL },
-		  { "Cc: Cllr Ann Jones", NULL } },
+		{ "the Clerk appended to Cc as it was", "messages/milter/plain-lf.eml", v_copy_clerk,
+		  { "\r\nCc: Cllr Ann Jones <cllr.jones@ashcombe-pc.gov.uk>, Tom Brown\r\n"
+		    "\t<clerk@ashcombe-pc.gov.uk>\r\n", NULL },
+		  { NULL } },
 		{ "extra header at the end of the header block", "messages/milter/plain-lf.eml",
 		  v_hold, { "Content-Type: text/plain; charset=us-ascii\r\nCouncil-Copied-To: Cllr "
 			    "Ann Jones <cllr.jones@ashcombe-pc.gov.uk>\r\n\r\n", NULL }, { NULL } },

@@ -49,8 +49,10 @@ def finish(name):
 
 
 def ashcombe_conf(path, state, extra=""):
-    """tests/e2e/ashcombe.conf.in at PATH, its journal and thread store in
-    STATE, with EXTRA settings (libconfig lines) first."""
+    """tests/e2e/ashcombe.conf.in at PATH, its journal, thread store and
+    sendmail in STATE, with EXTRA settings (libconfig lines) first. Its
+    sendmail is a program that sends nothing: start-up checks that the
+    configured one exists and may be run (issue 15)."""
     with open(os.path.join(SOURCE, "tests", "e2e", "ashcombe.conf.in")) as f:
         text = (f.read().replace("@ROOT@", state)
                 .replace("@AUTHSERV@", "ops.council.invalid")
@@ -58,6 +60,11 @@ def ashcombe_conf(path, state, extra=""):
     with open(path, "w") as f:
         f.write(extra + text)
     os.chmod(path, 0o644)
+    sendmail = os.path.join(state, "sendmail")
+    if not os.path.exists(sendmail):
+        with open(sendmail, "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(sendmail, 0o755)
     return path
 
 

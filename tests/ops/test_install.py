@@ -118,6 +118,23 @@ def unit_paths(unit_text):
     return paths
 
 
+def on_this_machine(conf, top):
+    """CONF as it would run here: -n checks the user and the journal's folder
+    on this system (issue 15), and the staging root has neither the package's
+    user nor /var/lib/council-milter. Everything else as installed."""
+    state = os.path.join(top, "n-state")
+    os.makedirs(state, exist_ok=True)
+    os.chmod(state, 0o777)
+    with open(conf) as f:
+        text = f.read()
+    text = re.sub(r'(?m)^user\s*=.*;\s*$', 'user = "nobody";', text)
+    text = 'journal = "%s/journal.jsonl";\n' % state + text
+    copy = os.path.join(top, "n-check.conf")
+    with open(copy, "w") as f:
+        f.write(text)
+    return copy
+
+
 def layout(top):
     build, root = os.path.join(top, "build"), os.path.join(top, "root")
     files = installed_files(root)
@@ -145,7 +162,7 @@ def layout(top):
           "(default /etc/council-milter/council-milter.conf)")
     conf = os.path.join(root, "etc/council-milter/council-milter.conf")
     phrases = os.path.join(root, "usr/share/council-milter/phrases")
-    r = run([binary, "-n", "-c", conf, "-P", phrases])
+    r = run([binary, "-n", "-c", on_this_machine(conf, top), "-P", phrases])
     check(r.returncode == 0 and r.stdout == "OK\n", "-n on the installed configuration",
           (r.returncode, r.stdout, r.stderr), (0, "OK\n", ""))
     # The default phrase_dir compiled in is where the lists were installed.

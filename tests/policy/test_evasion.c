@@ -214,22 +214,22 @@ static void test_evasions(void **state)
 	g_string_free(err, TRUE);
 }
 
-/* Finding 13b: names in the Cc: we write (the Clerk copied in): a
-   malformed encoded word as it was written, valid ones whole (GMime made
-   "??[jǺ", "Siân Eva", "é" and "??" of them). */
+/* Finding 13b, after finding 13a: the names of the Cc: the sender wrote
+   are kept as written (the engine appends the Clerk to the field as it
+   came, parser_address_list_append), so a malformed encoded word there is
+   never decoded into something else; the policy hands over the Clerk's
+   mailbox alone. How encoded words are decoded elsewhere (evidence, the
+   model) is tests/parser/test_shown.c's. */
 static void test_encoded_names(void **state)
 {
-	static const char *const want =
-		"=?utf-8?B?!!!notbase64?= Bob <bob@homemail.example>, "
-		"=?UTF-8?B?U2nDom4gRXZhbnM=?= <sian@homemail.example>, "	/* Siân Evans */
-		"=?UTF-8?B?w6nDqQ==?= <e1@homemail.example>, "		/* éé */
-		"=?UTF-8?B?4oKs?= <euro@homemail.example>, ";			/* € */
 	struct policy_verdict *v = judge(DIR "encoded-words-malformed.eml", A("cllr.jones"),
 					 A("parks"));
 
-	if (v->cc_header == NULL || strstr(v->cc_header, want) == NULL)
-		fail_msg("Cc: got \"%s\", want it to contain \"%s\"",
-			 v->cc_header ? v->cc_header : "(none)", want);
+	(void)state;
+	if (v->cc_append == NULL || strstr(v->cc_append, A("clerk")) == NULL ||
+	    strstr(v->cc_append, "homemail.example") != NULL)
+		fail_msg("Cc to append: got \"%s\", want the Clerk's mailbox alone",
+			 v->cc_append ? v->cc_append : "(none)");
 	policy_verdict_free(&v);
 }
 

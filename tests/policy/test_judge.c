@@ -43,7 +43,7 @@ struct judge_case {
 	const char *footer;			/* substring of the footer */
 	const char *header;			/* "Name: value substring" of an extra header */
 	const char *add_rcpt;			/* an added recipient */
-	const char *cc;				/* substring of the new Cc: value */
+	const char *cc;				/* the mailboxes added to Cc: */
 	const char *result;			/* substring of the result header */
 	const char *reply;			/* substring of the reject reply */
 	const char *hold;			/* substring of the hold reason */
@@ -152,13 +152,13 @@ static void check_outputs(GString *err, const struct judge_case *c,
 
 		for (size_t i = 0; i < v->n_add_rcpts; i++)
 			found |= strcmp(v->add_rcpts[i], c->add_rcpt) == 0;
-		if (!found || v->cc_header == NULL || strstr(v->cc_header, c->add_rcpt) == NULL)
-			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc \"%s\"; "
+		if (!found || v->cc_append == NULL || strstr(v->cc_append, c->add_rcpt) == NULL)
+			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc+ \"%s\"; "
 					       "want %s", v->n_add_rcpts,
-					       v->cc_header ? v->cc_header : "(none)", c->add_rcpt);
-		if (c->cc != NULL && (v->cc_header == NULL || strstr(v->cc_header, c->cc) == NULL))
-			g_string_append_printf(err, "\n  cc: got \"%s\", want it to contain \"%s\"",
-					       v->cc_header ? v->cc_header : "(none)", c->cc);
+					       v->cc_append ? v->cc_append : "(none)", c->add_rcpt);
+		if (c->cc != NULL && (v->cc_append == NULL || strcmp(v->cc_append, c->cc) != 0))
+			g_string_append_printf(err, "\n  cc: got \"%s\", want \"%s\"",
+					       v->cc_append ? v->cc_append : "(none)", c->cc);
 	} else if (v->n_add_rcpts != 0) {
 		g_string_append_printf(err, "\n  add_rcpts: got %s, want none", v->add_rcpts[0]);
 	}
@@ -180,7 +180,7 @@ static void check_outputs(GString *err, const struct judge_case *c,
 	if ((v->action == CONF_ACTION_HOLD) != (v->hold_reason != NULL))
 		g_string_append(err, "\n  hold reason: want one exactly when the action is hold");
 	if (has_control(v->result_header) || has_control(v->hold_reason) ||
-	    has_control(v->cc_header))
+	    has_control(v->cc_append))
 		g_string_append(err, "\n  a header value or the hold reason has a control "
 				"character");
 }
@@ -333,9 +333,9 @@ static const struct judge_case town_council_2023[] = {
 			{ "confidential", "hold", "10.7 (with 10.3, 8.14)",
 			  "in attachment name 'Exempt X-Evil: yes.pdf'" } },
 	  .footer = "Note for Kevin Shaw", .add_rcpt = A("clerk"),
-	  .cc = "\"Bob X-Injected: yes\" <bob@homemail.example>, "
-		"=?UTF-8?B?U2nDom4gRXZhbnM=?= <sian@homemail.example>, "
-		"Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
+	  /* Only the Clerk: the engine appends her to Cc: as written
+	     (tests/milter/test_cc.c), never decoding the encoded words. */
+	  .cc = "Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
 	{ .eml = T23 "instructs-staff-quoted.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "instructs-staff-officer.eml", .mail_from = A("clerk"),
