@@ -9,10 +9,10 @@
 
 #include <glib.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "milter/generation.h"
 #include "milter/inflight.h"
-#include "milter/journal.h"
+#include "audit/journal.h"
 #include "milter/log.h"
 #include "milter/notify.h"
 #include "milter/seam.h"

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "milter/journal.h"
+#include "audit/journal.h"
 #include "milter/log.h"
 #include "milter/notify.h"
 

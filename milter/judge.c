@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "milter/milter.h"
 #include "parser/parser.h"
 

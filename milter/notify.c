@@ -10,9 +10,9 @@
 
 #include <glib.h>
 
-#include "milter/letters.h"
+#include "notice/letters.h"
 #include "milter/log.h"
-#include "milter/spawn.h"
+#include "notice/spawn.h"
 
 /* How long the daemon waits at exit for sendmail processes still running. */
 #define SHUTDOWN_WAIT_SECONDS 30

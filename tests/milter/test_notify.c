@@ -18,11 +18,11 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "milter/letters.h"
+#include "notice/letters.h"
 #include "milter/log.h"
-#include "milter/marker.h"
+#include "audit/marker.h"
 #include "milter/notify.h"
-#include "milter/spawn.h"
+#include "notice/spawn.h"
 #include "parser/parser.h"
 
 static struct marker_key *load_key(const char *path, bool create)

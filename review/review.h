@@ -15,8 +15,8 @@
 #include <json-glib/json-glib.h>
 
 #include "conf/conf.h"
-#include "milter/letters.h"
-#include "milter/queue.h"
+#include "notice/letters.h"
+#include "hold/queue.h"
 
 /* sysexits.h values */
 #define REVIEW_EX_USAGE 64

@@ -1,5 +1,5 @@
 /* The audit journal (see journal.h). */
-#include "milter/journal.h"
+#include "audit/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>

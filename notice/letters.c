@@ -1,5 +1,5 @@
 /* The notices, as whole messages (see letters.h). */
-#include "milter/letters.h"
+#include "notice/letters.h"
 
 #include <string.h>
 #include <sys/random.h>

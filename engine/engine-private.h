@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 
 struct engine_header {
 	char *name;

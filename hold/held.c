@@ -1,11 +1,11 @@
 /* council-review: the hold queue joined with the journal (see review.h). */
-#include "milter/review.h"
+#include "review/review.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "milter/journal.h"
+#include "audit/journal.h"
 #include "parser/parser.h"
 
 #define FIELD_MAX 998

@@ -2,10 +2,10 @@
  * The state a daemon shares across reloads (see engine.h): one thread store,
  * one journal and the notice key, opened once from the first configuration.
  */
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 
-#include "milter/journal.h"
-#include "milter/marker.h"
+#include "audit/journal.h"
+#include "audit/marker.h"
 
 struct engine_shared {
 	gint refs;

@@ -12,7 +12,7 @@
 #include <glib.h>
 
 #include "helpers.h"
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 #include "parser/parser.h"
 
 static const char *const to_clerk[] = { "clerk@ashcombe-pc.gov.uk", NULL };

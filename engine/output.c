@@ -2,13 +2,13 @@
  * engine output: the message as it would be delivered (engine_render) and the
  * judge's JSON (engine_result_json, SPEC 6).
  */
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 
 #include <string.h>
 
 #include <json-glib/json-glib.h>
 
-#include "milter/journal.h"
+#include "audit/journal.h"
 
 /* Index into H of the INDEX-th (1-based) header called NAME, or -1. */
 static int find_header(GArray *h, const char *name, int index)

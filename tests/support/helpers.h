@@ -10,7 +10,7 @@
 #include <glib.h>
 
 #include "conf/conf.h"
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "policy/policy.h"
 
 /* A fresh temporary directory, and its removal. */

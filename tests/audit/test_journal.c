@@ -15,7 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "milter/journal.h"
+#include "audit/journal.h"
 #include "parser/parser.h"
 
 #define WRITERS 8

@@ -70,7 +70,7 @@ static char *replace_all(char *text, const char *from, const char *to)
 
 struct conf *test_conf(const char *name, const char *root, ...)
 {
-	char *tpath = g_strdup_printf("milter/%s.conf.in", name);
+	char *tpath = g_strdup_printf("support/%s.conf.in", name);
 	char *text = test_read(tpath, NULL);
 	va_list ap;
 
@@ -131,7 +131,7 @@ struct engine_message *test_message(struct engine *engine, const char *fixture,
 
 char *test_fake_sendmail(const char *root)
 {
-	char *fake = test_read("milter/fake-sendmail", NULL);
+	char *fake = test_read("support/fake-sendmail", NULL);
 	char *path = g_build_filename(root, "sendmail", NULL);
 
 	if (!g_file_set_contents(path, fake, -1, NULL) || chmod(path, 0755) < 0)

@@ -59,7 +59,7 @@ def main():
     page_codes = set(int(c) for c in re.findall(r"^\.B (\d+)$", exit_sec, re.M))
     m = re.search(r"Exit status:(.*?)\.\n", helptext, re.S)
     help_codes = set(int(c) for c in re.findall(r"\b(\d+) ", m.group(1))) if m else set()
-    with open(os.path.join(SOURCE, "milter", "review.h")) as f:
+    with open(os.path.join(SOURCE, "review", "review.h")) as f:
         header_codes = {int(c) for c in re.findall(r"#define REVIEW_EX_\w+ (\d+)", f.read())}
     header_codes.add(0)
     check(page_codes == help_codes == header_codes, "exit codes: page, help, review.h",

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "milter/marker.h"
+#include "audit/marker.h"
 
 /* One finding, as the journal records it. */
 struct letter_finding {

@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "milter/journal.h"
-#include "milter/marker.h"
-#include "milter/review.h"
-#include "milter/spawn.h"
+#include "audit/journal.h"
+#include "audit/marker.h"
+#include "review/review.h"
+#include "notice/spawn.h"
 #include "parser/parser.h"
 
 #define NOTE_MAX 2000

@@ -13,7 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 #include "parser/parser.h"
 
 struct fixture {

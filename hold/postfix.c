@@ -1,12 +1,12 @@
 /* Postfix's hold queue through its own tools (see queue.h). */
-#include "milter/queue.h"
+#include "hold/queue.h"
 
 #include <string.h>
 #include <sys/wait.h>
 
 #include <json-glib/json-glib.h>
 
-#include "milter/spawn.h"
+#include "notice/spawn.h"
 
 /* Where Debian (and Postfix's default install) puts the tools. */
 #ifndef COUNCIL_POSTFIX_SBINDIR

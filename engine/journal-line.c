@@ -3,9 +3,9 @@
  * found with its evidence, and what was done. council-review joins these
  * lines with the MTA's hold queue by queue id.
  */
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 
-#include "milter/journal.h"
+#include "audit/journal.h"
 
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v)

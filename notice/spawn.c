@@ -1,5 +1,5 @@
 /* Running helper programs without a shell (see spawn.h). */
-#include "milter/spawn.h"
+#include "notice/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

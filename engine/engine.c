@@ -4,13 +4,13 @@
  * judge tells the truth about the daemon. Nothing here logs or talks to the
  * MTA: the result carries a summary line and a list of operations.
  */
-#include "milter/engine-private.h"
+#include "engine/engine-private.h"
 
 #include <string.h>
 #include <time.h>
 
-#include "milter/journal.h"
-#include "milter/marker.h"
+#include "audit/journal.h"
+#include "audit/marker.h"
 #include "parser/parser.h"
 
 /* The longest header value we write, before folding; the result header of a
