@@ -8,26 +8,28 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/util.h"
+
 struct journal {
 	pthread_mutex_t lock;	/* one writer at a time; held across the fsync */
 	int fd;
 	char *path;
 };
 
-static int open_append(const char *path, int *fd_r, char **error_r)
+static int open_append(const char *path, int *fd_r, const char **error_r)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 
 	if (fd < 0) {
-		*error_r = g_strdup_printf("cannot open the journal %s: %s", path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot open the journal %s: %s", path,
+				      g_strerror(errno));
 		return -1;
 	}
 	*fd_r = fd;
 	return 0;
 }
 
-int journal_open(const char *path, struct journal **journal_r, char **error_r)
+int journal_open(const char *path, struct journal **journal_r, const char **error_r)
 {
 	int fd;
 
@@ -60,7 +62,7 @@ const char *journal_path(const struct journal *journal)
 	return journal->path;
 }
 
-int journal_reopen(struct journal *j, char **error_r)
+int journal_reopen(struct journal *j, const char **error_r)
 {
 	int fd;
 
@@ -85,13 +87,13 @@ static ssize_t write_once(int fd, const char *buf, size_t len)
 	return n;
 }
 
-int journal_append(struct journal *j, const char *line, bool sync, char **error_r)
+int journal_append(struct journal *j, const char *line, bool sync, const char **error_r)
 {
 	size_t len = strlen(line);
 
 	if (memchr(line, '\n', len) != NULL) {
-		*error_r = g_strdup_printf("not written to the journal %s: the line has a "
-					   "line break in it", j->path);
+		*error_r = util_error("not written to the journal %s: the line has a "
+				      "line break in it", j->path);
 		return -1;
 	}
 	char *buf = g_malloc(len + 1);
@@ -102,18 +104,18 @@ int journal_append(struct journal *j, const char *line, bool sync, char **error_
 	pthread_mutex_lock(&j->lock);
 	ssize_t n = write_once(j->fd, buf, len + 1);
 	if (n < 0) {
-		*error_r = g_strdup_printf("cannot write to the journal %s: %s", j->path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot write to the journal %s: %s", j->path,
+				      g_strerror(errno));
 		ret = -1;
 	} else if ((size_t)n < len + 1) {
 		/* End the broken line so the next one starts on its own. */
 		(void)write_once(j->fd, "\n", 1);
-		*error_r = g_strdup_printf("cannot write to the journal %s: only %zd of %zu "
-					   "bytes written (disk full?)", j->path, n, len + 1);
+		*error_r = util_error("cannot write to the journal %s: only %zd of %zu "
+				      "bytes written (disk full?)", j->path, n, len + 1);
 		ret = -1;
 	} else if (sync && fdatasync(j->fd) < 0) {
-		*error_r = g_strdup_printf("cannot flush the journal %s to disk: %s", j->path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot flush the journal %s to disk: %s", j->path,
+				      g_strerror(errno));
 		ret = -1;
 	}
 	pthread_mutex_unlock(&j->lock);
@@ -169,13 +171,13 @@ void journal_add_string(JsonBuilder *b, const char *name, const char *value)
 }
 
 int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,
-		    char **error_r)
+		    const char **error_r)
 {
 	FILE *f = fopen(path, "re");
 
 	if (f == NULL) {
-		*error_r = g_strdup_printf("cannot read the journal %s: %s", path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot read the journal %s: %s", path,
+				      g_strerror(errno));
 		return -1;
 	}
 	JsonParser *parser = json_parser_new();

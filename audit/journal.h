@@ -9,9 +9,8 @@
  * appends at the same time land whole. A line for a held or refused message is
  * flushed to disk (fdatasync) before the verdict goes back to the MTA.
  *
- * Conventions: int functions return 0 on success, -1 on failure with
- * *error_r set to a newly allocated text naming the file and the reason
- * (g_free). Everything here is thread-safe.
+ * Errors (util.h): -1 with *error_r naming the file and the reason.
+ * Everything here is thread-safe.
  */
 
 #include <stdbool.h>
@@ -21,18 +20,19 @@
 struct journal;
 
 /* Open PATH for appending (created 0640 when missing). */
-int journal_open(const char *path, struct journal **journal_r, char **error_r);
+int journal_open(const char *path, struct journal **journal_r, const char **error_r);
 void journal_close(struct journal **journal);
 const char *journal_path(const struct journal *journal);
 
 /* Open the same path again and switch to it (after log rotation: the old
    file was renamed). On failure the file in use stays in use. */
-int journal_reopen(struct journal *journal, char **error_r);
+int journal_reopen(struct journal *journal, const char **error_r);
 
 /* Append LINE (one JSON object, no newline) and a newline in one write();
    SYNC: fdatasync before returning. A write cut short (disk full) is ended
    with a newline, so the lines after it still parse, and reported. */
-int journal_append(struct journal *journal, const char *line, bool sync, char **error_r);
+int journal_append(struct journal *journal, const char *line, bool sync,
+		   const char **error_r);
 
 /* A line under construction: an object with "time" (ISO 8601, UTC, to the
    second) and "event" already set. journal_line_end closes it and returns the
@@ -52,6 +52,6 @@ void journal_add_string(JsonBuilder *builder, const char *name, const char *valu
    that are not (a write cut short) are skipped. FN returns false to stop.
    Returns -1 when PATH cannot be read. */
 int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,
-		    char **error_r);
+		    const char **error_r);
 
 #endif

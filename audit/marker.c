@@ -11,6 +11,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "util/util.h"
+
 #define KEY_BYTES 32
 #define MARKER_VERSION "v1 "
 /* What the HMAC covers besides the Message-ID: a label, so the key can never
@@ -36,7 +38,7 @@ static bool parse_hex_key(const char *text, size_t len, struct marker_key *key)
 	return true;
 }
 
-static int read_key(const char *path, struct marker_key *key, char **error_r)
+static int read_key(const char *path, struct marker_key *key, const char **error_r)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
@@ -44,21 +46,21 @@ static int read_key(const char *path, struct marker_key *key, char **error_r)
 	ssize_t n;
 
 	if (fd < 0) {
-		*error_r = g_strdup_printf("cannot read the notice key %s: %s", path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot read the notice key %s: %s", path,
+				      g_strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
-		*error_r = g_strdup_printf("the notice key %s must be a file only its owner can "
-					   "read (mode 0600); it is not used", path);
+		*error_r = util_error("the notice key %s must be a file only its owner can "
+				      "read (mode 0600); it is not used", path);
 		close(fd);
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0 || !parse_hex_key(buf, (size_t)n, key)) {
-		*error_r = g_strdup_printf("the notice key %s is not %d hexadecimal digits; "
-					   "remove it and a new one is made", path, KEY_BYTES * 2);
+		*error_r = util_error("the notice key %s is not %d hexadecimal digits; "
+				      "remove it and a new one is made", path, KEY_BYTES * 2);
 		return -1;
 	}
 	return 0;
@@ -66,7 +68,7 @@ static int read_key(const char *path, struct marker_key *key, char **error_r)
 
 /* A new random key, written to a private temporary file and linked into
    place, so that two processes creating it at once agree on one key. */
-static int create_key(const char *path, char **error_r)
+static int create_key(const char *path, const char **error_r)
 {
 	guint8 raw[KEY_BYTES];
 	char hex[KEY_BYTES * 2 + 2];
@@ -74,8 +76,8 @@ static int create_key(const char *path, char **error_r)
 	int fd, ret = -1;
 
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
-		*error_r = g_strdup_printf("cannot make a notice key: no random bytes (%s)",
-					   g_strerror(errno));
+		*error_r = util_error("cannot make a notice key: no random bytes (%s)",
+				      g_strerror(errno));
 		g_free(tmp);
 		return -1;
 	}
@@ -84,17 +86,17 @@ static int create_key(const char *path, char **error_r)
 	hex[KEY_BYTES * 2] = '\n';
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		*error_r = g_strdup_printf("cannot create the notice key %s: %s", path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot create the notice key %s: %s", path,
+				      g_strerror(errno));
 		g_free(tmp);
 		return -1;
 	}
 	if (write(fd, hex, KEY_BYTES * 2 + 1) != KEY_BYTES * 2 + 1 || fsync(fd) < 0) {
-		*error_r = g_strdup_printf("cannot write the notice key %s: %s", tmp,
-					   g_strerror(errno));
+		*error_r = util_error("cannot write the notice key %s: %s", tmp,
+				      g_strerror(errno));
 	} else if (link(tmp, path) < 0 && errno != EEXIST) {
-		*error_r = g_strdup_printf("cannot create the notice key %s: %s", path,
-					   g_strerror(errno));
+		*error_r = util_error("cannot create the notice key %s: %s", path,
+				      g_strerror(errno));
 	} else {
 		ret = 0;	/* ours, or one made at the same moment: both fine */
 	}
@@ -106,7 +108,7 @@ static int create_key(const char *path, char **error_r)
 	return ret;
 }
 
-int marker_key_load(const char *path, bool create, struct marker_key **key_r, char **error_r)
+int marker_key_load(const char *path, bool create, struct marker_key **key_r, const char **error_r)
 {
 	struct marker_key *key = g_new0(struct marker_key, 1);
 

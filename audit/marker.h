@@ -9,8 +9,7 @@
  * removes the marker before delivery, so the secret's work never leaves the
  * server; a marker without the right HMAC is judged like any other message.
  *
- * Conventions: int functions return 0 on success, -1 on failure with *error_r
- * set to a newly allocated text (g_free).
+ * Errors: as util.h says.
  */
 
 #include <stdbool.h>
@@ -22,7 +21,8 @@ struct marker_key;
 /* Read the secret from PATH; when it does not exist and CREATE, make a new
    one (random, written atomically, mode 0600). A key file that others may
    read or that is malformed is refused. */
-int marker_key_load(const char *path, bool create, struct marker_key **key_r, char **error_r);
+int marker_key_load(const char *path, bool create, struct marker_key **key_r,
+		    const char **error_r);
 void marker_key_free(struct marker_key **key);
 
 /* The header value that marks the notice whose Message-ID is MESSAGE_ID

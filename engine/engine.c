@@ -41,14 +41,9 @@ int engine_new(struct conf *conf, bool store_read_only, bool use_journal,
 
 	if (use_journal) {
 		struct engine_shared *shared;
-		char *error;
 
-		if (engine_shared_open(conf, &shared, &error) < 0) {
-			/* The caller's contract is a static error text. */
-			*error_r = g_intern_string(error);
-			g_free(error);
+		if (engine_shared_open(conf, &shared, error_r) < 0)
 			return -1;
-		}
 		*engine_r = engine_new_shared(conf, shared);
 		engine_shared_unref(&shared);
 		return 0;
@@ -88,7 +83,8 @@ const struct marker_key *engine_marker_key(const struct engine *engine)
 	return engine->shared != NULL ? engine_shared_key(engine->shared) : NULL;
 }
 
-int engine_journal_append(struct engine *engine, const char *line, bool sync, char **error_r)
+int engine_journal_append(struct engine *engine, const char *line, bool sync,
+			  const char **error_r)
 {
 	if (engine->shared == NULL)
 		return 0;
@@ -696,10 +692,11 @@ static void journal_decision(struct engine_result *res, const struct engine *eng
 	bool sync = res->status == ENGINE_REJECT ||
 		(res->status == ENGINE_CONTINUE && res->verdict != NULL &&
 		 res->verdict->action == CONF_ACTION_HOLD);
+	const char *error;
 
-	if (journal == NULL || journal_append(journal, res->journal_line, sync,
-					      &res->journal_error) == 0)
+	if (journal == NULL || journal_append(journal, res->journal_line, sync, &error) == 0)
 		return;
+	res->journal_error = g_strdup(error);
 	if (engine->conf->daemon.journal_failure == CONF_JOURNAL_CONTINUE)
 		return;
 	res->status = ENGINE_TEMPFAIL;

@@ -7,8 +7,7 @@
  * (--judge), so the judge tells the truth about the daemon. No libmilter
  * here: the daemon turns engine_op's into smfi_* calls through its seam.
  *
- * Conventions: int functions return 0 on success, -1 on failure with
- * *error_r set. engine_run itself never fails: an internal error becomes a
+ * Errors: as util.h says. engine_run itself never fails: an internal error becomes a
  * result whose status follows the configured on_error.
  */
 
@@ -28,17 +27,17 @@ struct marker_key;
    one journal and the notice key, opened from the first configuration (a
    second store on the same file could lose entries when either compacts it).
    Each generation's engine borrows them. Reference-counted; the last unref
-   closes them. Returns -1 with *error_r (g_free) when one cannot be opened. */
+   closes them. Returns -1 when one cannot be opened. */
 int engine_shared_open(const struct conf *conf, struct engine_shared **shared_r,
-		       char **error_r);
+		       const char **error_r);
 struct engine_shared *engine_shared_ref(struct engine_shared *shared);
 void engine_shared_unref(struct engine_shared **shared);
 /* NULL when CONF names the files and settings in use; else a text naming
    what changed, which takes effect only at a restart (g_free). */
 char *engine_shared_changes(const struct engine_shared *shared, const struct conf *conf);
-/* Open the journal's path again (log rotation). Returns -1 with *error_r
-   (g_free), the old file staying in use. */
-int engine_shared_reopen(struct engine_shared *shared, char **error_r);
+/* Open the journal's path again (log rotation). Returns -1 when it cannot,
+   the old file staying in use. */
+int engine_shared_reopen(struct engine_shared *shared, const char **error_r);
 struct journal *engine_shared_journal(struct engine_shared *shared);
 const struct marker_key *engine_shared_key(const struct engine_shared *shared);
 
@@ -59,7 +58,8 @@ struct conf *engine_conf(struct engine *engine);
 const struct marker_key *engine_marker_key(const struct engine *engine);
 /* Append LINE to the journal, as journal_append does; 0 without a journal.
    For what happens after engine_run (the MTA refusing an operation). */
-int engine_journal_append(struct engine *engine, const char *line, bool sync, char **error_r);
+int engine_journal_append(struct engine *engine, const char *line, bool sync,
+			  const char **error_r);
 
 /* Receiving a message: headers in arrival order, then body chunks. Both
    are appended to one growable buffer, the message as the MTA would write

@@ -30,11 +30,11 @@ static void shared_free(struct engine_shared *s)
 	g_free(s);
 }
 
-int engine_shared_open(const struct conf *conf, struct engine_shared **shared_r, char **error_r)
+int engine_shared_open(const struct conf *conf, struct engine_shared **shared_r,
+		       const char **error_r)
 {
 	const struct conf_daemon *d = &conf->daemon;
 	struct engine_shared *s = g_new0(struct engine_shared, 1);
-	const char *error;
 
 	s->refs = 1;
 	s->store_path = g_strdup(d->thread_store.path);
@@ -43,12 +43,8 @@ int engine_shared_open(const struct conf *conf, struct engine_shared **shared_r,
 	s->journal_path = g_strdup(d->journal);
 	s->key_path = g_strdup(d->notice_key);
 	if (policy_thread_store_open(d->thread_store.path, d->thread_store.retention_days,
-				     d->thread_store.max_entries, false, &s->store, &error) < 0) {
-		*error_r = g_strdup(error);
-		shared_free(s);
-		return -1;
-	}
-	if (journal_open(d->journal, &s->journal, error_r) < 0 ||
+				     d->thread_store.max_entries, false, &s->store, error_r) < 0 ||
+	    journal_open(d->journal, &s->journal, error_r) < 0 ||
 	    marker_key_load(d->notice_key, true, &s->key, error_r) < 0) {
 		shared_free(s);
 		return -1;
@@ -103,7 +99,7 @@ char *engine_shared_changes(const struct engine_shared *s, const struct conf *co
 	return g_string_free(out, FALSE);
 }
 
-int engine_shared_reopen(struct engine_shared *s, char **error_r)
+int engine_shared_reopen(struct engine_shared *s, const char **error_r)
 {
 	return journal_reopen(s->journal, error_r);
 }

@@ -7,6 +7,7 @@
 
 #include "audit/journal.h"
 #include "parser/parser.h"
+#include "util/util.h"
 
 #define FIELD_MAX 998
 
@@ -31,7 +32,7 @@ static bool index_line(JsonObject *o, void *ctx)
 }
 
 int review_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
-			 char **error_r)
+			 const char **error_r)
 {
 	GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  (GDestroyNotify)json_object_unref);
@@ -44,8 +45,8 @@ int review_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
 			if (errno == ENOENT)
 				continue;
 			*eacces_r = errno == EACCES;
-			*error_r = g_strdup_printf("cannot read the journal %s: %s", files[i],
-						   g_strerror(errno));
+			*error_r = util_error("cannot read the journal %s: %s", files[i],
+					      g_strerror(errno));
 			g_hash_table_unref(index);
 			g_free(rotated);
 			return -1;

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "notice/spawn.h"
+#include "util/util.h"
 
 /* Where Debian (and Postfix's default install) puts the tools. */
 #ifndef COUNCIL_POSTFIX_SBINDIR
@@ -40,7 +41,7 @@ static void entry_free(gpointer p)
 /* Run TOOL [-c CONFIG_DIR] ARGS...; its stdout in *out_r (when not NULL).
    Fails when it cannot run or exits non-zero, with what it said. */
 static int run_tool(const char *tool, const char *config_dir, const char *const *args,
-		    char **out_r, size_t *len_r, char **err_r, char **error_r)
+		    char **out_r, size_t *len_r, char **err_r, const char **error_r)
 {
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	char *out = NULL, *err = NULL;
@@ -59,8 +60,8 @@ static int run_tool(const char *tool, const char *config_dir, const char *const 
 			error_r);
 	if (ret == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		char *how = spawn_status_text(status);
-		*error_r = g_strdup_printf("%s %s: %s", (char *)argv->pdata[0], how,
-					   *g_strstrip(err) != '\0' ? err : "(it said nothing)");
+		*error_r = util_error("%s %s: %s", (char *)argv->pdata[0], how,
+				      *g_strstrip(err) != '\0' ? err : "(it said nothing)");
 		g_free(how);
 		ret = -1;
 	}
@@ -109,7 +110,7 @@ static gint by_arrival(gconstpointer a, gconstpointer b)
 	return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
 }
 
-int queue_list_held(const char *config_dir, GPtrArray **held_r, char **error_r)
+int queue_list_held(const char *config_dir, GPtrArray **held_r, const char **error_r)
 {
 	static const char *const args[] = { "-j", NULL };
 	char *out = NULL;
@@ -139,7 +140,7 @@ int queue_list_held(const char *config_dir, GPtrArray **held_r, char **error_r)
 }
 
 int queue_read(const char *config_dir, const char *id, char **message_r, size_t *len_r,
-	       char **error_r)
+	       const char **error_r)
 {
 	/* -b -h: the message as delivered, without Postfix's envelope records. */
 	const char *const args[] = { "-b", "-h", "-q", id, NULL };
@@ -149,7 +150,7 @@ int queue_read(const char *config_dir, const char *id, char **message_r, size_t 
 
 /* postsuper reports on stderr, e.g. "postsuper: Released from hold: 1 message". */
 static int postsuper(const char *config_dir, const char *option, const char *id,
-		     const char *done, char **error_r)
+		     const char *done, const char **error_r)
 {
 	const char *const args[] = { option, id, "hold", NULL };
 	char *err = NULL;
@@ -157,8 +158,8 @@ static int postsuper(const char *config_dir, const char *option, const char *id,
 	int ret = run_tool("postsuper", config_dir, args, NULL, NULL, &err, error_r);
 
 	if (ret == 0 && strstr(err, want) == NULL) {
-		*error_r = g_strdup_printf("postsuper %s %s did not act on it (%s)", option, id,
-					   *g_strstrip(err) != '\0' ? err : "it said nothing");
+		*error_r = util_error("postsuper %s %s did not act on it (%s)", option, id,
+				      *g_strstrip(err) != '\0' ? err : "it said nothing");
 		ret = -1;
 	}
 	g_free(want);
@@ -166,20 +167,19 @@ static int postsuper(const char *config_dir, const char *option, const char *id,
 	return ret;
 }
 
-int queue_release(const char *config_dir, const char *id, char **error_r)
+int queue_release(const char *config_dir, const char *id, const char **error_r)
 {
 	if (postsuper(config_dir, "-H", id, "Released from hold", error_r) < 0)
 		return -1;
 	/* Out of hold it waits in the deferred queue for the next run: ask
 	   for it now. Not fatal: the queue manager gets to it anyway. */
 	const char *const args[] = { "-i", id, NULL };
-	char *error = NULL;
-	if (run_tool("postqueue", config_dir, args, NULL, NULL, NULL, &error) < 0)
-		g_free(error);
+	const char *error;
+	(void)run_tool("postqueue", config_dir, args, NULL, NULL, NULL, &error);
 	return 0;
 }
 
-int queue_delete(const char *config_dir, const char *id, char **error_r)
+int queue_delete(const char *config_dir, const char *id, const char **error_r)
 {
 	return postsuper(config_dir, "-d", id, "Deleted", error_r);
 }

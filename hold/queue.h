@@ -8,9 +8,7 @@
  * CONFIG_DIR (may be NULL) is a Postfix configuration directory, passed as
  * "-c DIR" for a private instance.
  *
- * Conventions: int functions return 0 on success, -1 on failure with
- * *error_r set to a newly allocated text (g_free) that quotes what the tool
- * said.
+ * Errors (util.h): -1 with *error_r quoting what the tool said.
  */
 
 #include <stdbool.h>
@@ -33,16 +31,16 @@ bool queue_id_valid(const char *id);
 
 /* The messages in the hold queue, oldest first (struct queue_entry *, freed
    with the array). */
-int queue_list_held(const char *config_dir, GPtrArray **held_r, char **error_r);
+int queue_list_held(const char *config_dir, GPtrArray **held_r, const char **error_r);
 
 /* The held message ID as its recipients would get it (headers and body,
    LF line ends). */
 int queue_read(const char *config_dir, const char *id, char **message_r, size_t *len_r,
-	       char **error_r);
+	       const char **error_r);
 
 /* Release ID from the hold queue and ask for its delivery now; delete it.
    Each fails when Postfix did not act on exactly that one message. */
-int queue_release(const char *config_dir, const char *id, char **error_r);
-int queue_delete(const char *config_dir, const char *id, char **error_r);
+int queue_release(const char *config_dir, const char *id, const char **error_r);
+int queue_delete(const char *config_dir, const char *id, const char **error_r);
 
 #endif

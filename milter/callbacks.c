@@ -297,7 +297,7 @@ static void journal_refusal(struct milter_conn *c, const char *what, sfsistat st
 {
 	struct engine *engine = milter_gen_engine(c->gen);
 	JsonBuilder *b = journal_line_begin("mta-refused");
-	char *error = NULL;
+	const char *error;
 
 	journal_add_string(b, "queue_id", queue_id(c));
 	journal_add_string(b, "error", what);
@@ -305,7 +305,6 @@ static void journal_refusal(struct milter_conn *c, const char *what, sfsistat st
 	char *line = journal_line_end(b);
 	if (engine_journal_append(engine, line, true, &error) < 0) {
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c), error, line);
-		g_free(error);
 	}
 	g_free(line);
 }

@@ -76,7 +76,7 @@ bool milter_notify_send(const char *sendmail, const char *rcpt, const char *mess
 			const char *what)
 {
 	char **argv = spawn_sendmail_argv(sendmail, rcpt);
-	char *error = NULL;
+	const char *error;
 	pid_t pid;
 
 	if (argv == NULL) {
@@ -95,7 +95,6 @@ bool milter_notify_send(const char *sendmail, const char *rcpt, const char *mess
 	g_strfreev(argv);
 	if (ret < 0) {
 		milter_log(LOG_ERR, "%s: not sent: %s", what, error);
-		g_free(error);
 		return false;
 	}
 

@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include "util/util.h"
+
 /* RFC 5321's limit on a path. */
 #define ADDRESS_MAX 254
 
@@ -41,12 +43,12 @@ char **spawn_sendmail_argv(const char *sendmail, const char *rcpt)
 
 /* A memory file holding DATA, read from its start: a child's stdin that can
    never block us, however large. */
-static int memfd_with(const char *name, const char *data, size_t len, char **error_r)
+static int memfd_with(const char *name, const char *data, size_t len, const char **error_r)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC);
 
 	if (fd < 0) {
-		*error_r = g_strdup_printf("cannot create a memory file: %s", g_strerror(errno));
+		*error_r = util_error("cannot create a memory file: %s", g_strerror(errno));
 		return -1;
 	}
 	for (size_t off = 0; off < len;) {
@@ -54,15 +56,15 @@ static int memfd_with(const char *name, const char *data, size_t len, char **err
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			*error_r = g_strdup_printf("cannot write a memory file: %s",
-						   g_strerror(errno));
+			*error_r = util_error("cannot write a memory file: %s",
+					      g_strerror(errno));
 			close(fd);
 			return -1;
 		}
 		off += (size_t)n;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0) {
-		*error_r = g_strdup_printf("cannot rewind a memory file: %s", g_strerror(errno));
+		*error_r = util_error("cannot rewind a memory file: %s", g_strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -102,17 +104,17 @@ static int max_fd(void)
 
 /* Fork and exec ARGV with the given descriptors (ERR_FD -1: inherit). */
 static int start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pid_r,
-		 char **error_r)
+		 const char **error_r)
 {
 	if (argv[0] == NULL || argv[0][0] != '/') {
-		*error_r = g_strdup_printf("\"%s\" is not an absolute path",
-					   argv[0] != NULL ? argv[0] : "");
+		*error_r = util_error("\"%s\" is not an absolute path",
+				      argv[0] != NULL ? argv[0] : "");
 		return -1;
 	}
 	int top = max_fd();
 	pid_t pid = fork();
 	if (pid < 0) {
-		*error_r = g_strdup_printf("cannot start %s: %s", argv[0], g_strerror(errno));
+		*error_r = util_error("cannot start %s: %s", argv[0], g_strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
@@ -122,14 +124,14 @@ static int start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pi
 }
 
 int spawn_start(char *const *argv, const char *input, size_t input_len, pid_t *pid_r,
-		char **error_r)
+		const char **error_r)
 {
 	int in_fd = memfd_with("council-input", input != NULL ? input : "", input_len, error_r);
 	if (in_fd < 0)
 		return -1;
 	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null_fd < 0) {
-		*error_r = g_strdup_printf("cannot open /dev/null: %s", g_strerror(errno));
+		*error_r = util_error("cannot open /dev/null: %s", g_strerror(errno));
 		close(in_fd);
 		return -1;
 	}
@@ -156,7 +158,7 @@ static char *slurp(int fd, size_t *len_r)
 }
 
 int spawn_run(char *const *argv, const char *input, size_t input_len, char **out_r,
-	      size_t *out_len_r, char **err_r, int *status_r, char **error_r)
+	      size_t *out_len_r, char **err_r, int *status_r, const char **error_r)
 {
 	int in_fd = memfd_with("council-input", input != NULL ? input : "", input_len, error_r);
 	int out_fd = in_fd >= 0 ? memfd_with("council-output", "", 0, error_r) : -1;
@@ -170,8 +172,8 @@ int spawn_run(char *const *argv, const char *input, size_t input_len, char **out
 			got = waitpid(pid, status_r, 0);
 		while (got < 0 && errno == EINTR);
 		if (got < 0) {
-			*error_r = g_strdup_printf("cannot wait for %s: %s", argv[0],
-						   g_strerror(errno));
+			*error_r = util_error("cannot wait for %s: %s", argv[0],
+					      g_strerror(errno));
 		} else {
 			*out_r = slurp(out_fd, out_len_r);
 			*err_r = slurp(err_fd, NULL);

@@ -9,8 +9,7 @@
  * a PATH lookup. Safe to call from any thread (the child calls only
  * async-signal-safe functions before execve).
  *
- * Conventions: int functions return 0 on success, -1 on failure with
- * *error_r set to a newly allocated text (g_free).
+ * Errors: as util.h says.
  */
 
 #include <stddef.h>
@@ -27,13 +26,13 @@ char **spawn_sendmail_argv(const char *sendmail, const char *rcpt);
    /dev/null, stderr shared with ours. Returns at once; the caller reaps
    *pid_r. */
 int spawn_start(char *const *argv, const char *input, size_t input_len, pid_t *pid_r,
-		char **error_r);
+		const char **error_r);
 
 /* Run ARGV to its end with INPUT on stdin (NULL: empty), keeping what it
    writes: *out_r and *err_r (NUL-terminated; *out_len_r bytes of stdout) and
    its wait status. Fails only when it cannot be started or waited for. */
 int spawn_run(char *const *argv, const char *input, size_t input_len, char **out_r,
-	      size_t *out_len_r, char **err_r, int *status_r, char **error_r);
+	      size_t *out_len_r, char **err_r, int *status_r, const char **error_r);
 
 /* A wait status in words: "exited with status 75", "killed by signal 9".
    g_free. */

@@ -6,7 +6,8 @@
  * the MIME-safe footer writer. No GMime type appears in this header.
  *
  * Conventions: functions returning int return 0 on success, -1 on failure
- * with *error_r set to a static or message-owned string. A model never
+ * with *error_r set as util/util.h says (the text is not the caller's to
+ * free). A model never
  * points into the caller's buffer; everything is owned by the model.
  * All text in the model is valid UTF-8.
  */

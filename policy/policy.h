@@ -7,7 +7,8 @@
  * and no GMime type in this API.
  *
  * Conventions: functions returning int return 0 on success, -1 on failure
- * with *error_r set (static string, or owned by the object it came from).
+ * with *error_r set as util/util.h says (the text is not the caller's to
+ * free).
  */
 
 #include <stdbool.h>

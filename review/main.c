@@ -140,13 +140,12 @@ static void listing_clear(struct listing *l)
 static GPtrArray *held_messages(const struct review *r, GPtrArray **queue_r, int *status_r)
 {
 	GHashTable *index = NULL;
-	char *error = NULL;
+	const char *error = NULL;
 	bool eacces;
 
 	if (queue_list_held(r->postfix_dir, queue_r, &error) < 0) {
 		*status_r = say(strstr(error, "ermission") != NULL ? REVIEW_EX_NOPERM :
 				REVIEW_EX_UNAVAILABLE, "cannot list the hold queue: %s", error);
-		g_free(error);
 		return NULL;
 	}
 	if (review_journal_index(r->conf->daemon.journal, &index, &eacces, &error) < 0) {
@@ -154,7 +153,6 @@ static GPtrArray *held_messages(const struct review *r, GPtrArray **queue_r, int
 			say(REVIEW_EX_NOPERM, "%s. Reading it needs membership of the group "
 			    "council-review, or sudo; see council-review(8).", error) :
 			say(REVIEW_EX_SOFTWARE, "%s", error);
-		g_free(error);
 		g_ptr_array_unref(*queue_r);
 		*queue_r = NULL;
 		return NULL;
@@ -169,7 +167,6 @@ static GPtrArray *held_messages(const struct review *r, GPtrArray **queue_r, int
 		if (h->record != NULL && h->council != NULL)
 			continue;
 		if (queue_read(r->postfix_dir, h->entry->queue_id, &text, &len, &error) < 0) {
-			g_free(error);
 			continue;
 		}
 		review_fill_from_message(h, r->conf, text, len);
@@ -191,7 +188,7 @@ static struct review_held *find_held(GPtrArray *held, const char *id)
 /* ---- journal and notices ------------------------------------------------- */
 
 static int review_line(const struct review *r, const char *action, const struct review_held *h,
-		       const char *notified, char **error_r)
+		       const char *notified, const char **error_r)
 {
 	struct journal *journal;
 
@@ -236,13 +233,12 @@ static int journal_writable(const struct review *r)
 
 static const struct marker_key *notice_key(struct review *r)
 {
-	char *error = NULL;
+	const char *error = NULL;
 
 	if (!r->key_tried &&
 	    marker_key_load(r->conf->daemon.notice_key, false, &r->key, &error) < 0) {
 		say(0, "warning: %s; the notice is sent unmarked, so council-milter checks it "
 		    "like any other message", error);
-		g_free(error);
 	}
 	r->key_tried = true;
 	return r->key;
@@ -251,7 +247,8 @@ static const struct marker_key *notice_key(struct review *r)
 static int send_letter(const struct review *r, const char *rcpt, const char *letter)
 {
 	char **argv = spawn_sendmail_argv(r->conf->daemon.sendmail, rcpt);
-	char *out = NULL, *err = NULL, *error = NULL;
+	char *out = NULL, *err = NULL;
+	const char *error = NULL;
 	int status = 0;
 
 	if (argv == NULL)
@@ -270,7 +267,6 @@ static int send_letter(const struct review *r, const char *rcpt, const char *let
 	g_strfreev(argv);
 	g_free(out);
 	g_free(err);
-	g_free(error);
 	return ret;
 }
 
@@ -329,7 +325,8 @@ static int cmd_show(struct review *r, const char *id)
 	struct listing l = { NULL, NULL };
 	int status = 0;
 	struct review_held *h = one_held(r, id, &l, &status);
-	char *text = NULL, *error = NULL;
+	char *text = NULL;
+	const char *error = NULL;
 	size_t len;
 
 	if (h == NULL)
@@ -354,7 +351,6 @@ static int cmd_show(struct review *r, const char *id)
 		say(0, "warning: %s", error);
 out:
 	g_free(text);
-	g_free(error);
 	listing_clear(&l);
 	return status;
 }
@@ -364,7 +360,7 @@ static int cmd_release(struct review *r, const char *id)
 	struct listing l = { NULL, NULL };
 	int status = journal_writable(r);
 	struct review_held *h = status == 0 ? one_held(r, id, &l, &status) : NULL;
-	char *error = NULL;
+	const char *error = NULL;
 
 	if (h == NULL)
 		goto out;
@@ -377,7 +373,6 @@ static int cmd_release(struct review *r, const char *id)
 			     "record it: %s", id, error);
 	printf("Released %s: it is on its way to its recipients, with its notices.\n", id);
 out:
-	g_free(error);
 	listing_clear(&l);
 	return status;
 }
@@ -387,7 +382,7 @@ static int cmd_delete(struct review *r, const char *id)
 	struct listing l = { NULL, NULL };
 	int status = journal_writable(r);
 	struct review_held *h = status == 0 ? one_held(r, id, &l, &status) : NULL;
-	char *error = NULL;
+	const char *error = NULL;
 	const char *author = NULL;
 
 	if (h == NULL)
@@ -418,7 +413,6 @@ static int cmd_delete(struct review *r, const char *id)
 		       status == REVIEW_EX_TEMPFAIL ? "the notice was not sent" :
 		       "not a person of a council in the configuration");
 out:
-	g_free(error);
 	listing_clear(&l);
 	return status;
 }

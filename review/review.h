@@ -48,7 +48,7 @@ void review_held_free(struct review_held *h);
    -1 with *error_r when it cannot be read (*eacces_r: for lack of
    permission). */
 int review_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
-			 char **error_r);
+			 const char **error_r);
 
 /* Join each queue entry (struct queue_entry *) of HELD with INDEX. The
    result owns its review_held's; entries stay owned by HELD. */

@@ -49,11 +49,11 @@ static void *write_lines(void *arg)
 	struct writer *w = arg;
 
 	for (int seq = 0; seq < LINES_EACH; seq++) {
-		char *line = test_line(w->id, seq), *error = NULL;
+		char *line = test_line(w->id, seq);
+		const char *error;
 		if (journal_append(w->journal, line, seq % 50 == 0, &error) < 0) {
 			print_error("writer %d line %d: %s\n", w->id, seq, error);
 			w->failures++;
-			g_free(error);
 		}
 		g_free(line);
 	}
@@ -65,11 +65,10 @@ static void *reopen_often(void *arg)
 	struct writer *w = arg;
 
 	for (int i = 0; i < REOPENS; i++) {
-		char *error = NULL;
+		const char *error;
 		if (journal_reopen(w->journal, &error) < 0) {
 			print_error("reopen %d: %s\n", i, error);
 			w->failures++;
-			g_free(error);
 		}
 	}
 	return NULL;
@@ -105,7 +104,7 @@ static bool check_line(JsonObject *o, void *ctx)
 static void test_concurrent(void **state)
 {
 	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
-	char *error = NULL;
+	const char *error;
 	struct journal *journal;
 	struct writer w[WRITERS + 1];
 	GThread *threads[WRITERS + 1];
@@ -157,12 +156,10 @@ static bool count_line(JsonObject *o, void *ctx)
 static int lines_in(const char *path)
 {
 	int n = 0;
-	char *error = NULL;
+	const char *error;
 
-	if (journal_foreach(path, count_line, &n, &error) < 0) {
-		g_free(error);
+	if (journal_foreach(path, count_line, &n, &error) < 0)
 		return -1;
-	}
 	return n;
 }
 
@@ -171,7 +168,8 @@ static int lines_in(const char *path)
 static void test_rotation(void **state)
 {
 	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
-	char *old = g_strconcat(path, ".1", NULL), *error = NULL;
+	char *old = g_strconcat(path, ".1", NULL);
+	const char *error;
 	struct journal *journal;
 
 	assert_int_equal(journal_open(path, &journal, &error), 0);
@@ -186,7 +184,6 @@ static void test_rotation(void **state)
 	/* A line with a line break would break the one-line-per-record rule. */
 	assert_int_equal(journal_append(journal, "{\"n\":\n4}", false, &error), -1);
 	assert_non_null(strstr(error, "line break"));
-	g_free(error);
 	journal_close(&journal);
 	g_free(path);
 	g_free(old);

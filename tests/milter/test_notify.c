@@ -28,7 +28,7 @@
 static struct marker_key *load_key(const char *path, bool create)
 {
 	struct marker_key *key = NULL;
-	char *error = NULL;
+	const char *error;
 
 	if (marker_key_load(path, create, &key, &error) < 0)
 		fail_msg("marker_key_load %s: %s", path, error);
@@ -42,7 +42,7 @@ static void test_key_and_marker(void **state)
 	char *root = test_tmpdir(), *path = g_build_filename(root, "notice.key", NULL);
 	struct marker_key *key = load_key(path, true), *again = load_key(path, false);
 	struct stat st;
-	char *error = NULL;
+	const char *error;
 
 	assert_int_equal(stat(path, &st), 0);
 	if ((st.st_mode & 0777) != 0600)
@@ -78,12 +78,10 @@ static void test_key_and_marker(void **state)
 	assert_int_equal(marker_key_load(path, false, &refused, &error), -1);
 	if (strstr(error, "0600") == NULL)
 		fail_msg("open key file: got \"%s\", want it to ask for mode 0600", error);
-	g_free(error);
 	assert_int_equal(g_file_set_contents(other_path, "not a key\n", -1, NULL), TRUE);
 	assert_int_equal(chmod(other_path, 0600), 0);
 	assert_int_equal(marker_key_load(other_path, false, &refused, &error), -1);
 	assert_non_null(strstr(error, "hexadecimal"));
-	g_free(error);
 	assert_null(refused);
 
 	marker_key_free(&key);
