@@ -273,36 +273,22 @@ const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_
 	return msg->raw->data + msg->body_offset;
 }
 
-/* RFC 5322 ftext: printable ASCII except ':'. */
-static bool header_name_valid(const char *p, size_t len)
-{
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (p[i] < 33 || p[i] > 126 || p[i] == ':')
-			return false;
-	return true;
-}
-
-/* One header field starting at P: its name, its value (continuation lines
-   included, line ends as in the input) and where the next line starts.
-   Returns false when P does not start a header field: the body begins. */
-static bool split_header(const char *p, const char *end, char **name_r, char **value_r,
-			 const char **next_r)
+/* The field starting at P in a header block ending at END: its name (blanks
+   before the colon dropped, as in "Name :"), its value (continuation lines
+   included, line ends as in the input, leading blanks dropped) and where the
+   next field starts. The block was delimited by parser_header_length, so
+   every line that does not start with a blank starts a field. */
+static void split_field(const char *p, const char *end, char **name_r, char **value_r,
+			const char **next_r)
 {
 	const char *eol = memchr(p, '\n', end - p);
 	const char *line_end = eol != NULL ? eol : end;
 	const char *colon = memchr(p, ':', line_end - p);
+	const char *name_end = colon != NULL ? colon : line_end;
 
-	if (colon == NULL)
-		return false;
-	const char *name_end = colon;
 	while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
-		name_end--;		/* obsolete "Name :" */
-	if (!header_name_valid(p, name_end - p))
-		return false;
-
-	const char *v = colon + 1;
+		name_end--;
+	const char *v = colon != NULL ? colon + 1 : line_end;
 	while (v < line_end && (*v == ' ' || *v == '\t'))
 		v++;
 	/* Continuation lines start with a blank. */
@@ -318,33 +304,42 @@ static bool split_header(const char *p, const char *end, char **name_r, char **v
 	*name_r = g_strndup(p, name_end - p);
 	*value_r = g_strndup(v, v_end - v);
 	*next_r = eol != NULL ? eol + 1 : end;
-	return true;
+}
+
+/* An mbox "From " separator, not a field: no colon after "From" and blanks. */
+static bool mbox_separator(const char *p, const char *end)
+{
+	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
+		return false;
+	for (p += 5; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	return p == end || *p != ':';
 }
 
 int engine_message_load(struct engine_message *msg, const char *data, size_t len)
 {
+	/* Where the header block ends is the parser's answer (Postfix's), the
+	   same one the parser and the footer writer use. */
+	const char *headers_end = data + parser_header_length(data, len);
 	const char *p = data, *end = data + len;
 	int ret = 0;
 
 	/* An mbox "From " separator line is not part of the message. */
-	if (len >= 5 && memcmp(p, "From ", 5) == 0) {
-		const char *eol = memchr(p, '\n', len);
-		p = eol != NULL ? eol + 1 : end;
+	if (mbox_separator(p, headers_end)) {
+		const char *eol = memchr(p, '\n', headers_end - p);
+		p = eol != NULL ? eol + 1 : headers_end;
 	}
-	while (p < end) {
+	/* Up to the blank line, when there is one. */
+	while (p < headers_end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
 		char *name, *value;
 
-		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
-			p += *p == '\n' ? 1 : 2;	/* the blank line ending the headers */
-			break;
-		}
-		if (!split_header(p, end, &name, &value, &p))
-			break;		/* not a header: the body starts here, as in Postfix */
+		split_field(p, headers_end, &name, &value, &p);
 		ret |= engine_message_add_header(msg, name, value);
 		g_free(name);
 		g_free(value);
 	}
 	/* The body as an MTA hands it to a milter: CRLF line ends. */
+	p = headers_end;
 	while (p < end && ret == 0) {
 		const char *eol = memchr(p, '\n', end - p);
 		if (eol == NULL) {

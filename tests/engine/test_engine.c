@@ -133,6 +133,56 @@ static void test_load_no_blank_line(void **state)
 	engine_message_free(&msg);
 }
 
+/* Where the header block ends, the judge (engine_message_load) and the
+   parser agree: one answer, parser_header_length's, which is Postfix's. A
+   first line that is indented, or a field "From :" with an obsolete blank,
+   is not taken for an mbox separator or a continuation. */
+static void test_load_header_end(void **state)
+{
+	static const char *const files[] = {
+		"messages/milter/plain-lf.eml", "messages/milter/plain-crlf.eml",
+		"messages/milter/mbox-from-line.eml",
+		"messages/milter/header-block-without-blank-line.eml",
+		"messages/milter/header-leading-blank.eml",
+		"messages/milter/header-obsolete-from.eml",
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		size_t len, body_len;
+		char *data = test_read(files[i], &len);
+		size_t header_len = parser_header_length(data, len);
+		struct engine_message *msg = test_message(f->engine, files[i],
+							  "m.wood@example.org", to_clerk);
+		const guint8 *body = engine_message_body(msg, &body_len);
+		GString *want = g_string_new(NULL);
+
+		/* The rest, with CRLF line ends, as an MTA hands a body over. */
+		for (const char *p = data + header_len; p < data + len; p++) {
+			if (*p == '\n' && (p == data + header_len || p[-1] != '\r'))
+				g_string_append_c(want, '\r');
+			g_string_append_c(want, *p);
+		}
+		if (body_len != want->len || memcmp(body, want->str, body_len) != 0)
+			fail_msg("%s: body got [%.*s], want [%s] (the header block is %zu "
+				 "bytes to the parser)", files[i], (int)body_len,
+				 (const char *)body, want->str, header_len);
+		g_string_free(want, TRUE);
+		engine_message_free(&msg);
+		g_free(data);
+	}
+	/* "From :" is a field, never an mbox line: the author is not lost. */
+	struct engine_message *msg = test_message(f->engine,
+						  "messages/milter/header-obsolete-from.eml",
+						  "m.wood@example.org", to_clerk);
+	if (msg->headers->len != 3 ||
+	    strcmp(g_array_index(msg->headers, struct engine_header, 0).name, "From") != 0)
+		fail_msg("header-obsolete-from.eml: got %u fields, the first %s; want 3, From",
+			 msg->headers->len, msg->headers->len > 0 ?
+			 g_array_index(msg->headers, struct engine_header, 0).name : "none");
+	engine_message_free(&msg);
+}
+
 /* The parser reads the engine's own buffer of the message as received. A
    header field that arrives after the body began (no MTA does that, but
    the API allows it) still belongs to the header block the parser sees,
@@ -574,6 +624,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_render),
 		cmocka_unit_test(test_load_no_blank_line),
+		cmocka_unit_test(test_load_header_end),
 		cmocka_unit_test(test_late_header),
 		cmocka_unit_test(test_ops),
 		cmocka_unit_test(test_render_ops),
