@@ -765,12 +765,11 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 
 	if (res->verdict->action == CONF_ACTION_REJECT) {
-		/* Refused at SMTP time: nothing is delivered, so nothing to change. */
-		const struct policy_verdict *v = res->verdict;
+		/* Refused at SMTP time: nothing is delivered, so nothing to change.
+		   Policy says why in words; the reply's codes are the engine's. */
+		const char *why = res->verdict->reject_text;
 		res->status = ENGINE_REJECT;
-		set_reply(res, v->reply_code != NULL ? v->reply_code : "550",
-			  v->reply_xcode != NULL ? v->reply_xcode : "5.7.1",
-			  v->reply_text != NULL ? v->reply_text :
+		set_reply(res, "550", "5.7.1", why != NULL ? why :
 			  "Refused by the council's mail policy.");
 		goto out;
 	}

@@ -66,10 +66,10 @@ struct policy_verdict {
 	char **add_rcpts;		/* union of the findings' add_rcpts */
 	size_t n_add_rcpts;
 	char *cc_header;		/* new Cc: value when recipients were added */
-	char *reply_code;		/* "550" */
-	char *reply_xcode;		/* "5.7.1" */
-	char *reply_text;		/* lines separated by '\n'; no CR, no '%' */
-	char *hold_reason;		/* one line, for smfi_quarantine */
+	char *reject_text;		/* reject: what its sender is told, the clause
+					   and the fix; lines separated by '\n' */
+	char *hold_reason;		/* hold: why, in one line, kept with the held
+					   message for the Clerk */
 	char *result_header;		/* value of the result header, unfolded */
 };
 

@@ -239,9 +239,7 @@ static struct policy_verdict *v_reject(const struct conf *conf)
 
 	test_verdict_finding(v, CONF_RULE_PARTY_POLITICAL, CONF_ACTION_REJECT, "14.3",
 			"phrase \"deliver our leaflets\" in body line 3");
-	v->reply_code = g_strdup("550");
-	v->reply_xcode = g_strdup("5.7.1");
-	v->reply_text = g_strdup("Refused under protocol 14.3.\nAsk the Clerk instead.");
+	v->reject_text = g_strdup("Refused under protocol 14.3.\nAsk the Clerk instead.");
 	return v;
 }
 
