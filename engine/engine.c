@@ -505,28 +505,32 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 	return g_string_free(s, FALSE);
 }
 
-/* An internal error: the configured on_error decides (SPEC 4: by default
-   tempfail, so the MTA keeps the message and nothing is lost or passed
-   unchecked). */
-static void result_error(struct engine_result *res, const struct engine *engine,
-			 const struct engine_message *msg, GArray *ops, const char *reason)
+/* The answer for a message that cannot be judged, as on_error says (SPEC 4:
+   by default tempfail, so the MTA keeps the message and nothing is lost or
+   passed unchecked): RES's status, reply and OPS. The one place that turns
+   on_error into an answer, for the judge and the daemon alike. */
+static void on_error_answer(struct engine_result *res, const struct conf *conf,
+			    const struct engine_message *msg, bool ours_written, GArray *ops)
 {
-	const struct conf *conf = engine->conf;
+	enum conf_on_error on_error = conf != NULL ? conf->daemon.on_error :
+		CONF_ON_ERROR_TEMPFAIL;
 
-	res->error = g_strdup(reason);
-	policy_verdict_free(&res->verdict);
-	g_free(res->footer_added);
-	res->footer_added = NULL;
-	res->footer_refused = NULL;
 	g_array_set_size(ops, 0);
-	switch (conf->daemon.on_error) {
+	switch (on_error) {
 	case CONF_ON_ERROR_ACCEPT: {
-		char *value = policy_result_header_none(conf, "not judged");
+		char *none = policy_result_header_none(conf, "not judged");
+		char *value = header_value(POLICY_RESULT_HEADER, none);
+
+		g_free(none);
 		res->status = ENGINE_CONTINUE;
-		op_delete_forged(ops, msg);
-		op_add(ops, ENGINE_OP_INSERT_HEADER, POLICY_RESULT_HEADER, 0,
-		       header_value(POLICY_RESULT_HEADER, value));
-		g_free(value);
+		if (ours_written) {
+			/* Ours is the only copy left: say it was not judged after all. */
+			op_add(ops, ENGINE_OP_CHANGE_HEADER, POLICY_RESULT_HEADER, 1, value);
+		} else {
+			if (msg != NULL)
+				op_delete_forged(ops, msg);
+			op_add(ops, ENGINE_OP_INSERT_HEADER, POLICY_RESULT_HEADER, 0, value);
+		}
 		break;
 	}
 	case CONF_ON_ERROR_REJECT:
@@ -542,6 +546,33 @@ static void result_error(struct engine_result *res, const struct engine *engine,
 			  "message just now; please try again later.");
 		break;
 	}
+}
+
+/* An internal error while judging: no verdict, on_error's answer. */
+static void result_error(struct engine_result *res, const struct engine *engine,
+			 const struct engine_message *msg, GArray *ops, const char *reason)
+{
+	res->error = g_strdup(reason);
+	policy_verdict_free(&res->verdict);
+	g_free(res->footer_added);
+	res->footer_added = NULL;
+	res->footer_refused = NULL;
+	on_error_answer(res, engine->conf, msg, false, ops);
+}
+
+struct engine_result *engine_error_result(const struct engine *engine,
+					  const struct engine_message *msg, bool ours_written,
+					  const char *reason)
+{
+	struct engine_result *res = g_new0(struct engine_result, 1);
+	GArray *ops = g_array_new(FALSE, TRUE, sizeof(struct engine_op));
+
+	g_array_set_clear_func(ops, op_clear);
+	res->error = g_strdup(reason);
+	on_error_answer(res, engine != NULL ? engine->conf : NULL, msg, ours_written, ops);
+	res->n_ops = ops->len;
+	res->ops = (struct engine_op *)g_array_free(ops, FALSE);
+	return res;
 }
 
 /* Add the verdict's footer to the body. Returns -1 with *error_r on failure. */

@@ -142,6 +142,18 @@ struct engine_result {
 					   NULL when not refused */
 };
 
+/* What the MTA is told about a message that cannot be judged (an internal
+   error, a limit, the MTA refusing an operation, a protocol out of step), as
+   on_error says: engine_run's own answer, so the daemon and the judge never
+   differ. A result with status, reply and ops only; REASON is kept in
+   error. ENGINE NULL (no configuration loaded): tempfail. MSG NULL (nothing
+   received yet): no forged copies of our headers to remove. OURS_WRITTEN:
+   our result header is already on the message (the MTA refused a later
+   operation), so "accept" changes it rather than adding a second. */
+struct engine_result *engine_error_result(const struct engine *engine,
+					  const struct engine_message *msg, bool ours_written,
+					  const char *reason);
+
 /* Judge MSG and compute what the MTA must do; journal it when the engine
    has a journal (flushed to disk first for a hold or reject). When the line
    cannot be written, journal_failure decides: the result becomes a tempfail,

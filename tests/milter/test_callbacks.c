@@ -29,6 +29,9 @@ struct fake_ctx {
 	GString *calls;			/* "insheader 0 Council-Policy-Results\n" ... */
 	GString *body;			/* replacebody chunks, joined */
 	char *inserted;			/* value of the last insheader */
+	char *reply;			/* the last setreply: "code xcode text" */
+	char *result_written;		/* the last value written to our result
+					   header (insheader or chgheader) */
 	unsigned body_chunks;
 	int max_chunk;
 };
@@ -79,6 +82,11 @@ static int f_addheader(SMFICTX *ctx, char *name, char *value)
 
 static int f_chgheader(SMFICTX *ctx, char *name, int index, char *value)
 {
+	if (value != NULL && strcmp(name, "Council-Policy-Results") == 0 &&
+	    fake(ctx)->fail_kind != CALL_CHGHEADER) {
+		g_free(fake(ctx)->result_written);
+		fake(ctx)->result_written = g_strdup(value);
+	}
 	return record(ctx, CALL_CHGHEADER, "chgheader %s %d %s", name, index,
 		      value == NULL ? "(delete)" : "(change)");
 }
@@ -87,6 +95,11 @@ static int f_insheader(SMFICTX *ctx, int index, char *name, char *value)
 {
 	g_free(fake(ctx)->inserted);
 	fake(ctx)->inserted = g_strdup(value);
+	if (strcmp(name, "Council-Policy-Results") == 0 &&
+	    fake(ctx)->fail_kind != CALL_INSHEADER) {
+		g_free(fake(ctx)->result_written);
+		fake(ctx)->result_written = g_strdup(value);
+	}
 	return record(ctx, CALL_INSHEADER, "insheader %d %s", index, name);
 }
 
@@ -111,6 +124,8 @@ static int f_quarantine(SMFICTX *ctx, char *reason)
 static int f_setreply(SMFICTX *ctx, const char *code, const char *xcode, const char *text)
 {
 	g_string_append_printf(fake(ctx)->calls, "setreply %s %s\n", code, xcode);
+	g_free(fake(ctx)->reply);
+	fake(ctx)->reply = g_strdup_printf("%s %s %s", code, xcode, text);
 	return MI_SUCCESS;
 }
 
@@ -156,6 +171,8 @@ static void fake_clear(struct fake_ctx *c)
 	g_string_free(c->calls, TRUE);
 	g_string_free(c->body, TRUE);
 	g_free(c->inserted);
+	g_free(c->reply);
+	g_free(c->result_written);
 }
 
 struct fixture {
@@ -543,6 +560,91 @@ static void test_verdicts_to_mta(void **state)
 	}
 }
 
+/* What the daemon answered: "status; reply; result header written" (the
+   header only when the message goes on: refused or deferred, it is not
+   kept). */
+static char *daemon_answer(sfsistat status, const struct fake_ctx *c)
+{
+	const char *name = status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ?
+		"tempfail" : status == SMFIS_CONTINUE ? "continue" : "other";
+	const char *header = status == SMFIS_CONTINUE && c->result_written != NULL ?
+		c->result_written : "none";
+
+	return g_strdup_printf("%s; reply %s; header %s", name, c->reply != NULL ? c->reply :
+			       "none", header);
+}
+
+/* One on_error path: for every on_error value, the judge (engine_run, as
+   --judge runs it, on a message over limits.max_recipients) and the daemon
+   give the same answer, with the same reply and the same "not judged"
+   result header, whether the daemon's error is the same limit, a protocol
+   out of step (end of message before MAIL), or the MTA refusing to hold. */
+static void test_on_error_agree(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const three[] = { "a@example.org", "b@example.org", "c@example.org",
+					     NULL };
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const values[] = { "tempfail", "reject", "accept" };
+	const char *fixture = "messages/demo/04-confidential-briefing-forwarded-to-resident.eml";
+	const char *from = "cllr.jones@ashcombe-pc.gov.uk";
+
+	for (size_t v = 0; v < G_N_ELEMENTS(values); v++) {
+		/* The judge. */
+		struct conf *conf = test_conf("limits", f->root, "ON_ERROR", values[v], NULL);
+		struct engine *judge;
+		const char *error;
+		if (engine_new(conf, true, false, &judge, &error) < 0)
+			fail_msg("engine_new: %s", error);
+		conf_unref(&conf);
+		struct engine_message *msg = test_message(judge, fixture, from, three);
+		struct engine_result *res = engine_run(judge, msg);
+		const char *header = NULL;
+		for (size_t i = 0; i < res->n_ops; i++)
+			if (res->ops[i].kind == ENGINE_OP_INSERT_HEADER &&
+			    strcmp(res->ops[i].name, "Council-Policy-Results") == 0)
+				header = res->ops[i].value;
+		char *reply = res->reply_code != NULL ? g_strdup_printf("%s %s %s",
+			res->reply_code, res->reply_xcode, res->reply_text) : g_strdup("none");
+		char *want = g_strdup_printf("%s; reply %s; header %s",
+					     res->status == ENGINE_REJECT ? "reject" :
+					     res->status == ENGINE_TEMPFAIL ? "tempfail" : "continue",
+					     reply, header != NULL ? header : "none");
+		g_free(reply);
+		engine_result_free(&res);
+		engine_message_free(&msg);
+		engine_free(&judge);
+
+		/* The daemon, three ways to the same error answer. */
+		install(f, "limits", values[v]);
+		for (int way = 0; way < 3; way++) {
+			struct fake_ctx c;
+			SMFICTX *ctx = (SMFICTX *)&c;
+			sfsistat got;
+
+			fake_init(&c, "C2390415");
+			log_clear();
+			if (way == 0) {
+				got = feed(ctx, fixture, from, three, 1000);
+			} else if (way == 1) {
+				got = milter_eom(ctx);
+			} else {
+				c.fail_kind = CALL_QUARANTINE;
+				got = feed(ctx, fixture, from, outside, 1000);
+			}
+			char *answer = daemon_answer(got, &c);
+			if (strcmp(answer, want) != 0)
+				fail_msg("on_error = %s, daemon %s:\ngot  %s\nwant %s (the judge's)",
+					 values[v], way == 0 ? "over the limit" : way == 1 ?
+					 "out of step" : "refused the hold", answer, want);
+			g_free(answer);
+			milter_close(ctx);
+			fake_clear(&c);
+		}
+		g_free(want);
+	}
+}
+
 /* A footer on a large message reaches the MTA as a new body in chunks of at
    most 64 KiB (smfi_replacebody), with the notice in it. */
 static void test_replace_body_chunks(void **state)
@@ -726,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_reload_pinning),
 		cmocka_unit_test(test_verdicts_to_mta),
+		cmocka_unit_test(test_on_error_agree),
 		cmocka_unit_test(test_replace_body_chunks),
 		cmocka_unit_test(test_hold_notices),
 		cmocka_unit_test(test_shared_state),
