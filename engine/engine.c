@@ -498,6 +498,8 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 	append_limits(s, parser_flags);
 	if (res->own_notice)
 		g_string_append(s, ", notice=ours (passed unjudged)");
+	if (res->verdict != NULL && res->verdict->store_error != NULL)
+		g_string_append(s, ", thread store=not written");
 	if (res->error != NULL)
 		g_string_append_printf(s, ", error=%s", res->error);
 	if (res->journal_error != NULL)

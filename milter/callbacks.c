@@ -407,6 +407,10 @@ sfsistat milter_eom(SMFICTX *ctx)
 		/* The record is not lost: it is in the log instead. */
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c),
 			   res->journal_error, res->journal_line);
+	if (res->verdict != NULL && res->verdict->store_error != NULL)
+		milter_log(LOG_ERR, "%s: %s; this confidential message is not remembered, so a "
+			   "reply to it may pass as not confidential: check thread_store.path",
+			   queue_id(c), res->verdict->store_error);
 	bool applied;
 	sfsistat ret = apply_result(ctx, c, res, &applied);
 	if (applied && res->status == ENGINE_CONTINUE && res->verdict != NULL &&

@@ -472,6 +472,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 		v->hold_reason = notice_hold_reason(j);
 	}
 	v->result_header = notice_result_header(j, v->action);
+	v->store_error = g_steal_pointer(&j->store_error);
 }
 
 static void judge_clear(struct judge *j)
@@ -491,6 +492,7 @@ static void judge_clear(struct judge *j)
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);
 	g_free(j->author_addr);
+	g_free(j->store_error);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -579,6 +581,7 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_free(v->reject_text);
 	g_free(v->hold_reason);
 	g_free(v->result_header);
+	g_free(v->store_error);
 	g_free(v);
 	*verdict = NULL;
 }

@@ -71,6 +71,10 @@ struct policy_verdict {
 	char *hold_reason;		/* hold: why, in one line, kept with the held
 					   message for the Clerk */
 	char *result_header;		/* value of the result header, unfolded */
+	char *store_error;		/* why the thread store could not remember
+					   this confidential message (replies to it
+					   may then pass as not confidential), for
+					   the log; NULL when it did or had not to */
 };
 
 /* The result header's name (SPEC 4: one machine-readable header). */
@@ -93,7 +97,10 @@ int policy_thread_store_add(struct policy_thread_store *store, const char *messa
 			    time_t now, const char **error_r);
 
 /* Judge MSG sent with ENV against CONF. STORE may be NULL. On success
-   *verdict_r always holds a verdict (accept included). */
+   *verdict_r always holds a verdict (accept included). Judging writes: a
+   message found confidential is added to STORE (unless opened read-only);
+   a store that cannot be written leaves the verdict as it is and is
+   reported in its store_error. */
 int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		 const struct parser_message *msg, struct policy_thread_store *store,
 		 struct policy_verdict **verdict_r, const char **error_r);

@@ -5,7 +5,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -645,6 +648,70 @@ static void test_on_error_agree(void **state)
 	}
 }
 
+/* The descriptor this process has open on PATH, or -1. */
+static int fd_open_on(const char *path)
+{
+	GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+	const char *name;
+	int found = -1;
+
+	while (d != NULL && found < 0 && (name = g_dir_read_name(d)) != NULL) {
+		char *link = g_strdup_printf("/proc/self/fd/%s", name);
+		char *target = g_file_read_link(link, NULL);
+		if (g_strcmp0(target, path) == 0)
+			found = atoi(name);
+		g_free(target);
+		g_free(link);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	return found;
+}
+
+/* The thread store cannot be written while a confidential message is
+   judged (its file now a full disk): the message is still held, and the
+   log says so with the queue id, as the journal does. */
+static void test_store_write_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	char *store = g_build_filename(f->root, "threads", NULL);
+
+	install(f, "unit", "");
+	int fd = fd_open_on(store);
+	if (fd < 0)
+		fail_msg("the thread store %s is not open", store);
+	int saved = dup(fd), full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	assert_true(saved >= 0 && full >= 0 && dup2(full, fd) == fd);
+
+	fake_init(&c, "E3401526");
+	log_clear();
+	sfsistat got = feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-resident.eml",
+			    "cllr.jones@ashcombe-pc.gov.uk", outside, 1000);
+	assert_true(dup2(saved, fd) == fd);
+	close(saved);
+	close(full);
+
+	if (got != SMFIS_CONTINUE || strstr(c.calls->str, "quarantine ") == NULL)
+		fail_msg("verdict: got %d with calls\n%swant it held all the same", got,
+			 c.calls->str);
+	char *want = g_strdup_printf("E3401526: thread store %s: write: No space left on device",
+				     store);
+	if (strstr(log_lines->str, want) == NULL ||
+	    strstr(log_lines->str, "thread store=not written") == NULL)
+		fail_msg("log: got\n%swant [%s] and the summary saying so", log_lines->str, want);
+	char *last = last_journal_line(*state);
+	if (strstr(last, "\"thread_store_error\":\"thread store ") == NULL)
+		fail_msg("journal: got %s, want the store's error in the decision line", last);
+	g_free(last);
+	g_free(want);
+	g_free(store);
+	milter_close(ctx);
+	fake_clear(&c);
+}
+
 /* A footer on a large message reaches the MTA as a new body in chunks of at
    most 64 KiB (smfi_replacebody), with the notice in it. */
 static void test_replace_body_chunks(void **state)
@@ -829,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_reload_pinning),
 		cmocka_unit_test(test_verdicts_to_mta),
 		cmocka_unit_test(test_on_error_agree),
+		cmocka_unit_test(test_store_write_failure),
 		cmocka_unit_test(test_replace_body_chunks),
 		cmocka_unit_test(test_hold_notices),
 		cmocka_unit_test(test_shared_state),
