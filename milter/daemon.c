@@ -1,10 +1,11 @@
 /*
  * The daemon: open the milter socket, hand the callbacks to libmilter, and
- * handle signals in a sigwait thread: SIGUSR1 reloads the configuration
- * (libmilter's own signal thread treats SIGHUP as stop, as OpenDKIM found),
- * SIGTERM and SIGINT stop cleanly: no new message is taken, and the ones in
- * flight finish (milter/inflight.h). Started as root, it drops to the
- * configured user once the socket is open (milter/privs.h).
+ * handle signals in the main thread: SIGUSR1 and SIGHUP reload the
+ * configuration, SIGTERM and SIGINT stop cleanly: no new message is taken,
+ * and the ones in flight finish (milter/inflight.h). libmilter's own signal
+ * thread would take SIGHUP as "stop" (OpenDKIM found it), so it must never
+ * see one: see signals_start. Started as root, it drops to the configured
+ * user once the socket is open (milter/privs.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +30,10 @@ static const char *daemon_socket;	/* the socket in use */
 static pthread_t main_thread;
 static gint milter_done;		/* smfi_main has returned */
 static gint milter_status = MI_SUCCESS;
+static volatile sig_atomic_t hup_seen;	/* a SIGHUP's reload is due */
 
 /* Load the config again; install it only if it is valid. */
-static void reload(void)
+static void reload(const char *signame)
 {
 	const char *path = daemon_opt->conf_path;
 	struct conf *conf = NULL;
@@ -53,8 +55,8 @@ static void reload(void)
 	} else {
 		milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 		milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
-		milter_log(LOG_INFO, "reloaded %s: %zu council(s); new connections use it, "
-			   "open ones finish with the one they started with", path,
+		milter_log(LOG_INFO, "reloaded %s on %s: %zu council(s); new connections use it, "
+			   "open ones finish with the one they started with", path, signame,
 			   conf->n_councils);
 		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL &&
 		    strcmp(conf->daemon.socket, daemon_socket) != 0)
@@ -212,8 +214,53 @@ static void stop(int sig)
 	smfi_stop();
 }
 
-/* The main thread's loop: SIGUSR1 reloads, SIGTERM and SIGINT stop. Returns
-   once libmilter has stopped. */
+/* SIGHUP reaches the main thread only (see signals_start). A handler may do
+   little: it notes the signal and wakes the loop with a SIGUSR1 of its own,
+   which the loop takes with sigwait. */
+static void on_hup(int sig)
+{
+	hup_seen = 1;
+	raise(SIGUSR1);
+}
+
+/* The signals, before any other thread starts. USR1, TERM, INT and HUP are
+   blocked here and so in every thread made after (libmilter's inherit this
+   mask; its signal thread waits for HUP, TERM and INT). The main thread takes
+   USR1, TERM and INT with sigwait; a signal sent to the process goes to the
+   main thread first when it is waiting (Linux), as SIGTERM must. For SIGHUP
+   that is not enough, since a reload is not a wait: the main thread alone
+   leaves it unblocked (signals_main), with a handler, so it is the one
+   thread that always takes it, and libmilter's never does. */
+static void signals_start(sigset_t *set)
+{
+	sigset_t all;
+
+	sigemptyset(set);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	all = *set;
+	sigaddset(&all, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+}
+
+/* In the main thread, once the others are started: SIGHUP to on_hup. */
+static void signals_main(void)
+{
+	struct sigaction sa;
+	sigset_t hup;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
+}
+
+/* The main thread's loop: SIGUSR1 and SIGHUP reload, SIGTERM and SIGINT
+   stop. Returns once libmilter has stopped. */
 static void signal_loop(const sigset_t *set)
 {
 	while (!g_atomic_int_get(&milter_done)) {
@@ -221,10 +268,14 @@ static void signal_loop(const sigset_t *set)
 
 		if (sigwait(set, &sig) != 0 || g_atomic_int_get(&milter_done))
 			continue;
-		if (sig == SIGUSR1)
-			reload();
-		else
+		if (sig != SIGUSR1) {
 			stop(sig);
+		} else if (hup_seen) {
+			hup_seen = 0;
+			reload("SIGHUP");
+		} else {
+			reload("SIGUSR1");
+		}
 	}
 }
 
@@ -267,14 +318,8 @@ int milter_daemon_run(const struct milter_options *opt)
 
 	/* An MTA that hangs up while we write must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
-	/* Blocked in every thread (libmilter's inherit this mask); the main
-	   thread takes them with sigwait. */
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signals_start(&set);
 	main_thread = pthread_self();
 	pthread_t thread;
 	if (pthread_create(&thread, NULL, milter_thread, NULL) != 0) {
@@ -286,6 +331,7 @@ int milter_daemon_run(const struct milter_options *opt)
 		return EXIT_OSERR;
 	}
 
+	signals_main();
 	milter_log(LOG_INFO, "council-milter %s started on %s with %s (%zu council(s))",
 		   COUNCIL_VERSION, socket, opt->conf_path, n_councils);
 	signal_loop(&set);
@@ -296,7 +342,7 @@ int milter_daemon_run(const struct milter_options *opt)
 	}
 	remove_socket(socket);
 	/* Nothing a message may still use is freed while one is in flight (a
-	   stop that did not wait: SIGHUP, or a second SIGTERM). */
+	   stop that did not wait: a second SIGTERM). */
 	if (milter_inflight_count() == 0) {
 		milter_gen_shutdown();
 		parser_shutdown();
