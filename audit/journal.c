@@ -1,5 +1,5 @@
 /* The audit journal (see journal.h). */
-#include "audit/journal.h"
+#include "audit/audit.h"
 
 #include <errno.h>
 #include <fcntl.h>

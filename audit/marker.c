@@ -1,5 +1,5 @@
 /* Marking our own notices (see marker.h). */
-#include "audit/marker.h"
+#include "audit/audit.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,8 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit/journal.h"
-#include "audit/marker.h"
+#include "audit/audit.h"
 #include "parser/parser.h"
 
 /* The longest header value we write, before folding; the result header of a

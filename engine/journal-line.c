@@ -5,7 +5,7 @@
  */
 #include "engine/engine-private.h"
 
-#include "audit/journal.h"
+#include "audit/audit.h"
 
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v)

@@ -8,7 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "audit/journal.h"
+#include "audit/audit.h"
 
 /* Index into H of the INDEX-th (1-based) header called NAME, or -1. */
 static int find_header(GArray *h, const char *name, int index)

@@ -4,8 +4,7 @@
  */
 #include "engine/engine-private.h"
 
-#include "audit/journal.h"
-#include "audit/marker.h"
+#include "audit/audit.h"
 
 struct engine_shared {
 	gint refs;

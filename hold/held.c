@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit/journal.h"
+#include "audit/audit.h"
 #include "parser/parser.h"
 #include "util/util.h"
 

@@ -6,7 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "notice/spawn.h"
+#include "notice/notice.h"
 #include "util/util.h"
 
 /* Where Debian (and Postfix's default install) puts the tools. */

@@ -12,7 +12,7 @@
 #include "engine/engine.h"
 #include "milter/generation.h"
 #include "milter/inflight.h"
-#include "audit/journal.h"
+#include "audit/audit.h"
 #include "milter/log.h"
 #include "milter/notify.h"
 #include "milter/seam.h"

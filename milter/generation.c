@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "audit/journal.h"
+#include "audit/audit.h"
 #include "milter/log.h"
 #include "milter/notify.h"
 

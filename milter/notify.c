@@ -10,9 +10,8 @@
 
 #include <glib.h>
 
-#include "notice/letters.h"
+#include "notice/notice.h"
 #include "milter/log.h"
-#include "notice/spawn.h"
 
 /* How long the daemon waits at exit for sendmail processes still running. */
 #define SHUTDOWN_WAIT_SECONDS 30

@@ -1,5 +1,5 @@
 /* The notices, as whole messages (see letters.h). */
-#include "notice/letters.h"
+#include "notice/notice.h"
 
 #include <string.h>
 #include <sys/random.h>

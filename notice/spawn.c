@@ -1,5 +1,5 @@
 /* Running helper programs without a shell (see spawn.h). */
-#include "notice/spawn.h"
+#include "notice/notice.h"
 
 #include <errno.h>
 #include <fcntl.h>

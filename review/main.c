@@ -17,10 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit/journal.h"
-#include "audit/marker.h"
+#include "audit/audit.h"
 #include "review/review.h"
-#include "notice/spawn.h"
+#include "notice/notice.h"
 #include "parser/parser.h"
 
 #define NOTE_MAX 2000

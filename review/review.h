@@ -15,7 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conf/conf.h"
-#include "notice/letters.h"
+#include "notice/notice.h"
 #include "hold/queue.h"
 
 /* sysexits.h values */

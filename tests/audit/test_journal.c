@@ -15,7 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "audit/journal.h"
+#include "audit/audit.h"
 #include "parser/parser.h"
 
 #define WRITERS 8

@@ -18,11 +18,10 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "notice/letters.h"
+#include "notice/notice.h"
 #include "milter/log.h"
-#include "audit/marker.h"
+#include "audit/audit.h"
 #include "milter/notify.h"
-#include "notice/spawn.h"
 #include "parser/parser.h"
 
 static struct marker_key *load_key(const char *path, bool create)
