@@ -3,24 +3,22 @@
  * (SPEC 6): list them with their reasons and evidence, show one as its
  * recipients would see it, release it, or delete it with a note for its
  * author; and the daily digest. Every action is written to the journal with
- * who did it. See --help and council-review(8).
+ * who did it. See --help and council-review(8). The work is the hold
+ * library's (hold/hold.h); this is its front end for the command line: the
+ * caller's power is checked first, then the configuration is read.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
-#include "review/review.h"
-#include "notice/notice.h"
 #include "parser/parser.h"
+#include "review/review.h"
 
 #define NOTE_MAX 2000
 
@@ -63,13 +61,14 @@ static const char usage_text[] =
 struct review {
 	const char *conf_path;
 	const char *postfix_dir;	/* -C */
-	struct conf *conf;
-	const char *note;
+	const char *command;
+	const char *id;			/* show, release, delete */
+	char *note;			/* release, delete: --note, made safe */
 	bool json, always;
-	struct marker_key *key;	/* to mark notices; NULL when unreadable */
-	bool key_tried;
-	char *account;		/* the invoking account's name */
-	const char *sudo_user;	/* SUDO_USER when run through sudo */
+	char *account;			/* the invoking account's name */
+	const char *sudo_user;		/* SUDO_USER when run through sudo */
+	struct conf *conf;
+	struct hold *hold;
 };
 
 static int say(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -83,6 +82,13 @@ static int say(int status, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
+}
+
+static int usage_error(const char *what)
+{
+	say(0, "%s", what);
+	fputs("Try 'council-review --help'.\n", stderr);
+	return REVIEW_EX_USAGE;
 }
 
 /* ---- the power to act ---------------------------------------------------- */
@@ -110,7 +116,7 @@ static int check_sudo_options(const struct review *r, bool options_given)
 
 static int need_root(const char *command)
 {
-	if (geteuid() == 0)
+	if (strcmp(command, "list") == 0 || strcmp(command, "digest") == 0 || geteuid() == 0)
 		return 0;
 	return say(REVIEW_EX_NOPERM, "\"%s\" needs root's power over the mail queue (reading "
 		   "and releasing held messages), which your account does not have. Run it as: "
@@ -118,173 +124,52 @@ static int need_root(const char *command)
 		   "see council-review(8).", command, command);
 }
 
-/* ---- what is held -------------------------------------------------------- */
-
-/* The hold queue's entries, and the held messages made of them. */
-struct listing {
-	GPtrArray *queue;	/* struct queue_entry * */
-	GPtrArray *held;	/* struct review_held *, borrowing queue's entries */
-};
-
-static void listing_clear(struct listing *l)
+/* The library's failure as an exit status, with its words. */
+static int failed(const struct review *r, const char *error)
 {
-	if (l->held != NULL)
-		g_ptr_array_unref(l->held);
-	if (l->queue != NULL)
-		g_ptr_array_unref(l->queue);
-	l->held = l->queue = NULL;
+	switch (hold_failure(r->hold)) {
+	case HOLD_NOT_HELD:
+		return say(REVIEW_EX_NOINPUT, "%s; \"council-review list\" shows what is held",
+			   error);
+	case HOLD_DENIED:
+		return say(REVIEW_EX_NOPERM, "%s", error);
+	case HOLD_QUEUE_FAILED:
+		return say(REVIEW_EX_UNAVAILABLE, "%s", error);
+	case HOLD_JOURNAL_UNREADABLE:
+		return say(REVIEW_EX_SOFTWARE, "%s", error);
+	case HOLD_JOURNAL_UNWRITABLE:
+		return say(REVIEW_EX_CANTCREAT, "%s", error);
+	case HOLD_OK:
+	default:
+		return say(REVIEW_EX_SOFTWARE, "%s", error);
+	}
 }
 
-/* The held messages joined with the journal; NULL with *status_r set. */
-static GPtrArray *held_messages(const struct review *r, GPtrArray **queue_r, int *status_r)
+/* What the library did besides, on stderr as warnings. */
+static void report_warnings(const struct hold_report *report)
 {
-	GHashTable *index = NULL;
-	const char *error = NULL;
-	bool eacces;
-
-	if (queue_list_held(r->postfix_dir, queue_r, &error) < 0) {
-		*status_r = say(strstr(error, "ermission") != NULL ? REVIEW_EX_NOPERM :
-				REVIEW_EX_UNAVAILABLE, "cannot list the hold queue: %s", error);
-		return NULL;
-	}
-	if (review_journal_index(r->conf->daemon.journal, &index, &eacces, &error) < 0) {
-		*status_r = eacces ?
-			say(REVIEW_EX_NOPERM, "%s. Reading it needs membership of the group "
-			    "council-review, or sudo; see council-review(8).", error) :
-			say(REVIEW_EX_SOFTWARE, "%s", error);
-		g_ptr_array_unref(*queue_r);
-		*queue_r = NULL;
-		return NULL;
-	}
-	GPtrArray *held = review_join(r->conf, *queue_r, index);
-	g_hash_table_unref(index);
-	/* Root can read what the journal does not say from the message itself. */
-	for (guint i = 0; geteuid() == 0 && i < held->len; i++) {
-		struct review_held *h = held->pdata[i];
-		char *text;
-		size_t len;
-		if (h->record != NULL && h->council != NULL)
-			continue;
-		if (queue_read(r->postfix_dir, h->entry->queue_id, &text, &len, &error) < 0) {
-			continue;
-		}
-		review_fill_from_message(h, r->conf, text, len);
-		g_free(text);
-	}
-	return held;
-}
-
-static struct review_held *find_held(GPtrArray *held, const char *id)
-{
-	for (guint i = 0; i < held->len; i++) {
-		struct review_held *h = held->pdata[i];
-		if (strcmp(h->entry->queue_id, id) == 0)
-			return h;
-	}
-	return NULL;
-}
-
-/* ---- journal and notices ------------------------------------------------- */
-
-static int review_line(const struct review *r, const char *action, const struct review_held *h,
-		       const char *notified, const char **error_r)
-{
-	struct journal *journal;
-
-	if (journal_open(r->conf->daemon.journal, &journal, error_r) < 0)
-		return -1;
-	JsonBuilder *b = journal_line_begin("review");
-	journal_add_string(b, "action", action);
-	journal_add_string(b, "queue_id", h->entry->queue_id);
-	journal_add_string(b, "message_id", h->letter.message_id);
-	journal_add_string(b, "council", h->council != NULL ? h->council->name : NULL);
-	journal_add_string(b, "author", h->letter.author);
-	journal_add_string(b, "subject", h->letter.subject);
-	journal_add_string(b, "by", r->sudo_user != NULL ? r->sudo_user : r->account);
-	journal_add_string(b, "account", r->account);
-	journal_add_string(b, "sudo_user", r->sudo_user);
-	journal_add_string(b, "note", r->note);
-	if (notified != NULL)
-		journal_add_string(b, "notified", notified);
-	char *text = journal_line_end(b);
-	int ret = journal_append(journal, text, true, error_r);
-	g_free(text);
-	journal_close(&journal);
-	return ret;
-}
-
-/* Open the journal for writing before acting, so that an action is never
-   taken that cannot be recorded. */
-static int journal_writable(const struct review *r)
-{
-	const char *path = r->conf->daemon.journal;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	int e = errno;
-	return say(e == EACCES ? REVIEW_EX_NOPERM : REVIEW_EX_CANTCREAT, "cannot write to the "
-		   "journal %s: %s; nothing was done, since it could not be recorded", path,
-		   g_strerror(e));
-}
-
-static const struct marker_key *notice_key(struct review *r)
-{
-	const char *error = NULL;
-
-	if (!r->key_tried &&
-	    marker_key_load(r->conf->daemon.notice_key, false, &r->key, &error) < 0) {
+	if (report->unmarked != NULL)
 		say(0, "warning: %s; the notice is sent unmarked, so council-milter checks it "
-		    "like any other message", error);
-	}
-	r->key_tried = true;
-	return r->key;
-}
-
-static int send_letter(const struct review *r, const char *rcpt, const char *letter)
-{
-	char **argv = spawn_sendmail_argv(r->conf->daemon.sendmail, rcpt);
-	char *out = NULL, *err = NULL;
-	const char *error = NULL;
-	int status = 0;
-
-	if (argv == NULL)
-		return say(-1, "cannot send to \"%s\": not an address sendmail can be given "
-			   "safely", rcpt);
-	int ret = spawn_run(argv, letter, strlen(letter), &out, NULL, &err, &status, &error);
-	if (ret < 0) {
-		say(0, "the notice to %s was not sent: %s", rcpt, error);
-	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char *how = spawn_status_text(status);
-		say(0, "the notice to %s was not sent: %s %s: %s", rcpt, argv[0], how,
-		    g_strstrip(err));
-		g_free(how);
-		ret = -1;
-	}
-	g_strfreev(argv);
-	g_free(out);
-	g_free(err);
-	return ret;
+		    "like any other message", report->unmarked);
+	if (report->warning != NULL)
+		say(0, "warning: %s", report->warning);
 }
 
 /* ---- the commands -------------------------------------------------------- */
 
 static int cmd_list(struct review *r)
 {
-	struct listing l = { NULL, NULL };
-	int status = 0;
-	GPtrArray *held = l.held = held_messages(r, &l.queue, &status);
+	GPtrArray *held;
+	const char *error;
 	time_t now = time(NULL);
 
-	if (held == NULL)
-		return status;
+	if (hold_list(r->hold, &held, &error) < 0)
+		return failed(r, error);
 	if (r->json) {
 		JsonBuilder *b = json_builder_new();
 		json_builder_begin_array(b);
 		for (guint i = 0; i < held->len; i++)
-			review_json_held(b, held->pdata[i], now);
+			hold_item_json(b, held->pdata[i], now);
 		json_builder_end_array(b);
 		char *text = journal_json_text(b, true);
 		printf("%s\n", text);
@@ -301,43 +186,24 @@ static int cmd_list(struct review *r)
 		printf("To see one: sudo council-review show QUEUEID; then release it, or "
 		       "delete it --note \"...\"\n");
 	}
-	listing_clear(&l);
+	g_ptr_array_unref(held);
 	return 0;
 }
 
-/* The held message ID, or NULL with *status_r set. */
-static struct review_held *one_held(const struct review *r, const char *id, struct listing *l,
-				    int *status_r)
+static int cmd_show(struct review *r, const struct actor *actor)
 {
-	l->held = held_messages(r, &l->queue, status_r);
-	if (l->held == NULL)
-		return NULL;
-	struct review_held *h = find_held(l->held, id);
-	if (h == NULL)
-		*status_r = say(REVIEW_EX_NOINPUT, "%s is not in the hold queue (released or "
-				"deleted already?); \"council-review list\" shows what is held", id);
-	return h;
-}
-
-static int cmd_show(struct review *r, const char *id)
-{
-	struct listing l = { NULL, NULL };
-	int status = 0;
-	struct review_held *h = one_held(r, id, &l, &status);
-	char *text = NULL;
-	const char *error = NULL;
+	struct hold_item *item;
+	struct hold_report report;
+	const char *error;
+	char *text;
 	size_t len;
 
-	if (h == NULL)
-		goto out;
-	if (queue_read(r->postfix_dir, id, &text, &len, &error) < 0) {
-		status = say(REVIEW_EX_UNAVAILABLE, "cannot read %s: %s", id, error);
-		goto out;
-	}
-	review_print_held(stdout, h, time(NULL));
-	if (h->hold_reason != NULL) {
+	if (hold_show(r->hold, r->id, actor, &item, &text, &len, &report, &error) < 0)
+		return failed(r, error);
+	review_print_held(stdout, item, time(NULL));
+	if (item->hold_reason != NULL) {
 		fputs("  Held:     ", stdout);
-		review_print_safe(stdout, h->hold_reason, strlen(h->hold_reason));
+		review_print_safe(stdout, item->hold_reason, strlen(item->hold_reason));
 		putchar('\n');
 	}
 	printf("\n---- The message as its recipients would see it ----\n");
@@ -345,132 +211,89 @@ static int cmd_show(struct review *r, const char *id)
 	printf("---- End of the message ----\n\n"
 	       "To deliver it:  sudo council-review release %s\n"
 	       "To return it:   sudo council-review delete %s --note \"how to send it "
-	       "properly\"\n", id, id);
-	if (review_line(r, "show", h, NULL, &error) < 0)
-		say(0, "warning: %s", error);
-out:
+	       "properly\"\n", r->id, r->id);
+	report_warnings(&report);
+	hold_item_free(item);
 	g_free(text);
-	listing_clear(&l);
+	return 0;
+}
+
+static int cmd_release(struct review *r, const struct actor *actor)
+{
+	struct hold_report report;
+	const char *error;
+	int status = 0;
+
+	if (hold_release(r->hold, r->id, actor, r->note, &report, &error) < 0)
+		status = failed(r, error);
+	if (report.done)
+		printf("Released %s: it is on its way to its recipients, with its notices.\n",
+		       r->id);
 	return status;
 }
 
-static int cmd_release(struct review *r, const char *id)
+static int cmd_delete(struct review *r, const struct actor *actor)
 {
-	struct listing l = { NULL, NULL };
-	int status = journal_writable(r);
-	struct review_held *h = status == 0 ? one_held(r, id, &l, &status) : NULL;
-	const char *error = NULL;
+	struct hold_report report;
+	const char *error;
+	int status = 0;
 
-	if (h == NULL)
-		goto out;
-	if (queue_release(r->postfix_dir, id, &error) < 0) {
-		status = say(REVIEW_EX_UNAVAILABLE, "%s was not released: %s", id, error);
-		goto out;
-	}
-	if (review_line(r, "release", h, NULL, &error) < 0)
-		status = say(REVIEW_EX_CANTCREAT, "%s was released, but the journal could not "
-			     "record it: %s", id, error);
-	printf("Released %s: it is on its way to its recipients, with its notices.\n", id);
-out:
-	listing_clear(&l);
-	return status;
-}
-
-static int cmd_delete(struct review *r, const char *id)
-{
-	struct listing l = { NULL, NULL };
-	int status = journal_writable(r);
-	struct review_held *h = status == 0 ? one_held(r, id, &l, &status) : NULL;
-	const char *error = NULL;
-	const char *author = NULL;
-
-	if (h == NULL)
-		goto out;
-	if (h->council != NULL)
-		author = letter_author_rcpt(r->conf, h->council, h->letter.author,
-					    h->entry->sender);
-	if (queue_delete(r->postfix_dir, id, &error) < 0) {
-		status = say(REVIEW_EX_UNAVAILABLE, "%s was not deleted: %s", id, error);
-		goto out;
-	}
-	if (author != NULL) {
-		struct letter_from from = { r->conf, h->council, notice_key(r), time(NULL) };
-		char *letter = letter_returned(&from, &h->letter, author, r->note);
-		if (send_letter(r, author, letter) < 0) {
+	if (hold_delete(r->hold, r->id, actor, r->note, &report, &error) < 0)
+		status = failed(r, error);
+	if (!report.done)
+		return status;
+	report_warnings(&report);
+	if (report.notice_error != NULL) {
+		say(0, "%s", report.notice_error);
+		if (status == 0)
 			status = REVIEW_EX_TEMPFAIL;
-			author = NULL;
-		}
-		g_free(letter);
 	}
-	if (review_line(r, "delete", h, author, &error) < 0)
-		status = say(REVIEW_EX_CANTCREAT, "%s was deleted, but the journal could not "
-			     "record it: %s", id, error);
-	if (author != NULL)
-		printf("Deleted %s. Its author <%s> has been told, with your note.\n", id, author);
+	if (report.notified != NULL)
+		printf("Deleted %s. Its author <%s> has been told, with your note.\n", r->id,
+		       report.notified);
 	else
-		printf("Deleted %s. Its author could not be told (%s).\n", id,
-		       status == REVIEW_EX_TEMPFAIL ? "the notice was not sent" :
+		printf("Deleted %s. Its author could not be told (%s).\n", r->id,
+		       report.notice_error != NULL ? "the notice was not sent" :
 		       "not a person of a council in the configuration");
-out:
-	listing_clear(&l);
 	return status;
 }
 
 static int cmd_digest(struct review *r)
 {
-	struct listing l = { NULL, NULL };
+	struct hold_digest *digests;
+	struct hold_report report;
+	size_t n, unassigned, sent = 0;
+	const char *error;
 	int status = 0;
-	GPtrArray *held = l.held = held_messages(r, &l.queue, &status);
-	size_t sent = 0, unassigned = 0;
 
-	if (held == NULL)
-		return status;
-	for (size_t c = 0; c < r->conf->n_councils; c++) {
-		const struct conf_council *council = &r->conf->councils[c];
-		GArray *mine = g_array_new(FALSE, FALSE, sizeof(struct letter_held));
-		for (guint i = 0; i < held->len; i++) {
-			const struct review_held *h = held->pdata[i];
-			if (h->council == council)
-				g_array_append_val(mine, h->letter);
+	if (hold_digest(r->hold, r->always, &digests, &n, &unassigned, &report, &error) < 0)
+		return failed(r, error);
+	report_warnings(&report);
+	for (size_t i = 0; i < n; i++) {
+		const struct hold_digest *d = &digests[i];
+		if (d->sent) {
+			printf("Sent %s (%s) the digest: %zu held message%s.\n",
+			       d->council->review_to, d->council->name, d->n_held,
+			       d->n_held == 1 ? "" : "s");
+			sent++;
+		} else {
+			say(0, "%s", d->notice_error);
+			status = REVIEW_EX_TEMPFAIL;
 		}
-		if (mine->len > 0 || r->always) {
-			struct letter_from from = { r->conf, council, notice_key(r), time(NULL) };
-			char *letter = letter_digest(&from, (struct letter_held *)mine->data,
-						     mine->len);
-			if (send_letter(r, council->review_to, letter) == 0) {
-				printf("Sent %s (%s) the digest: %u held message%s.\n",
-				       council->review_to, council->name, mine->len,
-				       mine->len == 1 ? "" : "s");
-				sent++;
-			} else {
-				status = REVIEW_EX_TEMPFAIL;
-			}
-			g_free(letter);
-		}
-		g_array_unref(mine);
 	}
-	for (guint i = 0; i < held->len; i++)
-		unassigned += ((const struct review_held *)held->pdata[i])->council == NULL;
 	if (unassigned > 0)
 		say(0, "%zu held message(s) belong to no council in %s: see council-review list",
 		    unassigned, r->conf_path);
 	if (sent == 0 && status == 0)
 		printf("Nothing is held for review: no digest sent.\n");
-	listing_clear(&l);
+	g_free(digests);
 	return status;
 }
 
-/* ---- main ---------------------------------------------------------------- */
-
-static int usage_error(const char *what)
-{
-	say(0, "%s", what);
-	fputs("Try 'council-review --help'.\n", stderr);
-	return REVIEW_EX_USAGE;
-}
+/* ---- the command line ---------------------------------------------------- */
 
 /* The note: one text, control characters other than line breaks dropped. */
-static int take_note(struct review *r, const char *note, char **kept_r)
+static int take_note(struct review *r, const char *note)
 {
 	if (strlen(note) > NOTE_MAX)
 		return usage_error("the note is too long (at most 2000 characters)");
@@ -480,12 +303,15 @@ static int take_note(struct review *r, const char *note, char **kept_r)
 		if ((unsigned char)*p >= 0x20 || *p == '\n')
 			g_string_append_c(s, *p);
 	g_free(valid);
-	*kept_r = g_string_free(s, FALSE);
-	r->note = *kept_r;
+	g_free(r->note);
+	r->note = g_string_free(s, FALSE);
 	return 0;
 }
 
-static int run(struct review *r, int argc, char **argv)
+/* The command and its own options, anywhere after it ("delete ID --note
+   X"): getopt again from the command, which stands in for the program name
+   (optind 0 starts GNU getopt afresh, permuting). */
+static int parse_command(struct review *r, int argc, char **argv)
 {
 	static const struct option cmd_options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -493,13 +319,9 @@ static int run(struct review *r, int argc, char **argv)
 		{ "always", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *command = argv[optind];
-	char *note = NULL;
-	int c, status = 0;
+	const char *command = r->command = argv[optind];
+	int c, status;
 
-	/* The command's own options, anywhere after it ("delete ID --note X"):
-	   getopt again from the command, which stands in for the program name
-	   (optind 0 starts GNU getopt afresh, permuting). */
 	argc -= optind;
 	argv += optind;
 	optind = 0;
@@ -510,45 +332,56 @@ static int run(struct review *r, int argc, char **argv)
 			r->always = true;
 		else if (c == 'n' && (strcmp(command, "release") == 0 ||
 				      strcmp(command, "delete") == 0)) {
-			g_free(note);
-			if ((status = take_note(r, optarg, &note)) != 0)
+			if ((status = take_note(r, optarg)) != 0)
 				return status;
 		} else {
-			g_free(note);
 			return usage_error("an option that command does not take");
 		}
 	}
 	bool takes_id = strcmp(command, "show") == 0 || strcmp(command, "release") == 0 ||
 		strcmp(command, "delete") == 0;
-	const char *id = takes_id && optind < argc ? argv[optind++] : NULL;
-	if (optind < argc || (takes_id && id == NULL)) {
-		g_free(note);
+	r->id = takes_id && optind < argc ? argv[optind++] : NULL;
+	if (optind < argc || (takes_id && r->id == NULL))
 		return usage_error(takes_id ? "give one queue id (council-review list shows them)" :
 				   "unexpected argument");
-	}
-	if (id != NULL && !queue_id_valid(id)) {
-		g_free(note);
+	if (r->id != NULL && !hold_id_valid(r->id))
 		return usage_error("that is not a queue id (letters and digits, as "
 				   "council-review list shows them)");
-	}
-	if (strcmp(command, "delete") == 0 && (r->note == NULL || *r->note == '\0')) {
-		g_free(note);
+	if (strcmp(command, "delete") == 0 && (r->note == NULL || *r->note == '\0'))
 		return usage_error("delete needs --note TEXT: its author is told why, and how "
 				   "to send it properly");
+	return 0;
+}
+
+static int run(struct review *r)
+{
+	struct actor actor = { r->sudo_user != NULL ? r->sudo_user : r->account,
+			       r->sudo_user != NULL ? "sudo" : "council-review" };
+	struct conf_errors *errors = NULL;
+	int status;
+
+	if (conf_load(r->conf_path, NULL, &r->conf, &errors) < 0) {
+		for (size_t i = 0; i < errors->n_lines; i++)
+			fprintf(stderr, "%s\n", errors->lines[i]);
+		conf_errors_free(&errors);
+		return say(REVIEW_EX_CONFIG, "%s has errors (council-milter -n -c %s checks it)",
+			   r->conf_path, r->conf_path);
 	}
-	if (strcmp(command, "list") == 0)
+	parser_init();
+	r->hold = hold_new(r->conf, hold_queue_postfix(r->postfix_dir));
+	if (strcmp(r->command, "list") == 0)
 		status = cmd_list(r);
-	else if (strcmp(command, "digest") == 0)
+	else if (strcmp(r->command, "digest") == 0)
 		status = cmd_digest(r);
-	else if ((status = need_root(command)) != 0)
-		;
-	else if (strcmp(command, "show") == 0)
-		status = cmd_show(r, id);
-	else if (strcmp(command, "release") == 0)
-		status = cmd_release(r, id);
+	else if (strcmp(r->command, "show") == 0)
+		status = cmd_show(r, &actor);
+	else if (strcmp(r->command, "release") == 0)
+		status = cmd_release(r, &actor);
 	else
-		status = cmd_delete(r, id);
-	g_free(note);
+		status = cmd_delete(r, &actor);
+	hold_free(&r->hold);
+	parser_shutdown();
+	conf_unref(&r->conf);
 	return status;
 }
 
@@ -594,26 +427,18 @@ int main(int argc, char **argv)
 		return usage_error("unknown command; the commands are list, show, release, "
 				   "delete and digest");
 
+	/* Usage, then the caller's power, and only then the configuration: a
+	   command refused for want of power says so whatever the configuration
+	   (and wherever it is). */
 	who(&r);
-	int status = check_sudo_options(&r, options_given);
-	if (status != 0) {
-		g_free(r.account);
-		return status;
-	}
-	struct conf_errors *errors = NULL;
-	if (conf_load(r.conf_path, NULL, &r.conf, &errors) < 0) {
-		for (size_t i = 0; i < errors->n_lines; i++)
-			fprintf(stderr, "%s\n", errors->lines[i]);
-		conf_errors_free(&errors);
-		g_free(r.account);
-		return say(REVIEW_EX_CONFIG, "%s has errors (council-milter -n -c %s checks it)",
-			   r.conf_path, r.conf_path);
-	}
-	parser_init();
-	status = run(&r, argc, argv);
-	parser_shutdown();
-	marker_key_free(&r.key);
-	conf_unref(&r.conf);
+	int status = parse_command(&r, argc, argv);
+	if (status == 0)
+		status = check_sudo_options(&r, options_given);
+	if (status == 0)
+		status = need_root(r.command);
+	if (status == 0)
+		status = run(&r);
+	g_free(r.note);
 	g_free(r.account);
 	return status;
 }
