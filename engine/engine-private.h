@@ -1,8 +1,8 @@
 #ifndef COUNCIL_ENGINE_PRIVATE_H
 #define COUNCIL_ENGINE_PRIVATE_H
 
-/* Shared by engine.c (receiving and judging) and engine-output.c (rendering
-   and JSON); not part of the engine's contract. */
+/* Shared by engine.c (receiving and judging), output.c (rendering and
+   JSON), journal-line.c and shared.c; not part of the engine's contract. */
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -45,13 +45,13 @@ const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_
 struct engine_result *engine_run_verdict(struct engine *engine, struct engine_message *msg,
 					 struct policy_verdict *verdict);
 
-/* The shared thread store (engine-shared.c). */
+/* The shared thread store (shared.c). */
 struct policy_thread_store *engine_shared_store(struct engine_shared *shared);
 
-/* The decision as one journal line (engine-journal.c). g_free. */
+/* The decision as one journal line (journal-line.c). g_free. */
 char *engine_journal_line(const struct engine_result *res, const struct engine_message *msg);
 /* MEMBER: an array of the verdict's findings, each {ID_KEY, action, clause,
-   evidence} (engine-journal.c): "findings"/"rule" in the journal,
+   evidence} (journal-line.c): "findings"/"rule" in the journal,
    "rules"/"id" in the judge's JSON. */
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v);

@@ -502,7 +502,7 @@ static void test_reload_pinning(void **state)
 	fake_clear(&new_c);
 }
 
-/* Install the config NAME (tests/milter/NAME.conf.in) for new connections. */
+/* Install the config NAME (tests/support/NAME.conf.in) for new connections. */
 static void install(struct fixture *f, const char *name, const char *on_error)
 {
 	struct conf *conf = test_conf(name, f->root, "ON_ERROR", on_error, NULL);

@@ -2,7 +2,7 @@
 """council-review(8) tells the truth about the program: the commands of its
 SYNOPSIS are those of `council-review --help`, every option of the help is
 described in the page and every option the page describes is in the help,
-its EXIT STATUS lists exactly the codes the help lists and milter/review.h
+its EXIT STATUS lists exactly the codes the help lists and review/review.h
 defines, and groff reads it without a warning.
 
 Usage: test_review_manpage.py COUNCIL-REVIEW-BINARY

@@ -1,7 +1,7 @@
 #ifndef COUNCIL_TEST_MILTER_HELPERS_H
 #define COUNCIL_TEST_MILTER_HELPERS_H
 
-/* Shared by the milter tests: configs from templates in a temporary
+/* Shared by the tests of engine/, audit/, hold/ and milter/: configs from templates in a temporary
    directory, fixtures from tests/messages. Paths are relative to the
    source tree's tests/ ($COUNCIL_SOURCE_DIR/tests). */
 
@@ -17,7 +17,7 @@
 char *test_tmpdir(void);
 void test_rmdir(char **dir);
 
-/* Load tests/milter/NAME.conf.in with @ROOT@ replaced by ROOT and @KEY@ by
+/* Load tests/support/NAME.conf.in with @ROOT@ replaced by ROOT and @KEY@ by
    the value following it in the NULL-terminated KEY, VALUE list; fails the
    test (with every error line) when the config does not load. */
 struct conf *test_conf(const char *name, const char *root, ...);
@@ -33,7 +33,7 @@ char *test_read(const char *rel, size_t *len_r);
 struct engine_message *test_message(struct engine *engine, const char *fixture,
 				    const char *mail_from, const char *const *rcpts);
 
-/* tests/milter/fake-sendmail installed as ROOT/sendmail (the unit
+/* tests/support/fake-sendmail installed as ROOT/sendmail (the unit
    configs' sendmail), which records each run as ROOT/sent-PID.json: argv,
    env (as given), stdin. Returns its path (g_free). */
 char *test_fake_sendmail(const char *root);
