@@ -39,8 +39,9 @@ SOURCE_DIR = os.environ.get(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 MILTER_BIN = os.environ.get("COUNCIL_MILTER_BIN",
                             os.path.join(SOURCE_DIR, "build", "milter", "council-milter"))
-REVIEW_BIN = os.environ.get("COUNCIL_REVIEW_BIN",
-                            os.path.join(os.path.dirname(MILTER_BIN), "council-review"))
+# The build tree's: BUILD/milter/council-milter, BUILD/review/council-review.
+REVIEW_BIN = os.environ.get("COUNCIL_REVIEW_BIN", os.path.join(
+    os.path.dirname(os.path.dirname(MILTER_BIN)), "review", "council-review"))
 PHRASE_DIR = os.path.join(SOURCE_DIR, "policy", "phrases")
 MAIN_CF = "/etc/postfix/main.cf"
 MAIN_CF_LOCK = "/etc/postfix/.council-e2e.lock"
