@@ -17,6 +17,8 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 #include <json-glib/json-glib.h>
 
@@ -59,16 +61,40 @@ int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), v
 
 /*
  * marker: how the daemon knows its own notices. Each notice carries the header
- * MARKER_HEADER with an HMAC-SHA256 of its Message-ID under a per-installation
- * secret (the notice_key file, created 0600 on first use) and is sent from the
- * null sender. The engine passes a message unjudged only when both hold and
- * removes the marker before delivery, so the secret's work never leaves the
- * server; a marker without the right HMAC is judged like any other message.
+ * MARKER_HEADER, "v2 EXPIRES HMAC": an HMAC-SHA256, under a per-installation
+ * secret (the notice_key file, created 0600 on first use), of what the notice
+ * is (its Message-ID, Date, Subject and content type, its envelope
+ * recipients, a SHA-256 of its body) and of when the marker stops being
+ * honoured (EXPIRES, MARKER_LIFETIME after it was made). Notices are sent
+ * from the null sender. The engine passes a message unjudged only when all of
+ * that holds, and removes the marker before delivery, so the secret's work
+ * never leaves the server; a marker copied onto other content, other
+ * recipients, or used too late is judged like any other message. The From:
+ * and To: headers are not bound: Postfix may rewrite their addresses.
  *
  * Errors: as util.h says.
  */
 
 #define MARKER_HEADER "Council-Policy-Notice"
+
+/* How long a marker is honoured: a notice waits no longer than this for
+   the filter (a daemon down over a long weekend); later, it is judged. */
+#define MARKER_LIFETIME (3 * 24 * 3600)
+
+/* The headers a marker binds, each of which a marked notice has exactly
+   once; marker_facts.headers holds their values in this order. */
+#define MARKER_N_HEADERS 5
+extern const char *const marker_headers[MARKER_N_HEADERS];
+
+/* What a marker vouches for: a notice as it was written, or a message as it
+   arrived. Header values may be folded; blanks count as one space. */
+struct marker_facts {
+	const char *headers[MARKER_N_HEADERS];	/* NULL: absent */
+	const char *const *rcpts;		/* the envelope recipients */
+	size_t n_rcpts;
+	const char *body;			/* LF or CRLF line ends */
+	size_t body_len;
+};
 
 struct marker_key;
 
@@ -79,11 +105,13 @@ int marker_key_load(const char *path, bool create, struct marker_key **key_r,
 		    const char **error_r);
 void marker_key_free(struct marker_key **key);
 
-/* The header value that marks the notice whose Message-ID is MESSAGE_ID
-   (angle brackets and surrounding blanks do not count). g_free. */
-char *marker_value(const struct marker_key *key, const char *message_id);
+/* The header value that marks the notice FACTS describe, honoured until
+   NOW + MARKER_LIFETIME. g_free. */
+char *marker_value(const struct marker_key *key, const struct marker_facts *facts, time_t now);
 
-/* Does VALUE mark MESSAGE_ID under KEY? Compared in constant time. */
-bool marker_valid(const struct marker_key *key, const char *message_id, const char *value);
+/* Does VALUE mark the message FACTS describe under KEY, and is it still
+   honoured at NOW? Compared in constant time. */
+bool marker_valid(const struct marker_key *key, const struct marker_facts *facts,
+		  const char *value, time_t now);
 
 #endif

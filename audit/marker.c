@@ -14,10 +14,10 @@
 #include "util/util.h"
 
 #define KEY_BYTES 32
-#define MARKER_VERSION "v1 "
-/* What the HMAC covers besides the Message-ID: a label, so the key can never
-   be made to sign anything else by accident. */
-#define MARKER_LABEL "council-milter notice v1\n"
+#define MARKER_VERSION "v2 "
+/* What the HMAC covers first: a label, so the key can never be made to sign
+   anything else by accident (v2: the whole notice, with an expiry). */
+#define MARKER_LABEL "council-milter notice v2\n"
 
 struct marker_key {
 	guint8 bytes[KEY_BYTES];
@@ -134,38 +134,95 @@ void marker_key_free(struct marker_key **key_p)
 	*key_p = NULL;
 }
 
-static char *hmac_hex(const struct marker_key *key, const char *message_id)
-{
-	const char *p = message_id != NULL ? message_id : "";
-	size_t len;
+const char *const marker_headers[MARKER_N_HEADERS] = {
+	"Message-ID", "Date", "Subject", "Content-Type", "Content-Transfer-Encoding",
+};
 
-	while (g_ascii_isspace(*p))
-		p++;
-	len = strlen(p);
-	while (len > 0 && g_ascii_isspace(p[len - 1]))
-		len--;
-	if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
-		p++;
-		len -= 2;
+/* A header value as the HMAC sees it: unfolded, every run of blanks and
+   line ends one space, trimmed; a Message-ID without its angle brackets. */
+static void append_value(GString *data, const char *name, const char *value)
+{
+	GString *v = g_string_new(NULL);
+
+	for (const char *p = value != NULL ? value : ""; *p != '\0'; p++) {
+		if (!g_ascii_isspace(*p))
+			g_string_append_c(v, *p);
+		else if (v->len > 0 && v->str[v->len - 1] != ' ')
+			g_string_append_c(v, ' ');
 	}
+	if (v->len > 0 && v->str[v->len - 1] == ' ')
+		g_string_truncate(v, v->len - 1);
+	if (g_ascii_strcasecmp(name, "Message-ID") == 0 && v->len >= 2 && v->str[0] == '<' &&
+	    v->str[v->len - 1] == '>') {
+		g_string_erase(v, 0, 1);
+		g_string_truncate(v, v->len - 1);
+	}
+	g_string_append_printf(data, "%s: %s\n", name, v->str);
+	g_string_free(v, TRUE);
+}
+
+static gint by_address(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The body's SHA-256, its line ends as LF and trailing line ends dropped
+   (sent with LF, received with CRLF). */
+static char *body_hash(const char *body, size_t len)
+{
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	size_t end = len;
+
+	while (end > 0 && (body[end - 1] == '\n' || body[end - 1] == '\r'))
+		end--;
+	for (size_t i = 0, from = 0; i <= end; i++) {
+		if (i == end || body[i] == '\r') {
+			g_checksum_update(sum, (const guchar *)body + from, i - from);
+			from = i + 1;
+		}
+	}
+	char *hex = g_strdup(g_checksum_get_string(sum));
+	g_checksum_free(sum);
+	return hex;
+}
+
+static char *hmac_hex(const struct marker_key *key, const struct marker_facts *f,
+		      long long expires)
+{
 	GString *data = g_string_new(MARKER_LABEL);
-	g_string_append_len(data, p, (gssize)len);
+
+	g_string_append_printf(data, "expires: %lld\n", expires);
+	for (size_t i = 0; i < MARKER_N_HEADERS; i++)
+		append_value(data, marker_headers[i], f->headers[i]);
+	/* The envelope recipients as a set: lower case, sorted. */
+	GPtrArray *rcpts = g_ptr_array_new_with_free_func(g_free);
+	for (size_t i = 0; i < f->n_rcpts; i++)
+		g_ptr_array_add(rcpts, g_ascii_strdown(f->rcpts[i], -1));
+	g_ptr_array_sort(rcpts, by_address);
+	for (guint i = 0; i < rcpts->len; i++)
+		g_string_append_printf(data, "rcpt: %s\n", (const char *)rcpts->pdata[i]);
+	g_ptr_array_unref(rcpts);
+	char *body = body_hash(f->body != NULL ? f->body : "", f->body_len);
+	g_string_append_printf(data, "body: %s\n", body);
+	g_free(body);
 	char *hex = g_compute_hmac_for_data(G_CHECKSUM_SHA256, key->bytes, KEY_BYTES,
 					    (const guchar *)data->str, data->len);
 	g_string_free(data, TRUE);
 	return hex;
 }
 
-char *marker_value(const struct marker_key *key, const char *message_id)
+char *marker_value(const struct marker_key *key, const struct marker_facts *facts, time_t now)
 {
-	char *hex = hmac_hex(key, message_id);
-	char *value = g_strconcat(MARKER_VERSION, hex, NULL);
+	long long expires = (long long)now + MARKER_LIFETIME;
+	char *hex = hmac_hex(key, facts, expires);
+	char *value = g_strdup_printf("%s%lld %s", MARKER_VERSION, expires, hex);
 
 	g_free(hex);
 	return value;
 }
 
-bool marker_valid(const struct marker_key *key, const char *message_id, const char *value)
+bool marker_valid(const struct marker_key *key, const struct marker_facts *facts,
+		  const char *value, time_t now)
 {
 	if (key == NULL || value == NULL)
 		return false;
@@ -180,11 +237,22 @@ bool marker_valid(const struct marker_key *key, const char *message_id, const ch
 	}
 	if (got->len > 0 && got->str[got->len - 1] == ' ')
 		g_string_truncate(got, got->len - 1);
-	char *want = marker_value(key, message_id);
+	/* "v2 EXPIRES HMAC": the expiry is read to recompute the HMAC, which
+	   covers it, so a changed expiry fails like a changed notice. */
+	char *end = NULL;
+	long long expires = g_str_has_prefix(got->str, MARKER_VERSION) ?
+		g_ascii_strtoll(got->str + strlen(MARKER_VERSION), &end, 10) : 0;
+	if (end == NULL || *end != ' ' || expires < (long long)now) {
+		g_string_free(got, TRUE);
+		return false;
+	}
+	char *hex = hmac_hex(key, facts, expires);
+	char *want = g_strdup_printf("%s%lld %s", MARKER_VERSION, expires, hex);
 	size_t want_len = strlen(want);
 	unsigned diff = got->len != want_len;
 	for (size_t i = 0; i < want_len; i++)
 		diff |= (unsigned char)want[i] ^ (unsigned char)(i < got->len ? got->str[i] : 0);
+	g_free(hex);
 	g_free(want);
 	g_string_free(got, TRUE);
 	return diff == 0;

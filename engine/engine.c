@@ -696,17 +696,29 @@ static void result_facts(struct engine_result *res, const struct engine_message 
 	res->subject = subject != NULL ? parser_header_sanitise(subject, HEADER_VALUE_MAX) : NULL;
 }
 
-/* Our own notice: null sender, and one marker whose HMAC matches the
-   Message-ID under our key. A forged or replayed-elsewhere marker fails. */
+/* Our own notice: null sender, and one marker whose HMAC matches, under our
+   key and in time, this message's headers (each of them once), envelope
+   recipients and body. A forged marker, or one replayed on other words,
+   to others or too late, fails. */
 static bool own_notice(const struct engine *engine, const struct engine_message *msg)
 {
 	const struct marker_key *key = engine_marker_key(engine);
+	struct marker_facts facts = {
+		.rcpts = (const char *const *)msg->rcpts->pdata,
+		.n_rcpts = msg->rcpts->len,
+	};
 
 	if (key == NULL || msg->mail_from == NULL || *msg->mail_from != '\0' ||
 	    header_count(msg, MARKER_HEADER) != 1)
 		return false;
-	return marker_valid(key, first_header(msg, "Message-ID"),
-			    first_header(msg, MARKER_HEADER));
+	for (size_t i = 0; i < MARKER_N_HEADERS; i++) {
+		if (header_count(msg, marker_headers[i]) != 1)
+			return false;
+		facts.headers[i] = first_header(msg, marker_headers[i]);
+	}
+	const guint8 *body = engine_message_body(msg, &facts.body_len);
+	facts.body = (const char *)body;
+	return marker_valid(key, &facts, first_header(msg, MARKER_HEADER), time(NULL));
 }
 
 /* Journal the decision; when that fails, journal_failure says whether the

@@ -125,11 +125,26 @@ static char *new_message_id(const struct conf *conf)
 	return g_string_free(id, FALSE);
 }
 
+/* A letter being written: its text so far, and what its marker will bind. */
+struct draft {
+	GString *out;			/* the header block, then the body */
+	size_t body_at;			/* where the body starts */
+	char *bound[MARKER_N_HEADERS];	/* the values of marker_headers[] */
+	char *to;
+};
+
+static void bound_header(struct draft *d, const char *name, const char *value)
+{
+	for (size_t i = 0; i < MARKER_N_HEADERS; i++)
+		if (strcmp(marker_headers[i], name) == 0)
+			d->bound[i] = g_strdup(value);
+	add_header(d->out, name, value);
+}
+
 /* The header block of a letter from the council's review address to TO. */
-static GString *letter_start(const struct letter_from *from, const char *to,
+static GString *letter_start(struct draft *d, const struct letter_from *from, const char *to,
 			     const char *subject)
 {
-	GString *out = g_string_new(NULL);
 	char *sender_name = g_strdup_printf("%s (mail filter)", from->council->name);
 	char *from_box = mailbox(sender_name, from->council->review_to);
 	char *to_box = g_strdup_printf("<%s>", to);
@@ -138,23 +153,21 @@ static GString *letter_start(const struct letter_from *from, const char *to,
 	char *id = new_message_id(from->conf);
 	char *bracketed = g_strdup_printf("<%s>", id);
 
-	add_header(out, "From", from_box);
-	add_header(out, "To", to_box);
-	add_header(out, "Subject", subj);
-	add_header(out, "Date", date);
-	add_header(out, "Message-ID", bracketed);
+	memset(d, 0, sizeof(*d));
+	d->out = g_string_new(NULL);
+	d->to = g_strdup(to);
+	add_header(d->out, "From", from_box);
+	add_header(d->out, "To", to_box);
+	bound_header(d, "Subject", subj);
+	bound_header(d, "Date", date);
+	bound_header(d, "Message-ID", bracketed);
 	/* RFC 3834: never answered by autoresponders. */
-	add_header(out, "Auto-Submitted", "auto-generated");
-	if (from->key != NULL) {
-		/* Unfolded (90 octets, well within RFC 5322's 998). */
-		char *marker = marker_value(from->key, id);
-		g_string_append_printf(out, "%s: %s\n", MARKER_HEADER, marker);
-		g_free(marker);
-	}
-	add_header(out, "MIME-Version", "1.0");
-	add_header(out, "Content-Type", "text/plain; charset=utf-8");
-	add_header(out, "Content-Transfer-Encoding", "8bit");
-	g_string_append_c(out, '\n');
+	add_header(d->out, "Auto-Submitted", "auto-generated");
+	add_header(d->out, "MIME-Version", "1.0");
+	bound_header(d, "Content-Type", "text/plain; charset=utf-8");
+	bound_header(d, "Content-Transfer-Encoding", "8bit");
+	g_string_append_c(d->out, '\n');
+	d->body_at = d->out->len;
 	g_free(sender_name);
 	g_free(from_box);
 	g_free(to_box);
@@ -162,7 +175,7 @@ static GString *letter_start(const struct letter_from *from, const char *to,
 	g_free(date);
 	g_free(id);
 	g_free(bracketed);
-	return out;
+	return d->out;
 }
 
 /* ---- body --------------------------------------------------------------- */
@@ -301,10 +314,32 @@ static void reference(GString *out, const struct letter_held *h)
 	g_free(id);
 }
 
-static char *letter_end(GString *out, const struct letter_from *from)
+/* The signature, and the marker: given a key, the letter is marked as ours,
+   bound to its words, its recipient and its headers (audit.h). */
+static char *letter_end(struct draft *d, const struct letter_from *from)
 {
+	GString *out = d->out;
+
 	g_string_append_printf(out, "-- \n%s mail system (council-milter).\n"
 			       "This notice was sent automatically.\n", from->council->name);
+	if (from->key != NULL) {
+		const char *rcpts[] = { d->to };
+		struct marker_facts facts = { .rcpts = rcpts, .n_rcpts = 1,
+					      .body = out->str + d->body_at,
+					      .body_len = out->len - d->body_at };
+		for (size_t i = 0; i < MARKER_N_HEADERS; i++)
+			facts.headers[i] = d->bound[i];
+		/* Unfolded (100 octets, well within RFC 5322's 998), last in the
+		   header block. */
+		char *marker = marker_value(from->key, &facts, from->now);
+		char *line = g_strdup_printf("%s: %s\n", MARKER_HEADER, marker);
+		g_string_insert(out, (gssize)d->body_at - 1, line);
+		g_free(line);
+		g_free(marker);
+	}
+	for (size_t i = 0; i < MARKER_N_HEADERS; i++)
+		g_free(d->bound[i]);
+	g_free(d->to);
 	return g_string_free(out, FALSE);
 }
 
@@ -322,7 +357,8 @@ char *letter_hold_author(const struct letter_from *from, const struct letter_hel
 {
 	char *subject = quoted_subject(h), *rcpts = rcpt_list(h);
 	char *title = g_strdup_printf("Your message %s is held for the Clerk", subject);
-	GString *out = letter_start(from, to, title);
+	struct draft d;
+	GString *out = letter_start(&d, from, to, title);
 	char *protocol = protocol_name(from), *clerk = clerk_words(from);
 	char *text = g_strdup_printf("Your message %s to %s has not been delivered yet. %s's "
 				     "mail system has held it for the Clerk to look at, "
@@ -344,7 +380,7 @@ char *letter_hold_author(const struct letter_from *from, const struct letter_hel
 	g_free(title);
 	g_free(protocol);
 	g_free(clerk);
-	return letter_end(out, from);
+	return letter_end(&d, from);
 }
 
 static void field(GString *out, const char *name, const char *value)
@@ -384,7 +420,8 @@ char *letter_hold_review(const struct letter_from *from, const struct letter_hel
 	char *title = g_strdup_printf("Held for review: %s from %s", subject,
 				      h->author_name != NULL ? h->author_name :
 				      h->author != NULL ? h->author : "an unknown sender");
-	GString *out = letter_start(from, from->council->review_to, title);
+	struct draft d;
+	GString *out = letter_start(&d, from, from->council->review_to, title);
 
 	para(out, "A message has been held for you to review. It has not been delivered.");
 	field(out, "From:", author);
@@ -401,7 +438,7 @@ char *letter_hold_review(const struct letter_from *from, const struct letter_hel
 	g_free(rcpts);
 	g_free(author);
 	g_free(title);
-	return letter_end(out, from);
+	return letter_end(&d, from);
 }
 
 char *letter_returned(const struct letter_from *from, const struct letter_held *h,
@@ -409,7 +446,8 @@ char *letter_returned(const struct letter_from *from, const struct letter_held *
 {
 	char *subject = quoted_subject(h), *rcpts = rcpt_list(h), *clerk = clerk_words(from);
 	char *title = g_strdup_printf("Your message %s was not sent", subject);
-	GString *out = letter_start(from, to, title);
+	struct draft d;
+	GString *out = letter_start(&d, from, to, title);
 	char *text = g_strdup_printf("Your message %s to %s, which was held for the Clerk, has "
 				     "been returned and was not delivered to anyone.", subject,
 				     rcpts);
@@ -435,7 +473,7 @@ char *letter_returned(const struct letter_from *from, const struct letter_held *
 	g_free(rcpts);
 	g_free(clerk);
 	g_free(title);
-	return letter_end(out, from);
+	return letter_end(&d, from);
 }
 
 static char *age_words(time_t now, time_t then)
@@ -459,7 +497,8 @@ char *letter_digest(const struct letter_from *from, const struct letter_held *he
 					       from->council->name) :
 		g_strdup_printf("%zu message%s held for review at %s", n, n == 1 ? "" : "s",
 				from->council->name);
-	GString *out = letter_start(from, from->council->review_to, title);
+	struct draft d;
+	GString *out = letter_start(&d, from, from->council->review_to, title);
 	char *text;
 
 	if (n == 0) {
@@ -467,7 +506,7 @@ char *letter_digest(const struct letter_from *from, const struct letter_held *he
 		para(out, text);
 		g_free(text);
 		g_free(title);
-		return letter_end(out, from);
+		return letter_end(&d, from);
 	}
 	text = g_strdup_printf("%zu message%s %s held for you to review at %s, oldest first:", n,
 			       n == 1 ? "" : "s", n == 1 ? "is" : "are", from->council->name);
@@ -505,7 +544,7 @@ char *letter_digest(const struct letter_from *from, const struct letter_held *he
 			"  sudo council-review release QUEUEID\n"
 			"  sudo council-review delete QUEUEID --note \"how to send it properly\"\n\n");
 	g_free(title);
-	return letter_end(out, from);
+	return letter_end(&d, from);
 }
 
 const char *letter_author_rcpt(const struct conf *conf, const struct conf_council *council,

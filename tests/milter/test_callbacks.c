@@ -779,7 +779,7 @@ static void test_hold_notices(void **state)
 		const char *to = json_array_get_string_element(argv, json_array_get_length(argv) - 1);
 		const char *text = json_object_get_string_member(o, "stdin");
 		if (strcmp(to, want[i].to) != 0 || strstr(text, want[i].says) == NULL ||
-		    strstr(text, "\nCouncil-Policy-Notice: v1") == NULL)
+		    strstr(text, "\nCouncil-Policy-Notice: v2 ") == NULL)
 			fail_msg("notice %u: got one to %s:\n%s\nwant one to %s, marked, saying [%s]",
 				 i, to, text, want[i].to, want[i].says);
 		char *line = g_strdup_printf("C23A4B5D: notice of the hold to %s<%s>: handed to "

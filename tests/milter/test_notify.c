@@ -34,43 +34,96 @@ static struct marker_key *load_key(const char *path, bool create)
 	return key;
 }
 
+/* The facts of a notice for the marker tests, changed by CHANGE (may be NULL). */
+struct facts_case {
+	const char *name;
+	const char *id, *subject, *type, *body;
+	const char *rcpts[3];
+	long offset;		/* checked this many seconds after it was made */
+	bool want;
+};
+
+static struct marker_facts facts_of(const struct facts_case *c)
+{
+	struct marker_facts f = {
+		.headers = { c->id, "Tue, 4 Mar 2025 11:30:00 +0000", c->subject, c->type, "8bit" },
+		.rcpts = c->rcpts, .n_rcpts = c->rcpts[1] != NULL ? 2 : 1,
+		.body = c->body, .body_len = strlen(c->body),
+	};
+	return f;
+}
+
 /* Created private on first use, the same on every load after; the HMAC
-   binds the marker to one Message-ID; a key others can read is refused. */
+   binds the marker to the notice (its Message-ID, Date, Subject, content
+   type, envelope recipients and body) until it expires; a key others can
+   read is refused. */
 static void test_key_and_marker(void **state)
 {
 	char *root = test_tmpdir(), *path = g_build_filename(root, "notice.key", NULL);
 	struct marker_key *key = load_key(path, true), *again = load_key(path, false);
 	struct stat st;
 	const char *error;
+	const time_t made = 1741087800;
 
 	assert_int_equal(stat(path, &st), 0);
 	if ((st.st_mode & 0777) != 0600)
 		fail_msg("key mode: got %04o, want 0600", st.st_mode & 0777);
-	char *value = marker_value(key, "<n1@example.org>");
-	static const struct {
-		const char *id, *value;
-		bool want;
-	} cases[] = {
-		{ "<n1@example.org>", NULL, true },	/* NULL: the real value */
-		{ "n1@example.org", NULL, true },	/* brackets do not count */
-		{ " <n1@example.org> ", NULL, true },
-		{ "<n2@example.org>", NULL, false },	/* another message's marker */
-		{ "<n1@example.org>", "v1 0000", false },
-		{ "<n1@example.org>", "", false },
-		{ "<n1@example.org>",
-		  "v1 6f1ed002ab5595859014ebf0951522d9a4e2b4d8e8a3d5f1e5f2c1b1e5c0d7a9", false },
+	static const struct facts_case sent = {
+		"as sent", "<n1@example.org>", "Your message is held", "text/plain; charset=utf-8",
+		"Line one.\nLine two.\n", { "a@example.org", "b@example.org", NULL }, 0, true };
+	struct marker_facts f = facts_of(&sent);
+	char *value = marker_value(key, &f, made);
+	static const struct facts_case cases[] = {
+		sent,
+		{ "as received: CRLF, folded, brackets, other case and order",
+		  "  n1@example.org ", "Your message\r\n\tis  held", "text/plain;\r\n charset=utf-8",
+		  "Line one.\r\nLine two.\r\n\r\n", { "B@example.org", "a@example.org", NULL },
+		  60, true },
+		{ "just before it expires", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, MARKER_LIFETIME - 1, true },
+		{ "expired", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, MARKER_LIFETIME + 1, false },
+		{ "another Message-ID", "<n2@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another body", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nPay account 12345678.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another recipient", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "press@example.net", NULL }, 0, false },
+		{ "fewer recipients", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", NULL, NULL }, 0, false },
+		{ "another Subject", "<n1@example.org>", "URGENT: pay now",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another content type", "<n1@example.org>", "Your message is held",
+		  "text/html; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		const char *v = cases[i].value != NULL ? cases[i].value : value;
-		bool got = marker_valid(again, cases[i].id, v);
+		struct marker_facts got_facts = facts_of(&cases[i]);
+		bool got = marker_valid(again, &got_facts, value, made + cases[i].offset);
 		if (got != cases[i].want)
-			fail_msg("marker_valid(%s, \"%s\"): got %d, want %d", cases[i].id, v, got,
+			fail_msg("marker_valid, %s: got %d, want %d", cases[i].name, got,
 				 cases[i].want);
 	}
+	/* Values that are not this notice's. */
+	char *later = g_strdup(value);
+	later[3] = later[3] == '9' ? '8' : '9';	/* another expiry, same HMAC */
+	const char *bad[] = { later, "", "v1 6f1ed002ab5595859014ebf0951522d9a4e2b4d8e8a3d5f1e5f2c1b",
+			      "v2 99999999999 0000" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+		if (marker_valid(again, &f, bad[i], made))
+			fail_msg("marker_valid(\"%s\"): got 1, want 0", bad[i]);
+	g_free(later);
 	/* A different installation's key never validates ours. */
 	char *other_path = g_build_filename(root, "other.key", NULL);
 	struct marker_key *other = load_key(other_path, true);
-	assert_false(marker_valid(other, "<n1@example.org>", value));
+	assert_false(marker_valid(other, &f, value, made));
 
 	assert_int_equal(chmod(path, 0644), 0);
 	struct marker_key *refused = NULL;
@@ -126,9 +179,20 @@ static struct engine_result *run_text(struct engine *engine, const char *text,
 	return res;
 }
 
+/* TEXT with the first FROM replaced by TO (g_free). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	return g_strdup_printf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
 /* Our marked notice from <> passes unjudged, with the marker removed; the
    same from a real sender, an unmarked one, or a forged marker is judged
-   (and the marker removed all the same). */
+   (and the marker removed all the same). A marker binds the notice it came
+   with (issue 15, finding 8): replayed with other words in the body, to
+   another recipient, or under another Subject, it is judged. */
 static void test_own_notice(void **state)
 {
 	char *root = test_tmpdir();
@@ -143,6 +207,9 @@ static void test_own_notice(void **state)
 	assert_non_null(key);
 	char *marked = a_notice(engine, key), *unmarked = a_notice(engine, NULL);
 	char *forged = test_read("messages/milter/forged-notice.eml", NULL);
+	char *other_body = replaced(marked, "please do not send it again.",
+				    "please pay the invoice to account 12345678 today.");
+	char *other_subject = replaced(marked, "Subject: ", "Subject: URGENT: ");
 	static const char *const delete_marker = "delete Council-Policy-Notice 1";
 	const struct {
 		const char *name, *text, *mail_from, *rcpt;
@@ -158,6 +225,12 @@ static void test_own_notice(void **state)
 		  NULL },
 		{ "forged marker, from <>", forged, "", "accounts@benchcraft.example.com", false,
 		  NULL, "hold" },
+		{ "marker replayed with another body", other_body, "",
+		  "cllr.smith@ashcombe-pc.gov.uk", false, NULL, NULL },
+		{ "marker replayed to another recipient", marked, "",
+		  "news@ashcombe-gazette.co.uk", false, NULL, NULL },
+		{ "marker replayed under another Subject", other_subject, "",
+		  "cllr.smith@ashcombe-pc.gov.uk", false, NULL, NULL },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -185,6 +258,8 @@ static void test_own_notice(void **state)
 	g_free(marked);
 	g_free(unmarked);
 	g_free(forged);
+	g_free(other_body);
+	g_free(other_subject);
 	engine_free(&engine);
 	test_rmdir(&root);
 }
