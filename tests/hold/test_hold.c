@@ -394,7 +394,10 @@ static void test_delete(void **state)
 	GPtrArray *sent = test_sent(f->root);
 	assert_int_equal(sent->len, 1);
 	const char *letter = json_object_get_string_member(sent->pdata[0], "stdin");
-	char *flat = g_strjoinv(" ", g_strsplit_set(letter, " \n", -1));
+	char **words = g_strsplit_set(letter, " \n", -1);
+	char *flat = g_strjoinv(" ", words);
+
+	g_strfreev(words);
 	if (strstr(flat, "Please ask me to order it.") == NULL ||
 	    strstr(letter, "Council-Policy-Notice: v") == NULL)
 		fail_msg("the author's notice: got\n%s\nwant the note, marked", letter);
