@@ -49,8 +49,8 @@ char *journal_line_end(JsonBuilder *builder);
    PRETTY, indented for people to read; BUILDER is unreferenced. g_free. */
 char *journal_json_text(JsonBuilder *builder, bool pretty);
 
-/* Member NAME with VALUE as a string (made valid UTF-8), or null when VALUE
-   is NULL. */
+/* Member NAME with VALUE as a string (made valid UTF-8, without the
+   characters util_text_visible drops), or null when VALUE is NULL. */
 void journal_add_string(JsonBuilder *builder, const char *name, const char *value);
 
 /* Call FN for each line of PATH that is a JSON object, oldest first; lines

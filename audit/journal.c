@@ -164,10 +164,11 @@ void journal_add_string(JsonBuilder *b, const char *name, const char *value)
 		json_builder_add_null_value(b);
 		return;
 	}
-	/* Envelope addresses and header text may be any bytes; JSON is UTF-8. */
-	char *valid = g_utf8_make_valid(value, -1);
-	json_builder_add_string_value(b, valid);
-	g_free(valid);
+	/* Envelope addresses and header text may be any bytes; JSON is UTF-8,
+	   and people read it: no characters that reorder or hide text. */
+	char *visible = util_text_visible(value, -1);
+	json_builder_add_string_value(b, visible);
+	g_free(visible);
 }
 
 int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,

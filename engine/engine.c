@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "parser/parser.h"
+#include "util/util.h"
 
 /* The longest header value we write, before folding; the result header of a
    message that trips every rule is well under 1 KB. */
@@ -397,10 +398,20 @@ static int header_count(const struct engine_message *msg, const char *name)
 	return n;
 }
 
-/* A value from policy or message data made safe and folded for NAME. */
+/* A value from policy or message data made safe for people and the MTA. */
+static char *header_text(const char *value)
+{
+	char *visible = util_text_visible(value, -1);
+	char *clean = parser_header_sanitise(visible, HEADER_VALUE_MAX);
+
+	g_free(visible);
+	return clean;
+}
+
+/* The same, folded for NAME. */
 static char *header_value(const char *name, const char *value)
 {
-	char *clean = parser_header_sanitise(value, HEADER_VALUE_MAX);
+	char *clean = header_text(value);
 	char *folded = parser_header_fold(name, clean);
 
 	g_free(clean);
@@ -503,7 +514,10 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 		g_string_append_printf(s, ", error=%s", res->error);
 	if (res->journal_error != NULL)
 		g_string_append(s, ", journal=not written");
-	return g_string_free(s, FALSE);
+	/* A log line people read: envelope addresses may carry anything. */
+	char *line = util_text_visible(s->str, (gssize)s->len);
+	g_string_free(s, TRUE);
+	return line;
 }
 
 /* The answer for a message that cannot be judged, as on_error says (SPEC 4:
@@ -644,8 +658,7 @@ static void verdict_ops(struct engine_result *res, const struct engine_message *
 	if (v->action == CONF_ACTION_HOLD) {
 		const char *reason = v->hold_reason != NULL ? v->hold_reason :
 			"held for the Clerk by council policy";
-		op_add(ops, ENGINE_OP_QUARANTINE, NULL, 0,
-		       parser_header_sanitise(reason, HEADER_VALUE_MAX));
+		op_add(ops, ENGINE_OP_QUARANTINE, NULL, 0, header_text(reason));
 	}
 }
 
@@ -811,10 +824,12 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	if (res->verdict->action == CONF_ACTION_REJECT) {
 		/* Refused at SMTP time: nothing is delivered, so nothing to change.
 		   Policy says why in words; the reply's codes are the engine's. */
-		const char *why = res->verdict->reject_text;
+		char *why = util_text_ascii(res->verdict->reject_text != NULL ?
+					    res->verdict->reject_text :
+					    "Refused by the council's mail policy.");
 		res->status = ENGINE_REJECT;
-		set_reply(res, "550", "5.7.1", why != NULL ? why :
-			  "Refused by the council's mail policy.");
+		set_reply(res, "550", "5.7.1", why);	/* ASCII: SMTP's, and no reordering */
+		g_free(why);
 		goto out;
 	}
 	if (res->verdict->footer_text != NULL && run_footer(res, pmsg, &ann, &error) < 0) {

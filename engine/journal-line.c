@@ -6,6 +6,7 @@
 #include "engine/engine-private.h"
 
 #include "audit/audit.h"
+#include "util/util.h"
 
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v)
@@ -29,9 +30,9 @@ static void add_strings(JsonBuilder *b, const char *name, const char *const *ite
 	json_builder_set_member_name(b, name);
 	json_builder_begin_array(b);
 	for (size_t i = 0; i < n; i++) {
-		char *valid = g_utf8_make_valid(items[i], -1);
-		json_builder_add_string_value(b, valid);
-		g_free(valid);
+		char *visible = util_text_visible(items[i], -1);
+		json_builder_add_string_value(b, visible);
+		g_free(visible);
 	}
 	json_builder_end_array(b);
 }

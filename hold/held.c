@@ -200,8 +200,11 @@ void hold_item_json(JsonBuilder *b, const struct hold_item *item, time_t now)
 	journal_add_string(b, "sender", e->sender);
 	json_builder_set_member_name(b, "recipients");
 	json_builder_begin_array(b);
-	for (size_t i = 0; i < e->n_rcpts; i++)
-		json_builder_add_string_value(b, e->rcpts[i]);
+	for (size_t i = 0; i < e->n_rcpts; i++) {
+		char *visible = util_text_visible(e->rcpts[i], -1);
+		json_builder_add_string_value(b, visible);
+		g_free(visible);
+	}
 	json_builder_end_array(b);
 	journal_add_string(b, "subject", l->subject);
 	journal_add_string(b, "message_id", l->message_id);

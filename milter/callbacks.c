@@ -16,6 +16,7 @@
 #include "milter/log.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
+#include "util/util.h"
 
 struct milter_conn {
 	struct milter_gen *gen;		/* pinned for the whole connection */
@@ -379,10 +380,11 @@ static void log_evidence(const struct milter_conn *c, const struct engine_result
 		return;
 	for (size_t i = 0; i < res->verdict->n_findings; i++) {
 		const struct policy_finding *f = &res->verdict->findings[i];
+		char *evidence = util_text_visible(f->evidence, -1);
 		milter_log(LOG_DEBUG, "%s: %s (%s, clause %s): %s", queue_id(c),
 			   conf_rule_id(f->rule), conf_action_name(f->action),
-			   f->clause != NULL ? f->clause : "none",
-			   f->evidence != NULL ? f->evidence : "");
+			   f->clause != NULL ? f->clause : "none", evidence);
+		g_free(evidence);
 	}
 }
 

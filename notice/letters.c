@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "parser/parser.h"
+#include "util/util.h"
 
 #define WIDTH 72		/* body lines wrap here */
 #define RCPTS_SHOWN 5		/* "a, b, c, d, e and 3 others" */
@@ -48,10 +49,22 @@ static char *encode_words(const char *value)
 	return g_string_free(out, FALSE);
 }
 
+/* Text from a message for people: one line of at most MAX bytes, without
+   control characters or the characters that reorder or hide what is read
+   (util.h). */
+static char *for_people(const char *s, size_t max)
+{
+	char *visible = util_text_visible(s, -1);
+	char *clean = parser_header_sanitise(visible, max);
+
+	g_free(visible);
+	return clean;
+}
+
 /* Unstructured text for a header: one line, encoded when not ASCII. */
 static char *header_text(const char *value)
 {
-	char *clean = parser_header_sanitise(value, FIELD_MAX);
+	char *clean = for_people(value, FIELD_MAX);
 	char *out = is_ascii(clean) ? g_strdup(clean) : encode_words(clean);
 
 	g_free(clean);
@@ -61,7 +74,7 @@ static char *header_text(const char *value)
 /* A display name and address: "Name" <addr>, or the encoded name. */
 static char *mailbox(const char *name, const char *addr)
 {
-	char *clean = parser_header_sanitise(name != NULL ? name : "", 200);
+	char *clean = for_people(name != NULL ? name : "", 200);
 	char *out;
 
 	if (*clean == '\0') {
@@ -219,7 +232,7 @@ static void para(GString *out, const char *text)
 /* One line of message data for a body: control characters made spaces. */
 static char *line_of(const char *s, const char *if_none)
 {
-	return parser_header_sanitise(s != NULL && *s != '\0' ? s : if_none, FIELD_MAX);
+	return for_people(s != NULL && *s != '\0' ? s : if_none, FIELD_MAX);
 }
 
 static char *quoted_subject(const struct letter_held *h)
@@ -456,7 +469,7 @@ char *letter_returned(const struct letter_from *from, const struct letter_held *
 	g_string_append(out, "The Clerk's note:\n\n");
 	char **lines = g_strsplit(note != NULL && *note != '\0' ? note : "(no note)", "\n", 50);
 	for (char **l = lines; *l != NULL; l++) {
-		char *clean = parser_header_sanitise(*l, FIELD_MAX);
+		char *clean = for_people(*l, FIELD_MAX);
 		wrap(out, "  ", "  ", clean);
 		g_free(clean);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parser/parser.h"
+#include "util/util.h"
 
 #define FIELD_MAX 998
 
@@ -13,8 +14,8 @@ void review_print_safe(FILE *out, const char *s, size_t len)
 
 	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
-		if (c == '\r')
-			continue;
+		if (c == '\r' || util_char_hidden(c))
+			continue;	/* nothing that reorders or hides what is read */
 		if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0))
 			fputc('?', out);
 		else

@@ -27,7 +27,8 @@
 void review_print_held(FILE *out, const struct hold_item *item, time_t now);
 
 /* Write S to OUT with control characters (terminal escapes in hostile
-   mail) shown as '?'. */
+   mail) shown as '?' and hidden ones (util.h: U+202E and its kind) left
+   out. */
 void review_print_safe(FILE *out, const char *s, size_t len);
 
 #endif

@@ -315,6 +315,65 @@ static void test_decision_lines(void **state)
 	test_rmdir(&root);
 }
 
+/* The first Unicode format character (Cf) in S, or NULL. */
+static const char *hidden_char(const char *s)
+{
+	for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
+			return p;
+	return NULL;
+}
+
+static bool any_hidden(JsonNode *node)
+{
+	if (JSON_NODE_HOLDS_VALUE(node))
+		return json_node_get_value_type(node) == G_TYPE_STRING &&
+		       hidden_char(json_node_get_string(node)) != NULL;
+	if (JSON_NODE_HOLDS_ARRAY(node)) {
+		JsonArray *a = json_node_get_array(node);
+		for (guint i = 0; i < json_array_get_length(a); i++)
+			if (any_hidden(json_array_get_element(a, i)))
+				return true;
+	}
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		GList *members = json_object_get_values(json_node_get_object(node));
+		bool found = false;
+		for (GList *l = members; l != NULL && !found; l = l->next)
+			found = any_hidden(l->data);
+		g_list_free(members);
+		return found;
+	}
+	return false;
+}
+
+/* A message whose Subject and To: carry U+202E (right-to-left override)
+   and its kind: the journal keeps its words but none of those characters,
+   in any field (issue 15, finding 9). */
+static void test_journal_bidi(void **state)
+{
+	static const char *const press[] = { "news@ashcombe-gazette.co.uk", NULL };
+	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
+	struct engine *engine = journal_engine(root, path, "tempfail");
+	JsonParser *parser = json_parser_new();
+	struct engine_message *msg = test_message(engine,
+						  "messages/hostile/bidi-subject-and-to.eml",
+						  "cllr.jones@ashcombe-pc.gov.uk", press);
+	struct engine_result *res = engine_run(engine, msg);
+	JsonObject *o = last_line(path, parser);
+	JsonNode *node = json_node_init_object(json_node_alloc(), o);
+
+	if (any_hidden(node) || strstr(str(o, "subject"), "staffing fdp.troper for members") == NULL)
+		fail_msg("journal: got subject \"%s\" (a format character somewhere: %d), want the "
+			 "words without U+202E", str(o, "subject"), any_hidden(node));
+	json_node_unref(node);
+	engine_result_free(&res);
+	engine_message_free(&msg);
+	g_object_unref(parser);
+	engine_free(&engine);
+	g_free(path);
+	test_rmdir(&root);
+}
+
 /* A journal that cannot be written (/dev/full: every write fails with "no
    space"): tempfail by default, nothing applied; with "continue" the
    verdict stands. Either way the result says why and keeps the line. */
@@ -367,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_decision_lines),
+		cmocka_unit_test(test_journal_bidi),
 		cmocka_unit_test(test_write_failure),
 	};
 

@@ -274,6 +274,62 @@ static struct policy_verdict *v_injection(const struct conf *conf)
 	return v;
 }
 
+/* The first Unicode format character (Cf) in S, or NULL. */
+static const char *hidden_char(const char *s)
+{
+	for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
+			return p;
+	return NULL;
+}
+
+/* Text from a hostile message, as policy quotes it in a verdict, reaches
+   people through the engine without the characters that reorder or hide
+   what they read (issue 15, finding 9): the SMTP reply is ASCII only (names
+   spelt without their accents), and the headers we add and the hold reason
+   carry no U+202E. */
+static void test_text_for_people(void **state)
+{
+	struct fixture *f = *state;
+	const struct conf *conf = engine_conf(f->engine);
+	struct policy_verdict *v = test_verdict_new(conf, CONF_ACTION_REJECT);
+
+	test_verdict_finding(v, CONF_RULE_PARTY_POLITICAL, CONF_ACTION_REJECT, "14.3",
+			     "to \"Zo\xc3\xab \xe2\x80\xae" "evil\xe2\x80\xac\" <z@example.org>");
+	v->reject_text = g_strdup("Message not sent: to \"Zo\xc3\xab \xe2\x80\xae" "evil\xe2\x80\xac\" "
+				  "<z@example.org>.\nClause 14.3 \xe2\x80\x93 ask the Clerk.");
+	struct engine_message *msg = test_message(f->engine, "messages/milter/plain-lf.eml",
+						  "cllr.smith@ashcombe-pc.gov.uk", to_clerk);
+	struct engine_result *res = engine_run_verdict(f->engine, msg, v);
+	for (const char *p = res->reply_text; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80 || *p == '\r')
+			fail_msg("reply: got a byte 0x%02x in [%s], want ASCII", (unsigned char)*p,
+				 res->reply_text);
+	if (strstr(res->reply_text, "Zoe evil") == NULL ||
+	    strstr(res->reply_text, "\nClause 14.3 - ask the Clerk.") == NULL)
+		fail_msg("reply: got [%s], want the words kept, in ASCII", res->reply_text);
+	engine_result_free(&res);
+	engine_message_free(&msg);
+
+	v = test_verdict_new(conf, CONF_ACTION_HOLD);
+	test_verdict_finding(v, CONF_RULE_CONFIDENTIAL, CONF_ACTION_HOLD, "10.7", "x");
+	v->hold_reason = g_strdup("confidential: to \xe2\x80\xae" "ten.elpmaxe@z");
+	v->headers = g_new0(struct policy_header, 1);
+	v->headers[0].name = g_strdup("Council-Policy-Copied-To");
+	v->headers[0].value = g_strdup("Cllr \xe2\x81\xa7" "Ann Jones\xe2\x81\xa9 <a@example.org>");
+	v->n_headers = 1;
+	msg = test_message(f->engine, "messages/milter/plain-lf.eml",
+			   "cllr.smith@ashcombe-pc.gov.uk", to_clerk);
+	res = engine_run_verdict(f->engine, msg, v);
+	for (size_t i = 0; i < res->n_ops; i++)
+		if (hidden_char(res->ops[i].value) != NULL)
+			fail_msg("op %zu (%s): got [%s] with a format character", i,
+				 res->ops[i].name != NULL ? res->ops[i].name : "quarantine",
+				 res->ops[i].value);
+	engine_result_free(&res);
+	engine_message_free(&msg);
+}
+
 static void test_ops(void **state)
 {
 	struct fixture *f = *state;
@@ -625,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_load_header_end),
 		cmocka_unit_test(test_late_header),
 		cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_text_for_people),
 		cmocka_unit_test(test_render_ops),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_json),

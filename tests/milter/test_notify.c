@@ -381,6 +381,64 @@ static void test_send_no_shell(void **state)
 	test_rmdir(&root);
 }
 
+/* The first Unicode format character (Cf: bidirectional controls such as
+   U+202E, zero-width characters) in S, or NULL. */
+static const char *hidden_char(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
+			return p;
+	return NULL;
+}
+
+/* Text from a hostile message reaches the Clerk and the author without the
+   characters that reorder or hide what they read (issue 15, finding 9):
+   U+202E (right-to-left override) and its kind in the Subject, the
+   author's name, the evidence and the note appear in no letter, neither in
+   its Subject (decoded) nor in its body. */
+static void test_letters_bidi(void **state)
+{
+	char *root = test_tmpdir();
+	struct conf *conf = test_conf("unit", root, NULL);
+	static const char *const rcpts[] = { "d.ferris@example.net" };
+	static const struct letter_finding found[] = {
+		{ "confidential", "hold", "10.7",
+		  "marked \"CONFIDENTIAL\" in the subject; to \xe2\x80\xae" "ten.elpmaxe@sirref.d" },
+	};
+	struct letter_held held = {
+		.queue_id = "4F2A1B3C5D", .message_id = "x1@ashcombe-pc.gov.uk",
+		.subject = "Invoice \xe2\x80\xae" "fdp.exe\xe2\x80\xac for the hall \xe2\x80\x8b",
+		.author = "cllr.jones@ashcombe-pc.gov.uk", .author_name = "Ann \xe2\x81\xa7Jones",
+		.submitter = "cllr.jones@ashcombe-pc.gov.uk", .rcpts = rcpts, .n_rcpts = 1,
+		.findings = found, .n_findings = 1, .held_at = time(NULL),
+	};
+	struct letter_from from = { conf, &conf->councils[0], NULL, time(NULL) };
+	char *texts[] = {
+		letter_hold_author(&from, &held, held.author),
+		letter_hold_review(&from, &held),
+		letter_returned(&from, &held, held.author, "Send it \xe2\x80\xaeyllaitnedifnoc."),
+		letter_digest(&from, &held, 1),
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+		struct parser_message *pm = NULL;
+		const char *error;
+
+		if (parser_parse(texts[i], strlen(texts[i]), NULL, &pm, &error) < 0)
+			fail_msg("letter %zu does not parse: %s", i, error);
+		if (hidden_char(pm->subject) != NULL || hidden_char(texts[i]) != NULL)
+			fail_msg("letter %zu: a format character in its Subject \"%s\" or its "
+				 "text:\n%s", i, pm->subject, texts[i]);
+		if (i != 3 && strstr(pm->subject, "Invoice fdp.exe for the hall") == NULL)
+			fail_msg("letter %zu: Subject: got \"%s\", want the words kept", i,
+				 pm->subject);
+		parser_message_free(&pm);
+		g_free(texts[i]);
+	}
+	conf_unref(&conf);
+	test_rmdir(&root);
+}
+
 /* The letters are messages a reader and a parser both understand: the
    subject (non-ASCII included) survives encoding, and each says what the
    reader needs. */
@@ -495,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_sendmail_argv),
 		cmocka_unit_test(test_send_no_shell),
 		cmocka_unit_test(test_letters),
+		cmocka_unit_test(test_letters_bidi),
 	};
 
 	parser_init();
