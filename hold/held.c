@@ -6,14 +6,11 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
-#include "parser/parser.h"
 #include "util/util.h"
 
 struct item_private {
-	JsonObject *record;		/* the decision line, NULL when none */
+	JsonObject *record;		/* our decision line, NULL when none */
 	struct letter_finding *findings;
-	char *subject, *author, *message_id;	/* from the message, when the
-						   journal has no record */
 };
 
 static struct item_private *private_of(const struct hold_item *item)
@@ -30,15 +27,40 @@ static const char *member_str(JsonObject *o, const char *name)
 		json_node_get_string(n) : NULL;
 }
 
+/* A decision (whatever it was), or a review line that ended a hold: the
+   latest of them says whether a queue id is held by us now. */
 static bool index_line(JsonObject *o, void *ctx)
 {
 	GHashTable *index = ctx;
 	const char *qid = member_str(o, "queue_id");
+	const char *event = member_str(o, "event"), *action = member_str(o, "action");
 
-	if (qid != NULL && g_strcmp0(member_str(o, "event"), "decision") == 0 &&
-	    g_strcmp0(member_str(o, "action"), "hold") == 0)
+	if (qid != NULL && (g_strcmp0(event, "decision") == 0 ||
+			    (g_strcmp0(event, "review") == 0 &&
+			     (g_strcmp0(action, "release") == 0 || g_strcmp0(action, "delete") == 0))))
 		g_hash_table_replace(index, g_strdup(qid), json_object_ref(o));
 	return true;
+}
+
+/* How long before its arrival in the queue a decision may be dated: the
+   queue file is made at MAIL FROM, the line written at the end of DATA,
+   both by this machine's clock; a minute covers the second the ISO time
+   drops. An older line belongs to an earlier message with the same id. */
+#define DECIDED_BEFORE_ARRIVAL 60
+
+/* RECORD is our decision to hold the message that arrived at ARRIVAL. */
+static bool held_by_us(JsonObject *record, time_t arrival)
+{
+	if (g_strcmp0(member_str(record, "event"), "decision") != 0 ||
+	    g_strcmp0(member_str(record, "action"), "hold") != 0)
+		return false;
+	GDateTime *t = member_str(record, "time") == NULL ? NULL :
+		g_date_time_new_from_iso8601(member_str(record, "time"), NULL);
+	bool ours = t != NULL &&
+		g_date_time_to_unix(t) >= (gint64)arrival - DECIDED_BEFORE_ARRIVAL;
+	if (t != NULL)
+		g_date_time_unref(t);
+	return ours;
 }
 
 int held_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
@@ -120,6 +142,8 @@ struct hold_item *held_item_new(const struct conf *conf, struct hold_entry *e,
 	struct item_private *p = g_new0(struct item_private, 1);
 	JsonObject *record = g_hash_table_lookup(index, e->queue_id);
 
+	if (record != NULL && !held_by_us(record, e->arrival))
+		record = NULL;
 	item->private_ = p;
 	item->entry = e;
 	p->record = record != NULL ? json_object_ref(record) : NULL;
@@ -153,33 +177,9 @@ void hold_item_free(struct hold_item *item)
 	if (p->record != NULL)
 		json_object_unref(p->record);
 	g_free(p->findings);
-	g_free(p->subject);
-	g_free(p->author);
-	g_free(p->message_id);
 	g_free(p);
 	hold_entry_free(item->entry);
 	g_free(item);
-}
-
-void held_fill_from_message(struct hold_item *item, const struct conf *conf,
-			    const char *message, size_t len)
-{
-	struct item_private *p = private_of(item);
-	struct parser_message *pm = NULL;
-	const char *error;
-
-	if (parser_parse(message, len, NULL, &pm, &error) < 0)
-		return;
-	const struct parser_address_list *from = &pm->fields[PARSER_FROM];
-	if (item->letter.subject == NULL && *pm->subject != '\0')
-		item->letter.subject = p->subject = g_strdup(pm->subject);
-	if (item->letter.author == NULL && from->n > 0)
-		item->letter.author = p->author = g_strdup(from->items[0].addr);
-	if (item->letter.message_id == NULL && *pm->message_id != '\0')
-		item->letter.message_id = p->message_id = g_strdup(pm->message_id);
-	if (item->council == NULL)
-		item->council = council_of(conf, item->letter.author, item->entry->sender);
-	parser_message_free(&pm);
 }
 
 void hold_item_json(JsonBuilder *b, const struct hold_item *item, time_t now)

@@ -6,19 +6,17 @@
 
 #include "hold/hold.h"
 
-/* The decision lines of the journal at PATH (and of PATH.1, its last
-   rotation) that held a message, by queue id, the latest winning (JsonObject,
-   referenced). ENOENT is an empty journal; -1 when it cannot be read
-   (*eacces_r: for lack of permission). */
+/* The journal at PATH (and PATH.1, its last rotation) by queue id: the
+   latest decision line or review line that released or deleted it
+   (JsonObject, referenced). ENOENT is an empty journal; -1 when it cannot be
+   read (*eacces_r: for lack of permission). */
 int held_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
 		       const char **error_r);
 
-/* ENTRY (taken over) joined with its decision line in INDEX, if any. */
+/* ENTRY (taken over) joined with its line in INDEX: in_journal when that
+   line is a decision to hold it, written when it arrived (a queue id of a
+   message that left may come back on another). */
 struct hold_item *held_item_new(const struct conf *conf, struct hold_entry *entry,
 				GHashTable *index);
-
-/* Fill what the journal did not say (no record) from the message text. */
-void held_fill_from_message(struct hold_item *item, const struct conf *conf,
-			    const char *message, size_t len);
 
 #endif

@@ -15,6 +15,7 @@ struct hold {
 	struct conf *conf;
 	struct hold_queue *queue;
 	enum hold_failure failure;
+	const struct conf_council *scope;	/* NULL: every council */
 	struct marker_key *key;		/* to mark notices; NULL when unreadable */
 	bool key_tried;
 	char *key_error;		/* why there is no key */
@@ -55,6 +56,30 @@ enum hold_failure hold_failure(const struct hold *h)
 	return h->failure;
 }
 
+void hold_set_scope(struct hold *h, const struct conf_council *council)
+{
+	h->scope = council;
+}
+
+const struct conf_council *hold_find_council(const struct conf *conf, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < conf->n_councils; i++) {
+		const struct conf_council *c = &conf->councils[i];
+		if (g_ascii_strcasecmp(c->name, name) == 0)
+			return c;
+		for (size_t d = 0; d < c->n_domains; d++)
+			if (g_ascii_strcasecmp(c->domains[d], name) == 0)
+				return c;
+	}
+	return NULL;
+}
+
+/* Held by us, for a council in the scope. */
+static bool ours_in_scope(const struct hold *h, const struct hold_item *item)
+{
+	return item->in_journal && (h->scope == NULL || item->council == h->scope);
+}
+
 static int fail(struct hold *h, enum hold_failure kind, const char *error, const char **error_r)
 {
 	h->failure = kind;
@@ -88,8 +113,8 @@ static gint oldest_first(gconstpointer a, gconstpointer b)
 		y->entry->arrival;
 }
 
-/* The held messages joined with the journal, oldest first; NULL on
-   failure. */
+/* Every message in the hold queue joined with the journal (in_journal: held
+   by us), oldest first; NULL on failure. */
 static GPtrArray *listing(struct hold *h, const char **error_r)
 {
 	GPtrArray *entries;
@@ -119,43 +144,67 @@ static GPtrArray *listing(struct hold *h, const char **error_r)
 	g_ptr_array_unref(entries);
 	g_hash_table_unref(index);
 	g_ptr_array_sort(items, oldest_first);
-	/* Root can read what the journal does not say from the message itself. */
-	for (guint i = 0; geteuid() == 0 && i < items->len; i++) {
-		struct hold_item *item = items->pdata[i];
-		char *text;
-		size_t len;
-		if (item->in_journal && item->council != NULL)
-			continue;
-		if (h->queue->read(h->queue, item->entry->queue_id, &text, &len, &error) < 0)
-			continue;
-		held_fill_from_message(item, h->conf, text, len);
-		g_free(text);
-	}
 	return items;
 }
 
-int hold_list(struct hold *h, GPtrArray **items_r, const char **error_r)
+/* Ours, in the scope, from ALL (freed); *OTHERS_R: the rest. */
+static GPtrArray *ours_only(const struct hold *h, GPtrArray *all, size_t *others_r)
 {
-	begin(h, NULL);
-	*items_r = listing(h, error_r);
-	return *items_r != NULL ? 0 : -1;
+	GPtrArray *mine = g_ptr_array_new_with_free_func((GDestroyNotify)hold_item_free);
+
+	*others_r = 0;
+	for (guint i = 0; i < all->len; i++) {
+		if (ours_in_scope(h, all->pdata[i]))
+			g_ptr_array_add(mine, g_ptr_array_steal_index(all, i--));
+		else
+			++*others_r;
+	}
+	g_ptr_array_unref(all);
+	return mine;
 }
 
-/* The held message ID, taken out of a fresh listing (hold_item_free). */
+int hold_list(struct hold *h, GPtrArray **items_r, size_t *others_r, const char **error_r)
+{
+	size_t others;
+
+	begin(h, NULL);
+	GPtrArray *all = listing(h, error_r);
+	if (all == NULL)
+		return -1;
+	*items_r = ours_only(h, all, &others);
+	if (others_r != NULL)
+		*others_r = others;
+	return 0;
+}
+
+/* The message ID council-milter held, in the scope, taken out of a fresh
+   listing (hold_item_free); NULL, with the reason, for anything else. */
 static struct hold_item *one_held(struct hold *h, const char *id, const char **error_r)
 {
 	GPtrArray *items = listing(h, error_r);
 	struct hold_item *found = NULL;
 
-	for (guint i = 0; items != NULL && i < items->len && found == NULL; i++)
+	if (items == NULL)
+		return NULL;
+	for (guint i = 0; i < items->len && found == NULL; i++)
 		if (strcmp(((struct hold_item *)items->pdata[i])->entry->queue_id, id) == 0)
 			found = g_ptr_array_steal_index(items, i);
-	if (items != NULL && found == NULL)
+	g_ptr_array_unref(items);
+	if (found == NULL) {
 		fail(h, HOLD_NOT_HELD, util_error("%s is not in the hold queue (released or "
 						  "deleted already?)", id), error_r);
-	if (items != NULL)
-		g_ptr_array_unref(items);
-	return found;
+	} else if (!found->in_journal) {
+		fail(h, HOLD_NOT_HELD, util_error("%s was not held by council-milter (the journal "
+						  "has no record of holding it): it is left "
+						  "alone", id), error_r);
+	} else if (!ours_in_scope(h, found)) {
+		fail(h, HOLD_NOT_YOURS, util_error("%s is not held for %s: it is not yours to "
+						   "act on", id, h->scope->name), error_r);
+	} else {
+		return found;
+	}
+	hold_item_free(found);
+	return NULL;
 }
 
 /* ---- the journal and notices --------------------------------------------- */
@@ -343,13 +392,18 @@ out:
 int hold_digest(struct hold *h, bool always, struct hold_digest **digests_r, size_t *n_r,
 		size_t *unassigned_r, struct hold_report *report, const char **error_r)
 {
+	size_t others;
+
 	begin(h, report);
-	GPtrArray *items = listing(h, error_r);
-	if (items == NULL)
+	GPtrArray *all = listing(h, error_r);
+	if (all == NULL)
 		return -1;
+	GPtrArray *items = ours_only(h, all, &others);
 	GArray *digests = g_array_new(FALSE, TRUE, sizeof(struct hold_digest));
 	for (size_t c = 0; c < h->conf->n_councils; c++) {
 		const struct conf_council *council = &h->conf->councils[c];
+		if (h->scope != NULL && council != h->scope)
+			continue;
 		GArray *mine = g_array_new(FALSE, FALSE, sizeof(struct letter_held));
 		for (guint i = 0; i < items->len; i++) {
 			const struct hold_item *item = items->pdata[i];

@@ -9,7 +9,10 @@
  * digest. Each held message is the MTA's queue entry joined by queue id with
  * the daemon's decision in the journal; each action is written to the
  * journal with who took it (struct actor), and release and delete do
- * nothing that cannot be recorded.
+ * nothing that cannot be recorded. Only what the journal records as held by
+ * council-milter is ours: mail held by anything else (an administrator's
+ * postsuper -h, a header_checks HOLD) is left alone. A hold may be scoped to
+ * one council (hold_set_scope), as a Clerk's sudo rule pins it.
  *
  * Where the MTA keeps held mail is a backend, struct hold_queue: Postfix's
  * hold queue through its own tools (hold_queue_postfix); Sendmail's
@@ -89,7 +92,8 @@ struct hold_item {
 	const struct conf_council *council;	/* NULL: not known */
 	struct letter_held letter;		/* the facts for people and letters */
 	const char *hold_reason;		/* NULL: not recorded */
-	bool in_journal;			/* the daemon's decision was found */
+	bool in_journal;			/* the journal records that council-milter
+						   held it: true for all hold_list gives */
 	void *private_;				/* the library's */
 };
 
@@ -102,7 +106,8 @@ void hold_item_json(JsonBuilder *b, const struct hold_item *item, time_t now);
 
 enum hold_failure {
 	HOLD_OK = 0,
-	HOLD_NOT_HELD,		/* no such held message */
+	HOLD_NOT_HELD,		/* no such message held by council-milter */
+	HOLD_NOT_YOURS,		/* held for a council outside the scope */
 	HOLD_DENIED,		/* not allowed: the journal or the queue refused us */
 	HOLD_QUEUE_FAILED,	/* the MTA's tool failed */
 	HOLD_JOURNAL_UNREADABLE,	/* the journal cannot be read */
@@ -130,9 +135,19 @@ void hold_free(struct hold **hold);
 /* The kind of the last failure (HOLD_OK after a success). */
 enum hold_failure hold_failure(const struct hold *hold);
 
-/* The held messages, oldest first (struct hold_item *, the array frees
-   them). */
-int hold_list(struct hold *hold, GPtrArray **items_r, const char **error_r);
+/* From now on, only what is held for COUNCIL (one of the hold's
+   configuration's; NULL: every council's). */
+void hold_set_scope(struct hold *hold, const struct conf_council *council);
+
+/* The council of CONF whose name (in any case) or one of whose domains is
+   NAME; NULL when none is. */
+const struct conf_council *hold_find_council(const struct conf *conf, const char *name);
+
+/* The messages council-milter held (in the scope), oldest first (struct
+   hold_item *, the array frees them); *OTHERS_R (may be NULL): how many
+   more the queue holds that are not ours or not in the scope. */
+int hold_list(struct hold *hold, GPtrArray **items_r, size_t *others_r,
+	      const char **error_r);
 
 /* The held message ID (hold_item_free) and its text as its recipients would
    get it (g_free); the showing is journalled (a line that cannot be written
@@ -161,7 +176,8 @@ struct hold_digest {
 	const char *notice_error;
 };
 
-/* Send each council with something held (ALWAYS: every council) the digest.
+/* Send each council (in the scope) with something held (ALWAYS: every one)
+   the digest.
    *DIGESTS_R (g_free; texts the hold's) has one entry per council sent to
    or failed, in configuration order; *UNASSIGNED_R counts held messages of
    no council in the configuration. */

@@ -24,17 +24,18 @@
 
 static const char usage_text[] =
 "Usage:\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] list [--json]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] show QUEUEID\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] release QUEUEID [--note TEXT]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] delete QUEUEID --note TEXT\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] digest [--always]\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] list [--json]\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] show QUEUEID\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] release QUEUEID [--note TEXT]\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] delete QUEUEID --note TEXT\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] digest [--always]\n"
 "\n"
 "The messages council-milter held for the Clerk wait in the mail server's hold\n"
 "queue. council-review lists them with the reasons and the evidence, shows one\n"
 "as its recipients would see it (with the notices added), releases it (it is\n"
 "delivered), or deletes it (it is not; its author is told, with your note).\n"
-"Each of these is recorded in the audit journal with who did it.\n"
+"Each of these is recorded in the audit journal with who did it. It acts only\n"
+"on what the journal records as held by council-milter.\n"
 "\n"
 "  list             the held messages, oldest first: queue id, age, author,\n"
 "                   recipients, subject, and the rules, clauses and evidence;\n"
@@ -49,6 +50,8 @@ static const char usage_text[] =
 "  -c CONF          the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
 "  -C POSTFIX_DIR   a Postfix instance other than the default (passed to\n"
 "                   postqueue, postcat and postsuper as -c POSTFIX_DIR)\n"
+"  --council NAME   only what is held for this council (its name, or one of its\n"
+"                   domains); a Clerk's sudo rule can pin it (council-review(8))\n"
 "  -h, --help       this help;  -V, --version  the version\n"
 "\n"
 "show, release and delete need root's power over the mail queue: a Clerk runs\n"
@@ -61,6 +64,7 @@ static const char usage_text[] =
 struct review {
 	const char *conf_path;
 	const char *postfix_dir;	/* -C */
+	const char *council;		/* --council: the scope, or NULL */
 	const char *command;
 	const char *id;			/* show, release, delete */
 	char *note;			/* release, delete: --note, made safe */
@@ -131,6 +135,8 @@ static int failed(const struct review *r, const char *error)
 	case HOLD_NOT_HELD:
 		return say(REVIEW_EX_NOINPUT, "%s; \"council-review list\" shows what is held",
 			   error);
+	case HOLD_NOT_YOURS:
+		return say(REVIEW_EX_NOPERM, "%s", error);
 	case HOLD_DENIED:
 		return say(REVIEW_EX_NOPERM, "%s", error);
 	case HOLD_QUEUE_FAILED:
@@ -162,8 +168,9 @@ static int cmd_list(struct review *r)
 	GPtrArray *held;
 	const char *error;
 	time_t now = time(NULL);
+	size_t others;
 
-	if (hold_list(r->hold, &held, &error) < 0)
+	if (hold_list(r->hold, &held, &others, &error) < 0)
 		return failed(r, error);
 	if (r->json) {
 		JsonBuilder *b = json_builder_new();
@@ -186,6 +193,11 @@ static int cmd_list(struct review *r)
 		printf("To see one: sudo council-review show QUEUEID; then release it, or "
 		       "delete it --note \"...\"\n");
 	}
+	if (!r->json && others > 0)
+		printf("(%zu other message%s in the hold queue %s not held by council-milter%s: "
+		       "council-review leaves %s alone.)\n", others, others == 1 ? "" : "s",
+		       others == 1 ? "was" : "were", r->council != NULL ? ", or for another council"
+		       : "", others == 1 ? "it" : "them");
 	g_ptr_array_unref(held);
 	return 0;
 }
@@ -367,8 +379,15 @@ static int run(struct review *r)
 		return say(REVIEW_EX_CONFIG, "%s has errors (council-milter -n -c %s checks it)",
 			   r->conf_path, r->conf_path);
 	}
+	const struct conf_council *scope = hold_find_council(r->conf, r->council);
+	if (r->council != NULL && scope == NULL) {
+		conf_unref(&r->conf);
+		return usage_error("--council: no such council in the configuration; give its "
+				   "name or one of its domains");
+	}
 	parser_init();
 	r->hold = hold_new(r->conf, hold_queue_postfix(r->postfix_dir));
+	hold_set_scope(r->hold, scope);
 	if (strcmp(r->command, "list") == 0)
 		status = cmd_list(r);
 	else if (strcmp(r->command, "digest") == 0)
@@ -390,6 +409,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "council", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct review r = { .conf_path = COUNCIL_CONF_DEFAULT };
@@ -405,6 +425,13 @@ int main(int argc, char **argv)
 		case 'C':
 			r.postfix_dir = optarg;
 			options_given = true;
+			break;
+		case 'S':
+			/* Once: a sudo rule pins the first, and a second must not
+			   widen it. */
+			if (r.council != NULL)
+				return usage_error("--council may be given once");
+			r.council = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -72,9 +72,6 @@ void review_print_held(FILE *out, const struct hold_item *item, time_t now)
 		line(out, i == 0 ? "Why:" : "", why);
 		g_free(why);
 	}
-	if (!item->in_journal)
-		line(out, "Why:", "not in the journal (held by something else, or the "
-		     "journal was rotated away)");
 	g_free(age);
 	g_free(rcpts);
 	g_free(author);

@@ -240,15 +240,19 @@ static const char *str(JsonObject *o, const char *name)
 /* ---- the tests ----------------------------------------------------------- */
 
 /* The queue joined with the journal, oldest first: what the daemon decided
-   (council, evidence, hold reason) is with each held message it held. */
+   (council, evidence, hold reason) is with each held message it held; what
+   something else held (99AA88BB77: no decision in the journal) is left out
+   and counted. */
 static void test_list(void **state)
 {
 	struct fixture *f = *state;
 	GPtrArray *items;
 	const char *error;
+	size_t others;
 
-	if (hold_list(f->hold, &items, &error) < 0)
+	if (hold_list(f->hold, &items, &others, &error) < 0)
 		fail_msg("hold_list: %s", error);
+	assert_int_equal(others, 1);
 	GString *got = g_string_new(NULL);
 	for (guint i = 0; i < items->len; i++) {
 		const struct hold_item *it = items->pdata[i];
@@ -257,11 +261,11 @@ static void test_list(void **state)
 				       it->council != NULL ? it->council->name : "none",
 				       it->letter.n_findings);
 	}
-	const char *want = "99AA88BB77 - none 0;A1B2C3D4E5 journal Ashcombe Parish Council 1;"
+	const char *want = "A1B2C3D4E5 journal Ashcombe Parish Council 1;"
 		"0F1E2D3C4B journal Bramley Town Council 1;";
 	if (strcmp(got->str, want) != 0)
 		fail_msg("list:\ngot  %s\nwant %s", got->str, want);
-	const struct hold_item *a = items->pdata[1];
+	const struct hold_item *a = items->pdata[0];
 	if (g_strcmp0(a->letter.findings[0].evidence,
 		      "phrase \"the council will pay\" in body line 4") != 0 ||
 	    g_strcmp0(a->hold_reason, "obligation-in-member-name (clause 12.2)") != 0 ||
@@ -314,12 +318,12 @@ static void test_failures(void **state)
 	const char *error;
 
 	f->fake.deny = true;
-	assert_int_equal(hold_list(f->hold, &items, &error), -1);
+	assert_int_equal(hold_list(f->hold, &items, NULL, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_DENIED);
 	f->fake.deny = false;
 
 	f->fake.list_error = "postqueue: fatal: Queue report unavailable - mail system is down";
-	assert_int_equal(hold_list(f->hold, &items, &error), -1);
+	assert_int_equal(hold_list(f->hold, &items, NULL, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_QUEUE_FAILED);
 	if (strstr(error, "cannot list the hold queue: postqueue: fatal: Queue report "
 		   "unavailable") == NULL)
@@ -331,7 +335,7 @@ static void test_failures(void **state)
 	char *moved = g_strconcat(f->journal, ".saved", NULL);
 	g_rename(f->journal, moved);
 	assert_int_equal(symlink(f->journal, f->journal), 0);
-	assert_int_equal(hold_list(f->hold, &items, &error), -1);
+	assert_int_equal(hold_list(f->hold, &items, NULL, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_JOURNAL_UNREADABLE);
 	g_unlink(f->journal);
 	g_rename(moved, f->journal);
@@ -488,6 +492,85 @@ static void test_digest(void **state)
 	g_free(d);
 }
 
+/* Only what council-milter held is acted on (issue 15, finding 10): a
+   message something else held is refused and left in the queue, and so is
+   one whose queue id the journal knows from an earlier message (a decision
+   dated before it arrived, or a hold already released). */
+static void test_only_ours(void **state)
+{
+	struct fixture *f = *state;
+	struct hold_report report;
+	const char *error;
+	time_t later = time(NULL) + 3600;
+
+	assert_int_equal(hold_release(f->hold, "99AA88BB77", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_failure(f->hold), HOLD_NOT_HELD);
+	if (strstr(error, "99AA88BB77 was not held by council-milter") == NULL ||
+	    f->fake.calls->len != 0 || report.done)
+		fail_msg("held by something else: got [%s], calls [%s]", error,
+			 f->fake.calls->str);
+
+	/* A1B2C3D4E5 again, arriving after its old decision was written. */
+	g_ptr_array_remove_index(f->fake.entries, 0);
+	fake_add(&f->fake, "A1B2C3D4E5", later, "x@example.org", "y@example.org");
+	assert_int_equal(hold_delete(f->hold, "A1B2C3D4E5", &clerk, "No.", &report, &error), -1);
+	assert_int_equal(hold_failure(f->hold), HOLD_NOT_HELD);
+
+	/* 0F1E2D3C4B released by the Clerk, then held again by something else. */
+	if (hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL, &report, &error) < 0)
+		fail_msg("release: %s", error);
+	fake_add(&f->fake, "0F1E2D3C4B", 1700000100, "x@example.org", "y@example.org");
+	GPtrArray *items;
+	size_t others;
+	assert_int_equal(hold_list(f->hold, &items, &others, &error), 0);
+	if (items->len != 0 || others != 3)
+		fail_msg("list: got %u of ours and %zu others, want 0 and 3", items->len, others);
+	g_ptr_array_unref(items);
+	assert_string_equal(f->fake.calls->str, "release 0F1E2D3C4B\n");
+}
+
+/* A hold scoped to one council (--council, as a Clerk's sudo rule pins it)
+   lists, shows, acts on and digests that council's held mail only. */
+static void test_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct hold_report report;
+	struct hold_digest *d;
+	GPtrArray *items;
+	const char *error;
+	size_t others, n, unassigned;
+
+	assert_ptr_equal(hold_find_council(f->conf, "ashcombe-pc.gov.uk"), &f->conf->councils[0]);
+	assert_ptr_equal(hold_find_council(f->conf, "bramley town council"),
+			 &f->conf->councils[1]);
+	assert_null(hold_find_council(f->conf, "ashcombe"));
+	hold_set_scope(f->hold, hold_find_council(f->conf, "ashcombe-pc.gov.uk"));
+
+	assert_int_equal(hold_list(f->hold, &items, &others, &error), 0);
+	if (items->len != 1 || others != 2 ||
+	    strcmp(((struct hold_item *)items->pdata[0])->entry->queue_id, "A1B2C3D4E5") != 0)
+		fail_msg("scoped list: got %u (others %zu), want A1B2C3D4E5 alone", items->len,
+			 others);
+	g_ptr_array_unref(items);
+
+	assert_int_equal(hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_failure(f->hold), HOLD_NOT_YOURS);
+	if (strstr(error, "0F1E2D3C4B is not held for Ashcombe Parish Council") == NULL ||
+	    f->fake.calls->len != 0)
+		fail_msg("another council's: got [%s], calls [%s]", error, f->fake.calls->str);
+	struct hold_item *item;
+	char *text;
+	size_t len;
+	assert_int_equal(hold_show(f->hold, "0F1E2D3C4B", &clerk, &item, &text, &len, &report,
+				   &error), -1);
+	assert_int_equal(hold_failure(f->hold), HOLD_NOT_YOURS);
+
+	assert_int_equal(hold_digest(f->hold, true, &d, &n, &unassigned, &report, &error), 0);
+	if (n != 1 || d[0].council != &f->conf->councils[0] || d[0].n_held != 1)
+		fail_msg("scoped digest: got %zu digests", n);
+	g_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +581,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_notice_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_only_ours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
 	};
 
 	parser_init();
