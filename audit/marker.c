@@ -138,9 +138,8 @@ const char *const marker_headers[MARKER_N_HEADERS] = {
 	"Message-ID", "Date", "Subject", "Content-Type", "Content-Transfer-Encoding",
 };
 
-/* A header value as the HMAC sees it: unfolded, every run of blanks and
-   line ends one space, trimmed; a Message-ID without its angle brackets. */
-static void append_value(GString *data, const char *name, const char *value)
+/* VALUE unfolded: every run of blanks and line ends one space, trimmed. */
+static GString *unfolded(const char *value)
 {
 	GString *v = g_string_new(NULL);
 
@@ -152,6 +151,15 @@ static void append_value(GString *data, const char *name, const char *value)
 	}
 	if (v->len > 0 && v->str[v->len - 1] == ' ')
 		g_string_truncate(v, v->len - 1);
+	return v;
+}
+
+/* A header value as the HMAC sees it: unfolded; a Message-ID without its
+   angle brackets. */
+static void append_value(GString *data, const char *name, const char *value)
+{
+	GString *v = unfolded(value);
+
 	if (g_ascii_strcasecmp(name, "Message-ID") == 0 && v->len >= 2 && v->str[0] == '<' &&
 	    v->str[v->len - 1] == '>') {
 		g_string_erase(v, 0, 1);
@@ -226,17 +234,8 @@ bool marker_valid(const struct marker_key *key, const struct marker_facts *facts
 {
 	if (key == NULL || value == NULL)
 		return false;
-	/* As received the value may be folded: blanks and line ends count as
-	   one space. */
-	GString *got = g_string_new(NULL);
-	for (const char *p = value; *p != '\0'; p++) {
-		if (!g_ascii_isspace(*p))
-			g_string_append_c(got, *p);
-		else if (got->len > 0 && got->str[got->len - 1] != ' ')
-			g_string_append_c(got, ' ');
-	}
-	if (got->len > 0 && got->str[got->len - 1] == ' ')
-		g_string_truncate(got, got->len - 1);
+	/* As received the value may be folded. */
+	GString *got = unfolded(value);
 	/* "v2 EXPIRES HMAC": the expiry is read to recompute the HMAC, which
 	   covers it, so a changed expiry fails like a changed notice. */
 	char *end = NULL;

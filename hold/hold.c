@@ -323,15 +323,23 @@ int hold_show(struct hold *h, const char *id, const struct actor *actor,
 	return 0;
 }
 
+/* Before release or delete: the journal can record it, and ID is ours
+   (hold_item_free); NULL, with the reason, when not. */
+static struct hold_item *act_on(struct hold *h, const char *id, struct hold_report *report,
+				const char **error_r)
+{
+	begin(h, report);
+	if (journal_writable(h, error_r) < 0)
+		return NULL;
+	return one_held(h, id, error_r);
+}
+
 int hold_release(struct hold *h, const char *id, const struct actor *actor,
 		 const char *note, struct hold_report *report, const char **error_r)
 {
+	struct hold_item *item = act_on(h, id, report, error_r);
 	const char *error;
 
-	begin(h, report);
-	if (journal_writable(h, error_r) < 0)
-		return -1;
-	struct hold_item *item = one_held(h, id, error_r);
 	if (item == NULL)
 		return -1;
 	int ret = 0;
@@ -352,12 +360,9 @@ int hold_release(struct hold *h, const char *id, const struct actor *actor,
 int hold_delete(struct hold *h, const char *id, const struct actor *actor,
 		const char *note, struct hold_report *report, const char **error_r)
 {
+	struct hold_item *item = act_on(h, id, report, error_r);
 	const char *error;
 
-	begin(h, report);
-	if (journal_writable(h, error_r) < 0)
-		return -1;
-	struct hold_item *item = one_held(h, id, error_r);
 	if (item == NULL)
 		return -1;
 	const char *author = item->council == NULL ? NULL :

@@ -315,20 +315,11 @@ static void test_decision_lines(void **state)
 	test_rmdir(&root);
 }
 
-/* The first Unicode format character (Cf) in S, or NULL. */
-static const char *hidden_char(const char *s)
-{
-	for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
-		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
-			return p;
-	return NULL;
-}
-
 static bool any_hidden(JsonNode *node)
 {
 	if (JSON_NODE_HOLDS_VALUE(node))
 		return json_node_get_value_type(node) == G_TYPE_STRING &&
-		       hidden_char(json_node_get_string(node)) != NULL;
+		       test_hidden_char(json_node_get_string(node)) != NULL;
 	if (JSON_NODE_HOLDS_ARRAY(node)) {
 		JsonArray *a = json_node_get_array(node);
 		for (guint i = 0; i < json_array_get_length(a); i++)

@@ -24,7 +24,7 @@ ASHCOMBE = "Ashcombe Parish Council"
 BRAMLEY = "Bramley Town Council"
 
 
-def send_held(env, mail_from, data, held_by_us=True):
+def send_held(env, mail_from, data):
     code, text = env.send(mail_from, ["accounts@benchcraft.example.com"], data)
     check(code == 250, "reply (%s)" % text, code, 250)
     qid = re.search(r"queued as ([0-9A-F]+)", text).group(1)

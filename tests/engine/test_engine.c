@@ -274,15 +274,6 @@ static struct policy_verdict *v_injection(const struct conf *conf)
 	return v;
 }
 
-/* The first Unicode format character (Cf) in S, or NULL. */
-static const char *hidden_char(const char *s)
-{
-	for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
-		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
-			return p;
-	return NULL;
-}
-
 /* Text from a hostile message, as policy quotes it in a verdict, reaches
    people through the engine without the characters that reorder or hide
    what they read (issue 15, finding 9): the SMTP reply is ASCII only (names
@@ -322,7 +313,7 @@ static void test_text_for_people(void **state)
 			   "cllr.smith@ashcombe-pc.gov.uk", to_clerk);
 	res = engine_run_verdict(f->engine, msg, v);
 	for (size_t i = 0; i < res->n_ops; i++)
-		if (hidden_char(res->ops[i].value) != NULL)
+		if (test_hidden_char(res->ops[i].value) != NULL)
 			fail_msg("op %zu (%s): got [%s] with a format character", i,
 				 res->ops[i].name != NULL ? res->ops[i].name : "quarantine",
 				 res->ops[i].value);

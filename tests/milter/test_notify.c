@@ -381,16 +381,6 @@ static void test_send_no_shell(void **state)
 	test_rmdir(&root);
 }
 
-/* The first Unicode format character (Cf: bidirectional controls such as
-   U+202E, zero-width characters) in S, or NULL. */
-static const char *hidden_char(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
-		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
-			return p;
-	return NULL;
-}
-
 /* Text from a hostile message reaches the Clerk and the author without the
    characters that reorder or hide what they read (issue 15, finding 9):
    U+202E (right-to-left override) and its kind in the Subject, the
@@ -426,7 +416,7 @@ static void test_letters_bidi(void **state)
 
 		if (parser_parse(texts[i], strlen(texts[i]), NULL, &pm, &error) < 0)
 			fail_msg("letter %zu does not parse: %s", i, error);
-		if (hidden_char(pm->subject) != NULL || hidden_char(texts[i]) != NULL)
+		if (test_hidden_char(pm->subject) != NULL || test_hidden_char(texts[i]) != NULL)
 			fail_msg("letter %zu: a format character in its Subject \"%s\" or its "
 				 "text:\n%s", i, pm->subject, texts[i]);
 		if (i != 3 && strstr(pm->subject, "Invoice fdp.exe for the hall") == NULL)

@@ -14,15 +14,8 @@
 #include <glib.h>
 
 #include "audit/audit.h"
+#include "helpers.h"
 #include "review/review.h"
-
-static const char *hidden_char(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
-		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
-			return p;
-	return NULL;
-}
 
 static void test_print_bidi(void **state)
 {
@@ -47,7 +40,7 @@ static void test_print_bidi(void **state)
 	const char *body = "Body \xe2\x80\xae" "txet\x1b[2J\n";
 	review_print_safe(f, body, strlen(body));
 	fclose(f);
-	if (hidden_char(out) != NULL || strstr(out, "Invoice fdp.exe for the hall") == NULL ||
+	if (test_hidden_char(out) != NULL || strstr(out, "Invoice fdp.exe for the hall") == NULL ||
 	    strstr(out, "Body txet?[2J") == NULL)
 		fail_msg("printed: got\n%s\nwant the words, no format character, '?' for ESC", out);
 	free(out);
@@ -56,7 +49,7 @@ static void test_print_bidi(void **state)
 	hold_item_json(b, &item, 1741091400);
 	char *json = journal_json_text(b, false);
 	if (strstr(json, "\\u202e") != NULL || strstr(json, "\\u202E") != NULL ||
-	    hidden_char(json) != NULL || strstr(json, "Invoice fdp.exe for the hall") == NULL)
+	    test_hidden_char(json) != NULL || strstr(json, "Invoice fdp.exe for the hall") == NULL)
 		fail_msg("list --json: got %s", json);
 	g_free(json);
 }

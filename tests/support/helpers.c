@@ -42,6 +42,14 @@ void test_rmdir(char **dir_p)
 	*dir_p = NULL;
 }
 
+const char *test_hidden_char(const char *s)
+{
+	for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_FORMAT)
+			return p;
+	return NULL;
+}
+
 char *test_read(const char *rel, size_t *len_r)
 {
 	char *data;

@@ -25,6 +25,10 @@ struct conf *test_conf(const char *name, const char *root, ...);
 /* An engine on test_conf(NAME, ROOT) (the engine holds the config). */
 struct engine *test_engine(const char *name, const char *root);
 
+/* The first Unicode format character (Cf: U+202E and its kind) in S, or
+   NULL (S may be NULL). */
+const char *test_hidden_char(const char *s);
+
 /* The whole file REL under tests/ (fails the test when unreadable). */
 char *test_read(const char *rel, size_t *len_r);
 
