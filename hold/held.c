@@ -35,9 +35,10 @@ static bool index_line(JsonObject *o, void *ctx)
 	const char *qid = member_str(o, "queue_id");
 	const char *event = member_str(o, "event"), *action = member_str(o, "action");
 
-	if (qid != NULL && (g_strcmp0(event, "decision") == 0 ||
-			    (g_strcmp0(event, "review") == 0 &&
-			     (g_strcmp0(action, "release") == 0 || g_strcmp0(action, "delete") == 0))))
+	bool ended = g_strcmp0(event, "review") == 0 &&
+		(g_strcmp0(action, "release") == 0 || g_strcmp0(action, "delete") == 0);
+
+	if (qid != NULL && (g_strcmp0(event, "decision") == 0 || ended))
 		g_hash_table_replace(index, g_strdup(qid), json_object_ref(o));
 	return true;
 }

@@ -356,7 +356,8 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 
 		if (apply_op(ctx, op) != MI_SUCCESS) {
 			char *what = refused_text(op);
-			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c), what);
+			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c),
+				   what);
 			sfsistat status = answer_error(ctx, c, what, true, ours_written);
 			journal_refusal(c, what, status);
 			g_free(what);

@@ -353,7 +353,8 @@ static void test_journal_bidi(void **state)
 	JsonObject *o = last_line(path, parser);
 	JsonNode *node = json_node_init_object(json_node_alloc(), o);
 
-	if (any_hidden(node) || strstr(str(o, "subject"), "staffing fdp.troper for members") == NULL)
+	if (any_hidden(node) ||
+	    strstr(str(o, "subject"), "staffing fdp.troper for members") == NULL)
 		fail_msg("journal: got subject \"%s\" (a format character somewhere: %d), want the "
 			 "words without U+202E", str(o, "subject"), any_hidden(node));
 	json_node_unref(node);

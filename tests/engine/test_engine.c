@@ -287,8 +287,9 @@ static void test_text_for_people(void **state)
 
 	test_verdict_finding(v, CONF_RULE_PARTY_POLITICAL, CONF_ACTION_REJECT, "14.3",
 			     "to \"Zo\xc3\xab \xe2\x80\xae" "evil\xe2\x80\xac\" <z@example.org>");
-	v->reject_text = g_strdup("Message not sent: to \"Zo\xc3\xab \xe2\x80\xae" "evil\xe2\x80\xac\" "
-				  "<z@example.org>.\nClause 14.3 \xe2\x80\x93 ask the Clerk.");
+	v->reject_text = g_strdup("Message not sent: to \"Zo\xc3\xab \xe2\x80\xae" "evil"
+				  "\xe2\x80\xac\" <z@example.org>.\nClause 14.3 \xe2\x80\x93 ask "
+				  "the Clerk.");
 	struct engine_message *msg = test_message(f->engine, "messages/milter/plain-lf.eml",
 						  "cllr.smith@ashcombe-pc.gov.uk", to_clerk);
 	struct engine_result *res = engine_run_verdict(f->engine, msg, v);

@@ -609,10 +609,10 @@ static void test_on_error_agree(void **state)
 				header = res->ops[i].value;
 		char *reply = res->reply_code != NULL ? g_strdup_printf("%s %s %s",
 			res->reply_code, res->reply_xcode, res->reply_text) : g_strdup("none");
-		char *want = g_strdup_printf("%s; reply %s; header %s",
-					     res->status == ENGINE_REJECT ? "reject" :
-					     res->status == ENGINE_TEMPFAIL ? "tempfail" : "continue",
-					     reply, header != NULL ? header : "none");
+		const char *status = res->status == ENGINE_REJECT ? "reject" :
+			res->status == ENGINE_TEMPFAIL ? "tempfail" : "continue";
+		char *want = g_strdup_printf("%s; reply %s; header %s", status, reply,
+					     header != NULL ? header : "none");
 		g_free(reply);
 		engine_result_free(&res);
 		engine_message_free(&msg);
@@ -637,9 +637,9 @@ static void test_on_error_agree(void **state)
 			}
 			char *answer = daemon_answer(got, &c);
 			if (strcmp(answer, want) != 0)
-				fail_msg("on_error = %s, daemon %s:\ngot  %s\nwant %s (the judge's)",
-					 values[v], way == 0 ? "over the limit" : way == 1 ?
-					 "out of step" : "refused the hold", answer, want);
+				fail_msg("on_error = %s, daemon %s:\ngot  %s\nwant %s "
+					 "(the judge's)", values[v], way == 0 ? "over the limit" :
+					 way == 1 ? "out of step" : "refused the hold", answer, want);
 			g_free(answer);
 			milter_close(ctx);
 			fake_clear(&c);
