@@ -4,7 +4,7 @@
  * configuration, SIGTERM and SIGINT stop cleanly: no new message is taken,
  * and the ones in flight finish (milter/inflight.h). libmilter's own signal
  * thread would take SIGHUP as "stop" (OpenDKIM found it), so it must never
- * see one: see signals_start. Started as root, it drops to the configured
+ * see one: see sigwait below. Started as root, it drops to the configured
  * user once the socket is open (milter/privs.h).
  */
 #include <errno.h>
@@ -30,7 +30,6 @@ static const char *daemon_socket;	/* the socket in use */
 static pthread_t main_thread;
 static gint milter_done;		/* smfi_main has returned */
 static gint milter_status = MI_SUCCESS;
-static volatile sig_atomic_t hup_seen;	/* a SIGHUP's reload is due */
 
 /* Load the config again; install it only if it is valid. */
 static void reload(const char *signame)
@@ -214,49 +213,40 @@ static void stop(int sig)
 	smfi_stop();
 }
 
-/* SIGHUP reaches the main thread only (see signals_start). A handler may do
-   little: it notes the signal and wakes the loop with a SIGUSR1 of its own,
-   which the loop takes with sigwait. */
-static void on_hup(int sig)
+/* libmilter's signal thread waits for SIGHUP, SIGTERM and SIGINT with
+   sigwait() and stops the filter at once on SIGHUP. This program defines
+   sigwait() itself (a program's own symbol comes before libc's for every
+   library it loads, libmilter included): the same wait, but never for
+   SIGHUP. SIGHUP being blocked in every thread (signals_block), only the
+   main thread's sigwaitinfo (signal_loop) can take it, and there it is a
+   reload, however close together the signals come. */
+int sigwait(const sigset_t *set, int *sig_r)
 {
-	hup_seen = 1;
-	raise(SIGUSR1);
+	sigset_t without_hup = *set;
+	int sig;
+
+	sigdelset(&without_hup, SIGHUP);
+	do
+		sig = sigwaitinfo(&without_hup, NULL);
+	while (sig < 0 && errno == EINTR);
+	if (sig < 0)
+		return errno;
+	*sig_r = sig;
+	return 0;
 }
 
-/* The signals, before any other thread starts. USR1, TERM, INT and HUP are
-   blocked here and so in every thread made after (libmilter's inherit this
-   mask; its signal thread waits for HUP, TERM and INT). The main thread takes
-   USR1, TERM and INT with sigwait; a signal sent to the process goes to the
-   main thread first when it is waiting (Linux), as SIGTERM must. For SIGHUP
-   that is not enough, since a reload is not a wait: the main thread alone
-   leaves it unblocked (signals_main), with a handler, so it is the one
-   thread that always takes it, and libmilter's never does. */
-static void signals_start(sigset_t *set)
+/* Before any other thread starts: USR1, TERM, INT and HUP blocked here and
+   so in every thread made after (libmilter's inherit this mask), to be
+   taken by the main thread's signal_loop. A signal sent to the process goes
+   to the main thread first when it is waiting (Linux), as SIGTERM must. */
+static void signals_block(sigset_t *set)
 {
-	sigset_t all;
-
 	sigemptyset(set);
 	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGINT);
-	all = *set;
-	sigaddset(&all, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-}
-
-/* In the main thread, once the others are started: SIGHUP to on_hup. */
-static void signals_main(void)
-{
-	struct sigaction sa;
-	sigset_t hup;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_hup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&hup);
-	sigaddset(&hup, SIGHUP);
-	pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
 /* The main thread's loop: SIGUSR1 and SIGHUP reload, SIGTERM and SIGINT
@@ -264,18 +254,14 @@ static void signals_main(void)
 static void signal_loop(const sigset_t *set)
 {
 	while (!g_atomic_int_get(&milter_done)) {
-		int sig;
+		int sig = sigwaitinfo(set, NULL);
 
-		if (sigwait(set, &sig) != 0 || g_atomic_int_get(&milter_done))
+		if (sig < 0 || g_atomic_int_get(&milter_done))
 			continue;
-		if (sig != SIGUSR1) {
+		if (sig == SIGUSR1 || sig == SIGHUP)
+			reload(sig == SIGHUP ? "SIGHUP" : "SIGUSR1");
+		else
 			stop(sig);
-		} else if (hup_seen) {
-			hup_seen = 0;
-			reload("SIGHUP");
-		} else {
-			reload("SIGUSR1");
-		}
 	}
 }
 
@@ -319,7 +305,7 @@ int milter_daemon_run(const struct milter_options *opt)
 	/* An MTA that hangs up while we write must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t set;
-	signals_start(&set);
+	signals_block(&set);
 	main_thread = pthread_self();
 	pthread_t thread;
 	if (pthread_create(&thread, NULL, milter_thread, NULL) != 0) {
@@ -331,7 +317,6 @@ int milter_daemon_run(const struct milter_options *opt)
 		return EXIT_OSERR;
 	}
 
-	signals_main();
 	milter_log(LOG_INFO, "council-milter %s started on %s with %s (%zu council(s))",
 		   COUNCIL_VERSION, socket, opt->conf_path, n_councils);
 	signal_loop(&set);

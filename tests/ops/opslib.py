@@ -146,9 +146,9 @@ def start_filter(root):
 class Filter:
     """A council-milter of a test's own (start_filter) in a folder of its own,
     for "with Filter(prefix) as f: f.start(); ...": whatever happens it is
-    stopped by its pid, a RuntimeError (a wait given up) becomes a failure,
-    and the folder is removed when all went well, kept for inspection when
-    not."""
+    stopped by its pid, a RuntimeError (a wait given up) or an OSError (the
+    filter hung up on the client) becomes a failure, and the folder is
+    removed when all went well, kept for inspection when not."""
 
     def __init__(self, prefix):
         self.root = tempfile.mkdtemp(prefix=prefix)
@@ -171,13 +171,14 @@ class Filter:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        if etype is RuntimeError:
-            failures.append(str(value))
+        caught = etype is not None and issubclass(etype, (RuntimeError, OSError))
+        if caught:
+            failures.append("%s: %s" % (etype.__name__, value))
         if failures or etype is not None:
             sys.stderr.write("kept %s for inspection\n" % self.root)
         else:
             shutil.rmtree(self.root, ignore_errors=True)
-        return etype is RuntimeError
+        return caught
 
 
 class MilterClient:
