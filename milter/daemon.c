@@ -1,10 +1,11 @@
 /*
  * The daemon: open the milter socket, hand the callbacks to libmilter, and
- * handle signals in a sigwait thread: SIGUSR1 reloads the configuration
- * (libmilter's own signal thread treats SIGHUP as stop, as OpenDKIM found),
- * SIGTERM and SIGINT stop cleanly: no new message is taken, and the ones in
- * flight finish (milter/inflight.h). Started as root, it drops to the
- * configured user once the socket is open (milter/privs.h).
+ * handle signals in the main thread: SIGUSR1 and SIGHUP reload the
+ * configuration, SIGTERM and SIGINT stop cleanly: no new message is taken,
+ * and the ones in flight finish (milter/inflight.h). libmilter's own signal
+ * thread would take SIGHUP as "stop" (OpenDKIM found it), so it must never
+ * see one: see sigwait below. Started as root, it drops to the configured
+ * user once the socket is open (milter/privs.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ static gint milter_done;		/* smfi_main has returned */
 static gint milter_status = MI_SUCCESS;
 
 /* Load the config again; install it only if it is valid. */
-static void reload(void)
+static void reload(const char *signame)
 {
 	const char *path = daemon_opt->conf_path;
 	struct conf *conf = NULL;
@@ -54,8 +55,8 @@ static void reload(void)
 	} else {
 		milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 		milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
-		milter_log(LOG_INFO, "reloaded %s: %zu council(s); new connections use it, "
-			   "open ones finish with the one they started with", path,
+		milter_log(LOG_INFO, "reloaded %s on %s: %zu council(s); new connections use it, "
+			   "open ones finish with the one they started with", path, signame,
 			   conf->n_councils);
 		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL &&
 		    strcmp(conf->daemon.socket, daemon_socket) != 0)
@@ -213,17 +214,53 @@ static void stop(int sig)
 	smfi_stop();
 }
 
-/* The main thread's loop: SIGUSR1 reloads, SIGTERM and SIGINT stop. Returns
-   once libmilter has stopped. */
+/* libmilter's signal thread waits for SIGHUP, SIGTERM and SIGINT with
+   sigwait() and stops the filter at once on SIGHUP. This program defines
+   sigwait() itself (a program's own symbol comes before libc's for every
+   library it loads, libmilter included): the same wait, but never for
+   SIGHUP. SIGHUP being blocked in every thread (signals_block), only the
+   main thread's sigwaitinfo (signal_loop) can take it, and there it is a
+   reload, however close together the signals come. */
+int sigwait(const sigset_t *set, int *sig_r)
+{
+	sigset_t without_hup = *set;
+	int sig;
+
+	sigdelset(&without_hup, SIGHUP);
+	do
+		sig = sigwaitinfo(&without_hup, NULL);
+	while (sig < 0 && errno == EINTR);
+	if (sig < 0)
+		return errno;
+	*sig_r = sig;
+	return 0;
+}
+
+/* Before any other thread starts: USR1, TERM, INT and HUP blocked here and
+   so in every thread made after (libmilter's inherit this mask), to be
+   taken by the main thread's signal_loop. A signal sent to the process goes
+   to the main thread first when it is waiting (Linux), as SIGTERM must. */
+static void signals_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+/* The main thread's loop: SIGUSR1 and SIGHUP reload, SIGTERM and SIGINT
+   stop. Returns once libmilter has stopped. */
 static void signal_loop(const sigset_t *set)
 {
 	while (!g_atomic_int_get(&milter_done)) {
-		int sig;
+		int sig = sigwaitinfo(set, NULL);
 
-		if (sigwait(set, &sig) != 0 || g_atomic_int_get(&milter_done))
+		if (sig < 0 || g_atomic_int_get(&milter_done))
 			continue;
-		if (sig == SIGUSR1)
-			reload();
+		if (sig == SIGUSR1 || sig == SIGHUP)
+			reload(sig == SIGHUP ? "SIGHUP" : "SIGUSR1");
 		else
 			stop(sig);
 	}
@@ -272,14 +309,8 @@ int milter_daemon_run(const struct milter_options *opt)
 
 	/* An MTA that hangs up while we write must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
-	/* Blocked in every thread (libmilter's inherit this mask); the main
-	   thread takes them with sigwait. */
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signals_block(&set);
 	main_thread = pthread_self();
 	pthread_t thread;
 	if (pthread_create(&thread, NULL, milter_thread, NULL) != 0) {
@@ -301,7 +332,7 @@ int milter_daemon_run(const struct milter_options *opt)
 	}
 	remove_socket(socket);
 	/* Nothing a message may still use is freed while one is in flight (a
-	   stop that did not wait: SIGHUP, or a second SIGTERM). */
+	   stop that did not wait: a second SIGTERM). */
 	if (milter_inflight_count() == 0) {
 		milter_gen_shutdown();
 		parser_shutdown();

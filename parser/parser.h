@@ -6,7 +6,8 @@
  * the MIME-safe footer writer. No GMime type appears in this header.
  *
  * Conventions: functions returning int return 0 on success, -1 on failure
- * with *error_r set to a static or message-owned string. A model never
+ * with *error_r set as util/util.h says (the text is not the caller's to
+ * free). A model never
  * points into the caller's buffer; everything is owned by the model.
  * All text in the model is valid UTF-8.
  */
@@ -156,9 +157,11 @@ int parser_parse_in_place(const char *data, size_t len, const struct parser_limi
 			  struct parser_message **msg_r, const char **error_r);
 
 /* Length of the header block at the start of DATA, including the blank
-   line that ends it. A line that is no header field ends the block too and
-   is then the first line of the body, as Postfix and Sendmail see it; a
-   leading mbox "From " line belongs to the block. */
+   line that ends it. A line that is no header field (an indented first line
+   included) ends the block too and is then the first line of the body, as
+   Postfix and Sendmail see it; a leading mbox "From " line belongs to the
+   block. The one answer to where the header block ends: the engine loads
+   messages by it. */
 size_t parser_header_length(const char *data, size_t len);
 
 /* Every footer we write is wrapped in these two lines (in HTML, as the

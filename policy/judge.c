@@ -1,7 +1,7 @@
 /*
  * policy_judge: who wrote the message and for which council, to whom it
  * goes (recipient classes), the rules, and the one decision with its
- * ready-made outputs (footer, headers, reply, hold reason, result header).
+ * ready-made outputs (footer, headers, reject text, hold reason, result header).
  */
 #include "policy/judge.h"
 
@@ -725,13 +725,12 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	g_ptr_array_free(rcpts, TRUE);
 
 	if (v->action == CONF_ACTION_REJECT) {
-		v->reply_code = g_strdup("550");
-		v->reply_xcode = g_strdup("5.7.1");
-		v->reply_text = notice_reject_text(j, CONF_ACTION_REJECT);
+		v->reject_text = notice_reject_text(j, CONF_ACTION_REJECT);
 	} else if (v->action == CONF_ACTION_HOLD) {
 		v->hold_reason = notice_hold_reason(j);
 	}
 	v->result_header = notice_result_header(j, v->action);
+	v->store_error = g_steal_pointer(&j->store_error);
 }
 
 static void judge_clear(struct judge *j)
@@ -757,6 +756,7 @@ static void judge_clear(struct judge *j)
 	lang_text_free(&j->lang_body);
 	lang_text_free(&j->lang_subject);
 	g_free(j->author_note);
+	g_free(j->store_error);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -840,11 +840,10 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_free(v->footer_text);
 	g_free(v->footer_html);
 	g_free(v->cc_append);
-	g_free(v->reply_code);
-	g_free(v->reply_xcode);
-	g_free(v->reply_text);
+	g_free(v->reject_text);
 	g_free(v->hold_reason);
 	g_free(v->result_header);
+	g_free(v->store_error);
 	g_free(v);
 	*verdict = NULL;
 }

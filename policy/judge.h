@@ -84,6 +84,7 @@ struct judge {
 	unsigned incomplete;			/* parser limit flags: read in part */
 	GArray *findings;			/* struct policy_finding */
 	GArray *headers;			/* struct judge_header */
+	char *store_error;			/* the thread store failed (verdict) */
 };
 
 /* Rule setting of the council being judged; NULL when the rule is off. */

@@ -222,15 +222,16 @@ void rule_confidential(struct judge *j)
 	const struct judge_rcpt *out, *cllr;
 	struct policy_finding *f;
 	char *ev = marking(j);
-	const char *ignored;
+	const char *error;
 
 	if (ev == NULL)
 		return;
 	/* Remember it, so that replies and forwards stay confidential when
 	   the marking is deleted. A store that cannot be written does not
-	   change this verdict; the store reports its own errors. */
-	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0')
-		(void)policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &ignored);
+	   change this verdict; the verdict says so, for the log. */
+	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0' &&
+	    policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &error) < 0)
+		j->store_error = g_strdup(error);
 
 	out = judge_first_class(j, RCPT_PRESS);
 	if (out == NULL)

@@ -222,7 +222,7 @@ def stop_on_sigterm(signum, frame):
 def main():
     ap = argparse.ArgumentParser(description="council-milter demo")
     ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "milter", "council-milter"))
-    ap.add_argument("--review-bin", help="council-review (default: beside --bin)")
+    ap.add_argument("--review-bin", help="council-review (default: the same build tree's)")
     ap.add_argument("--port", type=int, default=2525, help="SMTP port (0: any free port)")
     ap.add_argument("--once", action="store_true",
                     help="send the demo messages, report, and stop (no interactive part)")
@@ -256,9 +256,9 @@ def main():
                 print("  %s: %s" % (name, said), flush=True)
                 if said.startswith("held"):
                     held.append(re.search(r"queued as ([0-9A-F]+)", text).group(1))
+            build = os.path.dirname(os.path.dirname(os.path.abspath(args.bin)))
             review_part(env, conf, args.review_bin or
-                        os.path.join(os.path.dirname(os.path.abspath(args.bin)),
-                                     "council-review"), held, args.once)
+                        os.path.join(build, "review", "council-review"), held, args.once)
             if args.once:
                 print("\nStopping the demo (--once): Postfix, council-milter, the sink...")
             else:

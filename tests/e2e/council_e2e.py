@@ -39,8 +39,9 @@ SOURCE_DIR = os.environ.get(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 MILTER_BIN = os.environ.get("COUNCIL_MILTER_BIN",
                             os.path.join(SOURCE_DIR, "build", "milter", "council-milter"))
-REVIEW_BIN = os.environ.get("COUNCIL_REVIEW_BIN",
-                            os.path.join(os.path.dirname(MILTER_BIN), "council-review"))
+# The build tree's: BUILD/milter/council-milter, BUILD/review/council-review.
+REVIEW_BIN = os.environ.get("COUNCIL_REVIEW_BIN", os.path.join(
+    os.path.dirname(os.path.dirname(MILTER_BIN)), "review", "council-review"))
 PHRASE_DIR = os.path.join(SOURCE_DIR, "policy", "phrases")
 MAIN_CF = "/etc/postfix/main.cf"
 MAIN_CF_LOCK = "/etc/postfix/.council-e2e.lock"
@@ -309,9 +310,17 @@ class Env:
     # -- milter ------------------------------------------------------------
     def write_conf(self, template, name=None, **extra):
         """Instantiate a config template (@ROOT@ -> the temp dir, @KEY@ ->
-        extra[KEY]) and return its path."""
+        extra[KEY]) and return its path. Its phrase_dir is a copy of the
+        phrase lists in the temp dir, which any user can read: council-review
+        run as another user (nobody) must not depend on the source tree
+        being readable to it, wherever the clone sits (under a 0700
+        folder). The daemon is given the source's with -P."""
+        phrases = os.path.join(self.root, "phrases")
+        if not os.path.isdir(phrases):
+            shutil.copytree(PHRASE_DIR, phrases)
         with open(os.path.join(SOURCE_DIR, template)) as f:
-            text = f.read()
+            # Last, so that the template's line numbers stay as they are.
+            text = f.read() + '\nphrase_dir = "%s";\n' % phrases
         text = text.replace("@ROOT@", self.root)
         for k, v in extra.items():
             text = text.replace("@%s@" % k.upper(), v)

@@ -224,8 +224,9 @@ static void test_header_bytes(void **state)
 	run_in_thread(&j);
 	expect_uint("200 KB header, limit 64 KiB", "PARSER_FLAG_HEADER_LIMIT",
 		    (j.flags & PARSER_FLAG_HEADER_LIMIT) != 0, 1);
-	if (j.n_to != 0 && j.n_to != 7000)
-		fail_msg("To: is one field: got %zu addresses, want all or none", j.n_to);
+	/* To: starts well inside the limit: it is kept whole (parser.h: only
+	   fields starting past max_header_bytes are left out). */
+	expect_uint("200 KB header, limit 64 KiB", "To: addresses", j.n_to, 7000);
 	expect_uint("200 KB header, limit 64 KiB", "annotate status (0 = DONE)", j.status,
 		    PARSER_ANNOTATE_DONE);
 	job_clear(&j);

@@ -1,0 +1,117 @@
+#ifndef COUNCIL_AUDIT_H
+#define COUNCIL_AUDIT_H
+
+/*
+ * audit: what council-milter and its tools leave behind to be checked: the
+ * journal, and the marker that proves a notice is ours.
+ *
+ * journal: the audit journal (SPEC 6), one JSON object per line, one line per
+ * decision of the daemon and per review action of council-review. The file is
+ * opened O_APPEND and each line goes out in one write() under a mutex, so
+ * lines from concurrent connections never interleave, and lines council-review
+ * appends at the same time land whole. A line for a held or refused message is
+ * flushed to disk (fdatasync) before the verdict goes back to the MTA.
+ *
+ * Errors (util.h): -1 with *error_r naming the file and the reason.
+ * Everything here is thread-safe.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <json-glib/json-glib.h>
+
+struct journal;
+
+/* Open PATH for appending (created 0640 when missing). */
+int journal_open(const char *path, struct journal **journal_r, const char **error_r);
+void journal_close(struct journal **journal);
+const char *journal_path(const struct journal *journal);
+
+/* Open the same path again and switch to it (after log rotation: the old
+   file was renamed). On failure the file in use stays in use. */
+int journal_reopen(struct journal *journal, const char **error_r);
+
+/* Append LINE (one JSON object, no newline) and a newline in one write();
+   SYNC: fdatasync before returning. A write cut short (disk full) is ended
+   with a newline, so the lines after it still parse, and reported. */
+int journal_append(struct journal *journal, const char *line, bool sync,
+		   const char **error_r);
+
+/* A line under construction: an object with "time" (ISO 8601, UTC, to the
+   second) and "event" already set. journal_line_end closes it and returns the
+   text, without newline (g_free). */
+JsonBuilder *journal_line_begin(const char *event);
+char *journal_line_end(JsonBuilder *builder);
+
+/* The text of what BUILDER built (its value complete), on one line or, with
+   PRETTY, indented for people to read; BUILDER is unreferenced. g_free. */
+char *journal_json_text(JsonBuilder *builder, bool pretty);
+
+/* Member NAME with VALUE as a string (made valid UTF-8, without the
+   characters util_text_visible drops), or null when VALUE is NULL. */
+void journal_add_string(JsonBuilder *builder, const char *name, const char *value);
+
+/* Call FN for each line of PATH that is a JSON object, oldest first; lines
+   that are not (a write cut short) are skipped. FN returns false to stop.
+   Returns -1 when PATH cannot be read. */
+int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,
+		    const char **error_r);
+
+/*
+ * marker: how the daemon knows its own notices. Each notice carries the header
+ * MARKER_HEADER, "v2 EXPIRES HMAC": an HMAC-SHA256, under a per-installation
+ * secret (the notice_key file, created 0600 on first use), of what the notice
+ * is (its Message-ID, Date, Subject and content type, its envelope
+ * recipients, a SHA-256 of its body) and of when the marker stops being
+ * honoured (EXPIRES, MARKER_LIFETIME after it was made). Notices are sent
+ * from the null sender. The engine passes a message unjudged only when all of
+ * that holds, and removes the marker before delivery, so the secret's work
+ * never leaves the server; a marker copied onto other content, other
+ * recipients, or used too late is judged like any other message. The From:
+ * and To: headers are not bound: Postfix may rewrite their addresses.
+ *
+ * Errors: as util.h says.
+ */
+
+#define MARKER_HEADER "Council-Policy-Notice"
+
+/* How long a marker is honoured: a notice waits no longer than this for
+   the filter (a daemon down over a long weekend); later, it is judged. */
+#define MARKER_LIFETIME (3 * 24 * 3600)
+
+/* The headers a marker binds, each of which a marked notice has exactly
+   once; marker_facts.headers holds their values in this order. */
+#define MARKER_N_HEADERS 5
+extern const char *const marker_headers[MARKER_N_HEADERS];
+
+/* What a marker vouches for: a notice as it was written, or a message as it
+   arrived. Header values may be folded; blanks count as one space. */
+struct marker_facts {
+	const char *headers[MARKER_N_HEADERS];	/* NULL: absent */
+	const char *const *rcpts;		/* the envelope recipients */
+	size_t n_rcpts;
+	const char *body;			/* LF or CRLF line ends */
+	size_t body_len;
+};
+
+struct marker_key;
+
+/* Read the secret from PATH; when it does not exist and CREATE, make a new
+   one (random, written atomically, mode 0600). A key file that others may
+   read or that is malformed is refused. */
+int marker_key_load(const char *path, bool create, struct marker_key **key_r,
+		    const char **error_r);
+void marker_key_free(struct marker_key **key);
+
+/* The header value that marks the notice FACTS describe, honoured until
+   NOW + MARKER_LIFETIME. g_free. */
+char *marker_value(const struct marker_key *key, const struct marker_facts *facts, time_t now);
+
+/* Does VALUE mark the message FACTS describe under KEY, and is it still
+   honoured at NOW? Compared in constant time. */
+bool marker_valid(const struct marker_key *key, const struct marker_facts *facts,
+		  const char *value, time_t now);
+
+#endif
