@@ -21,6 +21,7 @@ struct engine {
 	struct conf *conf;
 	struct policy_thread_store *store;	/* the shared one, or our own */
 	struct engine_shared *shared;		/* NULL: the store is our own */
+	bool no_early;				/* engine_set_early(false) */
 };
 
 struct engine *engine_new_shared(struct conf *conf, struct engine_shared *shared)
@@ -71,6 +72,11 @@ void engine_free(struct engine **engine_p)
 	conf_unref(&engine->conf);
 	g_free(engine);
 	*engine_p = NULL;
+}
+
+void engine_set_early(struct engine *engine, bool on)
+{
+	engine->no_early = !on;
 }
 
 struct conf *engine_conf(struct engine *engine)
@@ -127,6 +133,8 @@ void engine_message_free(struct engine_message **msg_p)
 	g_free(msg->auth);
 	g_free(msg->queue_id);
 	g_free(msg->limit_error);
+	policy_verdict_free(&msg->early_verdict);
+	parser_message_free(&msg->early_model);
 	g_free(msg);
 	*msg_p = NULL;
 }
@@ -184,8 +192,10 @@ const char *const *engine_message_rcpts(const struct engine_message *msg, size_t
 }
 
 /* Count N more bytes against max_message_bytes. Once over, the message keeps
-   nothing more: it will get on_error's verdict whatever else arrives. */
-static int message_grow(struct engine_message *msg, size_t n)
+   nothing more of its body: it will get on_error's verdict whatever else
+   arrives, unless its header block decides it (engine_message_decide), which
+   is kept for that. */
+static int message_grow(struct engine_message *msg, size_t n, bool body)
 {
 	if (msg->limit_error != NULL)
 		return -1;
@@ -193,8 +203,10 @@ static int message_grow(struct engine_message *msg, size_t n)
 	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
 		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
 						   "(limits.max_message_bytes)", msg->max_bytes);
-		g_byte_array_set_size(msg->raw, 0);
-		msg->body_offset = 0;
+		msg->limit_in_body = body && msg->body_offset != 0;
+		g_byte_array_set_size(msg->raw, msg->limit_in_body ? msg->body_offset : 0);
+		if (!msg->limit_in_body)
+			msg->body_offset = 0;
 		return -1;
 	}
 	return 0;
@@ -223,7 +235,7 @@ int engine_message_add_header(struct engine_message *msg, const char *name, cons
 {
 	if (value == NULL)
 		value = "";
-	if (message_grow(msg, strlen(name) + strlen(value) + 4) < 0)
+	if (message_grow(msg, strlen(name) + strlen(value) + 4, false) < 0)
 		return -1;
 	struct engine_header h = { g_strdup(name), g_strdup(value) };
 	g_array_append_val(msg->headers, h);
@@ -256,9 +268,13 @@ static void end_headers(struct engine_message *msg)
 
 int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len)
 {
-	if (message_grow(msg, len) < 0)
+	if (msg->early == EARLY_HEADERS)
+		return 0;	/* decided: the body is not needed */
+	if (msg->limit_error != NULL)
 		return -1;
 	end_headers(msg);
+	if (message_grow(msg, len, true) < 0)
+		return -1;
 	g_byte_array_append(msg->raw, chunk, len);
 	return 0;
 }
@@ -773,6 +789,75 @@ static bool own_notice(const struct engine *engine, const struct engine_message 
 	return marker_valid(key, &facts, first_header(msg, MARKER_HEADER), time(NULL));
 }
 
+/* Could the message be our own notice (own_notice)? That is known only from
+   its body, so such a message is never decided from its header block. */
+static bool own_notice_possible(const struct engine *engine, const struct engine_message *msg)
+{
+	return engine_marker_key(engine) != NULL && msg->mail_from != NULL &&
+	       *msg->mail_from == '\0' && header_count(msg, MARKER_HEADER) == 1;
+}
+
+static struct parser_limits parser_limits_of(const struct engine *engine)
+{
+	const struct conf_limits *lim = &engine->conf->daemon.limits;
+
+	return (struct parser_limits){
+		.max_header_bytes = lim->max_header_bytes,
+		.max_depth = lim->max_depth,
+		.max_parts = lim->max_parts,
+		.max_text_bytes = lim->max_text_bytes,
+	};
+}
+
+static struct policy_envelope envelope_of(const struct engine_message *msg)
+{
+	return (struct policy_envelope){
+		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
+		.rcpts = (const char *const *)msg->rcpts->pdata,
+		.n_rcpts = msg->rcpts->len,
+		.auth_login = msg->auth,
+		.queue_id = msg->queue_id,
+		.now = time(NULL),
+	};
+}
+
+/* The verdict from the envelope and the header block alone, with the header
+   fields it read, when no council's rule can apply (policy_judge_headers);
+   false when the whole message must be judged. Every doubt is "whole": a
+   limit already passed before the body, a possible notice of ours, an
+   envelope of a council, a header block the parser would not read field
+   by field, an error (which the whole judgement meets again and answers). */
+static bool decide_early(const struct engine *engine, struct engine_message *msg,
+			 struct policy_verdict **verdict_r, struct parser_message **model_r)
+{
+	struct policy_envelope env = envelope_of(msg);
+	struct parser_limits plim = parser_limits_of(engine);
+	const char *error;
+
+	*verdict_r = NULL;
+	*model_r = NULL;
+	if (engine->no_early || (msg->limit_error != NULL && !msg->limit_in_body) ||
+	    own_notice_possible(engine, msg) || policy_envelope_council(engine->conf, &env))
+		return false;
+	end_headers(msg);
+	if (parser_parse_headers((const char *)msg->raw->data, msg->body_offset, &plim,
+				 model_r) != 1)
+		return false;
+	if (policy_judge_headers(engine->conf, &env, *model_r, verdict_r, &error) != 1) {
+		parser_message_free(model_r);
+		return false;
+	}
+	return true;
+}
+
+bool engine_message_decide(struct engine *engine, struct engine_message *msg)
+{
+	if (msg->early == EARLY_UNDECIDED)
+		msg->early = decide_early(engine, msg, &msg->early_verdict, &msg->early_model) ?
+			EARLY_HEADERS : EARLY_WHOLE;
+	return msg->early == EARLY_HEADERS;
+}
+
 /* Journal the decision; when that fails, journal_failure says whether the
    verdict stands (the line goes to the log) or becomes a tempfail. */
 static void journal_decision(struct engine_result *res, const struct engine *engine,
@@ -808,15 +893,29 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	GArray *ops = g_array_new(FALSE, TRUE, sizeof(struct engine_op));
 	struct parser_message *pmsg = NULL;
 	struct parser_annotated *ann = NULL;
-	const struct conf_limits *lim = &engine->conf->daemon.limits;
 	const char *error = NULL;
 	char *reason = NULL;
 	unsigned parser_flags = 0;
 
 	g_array_set_clear_func(ops, op_clear);
 	res->verdict = verdict;
-	if (msg->limit_error != NULL) {
+	bool early = verdict == NULL && engine_message_decide(engine, msg);
+	if (msg->limit_error != NULL && !early) {
 		reason = g_strdup(msg->limit_error);
+		goto out;
+	}
+	if (early) {
+		/* No rule can apply: the verdict from the header block, the same
+		   operations a whole judgement gives (no footer, no other header). */
+		res->verdict = g_steal_pointer(&msg->early_verdict);
+		pmsg = g_steal_pointer(&msg->early_model);
+		if (res->verdict == NULL && !decide_early(engine, msg, &res->verdict, &pmsg)) {
+			reason = g_strdup("the message was decided from its headers, but "
+					  "they no longer decide it");
+			goto out;
+		}
+		res->status = ENGINE_CONTINUE;
+		verdict_ops(res, msg, NULL, ops);
 		goto out;
 	}
 	if (verdict == NULL && own_notice(engine, msg)) {
@@ -829,12 +928,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 
 	end_headers(msg);
-	struct parser_limits plim = {
-		.max_header_bytes = lim->max_header_bytes,
-		.max_depth = lim->max_depth,
-		.max_parts = lim->max_parts,
-		.max_text_bytes = lim->max_text_bytes,
-	};
+	struct parser_limits plim = parser_limits_of(engine);
 	/* The parser reads the message where the engine received it: the
 	   message is held once, not twice, while it is judged and annotated,
 	   and it may be tens of megabytes (bench/size-scaling.sh). */
@@ -846,14 +940,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 	parser_flags = pmsg->flags;
 
-	struct policy_envelope env = {
-		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
-		.rcpts = (const char *const *)msg->rcpts->pdata,
-		.n_rcpts = msg->rcpts->len,
-		.auth_login = msg->auth,
-		.queue_id = msg->queue_id,
-		.now = time(NULL),
-	};
+	struct policy_envelope env = envelope_of(msg);
 	if (res->verdict == NULL &&
 	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
 		reason = g_strdup_printf("could not judge the message: %s", error);
