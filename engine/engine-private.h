@@ -10,6 +10,13 @@
 #include "engine/engine.h"
 #include "parser/parser.h"
 
+struct engine {
+	struct conf *conf;
+	struct policy_thread_store *store;	/* the shared one, or our own */
+	struct engine_shared *shared;		/* NULL: the store is our own */
+	bool no_early;				/* engine_set_early(false) */
+};
+
 struct engine_header {
 	char *name;
 	char *value;		/* as received: leading blanks dropped, folds kept */
@@ -43,6 +50,9 @@ struct engine_message {
    body to a new buffer: the message as the parser and the MTA see it. */
 GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
 			    const guint8 *body, size_t body_len);
+
+/* The blank line ending the header block, once (message.c). */
+void engine_message_end_headers(struct engine_message *msg);
 
 /* The body received so far (LEN_R bytes; not NUL-terminated). */
 const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_r);
