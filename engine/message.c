@@ -121,14 +121,40 @@ static int message_grow(struct engine_message *msg, size_t n, bool body)
 	return 0;
 }
 
-/* Append S with every bare LF turned into CRLF. */
+/* Append DATA[0, LEN) with every bare LF turned into CRLF, a line at a
+   time. */
+static void append_crlf_len(GByteArray *out, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl > data && nl[-1] == '\r') {
+			g_byte_array_append(out, (const guint8 *)p, (guint)(nl + 1 - p));
+		} else {
+			g_byte_array_append(out, (const guint8 *)p, (guint)(nl - p));
+			g_byte_array_append(out, (const guint8 *)"\r\n", 2);
+		}
+		p = nl + 1;
+	}
+	g_byte_array_append(out, (const guint8 *)p, (guint)(end - p));
+}
+
+/* How many bytes DATA[0, LEN) takes with its bare LFs made CRLF. */
+static size_t crlf_len(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+	size_t n = len;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n += nl == data || nl[-1] != '\r';
+		p = nl + 1;
+	}
+	return n;
+}
+
 static void append_crlf(GByteArray *out, const char *s)
 {
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\n' && (p == s || p[-1] != '\r'))
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)p, 1);
-	}
+	append_crlf_len(out, s, strlen(s));
 }
 
 /* "Name: value" and CRLF, the value's bare LFs made CRLF. */
@@ -262,20 +288,15 @@ int engine_message_load(struct engine_message *msg, const char *data, size_t len
 		g_free(name);
 		g_free(value);
 	}
-	/* The body as an MTA hands it to a milter: CRLF line ends. */
-	p = headers_end;
-	while (p < end && ret == 0) {
-		const char *eol = memchr(p, '\n', end - p);
-		if (eol == NULL) {
-			ret |= engine_message_add_body(msg, (const unsigned char *)p, end - p);
-			break;
-		}
-		size_t n = eol - p;
-		if (n > 0 && eol[-1] == '\r')
-			n--;
-		ret |= engine_message_add_body(msg, (const unsigned char *)p, n);
-		ret |= engine_message_add_body(msg, (const unsigned char *)"\r\n", 2);
-		p = eol + 1;
+	/* The body as an MTA hands it to a milter: CRLF line ends, converted
+	   straight into the message's buffer (as add_body would take it). */
+	if (ret == 0 && headers_end < end && msg->early != EARLY_HEADERS) {
+		if (msg->limit_error != NULL)
+			return -1;
+		engine_message_end_headers(msg);
+		if (message_grow(msg, crlf_len(headers_end, (size_t)(end - headers_end)), true) < 0)
+			return -1;
+		append_crlf_len(msg->raw, headers_end, (size_t)(end - headers_end));
 	}
 	return ret < 0 ? -1 : 0;
 }
