@@ -546,7 +546,10 @@ static bool decide_early(const struct engine *engine, struct engine_message *msg
 	    own_notice_possible(engine, msg) || policy_envelope_council(engine->conf, &env))
 		return false;
 	engine_message_end_headers(msg);
-	if (parser_parse_headers((const char *)msg->raw->data, msg->body_offset, &plim,
+	/* What the verdict (From:) and the facts (result_facts) read. */
+	static const char *const only[] = { "From", "Subject", "Message-ID", NULL };
+
+	if (parser_parse_headers((const char *)msg->raw->data, msg->body_offset, &plim, only,
 				 model_r) != 1)
 		return false;
 	if (policy_judge_headers(engine->conf, &env, *model_r, verdict_r, &error) != 1) {

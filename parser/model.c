@@ -615,7 +615,7 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 
 	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 		fields[f].list = g_array_new(FALSE, FALSE, sizeof(struct parser_address));
-		fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		fields[f].seen = NULL;	/* made for the fields the message has */
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = headers[i].name;
@@ -626,6 +626,9 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
 				continue;
+			if (fields[f].seen == NULL)
+				fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+								       g_free, NULL);
 			char *strict = rfc2047_strict_addresses(raw);
 			InternetAddressList *l = internet_address_list_parse(options, strict);
 
@@ -661,7 +664,8 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 		msg->fields[f].n = fields[f].list->len;
 		msg->fields[f].items = (struct parser_address *)g_array_free(fields[f].list, FALSE);
-		g_hash_table_destroy(fields[f].seen);
+		if (fields[f].seen != NULL)
+			g_hash_table_destroy(fields[f].seen);
 	}
 	msg->references = ptr_array_to_strv(refs, &msg->n_references);
 	msg->classifications = ptr_array_to_strv(classes, &msg->n_classifications);

@@ -233,13 +233,24 @@ struct field_span {
 	size_t name_len, raw_len;
 };
 
+/* Is NAME one of ONLY (NULL: every name is)? */
+static bool named(const char *const *only, const char *name, size_t len)
+{
+	if (only == NULL)
+		return true;
+	for (; *only != NULL; only++)
+		if (strlen(*only) == len && g_ascii_strncasecmp(*only, name, len) == 0)
+			return true;
+	return false;
+}
+
 int parser_parse_headers(const char *data, size_t len, const struct parser_limits *limits,
-			 struct parser_message **msg_r)
+			 const char *const *only, struct parser_message **msg_r)
 {
 	struct parser_limits lim;
 	GArray *spans;
 	size_t pos = 0;
-	bool ended = false;
+	bool ended = false, in_field = false, kept = false;
 
 	*msg_r = NULL;
 	resolve_limits(limits, &lim);
@@ -266,9 +277,10 @@ int parser_parse_headers(const char *data, size_t len, const struct parser_limit
 		}
 		if (line[0] == ' ' || line[0] == '\t') {
 			/* A continuation line: GMime keeps it in the raw value. */
-			if (spans->len == 0)
+			if (!in_field)
 				break;
-			g_array_index(spans, struct field_span, spans->len - 1).raw_len += raw;
+			if (kept)
+				g_array_index(spans, struct field_span, spans->len - 1).raw_len += raw;
 		} else {
 			if (!plain_field_start(line, n, &name_len, &colon))
 				break;	/* no field: the body would start on this line */
@@ -276,7 +288,10 @@ int parser_parse_headers(const char *data, size_t len, const struct parser_limit
 				.name = line, .name_len = name_len,
 				.raw = line + colon + 1, .raw_len = raw - colon - 1,
 			};
-			g_array_append_val(spans, f);
+			in_field = true;
+			kept = named(only, line, name_len);
+			if (kept)
+				g_array_append_val(spans, f);
 		}
 		pos += raw;
 	}

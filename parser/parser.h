@@ -162,12 +162,13 @@ int parser_parse_in_place(const char *data, size_t len, const struct parser_limi
    line, without reading the body: the values parser_parse gives for any
    message that starts with this block, read by the same code from the same
    raw field values. The other members are empty; such a model cannot be
-   annotated. Returns 1 with *MSG_R; 0 (no model) when the whole parse would
-   not read the block field by field as it stands (a line that is no field,
-   no blank line at LEN, a NUL, more than max_header_bytes): then parse the
-   whole message. */
+   annotated. ONLY, when not NULL, names (NULL-terminated) the only fields
+   read: the members of the others stay empty, and cost nothing. Returns 1
+   with *MSG_R; 0 (no model) when the whole parse would not read the block
+   field by field as it stands (a line that is no field, no blank line at
+   LEN, a NUL, more than max_header_bytes): then parse the whole message. */
 int parser_parse_headers(const char *data, size_t len, const struct parser_limits *limits,
-			 struct parser_message **msg_r);
+			 const char *const *only, struct parser_message **msg_r);
 
 /* Length of the header block at the start of DATA, including the blank
    line that ends it. A line that is no header field (an indented first line

@@ -76,7 +76,7 @@ static bool check_one(const char *path, const char *data, size_t len)
 	size_t header_len = parser_header_length(data, len);
 	struct parser_message *whole = NULL, *head = NULL;
 	const char *error;
-	int ret = parser_parse_headers(data, header_len, NULL, &head);
+	int ret = parser_parse_headers(data, header_len, NULL, NULL, &head);
 
 	if (ret == 0) {
 		if (head != NULL)
@@ -91,6 +91,21 @@ static bool check_one(const char *path, const char *data, size_t len)
 	if (*diff != '\0')
 		fail_msg("%s: the header block alone reads differently:%s", path, diff);
 	g_free(diff);
+	parser_message_free(&head);
+
+	/* Only the fields asked for: those the same, the others empty. */
+	static const char *const only[] = { "from", "Subject", NULL };
+	if (parser_parse_headers(data, header_len, NULL, only, &head) != 1)
+		fail_msg("%s: read whole, but declined with only From and Subject", path);
+	GString *err = g_string_new(NULL);
+	compare_lists(err, "From", &whole->fields[PARSER_FROM], &head->fields[PARSER_FROM]);
+	compare_str(err, "subject", whole->subject, head->subject);
+	compare_str(err, "message_id", "", head->message_id);
+	if (head->fields[PARSER_TO].n != 0 || head->n_references != 0)
+		g_string_append(err, "\n  To: or References: read, not asked for");
+	if (err->len > 0)
+		fail_msg("%s: only From and Subject:%s", path, err->str);
+	g_string_free(err, TRUE);
 	parser_message_free(&whole);
 	parser_message_free(&head);
 	return true;
@@ -173,7 +188,7 @@ static void test_declined(void **state)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const char *b = cases[i].block;
 		struct parser_message *head = NULL;
-		int got = parser_parse_headers(b, strlen(b), NULL, &head);
+		int got = parser_parse_headers(b, strlen(b), NULL, NULL, &head);
 
 		if (got != cases[i].want)
 			fail_msg("case %zu [%s]: got %d, want %d", i, b, got, cases[i].want);
@@ -197,17 +212,17 @@ static void test_declined(void **state)
 
 	/* A NUL, and a block over max_header_bytes, are declined too. */
 	struct parser_message *head = NULL;
-	if (parser_parse_headers("From: a\0b@example.org\r\n\r\n", 26, NULL, &head) != 0)
+	if (parser_parse_headers("From: a\0b@example.org\r\n\r\n", 26, NULL, NULL, &head) != 0)
 		fail_msg("a NUL in the block: got read, want declined");
 	GString *big = g_string_new(NULL);
 	while (big->len < 9000)
 		g_string_append(big, "X-Filler: 0123456789012345678901234567890123456789\r\n");
 	g_string_append(big, "\r\n");
 	struct parser_limits lim = { .max_header_bytes = 8192 };
-	if (parser_parse_headers(big->str, big->len, &lim, &head) != 0)
+	if (parser_parse_headers(big->str, big->len, &lim, NULL, &head) != 0)
 		fail_msg("a block over max_header_bytes: got read, want declined");
 	lim.max_header_bytes = 16384;
-	if (parser_parse_headers(big->str, big->len, &lim, &head) != 1)
+	if (parser_parse_headers(big->str, big->len, &lim, NULL, &head) != 1)
 		fail_msg("a block under max_header_bytes: got declined, want read");
 	parser_message_free(&head);
 	g_string_free(big, TRUE);
