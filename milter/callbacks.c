@@ -423,6 +423,10 @@ sfsistat milter_eom(SMFICTX *ctx)
 	struct engine *engine = milter_gen_engine(c->gen);
 	struct engine_result *res = engine_run(engine, c->msg);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
+	if (c->skipping)
+		milter_log(LOG_DEBUG, "%s: nobody of a council wrote or submitted it: decided "
+			   "from its headers, the body %s", queue_id(c),
+			   c->can_skip ? "skipped by the MTA" : "not kept");
 	log_evidence(c, res);
 	if (res->journal_error != NULL)
 		/* The record is not lost: it is in the log instead. */

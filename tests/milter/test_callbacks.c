@@ -394,6 +394,8 @@ static void test_skip_body(void **state)
 						 63) / 64);
 
 		fake_init(&c, "8EF56A71");
+		log_clear();
+		milter_log_set_level(LOG_DEBUG);
 		assert_int_equal(milter_negotiate(ctx, all, cases[i].offered ? 0x1fffff :
 						  0x1fffff & ~SMFIP_SKIP, 0, 0, &p0, &p1, &p2, &p3),
 				 SMFIS_CONTINUE);
@@ -407,6 +409,16 @@ static void test_skip_body(void **state)
 			fail_msg("case %zu:\ngot  %swant %s", i, c.calls->str, want_outsider);
 		if (i == 2 && strstr(c.calls->str, "insheader 0 Council-Policy-Results") == NULL)
 			fail_msg("case %zu: got\n%swant our result header", i, c.calls->str);
+		/* log_level debug says so, with the queue id. */
+		const char *said = i == 0 ? "8EF56A71: nobody of a council wrote or submitted it: "
+			"decided from its headers, the body skipped by the MTA" :
+			i == 1 ? "the body not kept" : NULL;
+		if (said != NULL ? strstr(log_lines->str, said) == NULL :
+		    strstr(log_lines->str, "decided from its headers") != NULL)
+			fail_msg("case %zu: log got [%s], want %s [%s]", i, log_lines->str,
+				 said != NULL ? "" : "nothing like", said != NULL ? said :
+				 "decided from its headers");
+		milter_log_set_level(LOG_INFO);
 		assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
 		fake_clear(&c);
 		g_free(data);
