@@ -135,17 +135,19 @@ static bool entry_at(const struct list_entry *e, const struct lang_text *t, size
 /* Is the match at I covered by an exception ("!Conservative Club" over
    "Conservative")? */
 static bool excepted(const struct lang_list *list, const struct lang_text *t, size_t i,
-		     size_t end)
+		     size_t end, const char *first)
 {
 	size_t from = i >= list->max_except ? i - list->max_except + 1 : 0;
 
 	for (size_t s = from; s <= i && list->max_except > 0; s++) {
-		GPtrArray *bucket = g_hash_table_lookup(list->except_by_first, TOK(t, s)->w);
+		GPtrArray *bucket = g_hash_table_lookup(list->except_by_first,
+							s == i && first != NULL ? first : TOK(t, s)->w);
 
 		for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
 			const struct list_entry *e = bucket->pdata[k];
 
-			if (s + e->toks->len > i && entry_at(e, t, s, end, NULL, false))
+			if (s + e->toks->len > i &&
+			    entry_at(e, t, s, end, s == i ? first : NULL, false))
 				return true;
 		}
 	}
@@ -176,7 +178,7 @@ bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, si
 	if (list == NULL || i >= end)
 		return false;
 	best = longest_at(list, t, i, end, first, false);
-	if (best == 0 || excepted(list, t, i, end))
+	if (best == 0 || excepted(list, t, i, end, first))
 		return false;
 	if (len_r != NULL)
 		*len_r = best;
@@ -572,6 +574,9 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP))
 		return 0;
 	for (size_t k = i + 1; k < end && k <= i + 10; k++) {
+		/* "a dozen chairs and a table set out": things listed */
+		if (IS(c, k, "and") && (INC(c, k + 1, C_DETERMINERS) || has_flag(c, k + 1, TOK_NUMBER)))
+			continue;
 		if (IN(c, k, SET("and", "or", "but", "because", "if", "when", "so")) ||
 		    (INC(c, k, C_AUXILIARIES) && !IS(c, k, "got")))
 			return 0;
@@ -781,6 +786,9 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 	if (IS(c, j, "see") && IN(c, j + 1, SET("if", "whether")))
 		return IS(c, j + 2, "you") && IN(c, j + 3, SET("can", "could")) ?
 		       verb_phrase(c, j + 4, how) : info(j);
+	/* "... if the planters could be watered every day" */
+	if (IS(c, j, "be") && verb_form(c, j + 1))
+		return make(V_REQUEST, how, j + 1, true);
 	return verb_phrase(c, j, how);
 }
 
@@ -805,7 +813,7 @@ static size_t agent(const struct ctx *c, size_t i)
 			j += 2;	/* "one of the team" */
 		/* The noun phrase ends where a verb with its object starts
 		   ("your team mow the pitches": "team" can be a verb too). */
-		for (size_t k = j; k < c->end && k < j + 4 && is_word(c, k); k++) {
+		for (size_t k = j; k < c->end && k < j + 6 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
@@ -1150,8 +1158,19 @@ static struct verdict want(const struct ctx *c, size_t i)
 	   bins ...": an amount of something, or a list of what is needed */
 	if (IS(c, j - 1, "need") && (has_flag(c, j, TOK_NUMBER) ||
 				    IN(c, j, SET("more", "extra", "another", "several")) ||
+				    (IS(c, j, "a") && IN(c, j + 1, SET("dozen", "couple", "few"))) ||
 				    (is_punct(c, j, ":") && j + 1 >= c->end)))
 		return make(V_REQUEST, "need", j, true);
+	/* "need the cones at the rec by 7": things wanted somewhere by a time */
+	if (IS(c, j - 1, "need") && IS(c, j, "the")) {
+		for (k = j + 1; k < clause_end(c, j) && k <= j + 5; k++)
+			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
+			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
+			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
+					      "tuesday", "wednesday", "thursday", "saturday",
+					      "sunday", "sat", "sun", "fri", "noon"))))
+				return make(V_REQUEST, "need", j, true);
+	}
 	if ((k = object_then_verb(c, j)) != 0)
 		return make(V_REQUEST, "want", k, true);
 	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
@@ -1176,8 +1195,10 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		size_t m = k + 1;
 
 		if (IN(c, k, SET("need", "needs", "want", "wants"))) {
-			/* "the verges need cutting" */
-			if (lex_is_gerund(LEX(c), W(c, m)))
+			/* "the verges need cutting", "the culvert needs rodding out" */
+			if (lex_is_gerund(LEX(c), W(c, m)) ||
+			    (g_str_has_suffix(W(c, m), "ing") && strlen(W(c, m)) > 5 &&
+			     lex_lookup(LEX(c), W(c, m)) == NULL))
 				return make(V_REQUEST, "need", m, true);
 			/* "the flag needs to go to half mast", "... to be moved",
 			   "the heating needs to be on from six" */
@@ -1192,11 +1213,14 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 				m = skip_set(c, m + 1, SET("good", "proper", "quick", "decent",
 							   "bit", "of", "a", "little"));
 			if (m > k + 1 && is_verb(c, m) &&
+			    !IN(c, m, SET("copy", "word", "chat", "reply", "answer", "call", "ring",
+					  "update", "meeting", "list", "quote", "chance", "break",
+					  "rest", "holiday", "drink", "say", "vote", "go")) &&
 			    (m + 1 >= end || !is_word(c, m + 1) ||
 			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
 					      "asap", "today", "tomorrow", "in", "when", "please",
 					      "sometime", "ready", "every", "each", "twice", "daily",
-					      "tonight", "weekly", "while", "now"))))
+					      "tonight", "weekly", "while", "now", "of"))))
 				return make(V_REQUEST, "need", m, true);
 		}
 		/* "The hall should be opened at seven", "the flag should be at
@@ -1551,7 +1575,7 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    !c->question && !INC(c, c->first + 1, C_AUXILIARIES) &&
 	    i > c->first + 2 && is_verb(c, i) && !INC(c, i - 1, C_MODALS) &&
 	    !INC(c, i - 1, C_AUXILIARIES) && !IN(c, i - 1, SET("to", "you", "they", "we", "i",
-							      "he", "she", "it")) &&
+							      "he", "she")) &&
 	    !INC(c, i - 1, C_DETERMINERS) && !INC(c, i, C_NOT_IMPERATIVE) &&
 	    (IS(c, i, "have") ? IN(c, i + 1, SET("a", "an")) :
 			       (INC(c, i + 1, C_OBJECT_START) && lex_verb_first(LEX(c), W(c, i)))))
@@ -1901,7 +1925,14 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 static bool commit_start(const struct ctx *c, size_t i)
 {
 	bool coordinated;
+	size_t next;
 
+	/* "Tell your committee the town council will fund half the mower" */
+	if (i > c->first && IS(c, i, "the") && council_subject(c, i, &next) &&
+	    IN(c, next, SET("will", "shall", "is", "has", "can")) &&
+	    !INC(c, i - 1, C_NEW_CLAUSE) && !IN(c, i - 1, SET("by", "of", "from", "to", "with",
+							    "for", "at", "on")))
+		return true;
 	return clause_start(c, i, &coordinated) || IS(c, i - 1, "that");
 }
 
@@ -1929,6 +1960,18 @@ static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const st
 
 /* Every clause of SENTENCE: requests and information requests, or
    commitments. */
+/* Is the request at AT left to the reader's wish: "if you need the
+   space", "if you like", "if you'd rather"? */
+static bool left_to_reader(const struct ctx *c, size_t at)
+{
+	for (size_t k = at; k + 2 < c->end && k < at + CLAUSE_MAX; k++)
+		if (IS(c, k, "if") && IS(c, k + 1, "you") &&
+		    IN(c, k + 2 + IN(c, k + 2, SET("would", "really", "do")),
+		       SET("need", "want", "like", "wish", "prefer", "rather", "fancy", "feel")))
+			return true;
+	return false;
+}
+
 /* Every clause of SENTENCE: requests and information requests (into
    OUT[LANG_REQUEST] and OUT[LANG_INFORMATION]), or commitments (into
    OUT[LANG_COMMITMENT]). */
@@ -1957,6 +2000,10 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 		if (!clause_start(&c, i, &coordinated))
 			continue;
 		v = clause_request(&c, i, coordinated);
+		/* "do trim it if you need the space": leave to do as the reader
+		   wishes is no request */
+		if (v.kind == V_REQUEST && left_to_reader(&c, v.at))
+			v.kind = V_NONE;
 		if (v.kind == V_REQUEST || v.kind == V_INFO) {
 			fill_hit(&c, sentence, i, &v, v.kind == V_REQUEST ? LANG_REQUEST
 								   : LANG_INFORMATION, &h);
@@ -1986,7 +2033,8 @@ static bool about_author(const struct ctx *c, size_t i)
 	       !is_punct(c, k - 1, ":") && !IN(c, k - 1, SET("so", "but", "and", "because")))
 		k--;
 	/* "because Labour at the county have axed the 42": the reason */
-	if (IS(c, k, "because") || IS(c, k + 1, "because") || (k > c->first && IS(c, k - 1, "because")))
+	if (IS(c, k, "because") || IS(c, k + 1, "because") || (k > c->first && IS(c, k - 1, "because")) ||
+	    (IS(c, k, "now") && IS(c, k + 1, "that")) || IS(c, k, "since"))
 		return true;
 	k = skip_set(c, k, SET("as", "although", "though", "since", "while", "because"));
 	if (IS(c, k, "you") && IS(c, k + 1, "know"))
@@ -2030,7 +2078,12 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			       IN(&c, i + len, SET("are", "have", "were", "r")) ||
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
-			      !excepted(lang->lists.party, t, i, s->end);
+			      !excepted(lang->lists.party, t, i, s->end, NULL);
+		/* "council hat on, not my Labour rosette": disclaimed */
+		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
+			    (i >= s->first + 2 && IN(&c, i - 2, SET("not", "no", "nothing"))) ||
+			    (i >= s->first + 3 && IN(&c, i - 3, SET("not", "nothing")))))
+			hit = false;
 		if (hit && !about_author(&c, i)) {
 			struct verdict v = make(V_REQUEST, "party", i, false);
 			struct lang_hit h;
@@ -2099,6 +2152,22 @@ static bool about_rules(const struct lang_text *t, size_t s)
 	return false;
 }
 
+/* Does sentence S say what something is for ("It's for the branch's
+   meeting", "They're for the Lib Dem survey")? */
+static bool explains(const struct lang_text *t, size_t s)
+{
+	const struct sentence *sn = SENT(t, s);
+	size_t k = sn->first;
+
+	if (k + 2 >= sn->end || !in_set(TOK(t, k)->w, SET("it", "they", "this", "these", "that",
+							    "those")))
+		return false;
+	k++;
+	if (in_set(TOK(t, k)->w, SET("is", "are", "was", "were")))
+		k++;
+	return strcmp(TOK(t, k)->w, "for") == 0;
+}
+
 static gint hit_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct lang_hit *x = a, *y = b;
@@ -2148,6 +2217,21 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	for (guint p = 0, r = 0; p < parties->len && !found; p++) {
 		const struct lang_hit *ph = &g_array_index(parties, struct lang_hit, p);
 
+		/* "Could you pay the attached invoice? It's for the Conservative
+		   Association's ward meeting": the sentence after a request,
+		   saying what it is for */
+		if (ph->sentence > 0 && r < requests->len && explains(body, ph->sentence)) {
+			for (guint q = 0; q < requests->len && !found; q++) {
+				const struct lang_hit *rh = &g_array_index(requests, struct lang_hit, q);
+
+				if (rh->sentence + 1 == ph->sentence && rh->paragraph == ph->paragraph &&
+				    !about_rules(body, ph->sentence)) {
+					*hit_r = *ph;
+					*in_subject_r = false;
+					found = true;
+				}
+			}
+		}
 		while (r < requests->len &&
 		       g_array_index(requests, struct lang_hit, r).sentence < ph->sentence)
 			r++;
