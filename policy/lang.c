@@ -241,6 +241,7 @@ static const char *const *const NOT_IMPERATIVE =
 static const char *const *const FILLERS =
 	SET("please", "pls", "plz", "kindly", "just", "also", "then", "so", "and", "or", "but",
 	    "ok", "okay", "right", "oh", "now", "anyway", "actually", "firstly", "secondly",
+	    "champion", "brill", "smashing", "ace", "cheers", "ta", "super", "lovely", "perfect",
 	    "thirdly", "finally", "lastly", "next", "meanwhile", "otherwise", "again", "ideally",
 	    "basically", "honestly", "seriously", "btw", "ps", "nb", "yes", "yeah",
 	    "additionally", "plus", "quickly", "urgently", "definitely", "certainly", "perhaps",
@@ -669,6 +670,11 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	if (i >= c->end || !is_word(c, i))
 		return none();
 	lem = lemma(c, i, buf, sizeof(buf));
+	/* "let me have 50 of the council's timetable cards": goods, though
+	   "let me have" alone asks for information */
+	if (lem != NULL && strcmp(lem, "let") == 0 && IN(c, i + 1, SET("me", "us")) &&
+	    IS(c, i + 2, "have") && has_flag(c, i + 3, TOK_NUMBER))
+		return make(V_REQUEST, how, i, true);
 	if (lang_list_at_as(c->lang->lists.courtesy, c->t, i, c->end, lem, NULL))
 		/* "pop round and put the rules up" */
 		return (k = task_later(c, i)) != 0 ? request(how, k, lemma(c, k, buf, sizeof(buf))) :
@@ -713,8 +719,12 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	/* "could you let us have your rates" (not "let's have the baskets
 	   up", an imperative read elsewhere) */
 	if (strcmp(lem, "let") == 0 && IN(c, i + 1, SET("us", "me")) &&
-	    IN(c, i + 2, SET("have", "know", "see")))
+	    IN(c, i + 2, SET("have", "know", "see"))) {
+		/* "let me have 50 of the council's timetable cards": goods */
+		if (IS(c, i + 2, "have") && has_flag(c, i + 3, TOK_NUMBER))
+			return make(V_REQUEST, how, i, true);
 		return info(i);
+	}
 	if (in_set(lem, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
 			    "bring", "copy", "show", "drop")) && to_me(c, i) &&
 	    /* "send us 200 metres of bunting" orders goods */
@@ -738,7 +748,7 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	/* "the minutes could go up on the website": going up is done */
 	if (in_set(lem, SET("go", "come")) &&
 	    IN(c, i + 1, SET("up", "out", "back", "down", "round", "through", "over", "off",
-			     "ahead", "in", "into")) &&
+			     "ahead", "in", "into", "on", "onto")) &&
 	    !(strcmp(lem, "come") == 0 && IN(c, i + 1, SET("round", "over", "in", "along"))))
 	{
 		/* "can the cones come off the bays" is a task; "could someone
@@ -765,7 +775,13 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 
 	j = skip_set(c, j, ADVERBS);
 	if (IS(c, j, "mind")) {
-		const char *w = W(c, j + 1), *lem = lemma(c, j + 1, buf, sizeof(buf));
+		const char *w, *lem;
+
+		/* "would you mind terribly ordering" */
+		j = skip_set(c, j + 1, SET("terribly", "awfully", "very", "much", "too", "at",
+					   "all", "just", "please")) - 1;
+		w = W(c, j + 1);
+		lem = lemma(c, j + 1, buf, sizeof(buf));
 		size_t n = strlen(w);
 
 		/* "would you mind strimming": a verb WordNet does not know */
@@ -844,10 +860,16 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			/* "could we have the pitch by the fountain", "can I have
 			   the keys": asking to be given something */
 			if (IS(c, k, "have") && INC(c, k + 1, C_DETERMINERS) &&
-			    !IN(c, k + 1, SET("a", "an")))
-				return make(V_REQUEST, "modal request", k, true);
+			    !IN(c, k + 1, SET("a", "an"))) {
+				v = make(V_REQUEST, "modal request", k, true);
+				v.order = false;
+				return v;
+			}
 			if (IS(c, i + 1, "we")) {
+				/* "could we borrow ten of yours": asked as a favour,
+				   no work ordered from the reader */
 				v = verb_phrase(c, k, "modal request");
+				v.order = false;
 				return v.kind == V_INFO ? v : task_only(v);
 			}
 		}
@@ -856,6 +878,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			return verb_phrase(c, k + 1, "modal request");
 		if ((k = agent(c, i + 1)) != 0 && k < c->end) {
 			struct verdict v = modal_tail(c, k, "modal request");
+
+			/* "can the flags go to half mast": a thing that goes
+			   somewhere is moved by someone */
+			if (v.kind == V_REQUEST && !v.task && IN(c, i + 1, SET("the", "your", "our")) &&
+			    IN(c, k, SET("go", "come")))
+				v.task = true;
 
 			/* "could the council fund it?": only "you" may be
 			   asked for more than work */
@@ -867,7 +895,7 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	/* "can the Quay toilets be opened at 7", "could the village hall be
 	   opened and the heating put on" */
 	if (IN(c, i, SET("can", "could", "would", "will")) && INC(c, i + 1, C_DETERMINERS)) {
-		for (k = i + 2; k < c->end && k <= i + 6 && is_word(c, k); k++) {
+		for (k = i + 2; k < c->end && k <= i + 10 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS) && !IS(c, k, "this"))
 				break;
 			if (IS(c, k, "be")) {
@@ -879,15 +907,32 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	}
 	/* "can it go in the council newsletter", "could they be moved" */
 	if (IN(c, i, SET("can", "could", "will", "would")) && IN(c, i + 1, SET("it", "this", "they",
-									    "these", "those")) &&
+									    "these", "those", "that")) &&
 	    IN(c, i + 2, SET("go", "be", "come", "get"))) {
-		struct verdict v = task_only(IS(c, i + 2, "be") ?
+		struct verdict v = task_only(IN(c, i + 2, SET("be", "get")) ?
 					     (verb_form(c, i + 3) ?
 					      make(V_REQUEST, "modal request", i + 3, true) : none()) :
 					     verb_phrase(c, i + 2, "modal request"));
 
 		if (v.kind != V_NONE)
 			return v;
+	}
+	/* "have you got a minute this week to look at the door", "do you
+	   have time to", "got five minutes to" */
+	if ((IS(c, i, "have") && IS(c, i + 1, "you")) || (IS(c, i, "do") && IS(c, i + 1, "you") &&
+							  IS(c, i + 2, "have")) ||
+	    IS(c, i, "got")) {
+		for (k = i + 1; k < c->end && k <= i + 8; k++) {
+			if (IN(c, k, SET("minute", "moment", "time", "minutes", "sec", "chance")) ) {
+				size_t m;
+
+				for (m = k + 1; m < c->end && m <= k + 4 && !IS(c, m, "to"); m++)
+					;
+				if (IS(c, m, "to"))
+					return task_only(verb_phrase(c, m + 1, "modal request"));
+				break;
+			}
+		}
 	}
 	/* are you able to / are you ok to */
 	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
@@ -1092,6 +1137,19 @@ static struct verdict cleft(const struct ctx *c, size_t i)
 	return verb_phrase(c, k, "request");
 }
 
+/* A noun phrase at I and then one of WORDS ("the Legion want"), within a
+   few words: the index of that word, or 0. */
+static size_t subject_then_word(const struct ctx *c, size_t i, const char *const *words)
+{
+	for (size_t k = i + 1; k < c->end && k <= i + 5 && is_word(c, k); k++) {
+		if (IN(c, k, words))
+			return k;
+		if (INC(c, k, C_AUXILIARIES) || INC(c, k, C_NEW_CLAUSE) || is_verb(c, k))
+			return 0;
+	}
+	return 0;
+}
+
 /* "I'd be grateful for a list of the residents" asks for something to be
    fetched; "... for your view" asks for information. Neither orders work. */
 static struct verdict grateful_for(const struct ctx *c, size_t k)
@@ -1133,6 +1191,10 @@ static struct verdict want(const struct ctx *c, size_t i)
 			return grateful_for(c, j + 3);
 	} else if (IN(c, j, SET("need", "want"))) {
 		we = false;	/* "need the trestles up by 9" */
+	} else if (IS(c, j, "the") && (k = subject_then_word(c, j, SET("want", "wants"))) != 0 &&
+		   object_then_verb(c, k + 1) != 0) {
+		/* "the conservatives want the hall set up for Saturday" */
+		return make(V_REQUEST, "want", object_then_verb(c, k + 1), true);
 	} else {
 		return none();
 	}
@@ -1171,8 +1233,14 @@ static struct verdict want(const struct ctx *c, size_t i)
 					      "sunday", "sat", "sun", "fri", "noon"))))
 				return make(V_REQUEST, "need", j, true);
 	}
-	if ((k = object_then_verb(c, j)) != 0)
-		return make(V_REQUEST, "want", k, true);
+	if ((k = object_then_verb(c, j)) != 0) {
+		struct verdict v = make(V_REQUEST, "want", k, true);
+
+		/* "We'd need it done before November, if it goes ahead": a
+		   condition put to a supplier, no order */
+		v.order = !(IS(c, j - 1, "need") && IS(c, j - 2, "would"));
+		return v;
+	}
 	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
 		k = k != 0 ? k : j + 1;
 		if (IS(c, k, "to") && !IS(c, k + 1, "be")) {
@@ -1184,8 +1252,32 @@ static struct verdict want(const struct ctx *c, size_t i)
 	return none();
 }
 
+static struct verdict needs_doing_at(const struct ctx *c, size_t i);
+
 /* "The verges need cutting", "the gate needs fixing before Saturday". */
 static struct verdict needs_doing(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	/* "Needs a gentle scrub, no bleach, before November." */
+	if (IN(c, i, SET("needs", "wants")) && IN(c, i + 1, SET("a", "another"))) {
+		size_t m = skip_set(c, i + 2, SET("good", "proper", "quick", "decent", "gentle",
+						   "bit", "of", "a", "little", "thorough"));
+
+		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES))
+			return make(V_REQUEST, "need", m, true);
+	}
+	/* "In this heat the hanging baskets need watering": after a phrase
+	   put first without its comma */
+	if (IN(c, i, SET("in", "on", "at", "with", "after", "before", "during", "for", "by"))) {
+		for (size_t d = i + 1; d < end && d <= i + 5; d++)
+			if (IN(c, d, SET("the", "our")) && d > i + 1)
+				return needs_doing_at(c, d);
+	}
+	return needs_doing_at(c, i);
+}
+
+static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
 
@@ -1195,6 +1287,13 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		size_t m = k + 1;
 
 		if (IN(c, k, SET("need", "needs", "want", "wants"))) {
+			size_t o;
+
+			/* "the coffee morning needs the urns on by ten" */
+			if (INC(c, m, C_DETERMINERS) && (o = object_then_verb(c, m)) != 0)
+				return make(V_REQUEST, "need", o, true);
+			if (INC(c, m, C_DETERMINERS) && IN(c, m + 2, SET("on", "off", "out", "up")))
+				return make(V_REQUEST, "need", m + 2, true);
 			/* "the verges need cutting", "the culvert needs rodding out" */
 			if (lex_is_gerund(LEX(c), W(c, m)) ||
 			    (g_str_has_suffix(W(c, m), "ing") && strlen(W(c, m)) > 5 &&
@@ -1330,6 +1429,10 @@ static bool finite_later(const struct ctx *c, size_t i)
 
 		if (INC(c, k, C_NEW_CLAUSE))
 			return false;
+		/* "Fill the grit bin on Bridge Street will you": a tag, not
+		   the clause's verb */
+		if (INC(c, k, C_MODALS) && IS(c, k + 1, "you") && k + 2 >= end)
+			return false;
 		if (INC(c, k - 1, C_DETERMINERS))
 			continue;	/* "the broken bench" */
 		/* A finite verb: an auxiliary, or an irregular past ("rang");
@@ -1379,8 +1482,11 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	}
 	if (IS(c, i, "have") && (c->question || IN(c, i + 1, SET("you", "we", "they", "i"))))
 		return none();		/* "Have the new bins arrived?" */
+	/* "remember to lock up", "do remember the buttonholes"; not "remember
+	   that the hall is shut" */
 	if (IS(c, i, "remember"))
-		return IS(c, i + 1, "to") ? make(V_REQUEST, "imperative", i, true) : none();
+		return IS(c, i + 1, "to") || (INC(c, i + 1, C_DETERMINERS) && !IS(c, i + 1, "that")) ?
+		       make(V_REQUEST, "imperative", i, true) : none();
 	if (IS(c, i, "mind"))
 		return (IS(c, i + 1, "you") && is_verb(c, i + 2) && !INC(c, i + 2, C_NOT_IMPERATIVE)) ||
 		       (INC(c, i + 1, C_DETERMINERS) && finite_later(c, i + 1)) ?
@@ -1470,6 +1576,20 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 		i += 3;
 	else if (IS(c, i, "if") && IN(c, i + 1, SET("so", "not")) && !is_word(c, i + 2))
 		i += 2;
+	/* "pete the conservatives want ...", "alan leave the signs out",
+	   "darren dont forget": a name first in the sentence (no word
+	   WordNet knows, no preposition), outside a subject line */
+	if (i == c->first && !c->t->headline && is_word(c, i) &&
+	    lex_lookup(LEX(c), W(c, i)) == NULL && strlen(W(c, i)) >= 3 &&
+	    !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_DETERMINERS) && !INC(c, i, C_FILLERS) &&
+	    !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_MODALS) && !INC(c, i, C_OBJECT_START) &&
+	    !IN(c, i, SET("with", "from", "for", "into", "about", "after", "before", "during",
+			  "third", "second", "first", "last", "next")) &&
+	    ((is_verb(c, i + 1) && lex_verb_first(LEX(c), W(c, i + 1)) &&
+	      (INC(c, i + 2, C_OBJECT_START) || INC(c, i + 2, C_DETERMINERS))) ||
+	     (IS(c, i + 1, "do") && IS(c, i + 2, "not")) ||
+	     IN(c, i + 1, SET("the", "our"))))
+		i++;
 	/* "hiya gary can u ...", "derek mate could u ...": greetings and
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
@@ -1851,7 +1971,7 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	/* "Your quote (for the tree works) is accepted" */
 	if (IS(c, i, "your") && IN(c, i + 1, SET("quote", "quotation", "estimate", "tender",
 						 "offer", "price", "proposal", "booking"))) {
-		for (k = i + 2; k < clause_end(c, i) && k <= i + 8; k++)
+		for (k = i + 2; k < clause_end(c, i) && k <= i + 24; k++)
 			if (IN(c, k, SET("accepted", "approved", "confirmed")) &&
 			    IN(c, k - 1, SET("is", "been", "are")))
 				return make(V_REQUEST, "acceptance", k, true);
@@ -1927,6 +2047,12 @@ static bool commit_start(const struct ctx *c, size_t i)
 	bool coordinated;
 	size_t next;
 
+	/* "... about 80 metres down to the brook council will pay" */
+	if (i > c->first && IS(c, i, "council") && IN(c, i + 1, SET("will", "shall")) &&
+	    !INC(c, i - 1, C_DETERMINERS) && !IN(c, i - 1, SET("by", "of", "from", "to", "with",
+							     "for", "at", "on", "county",
+							     "district", "borough", "city")))
+		return true;
 	/* "Tell your committee the town council will fund half the mower" */
 	if (i > c->first && IS(c, i, "the") && council_subject(c, i, &next) &&
 	    IN(c, next, SET("will", "shall", "is", "has", "can")) &&
@@ -1960,6 +2086,29 @@ static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const st
 
 /* Every clause of SENTENCE: requests and information requests, or
    commitments. */
+/* Is the request at AT to bring or wear something, in the sentence after
+   an invitation ("Would you like to come along on Sunday? ... Bring
+   wellies!")? */
+static bool after_invitation(const struct ctx *c, size_t at)
+{
+	char buf[64];
+	const char *lem = lemma(c, at, buf, sizeof(buf));
+
+	if (lem == NULL || !in_set(lem, SET("bring", "wear", "dress")))
+		return false;
+	for (size_t s = c->sentence; s > 0 && s + 3 > c->sentence; s--) {
+		const struct sentence *sn = SENT(c->t, s - 1);
+
+		for (size_t k = sn->first; k + 2 < sn->end; k++)
+			if ((IN(c, k, SET("would", "do")) && IS(c, k + 1, "you") &&
+			     IN(c, k + 2, SET("like", "fancy", "want"))) ||
+			    (IS(c, k, "you") && IS(c, k + 1, "are") && IS(c, k + 2, "welcome")) ||
+			    (IS(c, k, "join") && IS(c, k + 1, "us")))
+				return true;
+	}
+	return false;
+}
+
 /* Is the request at AT left to the reader's wish: "if you need the
    space", "if you like", "if you'd rather"? */
 static bool left_to_reader(const struct ctx *c, size_t at)
@@ -2001,8 +2150,9 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 			continue;
 		v = clause_request(&c, i, coordinated);
 		/* "do trim it if you need the space": leave to do as the reader
-		   wishes is no request */
-		if (v.kind == V_REQUEST && left_to_reader(&c, v.at))
+		   wishes is no request; nor "Bring wellies!" after "would you
+		   like to come along" */
+		if (v.kind == V_REQUEST && (left_to_reader(&c, v.at) || after_invitation(&c, v.at)))
 			v.kind = V_NONE;
 		if (v.kind == V_REQUEST || v.kind == V_INFO) {
 			fill_hit(&c, sentence, i, &v, v.kind == V_REQUEST ? LANG_REQUEST
@@ -2022,6 +2172,12 @@ static bool about_author(const struct ctx *c, size_t i)
 {
 	size_t k = i;
 
+	/* "as you know I'm a Conservative councillor", "I've been a Labour
+	   party member for forty years": who the author is */
+	for (size_t m = i >= c->first + 4 ? i - 4 : c->first; m < i; m++)
+		if (IN(c, m, SET("am", "been", "was")) && IN(c, m + 1, SET("a", "an")) &&
+		    m > c->first && IN(c, m - 1, SET("i", "have", "always", "also")))
+			return true;
 	/* "I'll be late tonight, the Conservatives' AGM runs till 7": an
 	   apology for absence explains itself with the party */
 	for (size_t m = c->first; m < i && m < c->first + 12; m++)
@@ -2079,6 +2235,15 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
 			      !excepted(lang->lists.party, t, i, s->end, NULL);
+		/* "the Conservative administration at Oakham wants to close the
+		   tip", "the county's Labour cabinet": a party governing, named
+		   as the news, is no campaign work asked for */
+		if (hit && (IN(&c, i + len, SET("administration", "cabinet", "government",
+						"leadership", "controlled", "majority",
+						"run", "ran")) ||
+			    (i > s->first && has_flag(&c, i - 1, TOK_POSSESSIVE) &&
+			     IN(&c, i - 1, SET("county", "district", "borough", "city", "council")))))
+			hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
 			    (i >= s->first + 2 && IN(&c, i - 2, SET("not", "no", "nothing"))) ||
@@ -2266,6 +2431,10 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 
 	if (!hit->order)
 		return false;
+	/* "invoice me at home, not the council": the author's own */
+	for (size_t k = hit->at_tok; k < end; k++)
+		if (IN(&c, k, SET("me", "myself", "my")))
+			return false;
 	if (lang_sentence_speaks_for(lang, text, hit))
 		return true;
 	/* "Please start on the bus shelter on Monday", "Deliver the planters
@@ -2297,7 +2466,7 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
 			if (!personal_we(text, hit->sentence, i))
 				return true;
-		} else if (council_subject(&c, i, &next)) {
+		} else if (council_subject(&c, i, &next) && !IN(&c, i - 1, SET("not", "than"))) {
 			return true;
 		} else if (IS(&c, i, "council") && i > s->first && !INC(&c, i - 1, C_OTHER_BODIES) &&
 			   (IN(&c, i - 1, SET("the", "our", "parish", "town", "village")) ||

@@ -169,15 +169,19 @@ static void read_exceptions(struct lang_lexicon *lex, char *text, size_t len)
 		if (e == NULL)
 			continue;
 		e->flags |= LEX_INFLECTED;
-		if ((size_t)(sp - line) != n || strncmp(line, lemma, n) != 0) {
+		if ((size_t)(sp - line) == n && strncmp(line, lemma, n) == 0)
+			continue;
+		/* verb.exc lists -s and -ing forms too ("programmes",
+		   "cutting"): only the others are a past form of another
+		   lemma ("found", "rang") */
+		if (line[sp - line - 1] != 's' &&
+		    !((size_t)(sp - line) > 3 && strncmp(sp - 3, "ing", 3) == 0))
 			e->flags |= LEX_OTHER_LEMMA;
-			lemma[n] = '\0';
-			*sp = '\0';
-			if (!g_hash_table_contains(lex->forms, line))
-				g_hash_table_insert(lex->forms,
-						    g_string_chunk_insert(lex->chunk, line),
-						    g_string_chunk_insert(lex->chunk, lemma));
-		}
+		lemma[n] = '\0';
+		*sp = '\0';
+		if (!g_hash_table_contains(lex->forms, line))
+			g_hash_table_insert(lex->forms, g_string_chunk_insert(lex->chunk, line),
+					    g_string_chunk_insert(lex->chunk, lemma));
 	}
 }
 
