@@ -1545,6 +1545,16 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	return none();
 }
 
+/* Are the words from FIRST to I all fillers ("champion alan leave the
+   signs out")? */
+static bool only_fillers(const struct ctx *c, size_t first, size_t i)
+{
+	for (size_t k = first; k < i; k++)
+		if (!INC(c, k, C_FILLERS))
+			return false;
+	return true;
+}
+
 /* The first request (or information request) of the clause at I. */
 static struct verdict clause_request(const struct ctx *c, size_t i, bool coordinated)
 {
@@ -1579,7 +1589,7 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	/* "pete the conservatives want ...", "alan leave the signs out",
 	   "darren dont forget": a name first in the sentence (no word
 	   WordNet knows, no preposition), outside a subject line */
-	if (i == c->first && !c->t->headline && is_word(c, i) &&
+	if (only_fillers(c, c->first, i) && !c->t->headline && is_word(c, i) &&
 	    lex_lookup(LEX(c), W(c, i)) == NULL && strlen(W(c, i)) >= 3 &&
 	    !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_DETERMINERS) && !INC(c, i, C_FILLERS) &&
 	    !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_MODALS) && !INC(c, i, C_OBJECT_START) &&
@@ -1645,6 +1655,71 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	return imperative(c, i, please);
 }
 
+/* Could the word at I be the subject of a plural verb ("the lads get",
+   "the council get", "we all get")? */
+static bool plural_subject(const struct ctx *c, size_t i)
+{
+	const char *w = W(c, i);
+	size_t n = strlen(w);
+
+	return (n > 2 && w[n - 1] == 's' && w[n - 2] != 's') ||
+	       IN(c, i, SET("council", "committee", "staff", "police", "people", "team", "folk",
+			     "children", "men", "women", "public", "family", "club", "group",
+			     "board", "management", "government", "press", "media", "all",
+			     "both", "who", "someone", "somebody", "anyone", "everyone",
+			     "nobody", "u", "ya", "yous", "me", "myself", "themselves",
+			     "ourselves", "yourself", "yourselves"));
+}
+
+/* A sentence written as one unpunctuated run, the way mail is typed on a
+   phone, in lower case: "alan the beck's over the road about a foot deep
+   get the flood signs out", "the top rail's snapped get up there and fix
+   it". A verb with its object or particle starts a new clause there when
+   the word before cannot be its subject or govern it: not a closed-class
+   word (pronoun, determiner, preposition, auxiliary), not a plural or
+   collective noun, not a verb that takes a bare verb ("help clear the",
+   "go get the") and not an adverb ("we always get the"). A writer who capitalises also
+   punctuates, so a capitalised sentence is left alone. */
+static bool run_on(const struct ctx *c, size_t i)
+{
+	const char *p;
+
+	if (c->t->headline || c->question || has_flag(c, c->first, TOK_CAP) ||
+	    i < c->first + 6 || !is_word(c, i - 1) || !is_verb(c, i) ||
+	    /* "blast turn it down": a pronoun object makes a verb of a word
+	       seen more often as a noun */
+	    !(lex_verb_first(LEX(c), W(c, i)) ||
+	      IN(c, i + 1, SET("it", "them", "him", "me", "us"))) ||
+	    INC(c, i, C_NOT_IMPERATIVE) ||
+	    lex_is_past(LEX(c), W(c, i)) || g_str_has_suffix(W(c, i), "ing") ||
+	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)))
+		return false;
+	for (size_t k = c->first; k < i; k++)
+		if (!is_word(c, k))
+			return false;		/* punctuated: the writer marks clauses */
+	p = W(c, i - 1);
+	if (INC(c, i - 1, C_DETERMINERS) || INC(c, i - 1, C_AUXILIARIES) ||
+	    INC(c, i - 1, C_MODALS) || INC(c, i - 1, C_NEW_CLAUSE) || INC(c, i - 1, C_WH) ||
+	    INC(c, i - 1, C_COORDINATORS) || INC(c, i - 1, C_LINKS) ||
+	    INC(c, i - 1, C_ADVERBS) || INC(c, i - 1, C_NOT_AGENTS) ||
+	    IN(c, i - 1, SET("i", "you", "we", "they", "he", "she", "it", "to", "not", "never",
+			     "of", "for", "with", "by", "from", "at", "on", "in", "into", "onto",
+			     "about", "than", "like", "let", "lets", "help", "make", "made",
+			     "go", "come", "see", "watch", "hear", "dare", "need", "try",
+			     "bother", "must", "should", "shall", "might", "please", "did",
+			     "didnt", "dont", "cant", "wont", "cannot", "only", "just", "even",
+			     "also", "still", "ever", "rather", "sooner", "would", "instead")) ||
+	    g_str_has_suffix(p, "ly") || plural_subject(c, i - 1) ||
+	    has_flag(c, i - 1, TOK_POSSESSIVE))
+		return false;
+	/* "the chairs we ordered arrive the same day": a clause with its
+	   subject pronoun before the verb, inside a longer subject */
+	if (lex_is_past(LEX(c), p) &&
+	    IN(c, i - 2, SET("i", "you", "we", "they", "he", "she", "u")))
+		return false;
+	return true;
+}
+
 /* Where clauses start: the sentence start, and after , : ( - so then but;
    "and"/"or" start a coordinated clause. */
 static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
@@ -1687,6 +1762,8 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    is_verb(c, i) && lex_verb_first(LEX(c), W(c, i)) &&
 	    (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) &&
 	    !INC(c, i, C_NOT_IMPERATIVE))
+		return true;
+	if (run_on(c, i))
 		return true;
 	/* After a subordinate clause without its comma: "when you're up at
 	   the pinfold have a look at the wall", "if it's loose take the top
@@ -1846,12 +1923,17 @@ static size_t commit_modal(const struct ctx *c, size_t j)
 	if (!IN(c, j, SET("will", "shall", "would", "can", "is", "are", "am", "have", "has",
 			  "do", "does", "wish", "want", "intend", "intends", "plan", "plans",
 			  "agree", "agrees", "undertake", "undertakes", "hereby", "d", "may"))) {
-		/* the present ("we accept your quote"), not the past ("we
-		   paid the deposit last week") */
-		const char *w = W(c, j);
-		size_t n = strlen(w);
-
-		if (lex_is_past(LEX(c), w) || (n > 2 && strcmp(w + n - 2, "ed") == 0))
+		/* the present that performs the act ("we accept your
+		   quote", "the council agrees to pay"), not the past ("we
+		   paid the deposit last week") nor a habit ("the council pay
+		   the contractor direct") */
+		if (!IN(c, j, SET("accept", "accepts", "approve", "approves", "confirm",
+				  "confirms", "authorise", "authorises", "authorize",
+				  "authorizes", "commission", "commissions", "appoint",
+				  "appoints", "award", "awards", "commit", "commits",
+				  "guarantee", "guarantees", "promise", "promises", "order",
+				  "orders", "instruct", "instructs", "offer", "offers",
+				  "undertake", "undertakes", "hereby", "happily", "gladly")))
 			return 0;
 		return j;
 	}
