@@ -1169,6 +1169,39 @@ static struct verdict grateful_for(const struct ctx *c, size_t k)
 /* Wants and needs with an object: "I need you to", "I want them
    repainted", "I'd like the hall cleaned", "We need the bins moving",
    "need the trestles up by 9", "we need to get the fence fixed". */
+/* "Mrs Kaur at 14 Station Road needs a copy of the regulations in the
+   post", "Mr Patel wants an answer by Friday": a named resident's need
+   for something the office sends, told to staff, is the thing to do. Not
+   "Mr Jones needs a hip operation" (nothing the office sends). Returns
+   the word of the thing needed, or 0. */
+static size_t resident_needs(const struct ctx *c, size_t i)
+{
+	size_t k, end = clause_end(c, i);
+
+	if (!IN(c, i, SET("mr", "mrs", "ms", "miss", "dr")) || !has_flag(c, i + 1, TOK_CAP))
+		return 0;
+	for (k = i + 2; k < end && k <= i + 9; k++) {
+		if (IN(c, k, SET("needs", "wants", "would")) &&
+		    (!IS(c, k, "would") || IN(c, k + 1, SET("like", "need")))) {
+			size_t n = k + 1 + IS(c, k, "would");
+
+			if (IN(c, n, SET("a", "an", "the", "another", "some")))
+				n++;
+			if (IS(c, n, "copy") || IN(c, n, SET(
+				    "form", "forms", "letter", "reply", "answer", "response",
+				    "receipt", "refund", "key", "keys", "map", "plan", "leaflet",
+				    "application", "details", "quote", "invoice", "list",
+				    "certificate", "permit", "call", "callback", "word",
+				    "booking", "visit", "confirmation", "decision")))
+				return n;
+			return 0;
+		}
+		if (INC(c, k, C_AUXILIARIES))
+			return 0;	/* "Mrs Kaur has had a letter" */
+	}
+	return 0;
+}
+
 static struct verdict want(const struct ctx *c, size_t i)
 {
 	size_t j = i, k;
@@ -1195,6 +1228,8 @@ static struct verdict want(const struct ctx *c, size_t i)
 		   object_then_verb(c, k + 1) != 0) {
 		/* "the conservatives want the hall set up for Saturday" */
 		return make(V_REQUEST, "want", object_then_verb(c, k + 1), true);
+	} else if ((k = resident_needs(c, j)) != 0) {
+		return make(V_REQUEST, "need", k, true);
 	} else {
 		return none();
 	}
