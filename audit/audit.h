@@ -67,6 +67,9 @@ char *journal_json_text(JsonBuilder *builder, bool pretty);
    characters util_text_visible drops), or null when VALUE is NULL. */
 void journal_add_string(JsonBuilder *builder, const char *name, const char *value);
 
+/* The string member NAME of O, or NULL when absent or not a string. */
+const char *journal_member_string(JsonObject *o, const char *name);
+
 /* Call FN for each line of PATH that is a JSON object, oldest first; lines
    that are not (a write cut short) are skipped. FN returns false to stop.
    Returns -1 when PATH cannot be read. */
@@ -165,6 +168,80 @@ void journal_record_free(struct journal_record *record);
    them). */
 int journal_records_about(const char *const *files, size_t n_files, const char *id,
 			  GPtrArray **records_r, const char **error_r);
+
+/*
+ * report: what the journal says happened in a period, counted, for the
+ * Clerk's report to the council (council-review report; the web page).
+ * Decisions are counted when they were made, review actions when they were
+ * taken; a hold is followed from its decision (which may be older than the
+ * period) to the review that ended it.
+ *
+ * A reviewer's verdict on a hold, where the review records one, is the
+ * member JOURNAL_VERDICT of the review line that released or returned it
+ * (the web page, council-review release/delete), one of the values below;
+ * the report gives each rule whose finding held the message its precision:
+ * the share of its reviewed holds that were breaches. A review line with
+ * via "hold_expiry" is the expiry job's (hold.h), not a person's.
+ */
+
+#define JOURNAL_VERDICT "verdict"
+#define JOURNAL_VERDICT_BREACH "breach"		/* a breach, held rightly */
+#define JOURNAL_VERDICT_ALLOWED "breach-allowed"	/* a breach, but allowed */
+#define JOURNAL_VERDICT_NO_BREACH "no-breach"	/* no breach: the filter was wrong */
+
+enum report_action {
+	REPORT_ACCEPT, REPORT_ANNOTATE, REPORT_HOLD, REPORT_REJECT, REPORT_TEMPFAIL,
+	REPORT_ACTIONS
+};
+
+/* "accept", "annotate", "hold", "reject", "tempfail": the journal's words. */
+extern const char *const report_action_names[REPORT_ACTIONS];
+
+#define REPORT_SENDERS 5
+
+struct report_finding {
+	char *rule;
+	char *clause;			/* as the council's profile cites it */
+	unsigned long n;
+	unsigned long by_action[REPORT_ACTIONS];	/* the finding's own action */
+	unsigned long monitor;
+};
+
+struct report_sender {
+	char *address;			/* the author (From:), else the envelope sender */
+	char *name;			/* NULL: not a person of the directory */
+	unsigned long held;
+};
+
+struct report_precision {
+	char *rule;
+	unsigned long verdicts, breach, allowed, no_breach;
+};
+
+struct report {
+	time_t since, until;		/* the period: since <= time < until */
+	char *council;			/* NULL: every council */
+	unsigned long judged;		/* decisions, our own notices not counted */
+	unsigned long actions[REPORT_ACTIONS];	/* what happened to them */
+	unsigned long other_actions;
+	unsigned long notices;		/* our own notices, passed unjudged */
+	GArray *findings;		/* struct report_finding, by rule and clause */
+	unsigned long held;		/* held in the period */
+	unsigned long still_held;	/* of those, not reviewed when it ended */
+	unsigned long released, returned, expired;	/* in the period */
+	unsigned long reviewed;		/* released or returned by a person */
+	gint64 median_review_seconds;	/* from the hold to the review; -1: none */
+	GArray *senders;		/* struct report_sender, the REPORT_SENDERS busiest */
+	GArray *precision;		/* struct report_precision, by rule */
+	unsigned long verdicts_unknown;	/* verdicts not understood */
+	unsigned long lines, unreadable;	/* lines read, lines not understood */
+};
+
+/* Count what FILES (oldest first) record for the period [SINCE, UNTIL)
+   and COUNCIL (its name; NULL: all). -1 when a file cannot be read. */
+int report_build(const char *const *files, size_t n_files, time_t since, time_t until,
+		 const char *council, struct report **report_r, const char **error_r);
+void report_free(struct report **report);
 
 /*
  * marker: how the daemon knows its own notices. Each notice carries the header

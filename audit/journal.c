@@ -341,6 +341,14 @@ void journal_add_string(JsonBuilder *b, const char *name, const char *value)
 	g_free(visible);
 }
 
+const char *journal_member_string(JsonObject *o, const char *name)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, name) : NULL;
+
+	return n != NULL && JSON_NODE_HOLDS_VALUE(n) &&
+	       json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : NULL;
+}
+
 int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,
 		    const char **error_r)
 {

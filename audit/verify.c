@@ -216,14 +216,6 @@ struct about {
 	struct journal_record *waiting;	/* its next line's "prev" not seen yet */
 };
 
-static const char *member_string(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n != NULL && JSON_NODE_HOLDS_VALUE(n) &&
-	       json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : NULL;
-}
-
 /* A Message-ID as the journal keeps it (no angle brackets) or as given. */
 static bool same_message_id(const char *kept, const char *id)
 {
@@ -257,8 +249,8 @@ static bool about_line(const char *line, size_t len, unsigned long number, bool 
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
 		return true;
 	JsonObject *o = json_node_get_object(root);
-	if (g_strcmp0(member_string(o, "queue_id"), a->id) != 0 &&
-	    !same_message_id(member_string(o, "message_id"), a->id))
+	if (g_strcmp0(journal_member_string(o, "queue_id"), a->id) != 0 &&
+	    !same_message_id(journal_member_string(o, "message_id"), a->id))
 		return true;
 
 	struct journal_record *r = g_new0(struct journal_record, 1);

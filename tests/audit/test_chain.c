@@ -163,7 +163,7 @@ static void test_tamper(void **state)
 			if (i == at && cases[c].how == EDIT) {
 				edited = g_strdup(lines[i]);
 				char *q = strstr(edited, "\"Q");
-				q[2] = q[2] == '9' ? '8' : '9';		/* another queue id */
+				q[2] = q[2] == '9' ? '8' : '9';	/* another queue id */
 				g_ptr_array_add(out, edited);
 				continue;
 			}
@@ -303,8 +303,8 @@ static void test_unchained_before(void **state)
 	assert_intact(v, "a journal begun by the previous version");
 	if (v->n_unchained != 3 || v->chain_line != 4 || g_strcmp0(v->chain_file, path) != 0 ||
 	    v->no_chain || v->head.seq != 3)
-		fail_msg("got %lu unchained, chain from line %lu, head %" G_GUINT64_FORMAT "; want 3, "
-			 "line 4, head 3", v->n_unchained, v->chain_line, v->head.seq);
+		fail_msg("got %lu unchained, chain from line %lu, head %" G_GUINT64_FORMAT
+			 "; want 3, line 4, head 3", v->n_unchained, v->chain_line, v->head.seq);
 	journal_verify_free(&v);
 
 	/* The old lines are vouched for too: one changed breaks the chain. */
@@ -496,12 +496,14 @@ static void test_records_about(void **state)
 					 r->line, cases[c].want[i]);
 			if (r->line < G_N_ELEMENTS(lines) &&
 			    (r->next_prev == NULL || strcmp(r->next_prev, r->self.hash) != 0))
-				fail_msg("%s line %lu: next line's prev %s, own hash %s: want equal",
-					 cases[c].id, r->line, r->next_prev, r->self.hash);
+				fail_msg("%s line %lu: next line's prev %s, own hash %s: "
+					 "want equal", cases[c].id, r->line, r->next_prev,
+					 r->self.hash);
 			if (r->line == G_N_ELEMENTS(lines) && r->next_prev != NULL)
 				fail_msg("the last line: got a next prev, want none");
 			if (r->self.seq != r->line)
-				fail_msg("line %lu: got seq %" G_GUINT64_FORMAT, r->line, r->self.seq);
+				fail_msg("line %lu: got seq %" G_GUINT64_FORMAT, r->line,
+					 r->self.seq);
 		}
 		g_ptr_array_unref(found);
 	}
