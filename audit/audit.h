@@ -76,6 +76,17 @@ const char *journal_member_string(JsonObject *o, const char *name);
 int journal_foreach(const char *path, bool (*fn)(JsonObject *line, void *ctx), void *ctx,
 		    const char **error_r);
 
+/* Following the journal as it grows (follow.c): each journal_follow_read
+   calls FN for the lines added since the one before, whole lines only (the
+   first reads the last rotation, PATH.1, and PATH from its start); after a
+   rotation it reads the old file to its end and the new from its start. */
+struct journal_follow;
+
+struct journal_follow *journal_follow_new(const char *path);
+int journal_follow_read(struct journal_follow *follow,
+			bool (*fn)(JsonObject *line, void *ctx), void *ctx, const char **error_r);
+void journal_follow_free(struct journal_follow **follow);
+
 /* ---- the chain (chain.c) ---- */
 
 /* SHA-256 of DATA (GLib's GChecksum) as 64 lower-case hex digits. */

@@ -160,6 +160,15 @@ struct conf_thread_store {
 	unsigned max_entries;
 };
 
+/* The daemon's counters for the administrator, in Prometheus's text format
+   (milter/metrics.h): served on LISTEN, written to TEXTFILE every
+   INTERVAL_SECONDS, both, or neither (both NULL, the default). */
+struct conf_metrics {
+	const char *listen;		/* "inet:PORT@127.0.0.1" or "unix:/path", NULL: none */
+	const char *textfile;		/* ".../NAME.prom" for node-exporter, NULL: none */
+	unsigned interval_seconds;
+};
+
 /* Daemon settings beside councils. */
 struct conf_daemon {
 	const char *socket;		/* "unix:/path" or "inet:port@host" */
@@ -186,6 +195,7 @@ struct conf_daemon {
 	bool notify;			/* send hold notices */
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;
+	struct conf_metrics metrics;
 };
 
 struct conf {
