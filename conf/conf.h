@@ -254,8 +254,17 @@ void *conf_attachment(const struct conf *conf, const char *key,
    not an address. Angle brackets are stripped. */
 char *conf_address_normalise(const struct conf *conf, const char *addr);
 
+/* NULL when ADDR is an address the configuration accepts (as in a
+   person's addresses), else why not (static text, following the quoted
+   address in a message). */
+const char *conf_address_problem(const char *addr);
+
 /* Who is ADDR (any form), or NULL. Costs one hash lookup. */
 const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
+
+/* The council whose name (in any case) or one of whose domains is NAME, or
+   NULL. */
+const struct conf_council *conf_council_find(const struct conf *conf, const char *name);
 
 /* Which council owns ADDR's domain, or NULL. */
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);
