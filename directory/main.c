@@ -31,8 +31,8 @@
 
 static const char usage_text[] =
 "Usage:\n"
-"  council-directory import [-c CONF] [-P DIR] --council NAME [--map FIELD=COLUMN ...]\n"
-"                    [--apply] FILE.csv\n"
+"  council-directory import [-c CONF] [-P DIR] [-u USER] --council NAME\n"
+"                    [--map FIELD=COLUMN ...] [--apply] FILE.csv\n"
 "\n"
 "Brings a council's people (councillors and officers) in the configuration in\n"
 "line with the CSV its address book exports: Microsoft 365 admin (Users >\n"
@@ -53,6 +53,8 @@ static const char usage_text[] =
 "  -c CONF            the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
 "  -P, --phrase-dir DIR\n"
 "                     the phrase lists, as council-milter -P (for the check)\n"
+"  -u USER            check for the filter running as USER, as council-milter\n"
+"                     -n -u USER does (default: the configured user)\n"
 "  -h, --help         this help;  -V, --version  the version\n"
 "\n"
 "Every row needs a name, an e-mail address no one else has (in this council\n"
@@ -66,6 +68,7 @@ static const char usage_text[] =
 struct options {
 	const char *conf_path;
 	const char *phrase_dir;
+	const char *user;		/* -u: as council-milter -n -u */
 	const char *council;
 	const char *csv_path;
 	GPtrArray *maps;
@@ -96,7 +99,8 @@ static int usage_error(const char *what)
    loader, what judging needs (WordNet), and what it names on this system
    for the user the daemon runs as. NULL with every error printed, each
    file name of RENAMES (temporary -> real) put back. */
-static struct conf *check(const char *path, const char *phrase_dir, GHashTable *renames)
+static struct conf *check(const char *path, const char *phrase_dir, const char *run_as,
+			  GHashTable *renames)
 {
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
@@ -107,12 +111,13 @@ static struct conf *check(const char *path, const char *phrase_dir, GHashTable *
 		if (policy_prepare(conf, &error) < 0) {
 			g_ptr_array_add(lines, g_strdup_printf("%s: %s", path, error));
 		} else {
-			/* As -n: the configured user when it exists, else this one. */
-			const char *user = conf->daemon.user;
+			/* As -n: -u, else the configured user when it exists, else
+			   this one; root only when -u says so. */
+			const char *user = run_as != NULL ? run_as : conf->daemon.user;
 			struct passwd *pw = getpwuid(geteuid());
-			if (user == NULL || getpwnam(user) == NULL)
+			if (run_as == NULL && (user == NULL || getpwnam(user) == NULL))
 				user = pw != NULL ? pw->pw_name : NULL;
-			if (conf_check_system(conf, user, false, &errors) == 0) {
+			if (conf_check_system(conf, user, run_as != NULL, &errors) == 0) {
 				g_ptr_array_unref(lines);
 				return conf;
 			}
@@ -293,7 +298,7 @@ static int run(const struct options *o)
 	GHashTable *none = g_hash_table_new(g_str_hash, g_str_equal);
 	int status = 0;
 
-	conf = check(o->conf_path, o->phrase_dir, none);
+	conf = check(o->conf_path, o->phrase_dir, o->user, none);
 	g_hash_table_unref(none);
 	if (conf == NULL)
 		return say(EX_CONFIG_, "%s has errors already; fix them first (council-milter -n "
@@ -370,7 +375,8 @@ static int run(const struct options *o)
 	g_free(include_dir);
 	struct cfg_text *main_file = merge->files->pdata[0];
 	const char *staged_main = g_hash_table_lookup(staged, main_file);
-	struct conf *result = status == 0 ? check(staged_main, o->phrase_dir, renames) : NULL;
+	struct conf *result = status == 0 ? check(staged_main, o->phrase_dir, o->user, renames) :
+		NULL;
 	GHashTableIter it;
 	gpointer tmp;
 	g_hash_table_iter_init(&it, staged);
@@ -440,10 +446,13 @@ int main(int argc, char **argv)
 	struct options o = { .conf_path = COUNCIL_CONF_DEFAULT, .maps = g_ptr_array_new() };
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "c:P:hV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:P:u:hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o.conf_path = optarg;
+			break;
+		case 'u':
+			o.user = optarg;
 			break;
 		case 'P':
 			o.phrase_dir = optarg;

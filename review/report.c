@@ -57,7 +57,7 @@ static char *period_text(const struct report *r)
 {
 	char *from = day_text(r->since, "%-d %B %Y");
 	char *to = day_text(r->until - 1, "%-d %B %Y");
-	char *text = g_strdup_printf("%s to %s", from, to);
+	char *text = strcmp(from, to) == 0 ? g_strdup(from) : g_strdup_printf("%s to %s", from, to);
 
 	g_free(from);
 	g_free(to);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -228,6 +229,50 @@ static void test_first_removed(void **state)
 	test_rmdir(&root);
 }
 
+/* SRC compressed into DST with gzip, as logrotate's compress does. */
+static void gzip_file(const char *src, const char *dst)
+{
+	char *data;
+	gsize len;
+	GError *err = NULL;
+
+	assert_true(g_file_get_contents(src, &data, &len, NULL));
+	GFile *file = g_file_new_for_path(dst);
+	GOutputStream *out = G_OUTPUT_STREAM(g_file_replace(file, NULL, FALSE, 0, NULL, &err));
+	GConverter *gzip = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
+	GOutputStream *z = g_converter_output_stream_new(out, gzip);
+	if (!g_output_stream_write_all(z, data, len, NULL, NULL, &err) ||
+	    !g_output_stream_close(z, NULL, &err))
+		fail_msg("gzip %s: %s", dst, err->message);
+	g_object_unref(z);
+	g_object_unref(gzip);
+	g_object_unref(out);
+	g_object_unref(file);
+	g_free(data);
+}
+
+/* DST as the text of the gzip file SRC (for the next checks). */
+static void gunzip_file(const char *src, const char *dst)
+{
+	GString *text = g_string_new(NULL);
+	GFile *file = g_file_new_for_path(src);
+	GInputStream *in = G_INPUT_STREAM(g_file_read(file, NULL, NULL));
+	GConverter *gunzip = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+	GInputStream *z = g_converter_input_stream_new(in, gunzip);
+	char buf[4096];
+	gssize n;
+
+	while ((n = g_input_stream_read(z, buf, sizeof(buf), NULL, NULL)) > 0)
+		g_string_append_len(text, buf, n);
+	assert_true(g_file_set_contents(dst, text->str, (gssize)text->len, NULL));
+	assert_int_equal(g_unlink(src), 0);
+	g_object_unref(z);
+	g_object_unref(gunzip);
+	g_object_unref(in);
+	g_object_unref(file);
+	g_string_free(text, TRUE);
+}
+
 /* A rotation: the first line of the new file carries the last line of the
    old one; verify checks the link, and names a break across it. A restart
    (a new journal object) goes on with the chain. */
@@ -258,6 +303,21 @@ static void test_rotation_restart(void **state)
 		fail_msg("got %lu lines, head %" G_GUINT64_FORMAT ", %u files; want 7, 7, 2",
 			 v->n_lines, v->head.seq, v->n_files);
 	journal_verify_free(&v);
+
+	/* logrotate's compress: the old file as .1.gz, read as it was. */
+	char *gz = g_strconcat(old, ".gz", NULL);
+	gzip_file(old, gz);
+	assert_int_equal(g_unlink(old), 0);
+	GPtrArray *zipped = journal_files(path);
+	if (zipped->len != 2 || strcmp(zipped->pdata[0], gz) != 0)
+		fail_msg("journal_files: got %s first, want %s", (char *)zipped->pdata[0], gz);
+	v = verify((const char *const *)zipped->pdata, zipped->len);
+	assert_intact(v, "a compressed rotation");
+	assert_int_equal(v->n_lines, 7);
+	journal_verify_free(&v);
+	g_ptr_array_unref(zipped);
+	gunzip_file(gz, old);
+	g_free(gz);
 
 	/* The new file alone continues a file not given: no break. */
 	const char *alone[] = { path };
