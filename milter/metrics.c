@@ -34,7 +34,7 @@ static atomic_ullong judge_nanoseconds;
 static atomic_ullong generation;
 static atomic_ullong reload_failures;
 static atomic_int last_reload_ok = 1;
-static gint64 started_at;
+static atomic_llong started_at;
 
 /* What is held, from the journal: queue id -> when it was held. */
 static GMutex held_lock;
@@ -93,8 +93,9 @@ void milter_metrics_judge_seconds(double seconds)
 
 void milter_metrics_generation(void)
 {
-	if (started_at == 0)
-		started_at = g_get_real_time() / G_USEC_PER_SEC;
+	long long never = 0;
+	atomic_compare_exchange_strong(&started_at, &never,
+				       (long long)(g_get_real_time() / G_USEC_PER_SEC));
 	atomic_fetch_add(&generation, 1);
 	atomic_store(&last_reload_ok, 1);
 }
@@ -246,7 +247,7 @@ char *milter_metrics_text(void)
 	gauge(s, "council_milter_config_last_reload_successful", "0 when the last reload was "
 	      "refused, else 1.", atomic_load(&last_reload_ok));
 	gauge(s, "council_milter_start_time_seconds", "When the filter started, in seconds "
-	      "since 1970.", started_at);
+	      "since 1970.", atomic_load(&started_at));
 	g_string_append_printf(s, "# HELP council_milter_build_info The version running.\n"
 			       "# TYPE council_milter_build_info gauge\n"
 			       "council_milter_build_info{version=\"%s\"} 1\n", COUNCIL_VERSION);

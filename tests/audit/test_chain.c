@@ -571,6 +571,77 @@ static void test_records_about(void **state)
 	test_rmdir(&root);
 }
 
+static bool collect(JsonObject *o, void *ctx)
+{
+	g_string_append_printf(ctx, "%s ", journal_member_string(o, "queue_id"));
+	return true;
+}
+
+/* journal_follow: the lines added since the last read, whole ones only,
+   the last rotation read first, a rotation followed to the old file's end
+   and then the new one's. */
+static void test_follow(void **state)
+{
+	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
+	char *old = g_strconcat(path, ".1", NULL);
+	struct journal_follow *f = journal_follow_new(path);
+	GString *got = g_string_new(NULL);
+	const char *error;
+	struct journal *j;
+	static const struct {
+		const char *step;
+		const char *want;
+	} steps[] = {
+		{ "only the last rotation", "Q1 " },
+		{ "two lines", "Q2 Q3 " },
+		{ "one more, and half a line", "Q4 " },
+		{ "the half ended", "Q5 " },
+		{ "renamed, written on, then a new file", "Q6 Q7 " },
+	};
+
+	write_journal(old, 1, 1);
+	for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+		switch (i) {
+		case 1:
+			write_journal(path, 2, 2);
+			break;
+		case 2: {
+			write_journal(path, 4, 1);
+			FILE *out = fopen(path, "a");
+			fputs("{\"queue_id\":\"Q5\"", out);
+			fclose(out);
+			break;
+		}
+		case 3: {
+			FILE *out = fopen(path, "a");
+			fputs("}\n", out);
+			fclose(out);
+			break;
+		}
+		case 4:
+			assert_int_equal(journal_open(path, &j, &error), 0);
+			assert_int_equal(g_rename(path, old), 0);
+			/* the old name's last line, then a new file's */
+			FILE *out = fopen(old, "a");
+			fputs("{\"queue_id\":\"Q6\"}\n", out);
+			fclose(out);
+			append(j, 7);
+			journal_close(&j);
+			break;
+		}
+		g_string_truncate(got, 0);
+		if (journal_follow_read(f, collect, got, &error) < 0)
+			fail_msg("%s: %s", steps[i].step, error);
+		if (strcmp(got->str, steps[i].want) != 0)
+			fail_msg("%s: got [%s], want [%s]", steps[i].step, got->str, steps[i].want);
+	}
+	journal_follow_free(&f);
+	g_string_free(got, TRUE);
+	g_free(old);
+	g_free(path);
+	test_rmdir(&root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_concurrent_rotation),
 		cmocka_unit_test(test_records_about),
+		cmocka_unit_test(test_follow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
