@@ -61,6 +61,9 @@ static void reload(const char *signame)
 		milter_log(LOG_INFO, "reloaded %s on %s: %zu council(s); new connections use it, "
 			   "open ones finish with the one they started with", path, signame,
 			   conf->n_councils);
+		if (milter_metrics_changed(&conf->daemon.metrics))
+			milter_log(LOG_WARNING, "the metrics settings changed; they take effect at "
+				   "the next restart");
 		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL &&
 		    strcmp(conf->daemon.socket, daemon_socket) != 0)
 			milter_log(LOG_WARNING, "the socket setting changed to %s; it takes "

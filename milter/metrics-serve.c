@@ -224,6 +224,13 @@ int milter_metrics_start(const char **error_r)
 	return 0;
 }
 
+bool milter_metrics_changed(const struct conf_metrics *metrics)
+{
+	return g_strcmp0(metrics->listen, m.listen) != 0 ||
+		g_strcmp0(metrics->textfile, m.textfile) != 0 ||
+		(m.textfile != NULL && metrics->interval_seconds != m.interval);
+}
+
 void milter_metrics_stop(void)
 {
 	const char *error;

@@ -66,6 +66,9 @@ int milter_metrics_open(const struct conf_metrics *metrics, const char **error_r
 /* After signals are blocked (so the threads made here never take one):
    serve the endpoint and start writing the textfile. */
 int milter_metrics_start(const char **error_r);
+/* Whether METRICS (a reload's) differs from what was set up at start-up,
+   which stays in force until a restart. */
+bool milter_metrics_changed(const struct conf_metrics *metrics);
 /* At a stop: the textfile written a last time, the endpoint closed. */
 void milter_metrics_stop(void);
 

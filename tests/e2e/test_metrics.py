@@ -9,7 +9,8 @@
 - the node-exporter textfile says the same;
 - council-review releases one held message: one fewer held;
 - a reload with a broken configuration is counted as a failure and leaves
-  the generation; a good one moves it on;
+  the generation; a good one moves it on; changed metrics settings are
+  logged as waiting for a restart;
 - the endpoint answers GET only.
 """
 
@@ -157,6 +158,15 @@ def test():
         check(m["council_milter_config_generation"] == 2 and
               m["council_milter_config_last_reload_successful"] == 1, "a good reload",
               m["council_milter_config_generation"], 2)
+        check("metrics settings changed" not in env.milter_log(),
+              "no warning while the metrics settings stay", env.milter_log()[-800:])
+        # Changed metrics settings wait for a restart, and the log says so.
+        with open(conf, "w") as f:
+            f.write(good.replace("interval = 1;", "interval = 2;"))
+        env.reload_milter()
+        wait_for("the warning", lambda: "the metrics settings changed; they take effect at "
+                 "the next restart" in env.milter_log())
+        check(scrape(port)["council_milter_config_generation"] == 3, "the third generation")
 
         req = urllib.request.Request("http://127.0.0.1:%d/metrics" % port, data=b"x",
                                      method="POST")
