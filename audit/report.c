@@ -336,7 +336,7 @@ static GArray *take_values(GHashTable *table, size_t size)
 		g_free(l->data);
 	}
 	g_list_free(values);
-	g_hash_table_steal_all(table);
+	g_hash_table_remove_all(table);	/* the keys freed; the values moved */
 	return a;
 }
 
