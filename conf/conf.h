@@ -160,6 +160,15 @@ struct conf_thread_store {
 	unsigned max_entries;
 };
 
+/* The daemon's counters for the administrator, in Prometheus's text format
+   (milter/metrics.h): served on LISTEN, written to TEXTFILE every
+   INTERVAL_SECONDS, both, or neither (both NULL, the default). */
+struct conf_metrics {
+	const char *listen;		/* "inet:PORT@127.0.0.1" or "unix:/path", NULL: none */
+	const char *textfile;		/* ".../NAME.prom" for node-exporter, NULL: none */
+	unsigned interval_seconds;
+};
+
 /* Daemon settings beside councils. */
 struct conf_daemon {
 	const char *socket;		/* "unix:/path" or "inet:port@host" */
@@ -186,6 +195,7 @@ struct conf_daemon {
 	bool notify;			/* send hold notices */
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;
+	struct conf_metrics metrics;
 };
 
 struct conf {
@@ -244,8 +254,17 @@ void *conf_attachment(const struct conf *conf, const char *key,
    not an address. Angle brackets are stripped. */
 char *conf_address_normalise(const struct conf *conf, const char *addr);
 
+/* NULL when ADDR is an address the configuration accepts (as in a
+   person's addresses), else why not (static text, following the quoted
+   address in a message). */
+const char *conf_address_problem(const char *addr);
+
 /* Who is ADDR (any form), or NULL. Costs one hash lookup. */
 const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
+
+/* The council whose name (in any case) or one of whose domains is NAME, or
+   NULL. */
+const struct conf_council *conf_council_find(const struct conf *conf, const char *name);
 
 /* Which council owns ADDR's domain, or NULL. */
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);

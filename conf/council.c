@@ -335,6 +335,7 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 	conf->daemon = top->d;
 	conf->daemon.limits = top->limits.v;
 	conf->daemon.thread_store = top->store.v;
+	conf->daemon.metrics = top->metrics.v;
 	if (conf->daemon.authserv_id == NULL)
 		conf->daemon.authserv_id = conf_strdup(conf, g_get_host_name());
 	if (phrase_dir_override != NULL)

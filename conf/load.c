@@ -74,6 +74,46 @@ static const char *check_socket(const char *s)
 	return "is not a milter socket; expected \"unix:/path/to.sock\" or \"inet:PORT@HOST\"";
 }
 
+/* The metrics say how much mail each council sends and what it breaks:
+   served to this machine only (a Prometheus elsewhere scrapes through a
+   proxy or node-exporter's textfile collector). */
+static const char *check_metrics_listen(const char *s)
+{
+	const char *rest;
+	char *end;
+
+	if (g_str_has_prefix(s, "unix:")) {
+		if (s[5] != '/')
+			return "has a relative socket path; expected \"unix:/absolute/path.sock\"";
+		return strlen(s + 5) > UNIX_PATH_MAX ? "has a socket path longer than 107 bytes "
+			"(the system's limit)" : NULL;
+	}
+	if (!g_str_has_prefix(s, "inet:"))
+		return "is not a metrics endpoint; expected \"inet:PORT@127.0.0.1\" or "
+		       "\"unix:/path/metrics.sock\"";
+	rest = s + 5;
+	unsigned long port = g_ascii_isdigit(rest[0]) ? strtoul(rest, &end, 10) : 0;
+	if (port == 0 || port > 65535 || *end != '@')
+		return "is not \"inet:PORT@HOST\" with a port from 1 to 65535; expected e.g. "
+		       "\"inet:9465@127.0.0.1\"";
+	const char *host = end + 1;
+	if (strcmp(host, "localhost") != 0 && strcmp(host, "::1") != 0 &&
+	    !g_str_has_prefix(host, "127."))
+		return "is not on loopback: the metrics are served to this machine only "
+		       "(127.0.0.1, ::1 or localhost); a Prometheus elsewhere scrapes them "
+		       "through a proxy, or use textfile";
+	return NULL;
+}
+
+static const char *check_prom(const char *s)
+{
+	if (s[0] != '/')
+		return "is not an absolute path; expected e.g. "
+		       "\"/var/lib/prometheus/node-exporter/council-milter.prom\"";
+	return g_str_has_suffix(s, ".prom") ? NULL : "does not end in \".prom\", the only "
+		"files node-exporter's textfile collector reads";
+}
+
 static const char *check_account(const char *s)
 {
 	for (const char *p = s; *p != '\0'; p++) {
@@ -364,6 +404,25 @@ static const struct schema store_schema = {
 };
 #undef S
 
+#define M(field) offsetof(struct metrics_load, v.field)
+static const struct schema metrics_schema = {
+	.section = "METRICS",
+	.size = sizeof(struct metrics_load),
+	.keys = (const struct schema_key[]) {
+		{ .name = "listen", .type = SCHEMA_STRING, .offset = M(listen), .max = 200,
+		  .check = check_metrics_listen,
+		  .expected = "\"inet:PORT@127.0.0.1\" or \"unix:/path/metrics.sock\"" },
+		{ .name = "textfile", .type = SCHEMA_STRING, .offset = M(textfile), .max = 4095,
+		  .check = check_prom,
+		  .expected = "a file for node-exporter, e.g. "
+			      "\"/var/lib/prometheus/node-exporter/council-milter.prom\"" },
+		{ .name = "interval", .type = SCHEMA_UINT, .offset = M(interval_seconds),
+		  .def_num = 15, .min = 1, .max = 3600, .unit = "seconds" },
+		{ .name = NULL },
+	},
+};
+#undef M
+
 #define D(field) offsetof(struct top_load, d.field)
 static const struct schema top_schema = {
 	.section = "DAEMON SETTINGS",
@@ -414,6 +473,8 @@ static const struct schema top_schema = {
 		  .offset = offsetof(struct top_load, limits), .sub = &limits_schema },
 		{ .name = "thread_store", .type = SCHEMA_GROUP,
 		  .offset = offsetof(struct top_load, store), .sub = &store_schema },
+		{ .name = "metrics", .type = SCHEMA_GROUP,
+		  .offset = offsetof(struct top_load, metrics), .sub = &metrics_schema },
 		{ .name = "councils", .type = SCHEMA_GROUPS, .required = true, .min = 1,
 		  .offset = offsetof(struct top_load, councils),
 		  .count_offset = offsetof(struct top_load, n_councils), .sub = &council_schema,
@@ -425,8 +486,8 @@ static const struct schema top_schema = {
 #undef D
 
 const struct schema *const conf_schemas[] = {
-	&top_schema, &limits_schema, &store_schema, &council_schema, &councillor_schema,
-	&officer_schema, &rule_schema, &period_schema, NULL,
+	&top_schema, &limits_schema, &store_schema, &metrics_schema, &council_schema,
+	&councillor_schema, &officer_schema, &rule_schema, &period_schema, NULL,
 };
 
 /* ---- conf_load ---- */

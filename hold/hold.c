@@ -63,15 +63,7 @@ void hold_set_scope(struct hold *h, const struct conf_council *council)
 
 const struct conf_council *hold_find_council(const struct conf *conf, const char *name)
 {
-	for (size_t i = 0; name != NULL && i < conf->n_councils; i++) {
-		const struct conf_council *c = &conf->councils[i];
-		if (g_ascii_strcasecmp(c->name, name) == 0)
-			return c;
-		for (size_t d = 0; d < c->n_domains; d++)
-			if (g_ascii_strcasecmp(c->domains[d], name) == 0)
-				return c;
-	}
-	return NULL;
+	return conf_council_find(conf, name);
 }
 
 /* Held by us, for a council in the scope. */

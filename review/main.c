@@ -29,6 +29,10 @@ static const char usage_text[] =
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] release QUEUEID [--note TEXT]\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] delete QUEUEID --note TEXT\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] digest [--always]\n"
+"  council-review [-c CONF] [--council NAME] report [--since DATE] [--until DATE]\n"
+"                 [--csv | --json]\n"
+"  council-review [-c CONF] verify [FILE ...]\n"
+"  council-review [-c CONF] [--council NAME] export QUEUEID|MESSAGE-ID [--json]\n"
 "\n"
 "The messages council-milter held for the Clerk wait in the mail server's hold\n"
 "queue. council-review lists them with the reasons and the evidence, shows one\n"
@@ -46,6 +50,21 @@ static const char usage_text[] =
 "                   delete it; its author is sent your note and the reasons\n"
 "  digest           send each council's review address a summary of what is\n"
 "                   held; nothing is sent when nothing is held, unless --always\n"
+"  report           from the journal, for a period (--since DATE and --until\n"
+"                   DATE, YYYY-MM-DD, both days included; last month unless\n"
+"                   given): messages by action, findings by rule and clause,\n"
+"                   holds released, returned and expired, the median time to\n"
+"                   review, the busiest senders of held mail, and each rule's\n"
+"                   precision from the reviewers' verdicts; --csv or --json\n"
+"                   for a spreadsheet or a script\n"
+"  verify [FILE ...]\n"
+"                   check the journal's chain of hashes (the journal and its\n"
+"                   rotations, or the FILEs, oldest first) and name the first\n"
+"                   line that breaks it: a line changed, removed or added\n"
+"  export QUEUEID|MESSAGE-ID\n"
+"                   every line of the journal about one message (decision,\n"
+"                   review actions), with the hashes that verify them, for a\n"
+"                   complaint file; --json for a program\n"
 "\n"
 "  -c CONF          the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
 "  -C POSTFIX_DIR   a Postfix instance other than the default (passed to\n"
@@ -59,7 +78,7 @@ static const char usage_text[] =
 "that allows exactly this). Exit status: 0 done, 64 usage, 66 no such held\n"
 "message, 69 a Postfix tool failed, 70 the journal cannot be read, 73 the\n"
 "journal cannot be written, 75 done but a notice could not be sent, 77 not\n"
-"allowed, 78 configuration error.\n";
+"allowed, 78 configuration error, 65 the journal's chain is broken.\n";
 
 struct review {
 	const char *conf_path;
@@ -68,7 +87,9 @@ struct review {
 	const char *command;
 	const char *id;			/* show, release, delete */
 	char *note;			/* release, delete: --note, made safe */
-	bool json, always;
+	bool json, always, csv;
+	const char *since, *until;	/* report */
+	char **files;			/* verify: the files given (argv's) */
 	char *account;			/* the invoking account's name */
 	const char *sudo_user;		/* SUDO_USER when run through sudo */
 	struct conf *conf;
@@ -80,19 +101,15 @@ static int say(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("council-review: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	review_vsay(status, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status;
 }
 
 static int usage_error(const char *what)
 {
-	say(0, "%s", what);
-	fputs("Try 'council-review --help'.\n", stderr);
-	return REVIEW_EX_USAGE;
+	return review_usage_error(what);
 }
 
 /* ---- the power to act ---------------------------------------------------- */
@@ -111,16 +128,23 @@ static int check_sudo_options(const struct review *r, bool options_given)
 {
 	const char *uid = g_getenv("SUDO_UID");
 
+	if (r->files != NULL && r->files[0] != NULL)
+		options_given = true;	/* verify FILE: root reading a file you name */
 	if (r->sudo_user == NULL || !options_given || (uid != NULL && strcmp(uid, "0") == 0))
 		return 0;
-	return say(REVIEW_EX_NOPERM, "-c and -C are not allowed through sudo (they would "
-		   "use root's power on a file or mail system you choose); run it without "
-		   "them, on the configured ones");
+	return say(REVIEW_EX_NOPERM, "-c, -C and verify's FILEs are not allowed through "
+		   "sudo (they would use root's power on a file or mail system you choose); "
+		   "run it without them, on the configured ones");
 }
 
 static int need_root(const char *command)
 {
-	if (strcmp(command, "list") == 0 || strcmp(command, "digest") == 0 || geteuid() == 0)
+	static const char *const anyone[] = { "list", "digest", "report", "verify", "export" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(anyone); i++)
+		if (strcmp(command, anyone[i]) == 0)
+			return 0;
+	if (geteuid() == 0)
 		return 0;
 	return say(REVIEW_EX_NOPERM, "\"%s\" needs root's power over the mail queue (reading "
 		   "and releasing held messages), which your account does not have. Run it as: "
@@ -329,17 +353,28 @@ static int parse_command(struct review *r, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "always", no_argument, NULL, 'a' },
+		{ "csv", no_argument, NULL, 'v' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *command = r->command = argv[optind];
+	bool report = strcmp(command, "report") == 0;
 	int c, status;
 
 	argc -= optind;
 	argv += optind;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", cmd_options, NULL)) != -1) {
-		if (c == 'j' && strcmp(command, "list") == 0)
+		if (c == 'j' && (strcmp(command, "list") == 0 || report ||
+				 strcmp(command, "export") == 0))
 			r->json = true;
+		else if (c == 'v' && report)
+			r->csv = true;
+		else if (c == 's' && report)
+			r->since = optarg;
+		else if (c == 'u' && report)
+			r->until = optarg;
 		else if (c == 'a' && strcmp(command, "digest") == 0)
 			r->always = true;
 		else if (c == 'n' && (strcmp(command, "release") == 0 ||
@@ -349,6 +384,19 @@ static int parse_command(struct review *r, int argc, char **argv)
 		} else {
 			return usage_error("an option that command does not take");
 		}
+	}
+	if (r->csv && r->json)
+		return usage_error("give --csv or --json, not both");
+	if (strcmp(command, "verify") == 0) {
+		r->files = argv + optind;	/* the rest: the files */
+		optind = argc;
+	}
+	if (strcmp(command, "export") == 0) {
+		/* A queue id or a Message-ID: any text, searched for as it is. */
+		if (optind + 1 != argc || argv[optind][0] == '\0' || strlen(argv[optind]) > 998)
+			return usage_error("export takes one queue id or Message-ID");
+		r->id = argv[optind++];
+		return 0;
 	}
 	bool takes_id = strcmp(command, "show") == 0 || strcmp(command, "release") == 0 ||
 		strcmp(command, "delete") == 0;
@@ -384,6 +432,22 @@ static int run(struct review *r)
 		conf_unref(&r->conf);
 		return usage_error("--council: no such council in the configuration; give its "
 				   "name or one of its domains");
+	}
+	/* The journal's own commands: no queue, no notices. */
+	struct review_journal journal = { r->conf->daemon.journal,
+					  scope != NULL ? scope->name : NULL };
+	if (strcmp(r->command, "report") == 0 || strcmp(r->command, "verify") == 0 ||
+	    strcmp(r->command, "export") == 0) {
+		if (strcmp(r->command, "report") == 0)
+			status = review_report(&journal, r->since, r->until, r->csv ? REVIEW_CSV :
+					       r->json ? REVIEW_JSON : REVIEW_TEXT);
+		else if (strcmp(r->command, "verify") == 0)
+			status = review_verify(&journal, (const char *const *)r->files,
+					       g_strv_length(r->files));
+		else
+			status = review_export(&journal, r->id, r->json);
+		conf_unref(&r->conf);
+		return status;
 	}
 	parser_init();
 	r->hold = hold_new(r->conf, hold_queue_postfix(r->postfix_dir));
@@ -445,14 +509,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("which command? list, show, release, delete or digest");
-	static const char *const commands[] = { "list", "show", "release", "delete", "digest" };
+		return usage_error("which command? list, show, release, delete, digest, "
+					  "report, verify or export");
+	static const char *const commands[] = { "list", "show", "release", "delete", "digest",
+						"report", "verify", "export" };
 	bool known = false;
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		known |= strcmp(argv[optind], commands[i]) == 0;
 	if (!known)
 		return usage_error("unknown command; the commands are list, show, release, "
-				   "delete and digest");
+					  "delete, digest, report, verify and export");
 
 	/* Usage, then the caller's power, and only then the configuration: a
 	   command refused for want of power says so whatever the configuration

@@ -8,6 +8,7 @@
  * status; print.c shows a held message to a person.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 
 /* sysexits.h values */
 #define REVIEW_EX_USAGE 64
+#define REVIEW_EX_DATAERR 65	/* the journal's chain is broken */
 #define REVIEW_EX_NOINPUT 66	/* no such held message */
 #define REVIEW_EX_UNAVAILABLE 69	/* a Postfix tool failed */
 #define REVIEW_EX_SOFTWARE 70	/* the journal cannot be read */
@@ -22,6 +24,29 @@
 #define REVIEW_EX_TEMPFAIL 75	/* done, but a notice could not be sent */
 #define REVIEW_EX_NOPERM 77	/* not allowed: what is needed is said */
 #define REVIEW_EX_CONFIG 78
+
+/* "council-review: " and the message on stderr; returns STATUS. */
+int review_say(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+int review_vsay(int status, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
+/* A usage error said, with the pointer to --help; returns REVIEW_EX_USAGE. */
+int review_usage_error(const char *what);
+
+/* The journal's commands (report.c, evidence.c): they read the journal and
+   its rotations, and nothing else. */
+struct review_journal {
+	const char *path;		/* the configured journal */
+	const char *council;		/* the scope's name; NULL: every council */
+};
+
+enum review_format { REVIEW_TEXT, REVIEW_CSV, REVIEW_JSON };
+
+/* report: SINCE and UNTIL as given (NULL: last month). */
+int review_report(const struct review_journal *journal, const char *since, const char *until,
+		  enum review_format format);
+/* verify: FILES (oldest first), or the journal and its rotations when N is 0. */
+int review_verify(const struct review_journal *journal, const char *const *files, size_t n);
+/* export: every line about ID (a queue id or a Message-ID). */
+int review_export(const struct review_journal *journal, const char *id, bool json);
 
 /* Print ITEM for a person (list, show). */
 void review_print_held(FILE *out, const struct hold_item *item, time_t now);

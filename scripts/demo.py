@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
@@ -34,16 +35,17 @@ FOOTER_END = "---- End of council mail notice ----"
 ENVELOPE_RE = re.compile(r"^X-Council-Demo-Envelope:\s*(.*)$", re.M)
 
 
-def demo_conf(env):
+def demo_conf(env, metrics_port):
     """demo.conf with its journal, notice key and thread store in the demo's own
-    temporary directory, and notices sent through the demo's own Postfix (the
-    socket comes from -p)."""
+    temporary directory, notices sent through the demo's own Postfix (the
+    socket comes from -p), and its metrics served on METRICS_PORT."""
     with open(os.path.join(SOURCE, "conf", "examples", "demo.conf")) as f:
         text = f.read()
     paths = {"journal": 'journal = "%s/journal.jsonl";' % env.root,
              "notice_key": 'notice_key = "%s/notice.key";' % env.root,
              "sendmail": 'sendmail = "%s";' % env.write_sendmail(),
-             "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root}
+             "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root,
+             "metrics": 'metrics = { listen = "inet:%d@127.0.0.1"; };' % metrics_port}
     for key, line in paths.items():
         text, n = re.subn(r"^%s\s*=.*;\s*$" % key, line, text, flags=re.M)
         if n == 0:
@@ -182,6 +184,51 @@ def review_part(env, conf, review_bin, held, once):
           % env.root, flush=True)
 
 
+def show(cmd, max_lines=None):
+    """Run CMD (a list) and print it and what it says, indented."""
+    print("  $ %s" % " ".join(cmd))
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    lines = (r.stdout + r.stderr).rstrip().splitlines()
+    for line in lines[:max_lines]:
+        print("    " + line)
+    if max_lines is not None and len(lines) > max_lines:
+        print("    ... (%d more lines)" % (len(lines) - max_lines))
+    return r
+
+
+def evidence_part(env, conf, review_bin, directory_bin, metrics_port, held):
+    """The journal counted, checked and quoted; the metrics; an import."""
+    cmd = [review_bin, "-c", conf]
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    print("\nThe Clerk's report from the journal (by default last month; here today):\n")
+    show(cmd + ["report", "--since", today, "--until", today])
+    print("\nThe journal is chained by hashes; verify checks that no line was changed:\n")
+    show(cmd + ["verify"])
+    if held:
+        print("\nEverything the journal says about one message, with what verifies it, "
+              "for a complaint:\n")
+        show(cmd + ["export", held[0]], max_lines=12)
+    print("\nThe filter's metrics, for Prometheus (an excerpt):\n")
+    url = "http://127.0.0.1:%d/metrics" % metrics_port
+    print("  $ curl -s %s" % url)
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            text = r.read().decode()
+    except OSError as e:
+        text = "(not read: %s)" % e
+    for line in text.splitlines():
+        if line.startswith("#") or line.endswith(" 0"):
+            continue
+        if re.match(r"council_milter_(messages|findings|tempfails|notices|held_messages|"
+                    r"config_generation)", line):
+            print("    " + line)
+    print("\nAfter a by-election, the administrator brings the council's people in line "
+          "with its\naddress book (a dry run: nothing is written without --apply):\n")
+    show([directory_bin, "import", "-c", conf, "-u", "root", "--council",
+          "ashcombe-pc.gov.uk", os.path.join(SOURCE, "conf", "examples",
+                                             "ashcombe-people.csv")])
+
+
 def watch(env, seen):
     """Print the outcome of every new message the milter judges, until Ctrl-C."""
     while True:
@@ -223,6 +270,8 @@ def main():
     ap = argparse.ArgumentParser(description="council-milter demo")
     ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "milter", "council-milter"))
     ap.add_argument("--review-bin", help="council-review (default: the same build tree's)")
+    ap.add_argument("--directory-bin",
+                    help="council-directory (default: the same build tree's)")
     ap.add_argument("--port", type=int, default=2525, help="SMTP port (0: any free port)")
     ap.add_argument("--once", action="store_true",
                     help="send the demo messages, report, and stop (no interactive part)")
@@ -235,7 +284,8 @@ def main():
     messages = sorted(glob.glob(os.path.join(SOURCE, "tests", "messages", "demo", "*.eml")))
     with Env("demo") as env:
         try:
-            conf = demo_conf(env)
+            metrics_port = council_e2e.free_port()
+            conf = demo_conf(env, metrics_port)
             env.start_milter(conf, args.bin)
             env.start_postfix(args.port)
             print("council-milter is running on demo.conf (Ashcombe Parish Council), behind")
@@ -257,8 +307,11 @@ def main():
                 if said.startswith("held"):
                     held.append(re.search(r"queued as ([0-9A-F]+)", text).group(1))
             build = os.path.dirname(os.path.dirname(os.path.abspath(args.bin)))
-            review_part(env, conf, args.review_bin or
-                        os.path.join(build, "review", "council-review"), held, args.once)
+            review_bin = args.review_bin or os.path.join(build, "review", "council-review")
+            review_part(env, conf, review_bin, held, args.once)
+            evidence_part(env, conf, review_bin, args.directory_bin or
+                          os.path.join(build, "directory", "council-directory"),
+                          metrics_port, held)
             if args.once:
                 print("\nStopping the demo (--once): Postfix, council-milter, the sink...")
             else:

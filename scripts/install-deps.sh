@@ -10,6 +10,7 @@ packages=(
 	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
 	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
 	libidn2-dev	# international (IDNA) domain names compared in one form
+	libmicrohttpd-dev	# the metrics endpoint (milter/metrics-serve.c)
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )

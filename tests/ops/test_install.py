@@ -101,6 +101,10 @@ def expected_files(root):
         want["lib/systemd/system/council-review-digest.service"] = 0o644
         want["lib/systemd/system/council-review-digest.timer"] = 0o644
         want["usr/share/doc/council-milter/examples/sudoers.d/council-review"] = 0o644
+    # council-directory (the administrator's import) and its man page.
+    if os.path.exists(os.path.join(root, "usr/sbin/council-directory")):
+        want["usr/sbin/council-directory"] = 0o755
+        want["usr/share/man/man8/council-directory.8"] = 0o644
     return want
 
 
