@@ -10,6 +10,8 @@ packages=(
 	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
 	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
 	libidn2-dev	# international (IDNA) domain names compared in one form
+	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
+	libmicrohttpd-dev	# the Clerk's web page: a small HTTP(S) server (council-review-web)
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )
