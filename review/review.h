@@ -5,7 +5,8 @@
  * council-review, the Clerk's command: a front end of the hold library
  * (hold/hold.h), which does the work. main.c reads the command line, checks
  * the caller's power, calls the library and chooses the words and the exit
- * status; print.c shows a held message to a person.
+ * status; print.c shows a held message to a person; users.c manages the
+ * reviewers of the web page.
  */
 
 #include <stdio.h>
@@ -22,6 +23,10 @@
 #define REVIEW_EX_TEMPFAIL 75	/* done, but a notice could not be sent */
 #define REVIEW_EX_NOPERM 77	/* not allowed: what is needed is said */
 #define REVIEW_EX_CONFIG 78
+
+/* council-review user add|passwd|del|list (users.c): ARGV[0] is "user",
+   ARGV[1] the sub-command; the exit status. */
+int review_users(struct conf *conf, int argc, char **argv);
 
 /* Print ITEM for a person (list, show). */
 void review_print_held(FILE *out, const struct hold_item *item, time_t now);
