@@ -335,7 +335,8 @@ static void web_settings(struct schema_ctx *ctx, struct top_load *top)
 	}
 
 	if ((w->tls_certificate == NULL) != (w->tls_key == NULL))
-		error_member(ctx, &top->web.node, w->tls_key == NULL ? "tls_certificate" : "tls_key",
+		error_member(ctx, &top->web.node,
+			     w->tls_key == NULL ? "tls_certificate" : "tls_key",
 			     "is given without %s; expected both (the page serves HTTPS "
 			     "itself) or neither (a reverse proxy serves HTTPS)",
 			     w->tls_key == NULL ? "tls_key" : "tls_certificate");

@@ -148,7 +148,8 @@ static const char *check_url(const char *s)
 		g_str_has_prefix(s, "http://") ? s + 7 : NULL;
 
 	if (host == NULL)
-		return "is not a web address; expected e.g. \"https://mail.example-pc.gov.uk/review\"";
+		return "is not a web address; expected e.g. "
+		       "\"https://mail.example-pc.gov.uk/review\"";
 	if (*host == '\0' || *host == '/')
 		return "has no host name; expected e.g. \"https://mail.example-pc.gov.uk/review\"";
 	for (const char *p = s; *p != '\0'; p++) {
@@ -523,8 +524,8 @@ static const struct schema top_schema = {
 #undef D
 
 const struct schema *const conf_schemas[] = {
-	&top_schema, &limits_schema, &store_schema, &web_schema, &council_schema, &councillor_schema,
-	&officer_schema, &rule_schema, &period_schema, NULL,
+	&top_schema, &limits_schema, &store_schema, &web_schema, &council_schema,
+	&councillor_schema, &officer_schema, &rule_schema, &period_schema, NULL,
 };
 
 /* ---- conf_load ---- */
