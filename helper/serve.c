@@ -92,8 +92,9 @@ static bool recent_line(JsonObject *o, void *ctx)
 
 static char *recent(struct helper *h, const struct reviewer *reviewer)
 {
-	static const char *const fields[] = { "time", "action", "queue_id", "council", "author",
-					      "subject", "by", "via", "verdict", "note", "notified" };
+	static const char *const fields[] = { "time", "action", "queue_id", "council",
+					      "author", "subject", "by", "via", "verdict", "note",
+					      "notified" };
 	struct recent r = { .reviewer = reviewer };
 	char *rotated = g_strconcat(h->conf->daemon.journal, ".1", NULL);
 	const char *files[] = { rotated, h->conf->daemon.journal };
@@ -202,8 +203,9 @@ static char *act(struct hold *hold, const struct channel_request *req,
 		return failure(CHANNEL_FAILURE_REFUSED, "no such verdict");
 	}
 	if (req->op == CHANNEL_RELEASE)
-		ret = hold_release(hold, req->id, actor, note != NULL && *note != '\0' ? note : NULL,
-				   verdict, &report, &error);
+		ret = hold_release(hold, req->id, actor,
+				   note != NULL && *note != '\0' ? note : NULL, verdict, &report,
+				   &error);
 	else
 		ret = hold_delete(hold, req->id, actor, note, verdict, &report, &error);
 	g_free(note);

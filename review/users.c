@@ -152,8 +152,8 @@ int review_users(struct conf *conf, int argc, char **argv)
 		if (c == 'S' && strcmp(sub, "add") == 0) {
 			const struct conf_council *cc = hold_find_council(conf, optarg);
 			if (cc == NULL) {
-				status = usage("--council: no such council in the configuration; give "
-					       "its name or one of its domains");
+				status = usage("--council: no such council in the configuration; "
+					       "give its name or one of its domains");
 				goto out;
 			}
 			g_ptr_array_add(councils, (gpointer)cc->name);
@@ -189,8 +189,8 @@ int review_users(struct conf *conf, int argc, char **argv)
 			goto out;
 		}
 		if (strcmp(sub, "add") == 0 && !reviewers_name_valid(name)) {
-			status = usage("a reviewer's name is 1 to 64 letters, digits, '.', '_', '-', "
-				       "'@' or '+', and does not start with '-'");
+			status = usage("a reviewer's name is 1 to 64 letters, digits, '.', '_', "
+				       "'-', '@' or '+', and does not start with '-'");
 			goto out;
 		}
 		if ((password = get_password(from_stdin, &error)) == NULL) {
@@ -225,7 +225,8 @@ int review_users(struct conf *conf, int argc, char **argv)
 	else if (strcmp(sub, "passwd") == 0)
 		printf("Changed %s's password; their sessions on the web page have ended.\n", name);
 	else
-		printf("Removed the reviewer %s; their sessions on the web page have ended.\n", name);
+		printf("Removed the reviewer %s; their sessions on the web page have ended.\n",
+		       name);
 out:
 	if (password != NULL)
 		sodium_memzero(password, strlen(password));

@@ -259,8 +259,8 @@ int reviewers_add(struct reviewers *rs, const char *name, const char *password,
 		  const char *const *councils, size_t n, const char **error_r)
 {
 	if (!reviewers_name_valid(name)) {
-		*error_r = "a reviewer's name is 1 to 64 letters, digits, '.', '_', '-', '@' or '+', "
-			   "and does not start with '-'";
+		*error_r = "a reviewer's name is 1 to 64 letters, digits, '.', '_', '-', '@' or "
+			   "'+', and does not start with '-'";
 		return -1;
 	}
 	if (reviewers_find(rs, name) != NULL) {

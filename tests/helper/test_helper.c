@@ -153,7 +153,8 @@ static void test_scope(void **state)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *got = listed(f, cases[i].who);
 		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("list as %s: got [%s], want [%s]", cases[i].who, got, cases[i].want);
+			fail_msg("list as %s: got [%s], want [%s]", cases[i].who, got,
+				 cases[i].want);
 		g_free(got);
 	}
 	/* Another council's message, and one council-milter did not hold: the
@@ -161,9 +162,10 @@ static void test_scope(void **state)
 	static const char *const refused[] = {
 		"{\"op\":\"show\",\"reviewer\":\"rita\",\"id\":\"A1B2C3D4E5\"}",
 		"{\"op\":\"show\",\"reviewer\":\"tom\",\"id\":\"99AA88BB77\"}",
-		"{\"op\":\"release\",\"reviewer\":\"tom\",\"id\":\"0F1E2D3C4B\",\"verdict\":\"breach\"}",
-		"{\"op\":\"return\",\"reviewer\":\"rita\",\"id\":\"A1B2C3D4E5\",\"verdict\":\"breach\","
-		"\"note\":\"no\"}",
+		"{\"op\":\"release\",\"reviewer\":\"tom\",\"id\":\"0F1E2D3C4B\","
+		"\"verdict\":\"breach\"}",
+		"{\"op\":\"return\",\"reviewer\":\"rita\",\"id\":\"A1B2C3D4E5\","
+		"\"verdict\":\"breach\",\"note\":\"no\"}",
 		"{\"op\":\"release\",\"reviewer\":\"deputy\",\"id\":\"99AA88BB77\","
 		"\"verdict\":\"no-breach\"}",
 		"{\"op\":\"show\",\"reviewer\":\"tom\",\"id\":\"FFFFFFFF\"}",

@@ -52,7 +52,8 @@ static void test_hostile(void **state)
 	expect_uint(path, "files", v->n_files, 2);
 	expect_str(path, "alternative", v->files[0].content_type, "text/plain");
 	expect_contains(path, "alternative note", v->files[0].note, "alternative");
-	expect_str(path, "attachment", v->files[1].filename, "<img src=x onerror=alert('file')>.pdf");
+	expect_str(path, "attachment", v->files[1].filename,
+		   "<img src=x onerror=alert('file')>.pdf");
 	expect_str(path, "attachment type", v->files[1].content_type, "application/pdf");
 	if (v->files[1].size == 0 || v->files[1].note != NULL)
 		fail_msg("%s: the attachment: size %zu, note %s", path, v->files[1].size,

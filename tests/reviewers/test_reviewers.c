@@ -216,7 +216,8 @@ static void test_channel_refused(void **state)
 		"\"note\":\"a\\u0007bell\"}",
 		"{\"op\":\"list\",\"reviewer\":\"tom\",\"note\":\"x\"}",
 		"{\"op\":\"event\",\"reviewer\":\"tom\",\"event\":\"signin\"}",
-		"{\"op\":\"event\",\"reviewer\":\"tom\",\"event\":\"sudo\",\"address\":\"1.2.3.4\"}",
+		"{\"op\":\"event\",\"reviewer\":\"tom\",\"event\":\"sudo\","
+		"\"address\":\"1.2.3.4\"}",
 		"{\"op\":\"event\",\"reviewer\":\"tom\",\"event\":\"signin\",\"address\":\"x\"}",
 		"{\"op\":\"event\",\"reviewer\":\"a\\nb\",\"event\":\"signin\","
 		"\"address\":\"1.2.3.4\"}",
@@ -242,7 +243,8 @@ static void test_channel_refused(void **state)
 
 static void test_note_clean(void **state)
 {
-	char *got = channel_note_clean("  Please\r\nask me\x07 first \xe2\x80\xae" "reversed \xff ");
+	char *got = channel_note_clean("  Please\r\nask me\x07 first \xe2\x80\xae"
+				       "reversed \xff ");
 
 	assert_string_equal(got, "Please\nask me first reversed \xef\xbf\xbd");
 	g_free(got);
