@@ -41,7 +41,10 @@ static const char usage_text[] =
 "  -C POSTFIX_DIR  a Postfix instance other than the default\n"
 "  -p SOCKET       listen here instead of web.helper_socket\n"
 "  -u USER         answer this user instead of web.user\n"
-"  -h, --help      this help;  -V, --version  the version\n";
+"  -h, --help      this help;  -V, --version  the version\n"
+"\n"
+"Exit status: 0 stopped on SIGTERM or SIGINT, 64 usage, 67 no such user,\n"
+"71 cannot listen, 78 configuration error.\n";
 
 static volatile sig_atomic_t stop_signal, reload_signal;
 
