@@ -13,6 +13,7 @@ packages=(
 	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
 	libmicrohttpd-dev	# the Clerk's web page: a small HTTP(S) server (council-review-web)
 	postfix swaks python3 valgrind clang
+	chromium chromium-driver python3-selenium	# the web page's test in a real browser
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )
 
