@@ -451,16 +451,13 @@ static char *author_line(const struct letter_held *h)
 	return g_strdup(h->author != NULL ? h->author : "(no From: address)");
 }
 
-char *letter_hold_review(const struct letter_from *from, const struct letter_held *h)
+/* What review_to is told of a held message: its facts, why it was held,
+   and how to review it (the web page's link, the commands). */
+static void review_facts(GString *out, const struct letter_from *from,
+			 const struct letter_held *h)
 {
 	char *subject = quoted_subject(h), *rcpts = rcpt_list(h), *author = author_line(h);
-	char *title = g_strdup_printf("Held for review: %s from %s", subject,
-				      h->author_name != NULL ? h->author_name :
-				      h->author != NULL ? h->author : "an unknown sender");
-	struct draft d;
-	GString *out = letter_start(&d, from, from->council->review_to, title);
 
-	para(out, "A message has been held for you to review. It has not been delivered.");
 	field(out, "From:", author);
 	field(out, "Submitted:", h->submitter);
 	field(out, "To:", rcpts);
@@ -470,11 +467,25 @@ char *letter_hold_review(const struct letter_from *from, const struct letter_hel
 	findings(out, from, h, true);
 	review_link(out, from, h);
 	review_commands(out, h->queue_id);
-	para(out, "Its author has been told that it is held and that you will release or "
-	     "return it.");
 	g_free(subject);
 	g_free(rcpts);
 	g_free(author);
+}
+
+char *letter_hold_review(const struct letter_from *from, const struct letter_held *h)
+{
+	char *subject = quoted_subject(h);
+	char *title = g_strdup_printf("Held for review: %s from %s", subject,
+				      h->author_name != NULL ? h->author_name :
+				      h->author != NULL ? h->author : "an unknown sender");
+	struct draft d;
+	GString *out = letter_start(&d, from, from->council->review_to, title);
+
+	para(out, "A message has been held for you to review. It has not been delivered.");
+	review_facts(out, from, h);
+	para(out, "Its author has been told that it is held and that you will release or "
+	     "return it.");
+	g_free(subject);
 	g_free(title);
 	return letter_end(&d, from);
 }
@@ -611,7 +622,7 @@ char *letter_expiry_reminder(const struct letter_from *from, const struct letter
 			     time_t expires)
 {
 	bool release = from->council->on_hold_expiry == CONF_EXPIRY_RELEASE;
-	char *subject = quoted_subject(h), *rcpts = rcpt_list(h), *author = author_line(h);
+	char *subject = quoted_subject(h);
 	char *when = when_words(expires);
 	char *title = g_strdup_printf("Review by %s: %s from %s", when, subject,
 				      h->author_name != NULL ? h->author_name :
@@ -626,18 +637,9 @@ char *letter_expiry_reminder(const struct letter_from *from, const struct letter
 				     "reviewed it in time");
 
 	para(out, text);
-	field(out, "From:", author);
-	field(out, "To:", rcpts);
-	field(out, "Subject:", subject);
-	field(out, "Queue id:", h->queue_id);
-	g_string_append(out, "\nWhy it was held:\n\n");
-	findings(out, from, h, true);
-	review_link(out, from, h);
-	review_commands(out, h->queue_id);
+	review_facts(out, from, h);
 	g_free(text);
 	g_free(subject);
-	g_free(rcpts);
-	g_free(author);
 	g_free(when);
 	g_free(title);
 	return letter_end(&d, from);

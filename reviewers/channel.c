@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "reviewers/reviewers.h"
 #include "util/util.h"
 
@@ -170,14 +171,7 @@ char *channel_request_encode(const struct channel_request *r, const char **error
 		json_builder_add_string_value(b, values[i]);
 	}
 	json_builder_end_object(b);
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	char *text = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
-	g_object_unref(b);
-	return text;
+	return journal_json_text(b, false);
 }
 
 /* Member NAME of O into *TO: absent is NULL, a string is copied, anything
