@@ -4,7 +4,12 @@
    serve, what is held for those) is checked here, by the hold library. */
 #include "helper/helper.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "reviewers/channel.h"
@@ -219,6 +224,27 @@ static char *act(struct hold *hold, const struct channel_request *req,
 	return ok_end(b);
 }
 
+/* The journal, when it does not exist yet, made as council-milter's own
+   (the daemon's user, mode 0640): made by root here, the daemon could not
+   append to it, and would defer every message. */
+static void journal_made_for_daemon(const struct conf *conf)
+{
+	const char *path = conf->daemon.journal;
+	struct stat st;
+
+	if (geteuid() != 0 || lstat(path, &st) == 0 || errno != ENOENT)
+		return;
+	struct passwd *pw = getpwnam(conf->daemon.user);
+	if (pw == NULL)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return;
+	if (fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
+		(void)unlink(path);	/* better root's when written than a stray */
+	close(fd);
+}
+
 /* ---- one request -------------------------------------------------------------- */
 
 static const char *const op_words[] = {
@@ -242,6 +268,7 @@ char *helper_answer(struct helper *h, const char *line, size_t len, char **summa
 		*summary_r = g_strdup_printf("refused a request: %s", error);
 		return failure(CHANNEL_FAILURE_REFUSED, error);
 	}
+	journal_made_for_daemon(h->conf);
 	if (req->op == CHANNEL_EVENT) {
 		answer = event(h, req);
 		goto out;

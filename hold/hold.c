@@ -402,7 +402,7 @@ static struct hold_item *act_on(struct hold *h, const char *id, struct hold_repo
 	return one_held(h, id, error_r);
 }
 
-/* Deliver ITEM; NULL *ERROR_R... as hold_release. */
+/* Deliver ITEM (ours, in the scope), as hold_release says. */
 static int release_item(struct hold *h, const struct hold_item *item, const struct actor *actor,
 			const char *note, enum hold_verdict verdict, struct hold_report *report,
 			const char **error_r)

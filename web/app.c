@@ -338,7 +338,12 @@ static void signin(struct web_app *app, const struct web_request *req, struct we
 			    name, next);
 		return;
 	}
-	if (web_limits_blocked(app->limits, name, address, req->now, &wait)) {
+	/* Counted by the name as typed, but never more of it than a name can
+	   be: a name is 64 bytes at most. */
+	char *account = g_strndup(name, 64);
+	bool blocked = web_limits_blocked(app->limits, account, address, req->now, &wait);
+	g_free(account);
+	if (blocked) {
 		long minutes = (long)(wait + 59) / 60;
 		char *text = g_strdup_printf("Too many attempts to sign in have failed. Please "
 					     "wait %ld minute%s and try again.", minutes,
@@ -352,7 +357,9 @@ static void signin(struct web_app *app, const struct web_request *req, struct we
 	const struct reviewer *r = rs != NULL && reviewers_name_valid(name) ?
 		reviewers_find(rs, name) : NULL;
 	if (!reviewer_verify(r, password)) {
-		web_limits_failed(app->limits, name, r != NULL, address, req->now);
+		account = g_strndup(name, 64);
+		web_limits_failed(app->limits, account, r != NULL, address, req->now);
+		g_free(account);
 		journal_event(app, "signin-failed", name, address);
 		signin_form(app, res, 200, NULL, rs == NULL ? "Signing in is not possible at the "
 			    "moment: the list of reviewers cannot be read. Please tell your mail "

@@ -7,7 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -304,6 +307,25 @@ static void test_events_and_refusals(void **state)
 	json_object_unref(o);
 }
 
+/* The journal, made here first, is the daemon's (user), not root's. */
+static void test_journal_owner(void **state)
+{
+	struct fixture *f = *state;
+	struct stat st;
+
+	if (geteuid() != 0)
+		skip();
+	unlink(f->journal);
+	JsonObject *o = ask(f, "{\"op\":\"event\",\"reviewer\":\"tom\",\"event\":\"signin\","
+			    "\"address\":\"192.0.2.9\"}");
+	json_object_unref(o);
+	assert_int_equal(stat(f->journal, &st), 0);
+	struct passwd *pw = getpwnam("nobody");
+	if (st.st_uid != pw->pw_uid || (st.st_mode & 0777) != 0640)
+		fail_msg("the journal: uid %u mode %o, want %u and 640", st.st_uid,
+			 st.st_mode & 0777, pw->pw_uid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_and_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_owner, setup, teardown),
 	};
 
 	parser_init();

@@ -233,6 +233,29 @@ static void test_limits(void **state)
 	g_free(token);
 }
 
+/* A name as typed is remembered by its first 64 bytes, a name's most: a
+   long one costs no more memory, and cannot dodge the limit. */
+static void test_long_name(void **state)
+{
+	struct webtest *t = *state;
+	struct browser b = { 0 };
+	struct web_response *res = web_send(t, &b, "GET", "/signin", NULL);
+	char *token = form_token(res->body->str);
+	char *longer = g_strnfill(5000, 'x'), *other = g_strnfill(65, 'x');
+
+	web_response_done(res);
+	other[64] = 'y';
+	for (int i = 0; i < 5; i++)
+		web_response_done(try_signin(t, &b, &token, longer, "wrong password"));
+	res = try_signin(t, &b, &token, other, "wrong password");
+	assert_int_equal(res->status, 429);
+	web_response_done(res);
+	g_free(longer);
+	g_free(other);
+	g_free(token);
+	browser_clear(&b);
+}
+
 /* A session token the server did not make is never adopted: signing in
    while presenting one gets a new one, and the planted one stays useless.
    A sign-in form token planted from another browser is refused. */
@@ -399,6 +422,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signin_csrf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
