@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #define CONNECTIONS_MAX 128
 #define CONNECTION_TIMEOUT_S 60
@@ -147,8 +148,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		MHD_destroy_response(r);
 	}
 	web_response_clear(&res);
-	if (req.form != NULL)
+	if (req.form != NULL) {
+		char *password = g_hash_table_lookup(req.form, "password");
+		if (password != NULL)	/* not left in freed memory */
+			sodium_memzero(password, strlen(password));
 		g_hash_table_destroy(req.form);
+	}
+	sodium_memzero(p->body->str, p->body->len);
 	g_free(peer);
 	return ret;
 }
