@@ -48,6 +48,12 @@ enum conf_journal_failure {
 	CONF_JOURNAL_CONTINUE		/* the verdict stands; the record goes to the log */
 };
 
+/* What becomes of held mail nobody reviewed in time (hold_expiry). */
+enum conf_expiry {
+	CONF_EXPIRY_RETURN = 0,		/* default: returned to its author, undelivered */
+	CONF_EXPIRY_RELEASE		/* delivered, with its notices */
+};
+
 enum conf_role {
 	CONF_ROLE_COUNCILLOR = 0,
 	CONF_ROLE_CLERK,	/* the Clerk / Proper Officer */
@@ -139,6 +145,8 @@ struct conf_council {
 	size_t n_people;
 	struct conf_rule_setting rules[CONF_RULE_COUNT];
 	struct conf_phrases phrases[CONF_PHRASES_COUNT];
+	enum conf_expiry on_hold_expiry;	/* held mail nobody reviewed in
+						   hold_expiry days */
 	time_t pre_election_start;	/* 0 when no period is configured */
 	time_t pre_election_end;	/* inclusive end of the last day */
 	const char *file;
@@ -169,6 +177,22 @@ struct conf_metrics {
 	unsigned interval_seconds;
 };
 
+/* The Clerk's web page (council-review-web) and its privileged helper. */
+struct conf_web {
+	const char *listen;		/* "127.0.0.1:8027", "[::1]:8027" */
+	const char *user;		/* the account the web page runs as */
+	const char *reviewers;		/* the reviewers file */
+	const char *helper_socket;	/* where council-review-helper listens */
+	unsigned session_idle_minutes;	/* a session unused this long ends */
+	unsigned session_hours;		/* and any session after this long */
+	const char *tls_certificate;	/* both NULL: plain HTTP behind a proxy */
+	const char *tls_key;
+	bool trust_proxy;		/* X-Forwarded-For/-Proto from a loopback peer */
+	unsigned signin_failures_account;	/* failures before an account waits */
+	unsigned signin_failures_address;	/* failures before an address waits */
+	unsigned signin_lockout_minutes;	/* the window, and the wait */
+};
+
 /* Daemon settings beside councils. */
 struct conf_daemon {
 	const char *socket;		/* "unix:/path" or "inet:port@host" */
@@ -193,6 +217,11 @@ struct conf_daemon {
 	const char *phrase_dir;
 	const char *wordnet_dir;	/* WordNet's dict folder (the language layer) */
 	bool notify;			/* send hold notices */
+	const char *review_url;		/* the web page's address, without a trailing
+					   '/'; NULL: notices carry no link */
+	unsigned hold_expiry_days;	/* held mail nobody reviews is returned (or
+					   released) after this; 0: never */
+	struct conf_web web;
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;
 	struct conf_metrics metrics;

@@ -27,8 +27,16 @@ static const char usage_text[] =
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] list [--json]\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] show QUEUEID\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] release QUEUEID [--note TEXT]\n"
+"                 [--verdict VERDICT]\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] delete QUEUEID --note TEXT\n"
+"                 [--verdict VERDICT]\n"
 "  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] digest [--always]\n"
+"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] expire\n"
+"  council-review [-c CONF] user add NAME --council NAME [--council NAME ...]\n"
+"                 [--password-stdin]\n"
+"  council-review [-c CONF] user passwd NAME [--password-stdin]\n"
+"  council-review [-c CONF] user del NAME\n"
+"  council-review [-c CONF] user list\n"
 "  council-review [-c CONF] [--council NAME] report [--since DATE] [--until DATE]\n"
 "                 [--csv | --json]\n"
 "  council-review [-c CONF] verify [FILE ...]\n"
@@ -48,8 +56,22 @@ static const char usage_text[] =
 "  release QUEUEID  deliver it; --note TEXT is kept in the journal\n"
 "  delete QUEUEID --note TEXT\n"
 "                   delete it; its author is sent your note and the reasons\n"
+"  --verdict VERDICT  with release or delete, your verdict on the hold, kept in\n"
+"                   the journal: breach (a breach, held rightly), breach-allowed\n"
+"                   (a breach, but allowed) or no-breach (the filter was wrong)\n"
 "  digest           send each council's review address a summary of what is\n"
 "                   held; nothing is sent when nothing is held, unless --always\n"
+"  expire           return to its author (or release, as the council's\n"
+"                   on_hold_expiry says) what was held longer than hold_expiry,\n"
+"                   and remind review_to a day before; the hourly timer runs it\n"
+"  user add NAME --council NAME\n"
+"                   a reviewer of the web page (council-review-web) for one or\n"
+"                   more councils (--council again for each); the password is\n"
+"                   asked twice, or read from one line of standard input with\n"
+"                   --password-stdin\n"
+"  user passwd NAME a new password (their sessions end)\n"
+"  user del NAME    remove the reviewer (their sessions end)\n"
+"  user list        the reviewers and their councils\n"
 "  report           from the journal, for a period (--since DATE and --until\n"
 "                   DATE, YYYY-MM-DD, both days included; last month unless\n"
 "                   given): messages by action, findings by rule and clause,\n"
@@ -73,9 +95,10 @@ static const char usage_text[] =
 "                   domains); a Clerk's sudo rule can pin it (council-review(8))\n"
 "  -h, --help       this help;  -V, --version  the version\n"
 "\n"
-"show, release and delete need root's power over the mail queue: a Clerk runs\n"
-"them as \"sudo council-review ...\" (see council-review(8) for the sudo rule\n"
-"that allows exactly this). Exit status: 0 done, 64 usage, 66 no such held\n"
+"show, release, delete and expire need root's power over the mail queue: a\n"
+"Clerk runs them as \"sudo council-review ...\" (see council-review(8) for the\n"
+"sudo rule that allows exactly this); user is for root, never through sudo.\n"
+"Exit status: 0 done, 64 usage, 66 no such held\n"
 "message, 69 a Postfix tool failed, 70 the journal cannot be read, 73 the\n"
 "journal cannot be written, 75 done but a notice could not be sent, 77 not\n"
 "allowed, 78 configuration error, 65 the journal's chain is broken.\n";
@@ -87,6 +110,7 @@ struct review {
 	const char *command;
 	const char *id;			/* show, release, delete */
 	char *note;			/* release, delete: --note, made safe */
+	enum hold_verdict verdict;	/* release, delete: --verdict */
 	bool json, always, csv;
 	const char *since, *until;	/* report */
 	char **files;			/* verify: the files given (argv's) */
@@ -137,9 +161,24 @@ static int check_sudo_options(const struct review *r, bool options_given)
 		   "run it without them, on the configured ones");
 }
 
+/* The reviewers of the web page are root's to manage: a Clerk's sudo rule
+   for council-review must not make accounts (for any council). */
+static int check_user_command(const struct review *r)
+{
+	const char *uid = g_getenv("SUDO_UID");
+
+	if (strcmp(r->command, "user") != 0 || r->sudo_user == NULL ||
+	    (uid != NULL && strcmp(uid, "0") == 0))
+		return 0;
+	return say(REVIEW_EX_NOPERM, "\"user\" is not allowed through sudo: the reviewers of "
+		   "the web page are managed by root (a Clerk's sudo rule for council-review "
+		   "does not let them make accounts)");
+}
+
 static int need_root(const char *command)
 {
-	static const char *const anyone[] = { "list", "digest", "report", "verify", "export" };
+	static const char *const anyone[] = { "list", "digest", "report", "verify", "export",
+					      "user" };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(anyone); i++)
 		if (strcmp(command, anyone[i]) == 0)
@@ -260,7 +299,7 @@ static int cmd_release(struct review *r, const struct actor *actor)
 	const char *error;
 	int status = 0;
 
-	if (hold_release(r->hold, r->id, actor, r->note, &report, &error) < 0)
+	if (hold_release(r->hold, r->id, actor, r->note, r->verdict, &report, &error) < 0)
 		status = failed(r, error);
 	if (report.done)
 		printf("Released %s: it is on its way to its recipients, with its notices.\n",
@@ -274,7 +313,7 @@ static int cmd_delete(struct review *r, const struct actor *actor)
 	const char *error;
 	int status = 0;
 
-	if (hold_delete(r->hold, r->id, actor, r->note, &report, &error) < 0)
+	if (hold_delete(r->hold, r->id, actor, r->note, r->verdict, &report, &error) < 0)
 		status = failed(r, error);
 	if (!report.done)
 		return status;
@@ -326,6 +365,62 @@ static int cmd_digest(struct review *r)
 	return status;
 }
 
+static const char *const expiry_words[] = {
+	[HOLD_EXPIRY_REMINDED] = "reminded",
+	[HOLD_EXPIRY_RETURNED] = "returned to its author",
+	[HOLD_EXPIRY_RELEASED] = "released",
+};
+
+static int cmd_expire(struct review *r)
+{
+	struct hold_expiry *done;
+	struct hold_report report;
+	const char *error;
+	size_t n;
+	int status = 0;
+
+	if (r->conf->daemon.hold_expiry_days == 0) {
+		printf("hold_expiry is 0: held mail waits until somebody acts.\n");
+		return 0;
+	}
+	if (hold_expire(r->hold, time(NULL), &done, &n, &report, &error) < 0)
+		return failed(r, error);
+	report_warnings(&report);
+	for (size_t i = 0; i < n; i++) {
+		const struct hold_expiry *e = &done[i];
+		const char *id = e->item->entry->queue_id;
+		const char *council = e->item->council->name;
+
+		if (!e->done) {
+			say(0, "%s (%s) was not %s: %s", id, council, expiry_words[e->action],
+			    e->error);
+			status = e->action == HOLD_EXPIRY_REMINDED ? REVIEW_EX_TEMPFAIL :
+				REVIEW_EX_UNAVAILABLE;
+			continue;
+		}
+		if (e->action == HOLD_EXPIRY_REMINDED)
+			printf("Reminded %s: %s (%s) expires within a day.\n",
+			       e->item->council->review_to, id, council);
+		else if (e->action == HOLD_EXPIRY_RELEASED)
+			printf("Released %s (%s): nobody reviewed it within %u days.\n", id,
+			       council, r->conf->daemon.hold_expiry_days);
+		else
+			printf("Returned %s (%s) to its author%s%s%s: nobody reviewed it within "
+			       "%u days.\n", id, council, e->notified != NULL ? " <" : "",
+			       e->notified != NULL ? e->notified : " (who could not be told)",
+			       e->notified != NULL ? ">" : "", r->conf->daemon.hold_expiry_days);
+		if (e->error != NULL) {
+			say(0, "%s", e->error);
+			if (status == 0)
+				status = REVIEW_EX_TEMPFAIL;
+		}
+	}
+	if (n == 0)
+		printf("Nothing held is due to expire or to be reminded of.\n");
+	g_free(done);
+	return status;
+}
+
 /* ---- the command line ---------------------------------------------------- */
 
 /* The note: one text, control characters other than line breaks dropped. */
@@ -353,14 +448,23 @@ static int parse_command(struct review *r, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "always", no_argument, NULL, 'a' },
-		{ "csv", no_argument, NULL, 'v' },
+		{ "csv", no_argument, NULL, 'V' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "verdict", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *command = r->command = argv[optind];
 	bool report = strcmp(command, "report") == 0;
 	int c, status;
+
+	if (strcmp(command, "user") == 0) {
+		static const char *const subs[] = { "add", "passwd", "del", "list" };
+		for (size_t i = 0; optind + 1 < argc && i < G_N_ELEMENTS(subs); i++)
+			if (strcmp(argv[optind + 1], subs[i]) == 0)
+				return 0;	/* its options are users.c's */
+		return usage_error("user what? add, passwd, del or list");
+	}
 
 	argc -= optind;
 	argv += optind;
@@ -369,7 +473,7 @@ static int parse_command(struct review *r, int argc, char **argv)
 		if (c == 'j' && (strcmp(command, "list") == 0 || report ||
 				 strcmp(command, "export") == 0))
 			r->json = true;
-		else if (c == 'v' && report)
+		else if (c == 'V' && report)
 			r->csv = true;
 		else if (c == 's' && report)
 			r->since = optarg;
@@ -381,6 +485,12 @@ static int parse_command(struct review *r, int argc, char **argv)
 				      strcmp(command, "delete") == 0)) {
 			if ((status = take_note(r, optarg)) != 0)
 				return status;
+		} else if (c == 'v' && (strcmp(command, "release") == 0 ||
+				      strcmp(command, "delete") == 0)) {
+			if (hold_verdict_parse(optarg, &r->verdict) < 0)
+				return usage_error("--verdict is breach (a breach, held rightly), "
+						   "breach-allowed (a breach, but allowed) or "
+						   "no-breach (no breach: the filter was wrong)");
 		} else {
 			return usage_error("an option that command does not take");
 		}
@@ -413,7 +523,7 @@ static int parse_command(struct review *r, int argc, char **argv)
 	return 0;
 }
 
-static int run(struct review *r)
+static int run(struct review *r, int argc, char **argv)
 {
 	struct actor actor = { r->sudo_user != NULL ? r->sudo_user : r->account,
 			       r->sudo_user != NULL ? "sudo" : "council-review" };
@@ -426,6 +536,14 @@ static int run(struct review *r)
 		conf_errors_free(&errors);
 		return say(REVIEW_EX_CONFIG, "%s has errors (council-milter -n -c %s checks it)",
 			   r->conf_path, r->conf_path);
+	}
+	if (strcmp(r->command, "user") == 0) {
+		status = r->council != NULL ?
+			usage_error("--council before \"user\" is not allowed: give it after "
+				    "\"user add NAME\"") :
+			review_users(r->conf, argc - optind, argv + optind);
+		conf_unref(&r->conf);
+		return status;
 	}
 	const struct conf_council *scope = hold_find_council(r->conf, r->council);
 	if (r->council != NULL && scope == NULL) {
@@ -456,6 +574,8 @@ static int run(struct review *r)
 		status = cmd_list(r);
 	else if (strcmp(r->command, "digest") == 0)
 		status = cmd_digest(r);
+	else if (strcmp(r->command, "expire") == 0)
+		status = cmd_expire(r);
 	else if (strcmp(r->command, "show") == 0)
 		status = cmd_show(r, &actor);
 	else if (strcmp(r->command, "release") == 0)
@@ -509,16 +629,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("which command? list, show, release, delete, digest, "
-					  "report, verify or export");
+		return usage_error("which command? list, show, release, delete, digest, expire, "
+				   "user, report, verify or export");
 	static const char *const commands[] = { "list", "show", "release", "delete", "digest",
-						"report", "verify", "export" };
+						"expire", "user", "report", "verify", "export" };
 	bool known = false;
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		known |= strcmp(argv[optind], commands[i]) == 0;
 	if (!known)
 		return usage_error("unknown command; the commands are list, show, release, "
-					  "delete, digest, report, verify and export");
+				   "delete, digest, expire, user, report, verify and export");
 
 	/* Usage, then the caller's power, and only then the configuration: a
 	   command refused for want of power says so whatever the configuration
@@ -528,9 +648,11 @@ int main(int argc, char **argv)
 	if (status == 0)
 		status = check_sudo_options(&r, options_given);
 	if (status == 0)
+		status = check_user_command(&r);
+	if (status == 0)
 		status = need_root(r.command);
 	if (status == 0)
-		status = run(&r);
+		status = run(&r, argc, argv);
 	g_free(r.note);
 	g_free(r.account);
 	return status;

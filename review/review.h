@@ -5,7 +5,8 @@
  * council-review, the Clerk's command: a front end of the hold library
  * (hold/hold.h), which does the work. main.c reads the command line, checks
  * the caller's power, calls the library and chooses the words and the exit
- * status; print.c shows a held message to a person.
+ * status; print.c shows a held message to a person; users.c manages the
+ * reviewers of the web page.
  */
 
 #include <stdarg.h>
@@ -47,6 +48,10 @@ int review_report(const struct review_journal *journal, const char *since, const
 int review_verify(const struct review_journal *journal, const char *const *files, size_t n);
 /* export: every line about ID (a queue id or a Message-ID). */
 int review_export(const struct review_journal *journal, const char *id, bool json);
+
+/* council-review user add|passwd|del|list (users.c): ARGV[0] is "user",
+   ARGV[1] the sub-command; the exit status. */
+int review_users(struct conf *conf, int argc, char **argv);
 
 /* Print ITEM for a person (list, show). */
 void review_print_held(FILE *out, const struct hold_item *item, time_t now);

@@ -40,8 +40,8 @@ def main():
     usage = [l for l in helptext.splitlines() if l.startswith("  council-review ")]
     help_cmds = {re.sub(r"\[[^]]*\]", "", l).split()[1] for l in usage}
     synopsis = plain.split(".SH SYNOPSIS", 1)[1].split(".SH", 1)[0]
-    page_cmds = set(re.findall(r"^\.B (list|show|release|delete|digest|report|verify|export)$",
-                                synopsis, re.M))
+    page_cmds = set(re.findall(r"^\.B (list|show|release|delete|digest|expire|user|report|verify|export)$",
+                               synopsis, re.M))
     check(help_cmds == page_cmds, "commands: help vs SYNOPSIS", sorted(help_cmds),
           sorted(page_cmds))
 
