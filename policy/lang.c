@@ -799,6 +799,13 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 			k++;
 		return IS(c, k, "to") ? verb_phrase(c, k + 1, how) : none();
 	}
+	/* "would you be a star and crop the photo", "be an angel and" */
+	if (IS(c, j, "be") && IN(c, j + 1, SET("a", "an"))) {
+		for (size_t k = j + 3; k < c->end && k <= j + 5 && is_word(c, k); k++)
+			if (IS(c, k, "and"))
+				return verb_phrase(c, k + 1, how);
+		return none();
+	}
 	if (IS(c, j, "see") && IN(c, j + 1, SET("if", "whether")))
 		return IS(c, j + 2, "you") && IN(c, j + 3, SET("can", "could")) ?
 		       verb_phrase(c, j + 4, how) : info(j);
@@ -1228,6 +1235,16 @@ static struct verdict want(const struct ctx *c, size_t i)
 		   object_then_verb(c, k + 1) != 0) {
 		/* "the conservatives want the hall set up for Saturday" */
 		return make(V_REQUEST, "want", object_then_verb(c, k + 1), true);
+	} else if (IN(c, j, SET("someone", "somebody")) &&
+		   ((IN(c, j + 1, SET("needs", "has", "ought")) && IS(c, j + 2, "to")) ||
+		    (IN(c, j + 1, SET("should", "must")) && is_verb(c, j + 2)))) {
+		/* "Somebody needs to ring the fallen stock people today"; not
+		   "somebody needs to tell the county, and I will" */
+		for (k = j + 2; k + 1 < c->end; k++)
+			if (IS(c, k, "i") && IN(c, k + 1, SET("will", "shall", "can", "am")))
+				return none();
+		k = j + 2 + IS(c, j + 2, "to");
+		return task_only(verb_phrase(c, k, "need"));
 	} else if ((k = resident_needs(c, j)) != 0) {
 		return make(V_REQUEST, "need", k, true);
 	} else {
@@ -1290,6 +1307,25 @@ static struct verdict want(const struct ctx *c, size_t i)
 static struct verdict needs_doing_at(const struct ctx *c, size_t i);
 
 /* "The verges need cutting", "the gate needs fixing before Saturday". */
+/* Past up to two adjectives that are not verbs ("a proper deep clean",
+   "a good hard scrub"). */
+static size_t skip_adjectives(const struct ctx *c, size_t m)
+{
+	for (int n = 0; n < 2 && is_word(c, m) && m + 1 < c->end; n++) {
+		const struct lex_word *e = lex_lookup(LEX(c), W(c, m));
+
+		/* the lexicon holds verbs only: other adjectives are the
+		   intensifiers of work */
+		if (!(e != NULL ? (e->flags & LEX_ADJ) && !lex_is_verb(LEX(c), W(c, m)) :
+				  IN(c, m, SET("deep", "hard", "thorough", "full", "real", "big",
+					       "general", "professional", "final", "spring"))) ||
+		    !is_verb(c, m + 1))
+			break;
+		m++;
+	}
+	return m;
+}
+
 static struct verdict needs_doing(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
@@ -1344,8 +1380,9 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 				return make(V_REQUEST, "need", m + 1, true);
 			/* "the hedge wants a good trim" */
 			if (IN(c, m, SET("a", "another")))
-				m = skip_set(c, m + 1, SET("good", "proper", "quick", "decent",
-							   "bit", "of", "a", "little"));
+				m = skip_adjectives(c, skip_set(c, m + 1, SET("good", "proper", "quick",
+									   "decent", "bit", "of", "a",
+									   "little")));
 			if (m > k + 1 && is_verb(c, m) &&
 			    !IN(c, m, SET("copy", "word", "chat", "reply", "answer", "call", "ring",
 					  "update", "meeting", "list", "quote", "chance", "break",
@@ -1387,7 +1424,7 @@ static struct verdict verbless(const struct ctx *c, size_t i)
 		size_t n = strlen(W(c, i));
 
 		if (i != c->first || W(c, i)[n - 1] != 's' || INC(c, i, C_NOT_IMPERATIVE) ||
-		    is_verb(c, i) ||
+		    is_verb(c, i) || last <= i + 2 ||	/* "Heads up" alone says where nothing goes */
 		    !IN(c, i + 1, SET("out", "up", "down", "back", "away", "in", "off")))
 			return none();
 		for (size_t k = i + 2; k < end; k++)
@@ -1659,6 +1696,11 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	v = modal_request(c, i);
 	if (v.kind != V_NONE)
 		return v;
+	if (IS(c, i, "be") && IN(c, i + 1, SET("a", "an"))) {
+		v = modal_tail(c, i, "imperative");	/* "be an angel and pop the kettle on" */
+		if (v.kind != V_NONE)
+			return v;
+	}
 	v = directive(c, i);
 	if (v.kind != V_NONE)
 		return v;
@@ -2536,6 +2578,25 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	return found;
 }
 
+/* "I'm writing in a personal capacity", "not as a councillor": the
+   author says the letter is not the council's. */
+static bool writes_personally(const struct lang *lang, const struct lang_text *text)
+{
+	struct ctx c = { .lang = lang, .t = text, .first = 0, .end = text->toks->len };
+
+	for (size_t k = 0; k + 2 < c.end; k++) {
+		if (IN(&c, k, SET("personal", "private")) && IS(&c, k + 1, "capacity") &&
+		    !IS(&c, k - 1, "no"))
+			return true;
+		if (IS(&c, k, "not") && IS(&c, k + 1, "as") &&
+		    (IN(&c, k + 2, SET("councillor", "cllr")) ||
+		     (IN(&c, k + 2, SET("a", "your", "the")) &&
+		      IN(&c, k + 3, SET("councillor", "cllr", "council")))))
+			return true;
+	}
+	return false;
+}
+
 bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 		      const struct lang_hit *hit, bool to_supplier)
 {
@@ -2552,6 +2613,11 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	for (size_t k = hit->at_tok; k < end; k++)
 		if (IN(&c, k, SET("me", "myself", "my")))
 			return false;
+	for (size_t k = c.first; k + 1 < c.end; k++)
+		if (IN(&c, k, SET("invoice", "bill", "charge")) && IN(&c, k + 1, SET("me", "myself")))
+			return false;
+	if (writes_personally(lang, text))
+		return false;
 	if (lang_sentence_speaks_for(lang, text, hit))
 		return true;
 	/* "Please start on the bus shelter on Monday", "Deliver the planters
@@ -2569,6 +2635,19 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	return true;
 }
 
+/* "not" or "than" just before the noun phrase at I ("not the town
+   council", "rather than the council"). */
+static bool not_before(const struct ctx *c, size_t i)
+{
+	for (size_t k = i; k > c->first && k + 3 > i; k--) {
+		if (IN(c, k - 1, SET("not", "than")))
+			return true;
+		if (!IN(c, k - 1, SET("the", "our", "parish", "town", "village", "city")))
+			return false;
+	}
+	return false;
+}
+
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
 			      const struct lang_hit *hit)
 {
@@ -2583,7 +2662,9 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
 			if (!personal_we(text, hit->sentence, i))
 				return true;
-		} else if (council_subject(&c, i, &next) && !IN(&c, i - 1, SET("not", "than"))) {
+		} else if (not_before(&c, i)) {
+			continue;	/* "invoice me, not the town council" */
+		} else if (council_subject(&c, i, &next)) {
 			return true;
 		} else if (IS(&c, i, "council") && i > s->first && !INC(&c, i - 1, C_OTHER_BODIES) &&
 			   (IN(&c, i - 1, SET("the", "our", "parish", "town", "village")) ||

@@ -366,9 +366,19 @@ bool lex_lemma(const struct lang_lexicon *lex, const char *word, char *buf, size
 
 bool lex_is_participle(const struct lang_lexicon *lex, const char *word)
 {
+	/* Participles the same as their verb, which verb.exc does not list
+	   ("could the grass be cut", "have it put back") */
+	static const char *const invariant[] = {
+		"cut", "put", "set", "shut", "hit", "let", "cost", "hurt", "spread", "split",
+		"burst", "cast", "quit", "rid", "shed", "slit", "upset", "broadcast", "read",
+		"reset", "recut", "preset", "offset",
+	};
 	const struct lex_word *e = lex_lookup(lex, word);
 	size_t len = strlen(word);
 
+	for (size_t i = 0; i < G_N_ELEMENTS(invariant); i++)
+		if (strcmp(word, invariant[i]) == 0)
+			return true;
 	if (e != NULL && (e->flags & LEX_INFLECTED))
 		return true;
 	return stem_is_verb(lex, word, len, "ed") || stem_is_verb(lex, word, len, "d");
