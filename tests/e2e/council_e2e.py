@@ -371,10 +371,12 @@ class Env:
         return [json.loads(l)["queue_id"] for l in r.stdout.splitlines()
                 if l.strip() and json.loads(l).get("queue_name") == "hold"]
 
-    def start_milter(self, conf_path, binary=None, user="root"):
+    def start_milter(self, conf_path, binary=None, user="root", phrase_dir=PHRASE_DIR):
         """Start the daemon on CONF_PATH. It runs as root (-u root) unless
         USER names another account: the temporary directory belongs to
-        root; tests/ops covers the drop to an unprivileged user."""
+        root; tests/ops covers the drop to an unprivileged user. PHRASE_DIR
+        is given with -P (None: the configured or compiled-in one, as an
+        installed daemon reads it)."""
         log_path = os.path.join(self.root, "milter-%d.log" % (len(self.milter_logs) + 1))
         self.milter_logs.append(log_path)
         if os.path.exists(self.milter_socket):
@@ -382,7 +384,7 @@ class Env:
         log = open(log_path, "wb")
         self.milter = subprocess.Popen(
             [binary or MILTER_BIN, "-f", "-c", conf_path, "-p", "unix:" + self.milter_socket,
-             "-P", PHRASE_DIR, "-u", user],
+             "-u", user] + (["-P", phrase_dir] if phrase_dir is not None else []),
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
 
