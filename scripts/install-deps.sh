@@ -12,6 +12,7 @@ packages=(
 	libidn2-dev	# international (IDNA) domain names compared in one form
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
+	debhelper lintian	# the Debian packages: dpkg-buildpackage (dpkg-dev) and their check (ops_debian_package)
 )
 
 missing=()
