@@ -18,6 +18,7 @@ Environment: COUNCIL_MILTER_BIN and COUNCIL_REVIEW_BIN (the binaries under
 test), COUNCIL_SOURCE_DIR (set by ctest). Python standard library only.
 """
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -530,11 +531,15 @@ class Env:
     def smtp(self):
         return SmtpClient(self.smtp_port)
 
-    def send(self, mail_from, rcpts, data):
+    def send(self, mail_from, rcpts, data, auth=None):
         """One message in one SMTP session; returns the final reply
-        (code, text) to DATA, or to the command that failed before it."""
+        (code, text) to DATA, or to the command that failed before it.
+        AUTH: (login, password) for AUTH PLAIN first."""
         with self.smtp() as c:
             c.command("EHLO council-e2e-client", expect=250)
+            if auth is not None:
+                token = base64.b64encode(("\0%s\0%s" % auth).encode()).decode()
+                c.command("AUTH PLAIN " + token, expect=235)
             code, text = c.command("MAIL FROM:<%s>" % mail_from)
             if code != 250:
                 return code, text
