@@ -110,8 +110,16 @@ def fetch_debs(cache):
     os.makedirs(cache, exist_ok=True)
     missing = [p for p in DEBS if not glob.glob(os.path.join(cache, p + "_*.deb"))]
     if missing:
-        r = subprocess.run(["apt-get", "download"] + missing, cwd=cache, capture_output=True,
-                           text=True, stdin=subprocess.DEVNULL)
+        download = ["apt-get", "download"] + missing
+        r = subprocess.run(download, cwd=cache, capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL)
+        if r.returncode != 0:
+            # apt's lists may be missing or stale (a fresh image): once more
+            # after an update.
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True,
+                           stdin=subprocess.DEVNULL)
+            r = subprocess.run(download, cwd=cache, capture_output=True, text=True,
+                               stdin=subprocess.DEVNULL)
         if r.returncode != 0:
             cannot_run("cannot download %s with apt-get (%s)" % (" ".join(missing),
                                                                  r.stderr.strip()[-300:]))
