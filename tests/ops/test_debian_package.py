@@ -25,7 +25,7 @@ then purge it); in CI (COUNCIL_CI set, as .ci/run sets it) those are
 failures instead. Python standard library only.
 """
 
-import glob
+import fcntl
 import json
 import os
 import pwd
@@ -416,8 +416,6 @@ def purge():
 # ---- main ------------------------------------------------------------------------------
 
 def preconditions():
-    if os.geteuid() != 0:
-        cannot_run("needs root (it installs and purges the packages)")
     for tool, package in (("dpkg-buildpackage", "dpkg-dev"), ("dh", "debhelper"),
                           ("lintian", "lintian"), ("postfix", "postfix")):
         if shutil.which(tool) is None:
@@ -434,10 +432,21 @@ def preconditions():
                    "them" % ", ".join(present[:4]))
 
 
+# One run at a time on a machine (another build folder, another clone): the
+# packages are the machine's. Taken before the checks, so that a second run
+# waits for the first to purge rather than finding its install.
+LOCK = "/run/lock/council-milter-debian-package-test"
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_debian_package.py DIR")
     top = os.path.abspath(sys.argv[1])
+    if os.geteuid() != 0:
+        cannot_run("needs root (it installs and purges the packages)")
+    lock = open(LOCK if os.path.isdir(os.path.dirname(LOCK)) else "/tmp/" +
+                os.path.basename(LOCK), "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     preconditions()
     start = time.monotonic()
     installed = False
