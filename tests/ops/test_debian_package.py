@@ -435,7 +435,7 @@ def preconditions():
 # One run at a time on a machine (another build folder, another clone): the
 # packages are the machine's. Taken before the checks, so that a second run
 # waits for the first to purge rather than finding its install.
-LOCK = "/run/lock/council-milter-debian-package-test"
+LOCK = "/run/lock/council-debian-package-test.lock"
 
 
 def main():
