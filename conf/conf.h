@@ -54,6 +54,12 @@ enum conf_expiry {
 	CONF_EXPIRY_RELEASE		/* delivered, with its notices */
 };
 
+/* The mail server whose queue keeps held messages (council-review acts on it). */
+enum conf_mta {
+	CONF_MTA_POSTFIX = 0,	/* default: Postfix's hold queue */
+	CONF_MTA_SENDMAIL	/* Sendmail's quarantine */
+};
+
 enum conf_role {
 	CONF_ROLE_COUNCILLOR = 0,
 	CONF_ROLE_CLERK,	/* the Clerk / Proper Officer */
@@ -202,7 +208,8 @@ struct conf_daemon {
 	const char *journal;		/* audit journal path */
 	enum conf_journal_failure journal_failure;
 	const char *notice_key;		/* secret that marks our own notices */
-	const char *sendmail;		/* for notices */
+	const char *sendmail;		/* for notices (and, with Sendmail, its queue tools) */
+	enum conf_mta mta;		/* where held mail waits */
 	const char *authserv_id;	/* first token of the result header */
 	const char *log_level;		/* "error" | "warning" | "info" | "debug" */
 	const char *log_facility;	/* syslog facility without -f: "mail" (default),

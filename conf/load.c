@@ -276,6 +276,10 @@ static const struct schema_name journal_failure_choices[] = {
 	{ "tempfail", CONF_JOURNAL_TEMPFAIL }, { "continue", CONF_JOURNAL_CONTINUE }, { NULL, 0 },
 };
 
+static const struct schema_name mta_choices[] = {
+	{ "postfix", CONF_MTA_POSTFIX }, { "sendmail", CONF_MTA_SENDMAIL }, { NULL, 0 },
+};
+
 static const struct schema_name log_level_choices[] = {
 	{ "error", 0 }, { "warning", 1 }, { "info", 2 }, { "debug", 3 }, { NULL, 0 },
 };
@@ -539,6 +543,8 @@ static const struct schema top_schema = {
 		  .def_str = "/var/lib/council-milter/notice.key" },
 		{ .name = "sendmail", .type = SCHEMA_STRING, .offset = D(sendmail), .max = 4095,
 		  .def_str = "/usr/sbin/sendmail", .check = check_program },
+		{ .name = "mta", .type = SCHEMA_ENUM, .offset = D(mta), .def_num = CONF_MTA_POSTFIX,
+		  .names = mta_choices, .noun = "mail server" },
 		{ .name = "authserv_id", .type = SCHEMA_STRING, .offset = D(authserv_id),
 		  .max = 253, .def_str = NULL, .check = check_authserv },
 		{ .name = "log_level", .type = SCHEMA_KEYWORD, .offset = D(log_level),

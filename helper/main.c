@@ -28,7 +28,7 @@
 #define READ_TIMEOUT_S 10
 
 static const char usage_text[] =
-"Usage: council-review-helper [-c CONF] [-C POSTFIX_DIR] [-p SOCKET] [-u USER]\n"
+"Usage: council-review-helper [-c CONF] [-C MTA_CONF] [-p SOCKET] [-u USER]\n"
 "\n"
 "The privileged helper of the Clerk's web page (council-review-web): it runs as\n"
 "root and lists, shows, releases and returns held mail for a signed-in\n"
@@ -38,7 +38,8 @@ static const char usage_text[] =
 "(council-review-helper.service); SIGUSR1 reads the configuration again.\n"
 "\n"
 "  -c CONF         the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
-"  -C POSTFIX_DIR  a Postfix instance other than the default\n"
+"  -C MTA_CONF     the mail server's configuration, if not its default (a\n"
+"                  Postfix folder, or Sendmail's .cf when mta = \"sendmail\")\n"
 "  -p SOCKET       listen here instead of web.helper_socket\n"
 "  -u USER         answer this user instead of web.user\n"
 "  -h, --help      this help;  -V, --version  the version\n"
@@ -68,9 +69,18 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static struct hold_queue *postfix_queue(void *ctx)
+/* The mail server the configuration names (mta): Postfix's hold queue or
+   Sendmail's quarantine, as council-review uses. */
+struct queue_choice {
+	struct conf *const *conf;	/* the helper's, as reloaded */
+	const char *mta_conf;		/* -C, NULL: the server's default */
+};
+
+static struct hold_queue *configured_queue(void *ctx)
 {
-	return hold_queue_postfix(ctx);
+	const struct queue_choice *q = ctx;
+
+	return hold_queue_new(*q->conf, q->mta_conf);
 }
 
 static struct conf *load(const char *path)
@@ -166,14 +176,14 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *conf_path = COUNCIL_CONF_DEFAULT, *postfix_dir = NULL, *socket_path = NULL;
+	const char *conf_path = COUNCIL_CONF_DEFAULT, *mta_conf = NULL, *socket_path = NULL;
 	const char *web_user = NULL;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "c:C:p:u:hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf_path = optarg; break;
-		case 'C': postfix_dir = optarg; break;
+		case 'C': mta_conf = optarg; break;
 		case 'p': socket_path = optarg; break;
 		case 'u': web_user = optarg; break;
 		case 'h':
@@ -192,9 +202,12 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	if (geteuid() != 0)
-		say("warning: not running as root: Postfix will refuse to show, release or delete "
+		say("warning: not running as root: the mail server will refuse to show, release or delete "
 		    "held mail");
-	struct helper h = { .new_queue = postfix_queue, .queue_ctx = (void *)postfix_dir };
+	struct helper h = { .new_queue = configured_queue };
+	struct queue_choice choice = { &h.conf, mta_conf };
+
+	h.queue_ctx = &choice;
 	if ((h.conf = load(conf_path)) == NULL) {
 		say("%s has errors (council-milter -n -c %s checks it)", conf_path, conf_path);
 		return 78;

@@ -15,8 +15,9 @@
  * one council (hold_set_scope), as a Clerk's sudo rule pins it.
  *
  * Where the MTA keeps held mail is a backend, struct hold_queue: Postfix's
- * hold queue through its own tools (hold_queue_postfix); Sendmail's
- * quarantine would be another; the tests use a fake. An expiry job
+ * hold queue through its own tools (hold_queue_postfix), Sendmail's
+ * quarantine (hold_queue_sendmail), the one the configuration's mta names
+ * (hold_queue_new); the tests use a fake. An expiry job
  * (hold_expiry, SPEC 6) is one more front end: hold_list, then hold_delete
  * or hold_release for what is older than it keeps, as the actor
  * { "council-milter", "hold_expiry" }.
@@ -80,6 +81,18 @@ struct hold_queue {
    read, postsuper -H / -d to release or delete (root only), run without a
    shell. CONFIG_DIR (NULL: the default) is passed as "-c DIR". */
 struct hold_queue *hold_queue_postfix(const char *config_dir);
+
+/* Sendmail's quarantine, through SENDMAIL, Sendmail's sendmail program (an
+   absolute path; the configuration's sendmail): "-bp -qQ" (mailq -qQ) to
+   list, the queue files to read, "-qQ -qI<id> -Q" to release (then "-qI<id>"
+   to deliver it at once), and, since Sendmail has no command for it, the
+   queue files removed under Sendmail's own lock to delete (root only, as
+   the queue is). CF (NULL: Sendmail's default) is passed as "-C CF". */
+struct hold_queue *hold_queue_sendmail(const char *sendmail, const char *cf);
+
+/* The backend CONF's mta names: Postfix's with CONFIG as its -c DIR, or
+   Sendmail's with CONFIG as its -C FILE (NULL: the MTA's default). */
+struct hold_queue *hold_queue_new(const struct conf *conf, const char *config);
 
 /* A queue id: 1 to 64 letters and digits (Postfix's short and long forms,
    Sendmail's). */

@@ -24,14 +24,14 @@
 
 static const char usage_text[] =
 "Usage:\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] list [--json]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] show QUEUEID\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] release QUEUEID [--note TEXT]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] list [--json]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] show QUEUEID\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] release QUEUEID [--note TEXT]\n"
 "                 [--verdict VERDICT]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] delete QUEUEID --note TEXT\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] delete QUEUEID --note TEXT\n"
 "                 [--verdict VERDICT]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] digest [--always]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] expire\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] digest [--always]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] expire\n"
 "  council-review [-c CONF] user add NAME --council NAME [--council NAME ...]\n"
 "                 [--password-stdin]\n"
 "  council-review [-c CONF] user passwd NAME [--password-stdin]\n"
@@ -43,7 +43,8 @@ static const char usage_text[] =
 "  council-review [-c CONF] [--council NAME] export QUEUEID|MESSAGE-ID [--json]\n"
 "\n"
 "The messages council-milter held for the Clerk wait in the mail server's hold\n"
-"queue. council-review lists them with the reasons and the evidence, shows one\n"
+"queue (Postfix's, or Sendmail's quarantine: the configuration's mta says\n"
+"which). council-review lists them with the reasons and the evidence, shows one\n"
 "as its recipients would see it (with the notices added), releases it (it is\n"
 "delivered), or deletes it (it is not; its author is told, with your note).\n"
 "Each of these is recorded in the audit journal with who did it. It acts only\n"
@@ -89,8 +90,10 @@ static const char usage_text[] =
 "                   complaint file; --json for a program\n"
 "\n"
 "  -c CONF          the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
-"  -C POSTFIX_DIR   a Postfix instance other than the default (passed to\n"
-"                   postqueue, postcat and postsuper as -c POSTFIX_DIR)\n"
+"  -C MTA_CONF      a mail server configuration other than the default: a\n"
+"                   Postfix instance's folder (passed to postqueue, postcat and\n"
+"                   postsuper as -c MTA_CONF), or a Sendmail .cf file (passed\n"
+"                   to sendmail as -C MTA_CONF)\n"
 "  --council NAME   only what is held for this council (its name, or one of its\n"
 "                   domains); a Clerk's sudo rule can pin it (council-review(8))\n"
 "  -h, --help       this help;  -V, --version  the version\n"
@@ -99,13 +102,13 @@ static const char usage_text[] =
 "Clerk runs them as \"sudo council-review ...\" (see council-review(8) for the\n"
 "sudo rule that allows exactly this); user is for root, never through sudo.\n"
 "Exit status: 0 done, 64 usage, 66 no such held\n"
-"message, 69 a Postfix tool failed, 70 the journal cannot be read, 73 the\n"
+"message, 69 a mail server tool failed, 70 the journal cannot be read, 73 the\n"
 "journal cannot be written, 75 done but a notice could not be sent, 77 not\n"
 "allowed, 78 configuration error, 65 the journal's chain is broken.\n";
 
 struct review {
 	const char *conf_path;
-	const char *postfix_dir;	/* -C */
+	const char *mta_conf;		/* -C: Postfix's -c DIR, Sendmail's -C FILE */
 	const char *council;		/* --council: the scope, or NULL */
 	const char *command;
 	const char *id;			/* show, release, delete */
@@ -146,7 +149,7 @@ static void who(struct review *r)
 	r->sudo_user = getuid() == 0 ? g_getenv("SUDO_USER") : NULL;
 }
 
-/* Through sudo, -c and -C would lend root's power to any file or Postfix
+/* Through sudo, -c and -C would lend root's power to any file or mail server
    instance the caller names: only the configured ones are allowed. */
 static int check_sudo_options(const struct review *r, bool options_given)
 {
@@ -568,7 +571,7 @@ static int run(struct review *r, int argc, char **argv)
 		return status;
 	}
 	parser_init();
-	r->hold = hold_new(r->conf, hold_queue_postfix(r->postfix_dir));
+	r->hold = hold_new(r->conf, hold_queue_new(r->conf, r->mta_conf));
 	hold_set_scope(r->hold, scope);
 	if (strcmp(r->command, "list") == 0)
 		status = cmd_list(r);
@@ -607,7 +610,7 @@ int main(int argc, char **argv)
 			options_given = true;
 			break;
 		case 'C':
-			r.postfix_dir = optarg;
+			r.mta_conf = optarg;
 			options_given = true;
 			break;
 		case 'S':

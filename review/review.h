@@ -19,7 +19,7 @@
 #define REVIEW_EX_USAGE 64
 #define REVIEW_EX_DATAERR 65	/* the journal's chain is broken */
 #define REVIEW_EX_NOINPUT 66	/* no such held message */
-#define REVIEW_EX_UNAVAILABLE 69	/* a Postfix tool failed */
+#define REVIEW_EX_UNAVAILABLE 69	/* a mail server tool failed */
 #define REVIEW_EX_SOFTWARE 70	/* the journal cannot be read */
 #define REVIEW_EX_CANTCREAT 73	/* the journal cannot be written */
 #define REVIEW_EX_TEMPFAIL 75	/* done, but a notice could not be sent */

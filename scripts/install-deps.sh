@@ -15,6 +15,8 @@ packages=(
 	postfix swaks python3 valgrind clang
 	chromium chromium-driver python3-selenium	# the web page's test in a real browser
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
+	debhelper lintian	# the Debian packages: dpkg-buildpackage (dpkg-dev) and their check (ops_debian_package)
+	m4 libsasl2-modules	# e2e_sendmail: Sendmail's .cf from its m4 files; SMTP AUTH (PLAIN) through Cyrus SASL
 )
 
 missing=()
