@@ -19,6 +19,7 @@
  *                     that the author is a councillor and rules and footers
  *                     run on every message.
  *   judge    only the cllr measurement (directory scaling).
+ *   plain, parse  only that measurement (for a profiler).
  *   stream   one file, fed to the engine as libmilter would: the header
  *            block, then the body in 64 KB chunks read from the file (the
  *            whole file is never in memory at once), then engine_run. Prints
@@ -376,7 +377,7 @@ static void stream(struct engine *engine, const char *path, const struct opts *o
 /* ---- main ----------------------------------------------------------------- */
 
 static const char usage[] =
-	"usage: judge-bench -c CONF -P PHRASE_DIR [--mode compare|judge|stream]\n"
+	"usage: judge-bench -c CONF -P PHRASE_DIR [--mode compare|judge|plain|parse|stream]\n"
 	"                   [--from ADDR] [--to ADDR] [--bcc ADDR] [--outsider ADDR]\n"
 	"                   [--reps N] [--min-time SECONDS] FILE|DIR...\n";
 
@@ -443,6 +444,10 @@ int main(int argc, char **argv)
 			measure(inputs, engine, &o, (const enum which[]){ PARSE, PLAIN, CLLR }, 3);
 		else if (strcmp(o.mode, "judge") == 0)
 			measure(inputs, engine, &o, (const enum which[]){ CLLR }, 1);
+		else if (strcmp(o.mode, "plain") == 0)
+			measure(inputs, engine, &o, (const enum which[]){ PLAIN }, 1);
+		else if (strcmp(o.mode, "parse") == 0)
+			measure(inputs, engine, &o, (const enum which[]){ PARSE }, 1);
 		else
 			die("unknown mode", o.mode);
 		for (guint i = 0; i < inputs->len; i++) {

@@ -8,6 +8,14 @@
 #include <json-glib/json-glib.h>
 
 #include "engine/engine.h"
+#include "parser/parser.h"
+
+struct engine {
+	struct conf *conf;
+	struct policy_thread_store *store;	/* the shared one, or our own */
+	struct engine_shared *shared;		/* NULL: the store is our own */
+	bool no_early;				/* engine_set_early(false) */
+};
 
 struct engine_header {
 	char *name;
@@ -30,6 +38,12 @@ struct engine_message {
 	char *auth;
 	char *queue_id;
 	char *limit_error;	/* the first limit exceeded, NULL when none */
+	bool limit_in_body;	/* it was max_message_bytes, passed by the body */
+	/* The early decision (engine_message_decide): */
+	enum { EARLY_UNDECIDED = 0, EARLY_WHOLE, EARLY_HEADERS } early;
+	struct policy_verdict *early_verdict;	/* EARLY_HEADERS: the verdict,
+						   until engine_run takes it */
+	struct parser_message *early_model;	/* and the header fields it read */
 };
 
 /* Append "Name: value" lines (line ends made CRLF), the blank line and the
@@ -37,8 +51,16 @@ struct engine_message {
 GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
 			    const guint8 *body, size_t body_len);
 
+/* The blank line ending the header block, once (message.c). */
+void engine_message_end_headers(struct engine_message *msg);
+
 /* The body received so far (LEN_R bytes; not NUL-terminated). */
 const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_r);
+
+/* Off: every message is parsed and judged whole, never decided from its
+   header block (engine_message_decide always says no): the tests' way to
+   show that both ways give the same answer. On by default. */
+void engine_set_early(struct engine *engine, bool on);
 
 /* engine_run with VERDICT (taken over) instead of policy_judge's, when
    not NULL: the tests' way to reach every operation. */

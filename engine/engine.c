@@ -17,12 +17,6 @@
    message that trips every rule is well under 1 KB. */
 #define HEADER_VALUE_MAX 4096
 
-struct engine {
-	struct conf *conf;
-	struct policy_thread_store *store;	/* the shared one, or our own */
-	struct engine_shared *shared;		/* NULL: the store is our own */
-};
-
 struct engine *engine_new_shared(struct conf *conf, struct engine_shared *shared)
 {
 	struct engine *engine = g_new0(struct engine, 1);
@@ -73,6 +67,11 @@ void engine_free(struct engine **engine_p)
 	*engine_p = NULL;
 }
 
+void engine_set_early(struct engine *engine, bool on)
+{
+	engine->no_early = !on;
+}
+
 struct conf *engine_conf(struct engine *engine)
 {
 	return engine->conf;
@@ -89,283 +88,6 @@ int engine_journal_append(struct engine *engine, const char *line, bool sync,
 	if (engine->shared == NULL)
 		return 0;
 	return journal_append(engine_shared_journal(engine->shared), line, sync, error_r);
-}
-
-/* ---- receiving ---------------------------------------------------------- */
-
-static void header_clear(gpointer p)
-{
-	struct engine_header *h = p;
-
-	g_free(h->name);
-	g_free(h->value);
-}
-
-struct engine_message *engine_message_new(const struct engine *engine)
-{
-	struct engine_message *msg = g_new0(struct engine_message, 1);
-
-	msg->max_bytes = engine->conf->daemon.limits.max_message_bytes;
-	msg->max_rcpts = engine->conf->daemon.limits.max_recipients;
-	msg->headers = g_array_new(FALSE, FALSE, sizeof(struct engine_header));
-	g_array_set_clear_func(msg->headers, header_clear);
-	msg->raw = g_byte_array_new();
-	msg->rcpts = g_ptr_array_new_with_free_func(g_free);
-	return msg;
-}
-
-void engine_message_free(struct engine_message **msg_p)
-{
-	struct engine_message *msg = *msg_p;
-
-	if (msg == NULL)
-		return;
-	g_array_unref(msg->headers);
-	g_byte_array_unref(msg->raw);
-	g_ptr_array_unref(msg->rcpts);
-	g_free(msg->mail_from);
-	g_free(msg->auth);
-	g_free(msg->queue_id);
-	g_free(msg->limit_error);
-	g_free(msg);
-	*msg_p = NULL;
-}
-
-void engine_message_set_sender(struct engine_message *msg, const char *mail_from)
-{
-	g_free(msg->mail_from);
-	msg->mail_from = g_strdup(mail_from != NULL ? mail_from : "");
-}
-
-int engine_message_add_rcpt(struct engine_message *msg, const char *rcpt)
-{
-	if (msg->limit_error != NULL)
-		return -1;
-	if (msg->max_rcpts != 0 && msg->rcpts->len >= msg->max_rcpts) {
-		msg->limit_error = g_strdup_printf("more than %u recipients "
-						   "(limits.max_recipients)", msg->max_rcpts);
-		return -1;
-	}
-	g_ptr_array_add(msg->rcpts, g_strdup(rcpt));
-	return 0;
-}
-
-void engine_message_set_auth(struct engine_message *msg, const char *login)
-{
-	g_free(msg->auth);
-	msg->auth = (login != NULL && *login != '\0') ? g_strdup(login) : NULL;
-}
-
-void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id)
-{
-	g_free(msg->queue_id);
-	msg->queue_id = (queue_id != NULL && *queue_id != '\0') ? g_strdup(queue_id) : NULL;
-}
-
-const char *engine_message_queue_id(const struct engine_message *msg)
-{
-	return msg->queue_id;
-}
-
-const char *engine_message_auth(const struct engine_message *msg)
-{
-	return msg->auth;
-}
-
-const char *engine_message_sender(const struct engine_message *msg)
-{
-	return msg->mail_from;
-}
-
-const char *const *engine_message_rcpts(const struct engine_message *msg, size_t *n_r)
-{
-	*n_r = msg->rcpts->len;
-	return (const char *const *)msg->rcpts->pdata;
-}
-
-/* Count N more bytes against max_message_bytes. Once over, the message keeps
-   nothing more: it will get on_error's verdict whatever else arrives. */
-static int message_grow(struct engine_message *msg, size_t n)
-{
-	if (msg->limit_error != NULL)
-		return -1;
-	msg->size += n;
-	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
-		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
-						   "(limits.max_message_bytes)", msg->max_bytes);
-		g_byte_array_set_size(msg->raw, 0);
-		msg->body_offset = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* Append S with every bare LF turned into CRLF. */
-static void append_crlf(GByteArray *out, const char *s)
-{
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\n' && (p == s || p[-1] != '\r'))
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)p, 1);
-	}
-}
-
-/* "Name: value" and CRLF, the value's bare LFs made CRLF. */
-static void append_header(GByteArray *out, const struct engine_header *h)
-{
-	g_byte_array_append(out, (const guint8 *)h->name, strlen(h->name));
-	g_byte_array_append(out, (const guint8 *)": ", 2);
-	append_crlf(out, h->value);
-	g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-}
-
-int engine_message_add_header(struct engine_message *msg, const char *name, const char *value)
-{
-	if (value == NULL)
-		value = "";
-	if (message_grow(msg, strlen(name) + strlen(value) + 4) < 0)
-		return -1;
-	struct engine_header h = { g_strdup(name), g_strdup(value) };
-	g_array_append_val(msg->headers, h);
-	if (msg->body_offset == 0) {
-		append_header(msg->raw, &h);
-		return 0;
-	}
-	/* After the body began (never from an MTA): the field still goes at the
-	   end of the header block, before the blank line. */
-	GByteArray *line = g_byte_array_new();
-	guint at = (guint)msg->body_offset - 2, n = msg->raw->len;
-
-	append_header(line, &h);
-	g_byte_array_set_size(msg->raw, n + line->len);
-	memmove(msg->raw->data + at + line->len, msg->raw->data + at, n - at);
-	memcpy(msg->raw->data + at, line->data, line->len);
-	msg->body_offset += line->len;
-	g_byte_array_unref(line);
-	return 0;
-}
-
-/* The blank line ending the header block, once. */
-static void end_headers(struct engine_message *msg)
-{
-	if (msg->body_offset != 0)
-		return;
-	g_byte_array_append(msg->raw, (const guint8 *)"\r\n", 2);
-	msg->body_offset = msg->raw->len;
-}
-
-int engine_message_add_body(struct engine_message *msg, const unsigned char *chunk, size_t len)
-{
-	if (message_grow(msg, len) < 0)
-		return -1;
-	end_headers(msg);
-	g_byte_array_append(msg->raw, chunk, len);
-	return 0;
-}
-
-const guint8 *engine_message_body(const struct engine_message *msg, size_t *len_r)
-{
-	if (msg->body_offset == 0) {
-		*len_r = 0;
-		return (const guint8 *)"";
-	}
-	*len_r = msg->raw->len - msg->body_offset;
-	return msg->raw->data + msg->body_offset;
-}
-
-/* The field starting at P in a header block ending at END: its name (blanks
-   before the colon dropped, as in "Name :"), its value (continuation lines
-   included, line ends as in the input, leading blanks dropped) and where the
-   next field starts. The block was delimited by parser_header_length, so
-   every line that does not start with a blank starts a field. */
-static void split_field(const char *p, const char *end, char **name_r, char **value_r,
-			const char **next_r)
-{
-	const char *eol = memchr(p, '\n', end - p);
-	const char *line_end = eol != NULL ? eol : end;
-	const char *colon = memchr(p, ':', line_end - p);
-	const char *name_end = colon != NULL ? colon : line_end;
-
-	while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
-		name_end--;
-	const char *v = colon != NULL ? colon + 1 : line_end;
-	while (v < line_end && (*v == ' ' || *v == '\t'))
-		v++;
-	/* Continuation lines start with a blank. */
-	while (eol != NULL && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
-		eol = memchr(eol + 1, '\n', end - (eol + 1));
-		line_end = eol != NULL ? eol : end;
-	}
-	const char *v_end = line_end;
-	if (v_end > v && v_end[-1] == '\r')
-		v_end--;
-	if (v_end < v)
-		v_end = v;	/* "Name:\r\n": empty value */
-	*name_r = g_strndup(p, name_end - p);
-	*value_r = g_strndup(v, v_end - v);
-	*next_r = eol != NULL ? eol + 1 : end;
-}
-
-/* An mbox "From " separator, not a field: no colon after "From" and blanks. */
-static bool mbox_separator(const char *p, const char *end)
-{
-	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
-		return false;
-	for (p += 5; p < end && (*p == ' ' || *p == '\t'); p++)
-		;
-	return p == end || *p != ':';
-}
-
-int engine_message_load(struct engine_message *msg, const char *data, size_t len)
-{
-	/* Where the header block ends is the parser's answer (Postfix's), the
-	   same one the parser and the footer writer use. */
-	const char *headers_end = data + parser_header_length(data, len);
-	const char *p = data, *end = data + len;
-	int ret = 0;
-
-	/* An mbox "From " separator line is not part of the message. */
-	if (mbox_separator(p, headers_end)) {
-		const char *eol = memchr(p, '\n', headers_end - p);
-		p = eol != NULL ? eol + 1 : headers_end;
-	}
-	/* Up to the blank line, when there is one. */
-	while (p < headers_end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
-		char *name, *value;
-
-		split_field(p, headers_end, &name, &value, &p);
-		ret |= engine_message_add_header(msg, name, value);
-		g_free(name);
-		g_free(value);
-	}
-	/* The body as an MTA hands it to a milter: CRLF line ends. */
-	p = headers_end;
-	while (p < end && ret == 0) {
-		const char *eol = memchr(p, '\n', end - p);
-		if (eol == NULL) {
-			ret |= engine_message_add_body(msg, (const unsigned char *)p, end - p);
-			break;
-		}
-		size_t n = eol - p;
-		if (n > 0 && eol[-1] == '\r')
-			n--;
-		ret |= engine_message_add_body(msg, (const unsigned char *)p, n);
-		ret |= engine_message_add_body(msg, (const unsigned char *)"\r\n", 2);
-		p = eol + 1;
-	}
-	return ret < 0 ? -1 : 0;
-}
-
-GByteArray *engine_assemble(const struct engine_header *headers, size_t n_headers,
-			    const guint8 *body, size_t body_len)
-{
-	GByteArray *out = g_byte_array_sized_new(body_len + 64 * n_headers + 2);
-
-	for (size_t i = 0; i < n_headers; i++)
-		append_header(out, &headers[i]);
-	g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-	g_byte_array_append(out, body, body_len);
-	return out;
 }
 
 /* ---- judging ------------------------------------------------------------ */
@@ -773,6 +495,78 @@ static bool own_notice(const struct engine *engine, const struct engine_message 
 	return marker_valid(key, &facts, first_header(msg, MARKER_HEADER), time(NULL));
 }
 
+/* Could the message be our own notice (own_notice)? That is known only from
+   its body, so such a message is never decided from its header block. */
+static bool own_notice_possible(const struct engine *engine, const struct engine_message *msg)
+{
+	return engine_marker_key(engine) != NULL && msg->mail_from != NULL &&
+	       *msg->mail_from == '\0' && header_count(msg, MARKER_HEADER) == 1;
+}
+
+static struct parser_limits parser_limits_of(const struct engine *engine)
+{
+	const struct conf_limits *lim = &engine->conf->daemon.limits;
+
+	return (struct parser_limits){
+		.max_header_bytes = lim->max_header_bytes,
+		.max_depth = lim->max_depth,
+		.max_parts = lim->max_parts,
+		.max_text_bytes = lim->max_text_bytes,
+	};
+}
+
+static struct policy_envelope envelope_of(const struct engine_message *msg)
+{
+	return (struct policy_envelope){
+		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
+		.rcpts = (const char *const *)msg->rcpts->pdata,
+		.n_rcpts = msg->rcpts->len,
+		.auth_login = msg->auth,
+		.queue_id = msg->queue_id,
+		.now = time(NULL),
+	};
+}
+
+/* The verdict from the envelope and the header block alone, with the header
+   fields it read, when no council's rule can apply (policy_judge_headers);
+   false when the whole message must be judged. Every doubt is "whole": a
+   limit already passed before the body, a possible notice of ours, an
+   envelope of a council, a header block the parser would not read field
+   by field, an error (which the whole judgement meets again and answers). */
+static bool decide_early(const struct engine *engine, struct engine_message *msg,
+			 struct policy_verdict **verdict_r, struct parser_message **model_r)
+{
+	struct policy_envelope env = envelope_of(msg);
+	struct parser_limits plim = parser_limits_of(engine);
+	const char *error;
+
+	*verdict_r = NULL;
+	*model_r = NULL;
+	if (engine->no_early || (msg->limit_error != NULL && !msg->limit_in_body) ||
+	    own_notice_possible(engine, msg) || policy_envelope_council(engine->conf, &env))
+		return false;
+	engine_message_end_headers(msg);
+	/* What the verdict (From:) and the facts (result_facts) read. */
+	static const char *const only[] = { "From", "Subject", "Message-ID", NULL };
+
+	if (parser_parse_headers((const char *)msg->raw->data, msg->body_offset, &plim, only,
+				 model_r) != 1)
+		return false;
+	if (policy_judge_headers(engine->conf, &env, *model_r, verdict_r, &error) != 1) {
+		parser_message_free(model_r);
+		return false;
+	}
+	return true;
+}
+
+bool engine_message_decide(struct engine *engine, struct engine_message *msg)
+{
+	if (msg->early == EARLY_UNDECIDED)
+		msg->early = decide_early(engine, msg, &msg->early_verdict, &msg->early_model) ?
+			EARLY_HEADERS : EARLY_WHOLE;
+	return msg->early == EARLY_HEADERS;
+}
+
 /* Journal the decision; when that fails, journal_failure says whether the
    verdict stands (the line goes to the log) or becomes a tempfail. */
 static void journal_decision(struct engine_result *res, const struct engine *engine,
@@ -809,16 +603,30 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	GArray *ops = g_array_new(FALSE, TRUE, sizeof(struct engine_op));
 	struct parser_message *pmsg = NULL;
 	struct parser_annotated *ann = NULL;
-	const struct conf_limits *lim = &engine->conf->daemon.limits;
 	const char *error = NULL;
 	char *reason = NULL;
 	unsigned parser_flags = 0;
 
 	g_array_set_clear_func(ops, op_clear);
 	res->verdict = verdict;
-	if (msg->limit_error != NULL) {
+	bool early = verdict == NULL && engine_message_decide(engine, msg);
+	if (msg->limit_error != NULL && !early) {
 		reason = g_strdup(msg->limit_error);
 		res->cause = "limit";
+		goto out;
+	}
+	if (early) {
+		/* No rule can apply: the verdict from the header block, the same
+		   operations a whole judgement gives (no footer, no other header). */
+		res->verdict = g_steal_pointer(&msg->early_verdict);
+		pmsg = g_steal_pointer(&msg->early_model);
+		if (res->verdict == NULL && !decide_early(engine, msg, &res->verdict, &pmsg)) {
+			reason = g_strdup("the message was decided from its headers, but "
+					  "they no longer decide it");
+			goto out;
+		}
+		res->status = ENGINE_CONTINUE;
+		verdict_ops(res, msg, NULL, ops);
 		goto out;
 	}
 	if (verdict == NULL && own_notice(engine, msg)) {
@@ -830,13 +638,8 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 		goto out;
 	}
 
-	end_headers(msg);
-	struct parser_limits plim = {
-		.max_header_bytes = lim->max_header_bytes,
-		.max_depth = lim->max_depth,
-		.max_parts = lim->max_parts,
-		.max_text_bytes = lim->max_text_bytes,
-	};
+	engine_message_end_headers(msg);
+	struct parser_limits plim = parser_limits_of(engine);
 	/* The parser reads the message where the engine received it: the
 	   message is held once, not twice, while it is judged and annotated,
 	   and it may be tens of megabytes (bench/size-scaling.sh). */
@@ -849,14 +652,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 	parser_flags = pmsg->flags;
 
-	struct policy_envelope env = {
-		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
-		.rcpts = (const char *const *)msg->rcpts->pdata,
-		.n_rcpts = msg->rcpts->len,
-		.auth_login = msg->auth,
-		.queue_id = msg->queue_id,
-		.now = time(NULL),
-	};
+	struct policy_envelope env = envelope_of(msg);
 	if (res->verdict == NULL &&
 	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
 		reason = g_strdup_printf("could not judge the message: %s", error);

@@ -92,6 +92,16 @@ int engine_message_add_body(struct engine_message *msg, const unsigned char *chu
    when a limit is exceeded (as above). */
 int engine_message_load(struct engine_message *msg, const char *data, size_t len);
 
+/* Once the header block is complete (before the first body chunk, or at end
+   of message), decide from the envelope and the header block alone whether
+   any rule of any council can apply. True: none can, and engine_run answers
+   from what has arrived: the rest of the body is neither needed nor kept
+   (engine_message_add_body drops it, and it does not count against
+   max_message_bytes), so a daemon tells the MTA to skip it. False: the
+   whole message is judged. The first answer stands; headers added after
+   it are not looked at again. */
+bool engine_message_decide(struct engine *engine, struct engine_message *msg);
+
 enum engine_status {
 	ENGINE_CONTINUE = 0,	/* deliver (possibly modified / quarantined) */
 	ENGINE_REJECT,		/* 550 5.7.1 with reply text */

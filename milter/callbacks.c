@@ -22,6 +22,10 @@
 struct milter_conn {
 	struct milter_gen *gen;		/* pinned for the whole connection */
 	struct engine_message *msg;	/* the message in progress, or NULL */
+	bool can_skip;			/* the MTA takes SMFIS_SKIP (SMFIP_SKIP) */
+	bool body_begun;		/* this message's first body chunk came */
+	bool skipping;			/* decided from its headers: the body is
+					   not needed */
 };
 
 #define NOQUEUE "NOQUEUE"
@@ -124,9 +128,14 @@ sfsistat milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsi
 		return SMFIS_REJECT;
 	}
 	*pf0 = MILTER_ACTIONS | (f0 & SMFIF_SETSYMLIST);
-	*pf1 = f1 & MILTER_SKIP_STEPS;
+	*pf1 = f1 & (MILTER_SKIP_STEPS | SMFIP_SKIP);
 	*pf2 = 0;
 	*pf3 = 0;
+	/* A message no council's rule can apply to is decided at its first
+	   body chunk; the MTA that allows it then sends no more of the body. */
+	struct milter_conn *c = conn_get(ctx);
+	if (c != NULL)
+		c->can_skip = (f1 & SMFIP_SKIP) != 0;
 	if ((f0 & SMFIF_SETSYMLIST) != 0) {
 		/* Only the macros we read: the queue id and the SMTP AUTH login. */
 		if (milter_seam->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}") != MI_SUCCESS ||
@@ -271,6 +280,8 @@ sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	}
 	c->msg = engine_message_new(milter_gen_engine(c->gen));
+	c->body_begun = false;
+	c->skipping = false;
 
 	char *sender = strip_brackets(argv[0]);
 	engine_message_set_sender(c->msg, sender);
@@ -320,6 +331,13 @@ sfsistat milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return answer_error(ctx, c, "protocol out of step", false, false,
 				    MILTER_TEMPFAIL_PROTOCOL);
 	}
+	if (!c->body_begun) {
+		/* The header block is complete: decide from it when it can. */
+		c->body_begun = true;
+		c->skipping = engine_message_decide(milter_gen_engine(c->gen), c->msg);
+	}
+	if (c->skipping)
+		return c->can_skip ? SMFIS_SKIP : SMFIS_CONTINUE;
 	(void)engine_message_add_body(c->msg, chunk, len);
 	return SMFIS_CONTINUE;
 }
@@ -434,6 +452,10 @@ sfsistat milter_eom(SMFICTX *ctx)
 	struct engine_result *res = engine_run(engine, c->msg);
 	milter_metrics_judge_seconds((double)(g_get_monotonic_time() - started) / 1e6);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
+	if (c->skipping)
+		milter_log(LOG_DEBUG, "%s: nobody of a council wrote or submitted it: decided "
+			   "from its headers, the body %s", queue_id(c),
+			   c->can_skip ? "skipped by the MTA" : "not kept");
 	log_evidence(c, res);
 	if (res->journal_error != NULL) {
 		/* The record is not lost: it is in the log instead. */

@@ -10,14 +10,50 @@
 #define FOLD_WIDTH 78
 #define SANITISE_DEFAULT_MAX 998
 
+/* parser_header_sanitise for VALUE in plain ASCII: the same result without
+   decoding characters (a control or a space is one byte, and every byte is
+   a character boundary). */
+static char *sanitise_ascii(const char *value, size_t max_len)
+{
+	GString *s = g_string_sized_new(strlen(value));
+	bool space = false;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c == 0x7f) {
+			space = s->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(s, ' ');
+		space = false;
+		g_string_append_c(s, (char)c);
+	}
+	if (s->len > max_len) {
+		g_string_truncate(s, max_len);
+		while (s->len > 0 && s->str[s->len - 1] == ' ')
+			g_string_truncate(s, s->len - 1);
+	}
+	return g_string_free(s, FALSE);
+}
+
 char *parser_header_sanitise(const char *value, size_t max_len)
 {
-	char *valid = g_utf8_make_valid(value != NULL ? value : "", -1);
-	GString *s = g_string_sized_new(strlen(valid));
-	bool space = false;
+	const char *v = value != NULL ? value : "";
+	bool ascii = true;
 
 	if (max_len == 0)
 		max_len = SANITISE_DEFAULT_MAX;
+	for (const char *p = v; *p != '\0' && ascii; p++)
+		ascii = (unsigned char)*p < 0x80;
+	if (ascii)
+		return sanitise_ascii(v, max_len);
+
+	char *valid = g_utf8_make_valid(v, -1);
+	GString *s = g_string_sized_new(strlen(valid));
+	bool space = false;
+
 	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 

@@ -604,32 +604,33 @@ static char *message_id(const char *raw)
 	return id != NULL ? utf8_clean(id) : g_strdup("");
 }
 
-static void read_headers(struct parser_message *msg, size_t header_cut)
+/* Every header field the model reads: the top-level fields in order, each
+   NAME as GMime has it (blanks before the colon dropped) and RAW, what
+   follows the colon up to and including the line end, folds kept. */
+void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
+			const struct model_header *headers, size_t n)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg->priv->message));
 	struct address_set fields[PARSER_FIELD_COUNT];
 	GPtrArray *refs = g_ptr_array_new(), *classes = g_ptr_array_new();
-	int n = g_mime_header_list_get_count(hl);
 
 	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 		fields[f].list = g_array_new(FALSE, FALSE, sizeof(struct parser_address));
-		fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		fields[f].seen = NULL;	/* made for the fields the message has */
 	}
-	for (int i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *name = g_mime_header_get_name(h);
-		const char *raw = g_mime_header_get_raw_value(h);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = headers[i].name;
+		const char *raw = headers[i].raw;
 
-		if (header_cut > 0 && g_mime_header_get_offset(h) >= (gint64)header_cut)
-			break;
 		if (raw == NULL)
 			continue;
 		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
 				continue;
+			if (fields[f].seen == NULL)
+				fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+								       g_free, NULL);
 			char *strict = rfc2047_strict_addresses(raw);
-			InternetAddressList *l = internet_address_list_parse(msg->priv->options,
-									     strict);
+			InternetAddressList *l = internet_address_list_parse(options, strict);
 
 			g_free(strict);
 			if (l != NULL) {
@@ -640,15 +641,15 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 			}
 		}
 		if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)
-			msg->subject = header_text(h);
+			msg->subject = rfc2047_decode_text(raw);
 		else if (msg->message_id == NULL && g_ascii_strcasecmp(name, "Message-ID") == 0)
 			msg->message_id = message_id(raw);
 		else if (msg->in_reply_to == NULL && g_ascii_strcasecmp(name, "In-Reply-To") == 0)
 			msg->in_reply_to = message_id(raw);
 		else if (msg->sensitivity == NULL && g_ascii_strcasecmp(name, "Sensitivity") == 0)
-			msg->sensitivity = header_text(h);
+			msg->sensitivity = rfc2047_decode_text(raw);
 		else if (g_ascii_strcasecmp(name, "References") == 0) {
-			GMimeReferences *r = g_mime_references_parse(msg->priv->options, raw);
+			GMimeReferences *r = g_mime_references_parse(options, raw);
 
 			for (int k = 0; r != NULL && k < g_mime_references_length(r); k++)
 				g_ptr_array_add(refs, clean_dup(g_mime_references_get_message_id(r, k)));
@@ -657,13 +658,14 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 		}
 		for (const char *const *c = classification_names; *c != NULL; c++) {
 			if (g_ascii_strcasecmp(name, *c) == 0)
-				g_ptr_array_add(classes, header_text(h));
+				g_ptr_array_add(classes, rfc2047_decode_text(raw));
 		}
 	}
 	for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 		msg->fields[f].n = fields[f].list->len;
 		msg->fields[f].items = (struct parser_address *)g_array_free(fields[f].list, FALSE);
-		g_hash_table_destroy(fields[f].seen);
+		if (fields[f].seen != NULL)
+			g_hash_table_destroy(fields[f].seen);
 	}
 	msg->references = ptr_array_to_strv(refs, &msg->n_references);
 	msg->classifications = ptr_array_to_strv(classes, &msg->n_classifications);
@@ -675,6 +677,28 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 		msg->in_reply_to = g_strdup("");
 	if (msg->sensitivity == NULL)
 		msg->sensitivity = g_strdup("");
+}
+
+/* The fields of GMime's header list, those starting past HEADER_CUT (when
+   not 0) left out. */
+static void read_headers(struct parser_message *msg, size_t header_cut)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg->priv->message));
+	int n = g_mime_header_list_get_count(hl);
+	struct model_header *headers = g_new(struct model_header, n > 0 ? n : 1);
+	size_t kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (header_cut > 0 && g_mime_header_get_offset(h) >= (gint64)header_cut)
+			break;
+		headers[kept].name = g_mime_header_get_name(h);
+		headers[kept].raw = g_mime_header_get_raw_value(h);
+		kept++;
+	}
+	model_read_headers(msg, msg->priv->options, headers, kept);
+	g_free(headers);
 }
 
 void model_build(struct parser_message *msg, const struct parser_limits *lim, size_t header_cut)

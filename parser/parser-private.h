@@ -181,6 +181,20 @@ char *rfc2047_strict_addresses(const char *raw);
 
 /* ---- model.c ---- */
 
+/* A top-level header field as GMime's parser keeps it: the name without
+   the blanks before the colon, and the raw value, everything after the
+   colon up to and including the field's last line end, folds kept. */
+struct model_header {
+	const char *name;
+	const char *raw;
+};
+
+/* The model's header members (fields, subject, message_id, in_reply_to,
+   references, sensitivity, classifications) from HEADERS[0, N), in order:
+   the one reading of header fields, whether GMime or parser_parse_headers
+   split them. */
+void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
+			const struct model_header *headers, size_t n);
 /* Fill MSG from the parsed GMime message in MSG->priv. */
 void model_build(struct parser_message *msg, const struct parser_limits *limits,
 		 size_t header_cut);

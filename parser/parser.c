@@ -211,6 +211,122 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	return 0;
 }
 
+/* Does LINE[0, N) start a field as both GMime and prescan read one: a name
+   of printable ASCII but ':', blanks, then ':'? *COLON_R: where the ':' is,
+   *NAME_LEN_R: the name's length. */
+static bool plain_field_start(const char *line, size_t n, size_t *name_len_r, size_t *colon_r)
+{
+	size_t i = 0;
+
+	while (i < n && line[i] > ' ' && line[i] < 127 && line[i] != ':')
+		i++;
+	*name_len_r = i;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	*colon_r = i;
+	return *name_len_r > 0 && i < n && line[i] == ':';
+}
+
+/* A field of the header block: where its name and its raw value are. */
+struct field_span {
+	const char *name, *raw;
+	size_t name_len, raw_len;
+};
+
+/* Is NAME one of ONLY (NULL: every name is)? */
+static bool named(const char *const *only, const char *name, size_t len)
+{
+	if (only == NULL)
+		return true;
+	for (; *only != NULL; only++)
+		if (strlen(*only) == len && g_ascii_strncasecmp(*only, name, len) == 0)
+			return true;
+	return false;
+}
+
+int parser_parse_headers(const char *data, size_t len, const struct parser_limits *limits,
+			 const char *const *only, struct parser_message **msg_r)
+{
+	struct parser_limits lim;
+	GArray *spans;
+	size_t pos = 0;
+	bool ended = false, in_field = false, kept = false;
+
+	*msg_r = NULL;
+	resolve_limits(limits, &lim);
+	/* Past max_header_bytes the whole parse leaves fields out and flags a
+	   limit; a NUL would end GMime's copy of a value early. Neither is
+	   read here. */
+	if (len > lim.max_header_bytes || memchr(data, '\0', len) != NULL)
+		return 0;
+	spans = g_array_sized_new(FALSE, FALSE, sizeof(struct field_span), 32);
+	while (pos < len) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t raw, n, name_len, colon;
+
+		if (nl == NULL)
+			break;
+		raw = (size_t)(nl - line) + 1;
+		n = raw - 1;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n == 0) {
+			ended = pos + raw == len;	/* the blank line, and the last */
+			break;
+		}
+		if (line[0] == ' ' || line[0] == '\t') {
+			/* A continuation line: GMime keeps it in the raw value. */
+			if (!in_field)
+				break;
+			if (kept)
+				g_array_index(spans, struct field_span, spans->len - 1).raw_len += raw;
+		} else {
+			if (!plain_field_start(line, n, &name_len, &colon))
+				break;	/* no field: the body would start on this line */
+			struct field_span f = {
+				.name = line, .name_len = name_len,
+				.raw = line + colon + 1, .raw_len = raw - colon - 1,
+			};
+			in_field = true;
+			kept = named(only, line, name_len);
+			if (kept)
+				g_array_append_val(spans, f);
+		}
+		pos += raw;
+	}
+	if (ended) {
+		size_t n = spans->len;
+		struct model_header *headers = g_new(struct model_header, n + 1);
+		struct parser_message *msg = g_new0(struct parser_message, 1);
+		GMimeParserOptions *options = new_options();
+
+		for (size_t i = 0; i < n; i++) {
+			const struct field_span *f = &g_array_index(spans, struct field_span, i);
+
+			headers[i].name = g_strndup(f->name, f->name_len);
+			headers[i].raw = g_strndup(f->raw, f->raw_len);
+		}
+		msg->size = len;
+		model_read_headers(msg, options, headers, n);
+		g_mime_parser_options_free(options);
+		for (size_t i = 0; i < n; i++) {
+			g_free((char *)headers[i].name);
+			g_free((char *)headers[i].raw);
+		}
+		g_free(headers);
+		/* Nothing of the body: empty texts, no parts. */
+		msg->own_text = g_strdup("");
+		msg->quoted_text = g_strdup("");
+		msg->signature = g_strdup("");
+		msg->own_text_shown = g_strdup("");
+		msg->signature_shown = g_strdup("");
+		*msg_r = msg;
+	}
+	g_array_free(spans, TRUE);
+	return ended ? 1 : 0;
+}
+
 const char *parser_limit_key(unsigned flag)
 {
 	switch (flag) {

@@ -156,6 +156,20 @@ int parser_parse_take(char *data, size_t len, const struct parser_limits *limits
 int parser_parse_in_place(const char *data, size_t len, const struct parser_limits *limits,
 			  struct parser_message **msg_r, const char **error_r);
 
+/* The header members of the model (fields, subject, message_id,
+   in_reply_to, references, sensitivity, classifications) from the
+   top-level header block alone, DATA[0, LEN) up to and including its blank
+   line, without reading the body: the values parser_parse gives for any
+   message that starts with this block, read by the same code from the same
+   raw field values. The other members are empty; such a model cannot be
+   annotated. ONLY, when not NULL, names (NULL-terminated) the only fields
+   read: the members of the others stay empty, and cost nothing. Returns 1
+   with *MSG_R; 0 (no model) when the whole parse would not read the block
+   field by field as it stands (a line that is no field, no blank line at
+   LEN, a NUL, more than max_header_bytes): then parse the whole message. */
+int parser_parse_headers(const char *data, size_t len, const struct parser_limits *limits,
+			 const char *const *only, struct parser_message **msg_r);
+
 /* What a person reviewing a message is shown (council-review-web): the
    header fields a mail client shows, decoded; the text of each body part a
    client shows, HTML as text (never rendered: no markup, script, form, image

@@ -769,6 +769,60 @@ static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
 	[CONF_RULE_PRE_ELECTION] = rule_pre_election,
 };
 
+/* The start of every judgement: the checks, the lexicon (so that a missing
+   one fails every message alike), and who wrote it for which council. With
+   no council, *V_R is already the whole verdict. */
+static int judge_begin(struct judge *j, struct policy_verdict **v_r, const char **error_r)
+{
+	struct policy_verdict *v;
+
+	*v_r = NULL;
+	if (j->conf == NULL || j->env == NULL || j->msg == NULL) {
+		*error_r = "policy_judge: no configuration, envelope or message";
+		return -1;
+	}
+	if ((j->lang.lex = judge_lexicon(j->conf, error_r)) == NULL)
+		return -1;
+	v = g_new0(struct policy_verdict, 1);
+	select_council(j, v);
+	if (j->council == NULL) {
+		/* Nobody of any council wrote or submitted it: no rule applies. */
+		v->action = CONF_ACTION_NONE;
+		v->result_header = policy_result_header_none(j->conf, NULL);
+		g_free(j->author_note);
+		j->author_note = NULL;
+	}
+	*v_r = v;
+	return 0;
+}
+
+bool policy_envelope_council(const struct conf *conf, const struct policy_envelope *env)
+{
+	/* As select_council: a submitter in the directory, or a submitter's
+	   domain a council's, gives the message a council whatever From: says. */
+	return lookup(conf, env->auth_login) != NULL || lookup(conf, env->mail_from) != NULL ||
+	       by_domain(conf, env->auth_login) != NULL || by_domain(conf, env->mail_from) != NULL;
+}
+
+int policy_judge_headers(const struct conf *conf, const struct policy_envelope *env,
+			 const struct parser_message *msg, struct policy_verdict **verdict_r,
+			 const char **error_r)
+{
+	struct judge j = { .conf = conf, .env = env, .msg = msg };
+	struct policy_verdict *v;
+
+	*verdict_r = NULL;
+	if (judge_begin(&j, &v, error_r) < 0)
+		return -1;
+	if (j.council != NULL) {
+		g_free(j.author_note);
+		policy_verdict_free(&v);
+		return 0;
+	}
+	*verdict_r = v;
+	return 1;
+}
+
 int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		 const struct parser_message *msg, struct policy_thread_store *store,
 		 struct policy_verdict **verdict_r, const char **error_r)
@@ -777,18 +831,9 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	struct policy_verdict *v;
 
 	*verdict_r = NULL;
-	if (conf == NULL || env == NULL || msg == NULL) {
-		*error_r = "policy_judge: no configuration, envelope or message";
+	if (judge_begin(&j, &v, error_r) < 0)
 		return -1;
-	}
-	if ((j.lang.lex = judge_lexicon(conf, error_r)) == NULL)
-		return -1;
-	v = g_new0(struct policy_verdict, 1);
-	select_council(&j, v);
 	if (j.council == NULL) {
-		v->action = CONF_ACTION_NONE;
-		v->result_header = policy_result_header_none(conf, NULL);
-		g_free(j.author_note);
 		*verdict_r = v;
 		return 0;
 	}

@@ -39,14 +39,36 @@ static const char *const abbreviations[] = {
 static bool in_list(const char *w, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(w, list[i]) == 0)
+		if (list[i][0] == w[0] && strcmp(w, list[i]) == 0)
 			return true;
 	return false;
 }
 
-static bool is_word_char(gunichar c)
+/* Every character of a text passes these tests: ASCII, most of them,
+   without Unicode tables (the answers are the same). */
+static inline bool is_word_char(gunichar c)
 {
+	if (c < 0x80)
+		return g_ascii_isalnum(c);
 	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* The character at P and where the next one starts. */
+static inline gunichar char_at(const char *p, const char **next_r)
+{
+	if ((unsigned char)*p < 0x80) {
+		*next_r = p + 1;
+		return (gunichar)(unsigned char)*p;
+	}
+	*next_r = g_utf8_next_char(p);
+	return g_utf8_get_char(p);
+}
+
+static inline bool is_space_or_control(gunichar c)
+{
+	if (c < 0x80)
+		return g_ascii_isspace(c) || g_ascii_iscntrl(c);
+	return g_unichar_isspace(c) || g_unichar_iscntrl(c);
 }
 
 static bool is_apostrophe(gunichar c)
@@ -59,10 +81,11 @@ static bool is_dash(gunichar c)
 	return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
 }
 
-/* Invisible characters inside a word do not end it ("ch\u200Base"). */
-static bool is_invisible(gunichar c)
+/* Invisible characters inside a word do not end it ("ch\u200Base"). No
+   ASCII character is one. */
+static inline bool is_invisible(gunichar c)
 {
-	return g_unichar_type(c) == G_UNICODE_FORMAT || c == 0x00AD;
+	return c >= 0x80 && (g_unichar_type(c) == G_UNICODE_FORMAT || c == 0x00AD);
 }
 
 struct builder {
@@ -73,6 +96,8 @@ struct builder {
 	guint32 paragraph;
 	bool paragraph_open;	/* tokens since the last paragraph break */
 	bool bullet;
+	GHashTable *folded;	/* words that needed Unicode folding, as written ->
+				   folded: a text repeats its words */
 };
 
 static void push(struct builder *b, const char *w, size_t start, size_t end, guint8 flags)
@@ -154,12 +179,14 @@ static const char *contraction(const char *base, const char *suffix, const char 
 	return NULL;
 }
 
+static char *fold_unicode(const char *word, size_t len);
+
 /* Fold WORD (LEN bytes of source, may hold invisible characters): a new
    string (g_free), or BUF (SIZE bytes) for a short plain-ASCII word, the
-   common case, which needs no allocation. */
-static char *fold(const char *word, size_t len, char *buf, size_t size)
+   common case, which needs no allocation. A word that needs Unicode is
+   folded once per text (*MEMO). */
+static char *fold(const char *word, size_t len, char *buf, size_t size, GHashTable **memo)
 {
-	GString *clean;
 	bool ascii = true;
 
 	for (size_t i = 0; i < len && ascii; i++)
@@ -170,8 +197,25 @@ static char *fold(const char *word, size_t len, char *buf, size_t size)
 		buf[len] = '\0';
 		return buf;
 	}
-	clean = g_string_sized_new(len);
-	ascii = true;
+	if (*memo == NULL)
+		*memo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	char *key = g_strndup(word, len);
+	const char *known = g_hash_table_lookup(*memo, key);
+
+	if (known != NULL) {
+		g_free(key);
+		return g_strdup(known);
+	}
+	char *folded = fold_unicode(word, len);
+
+	g_hash_table_insert(*memo, key, g_strdup(folded));
+	return folded;
+}
+
+static char *fold_unicode(const char *word, size_t len)
+{
+	GString *clean = g_string_sized_new(len);
+	bool ascii = true;
 
 	for (const char *p = word; p < word + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -265,7 +309,7 @@ static const char *texting(const char *w)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
-		if (strcmp(w, forms[i][0]) == 0)
+		if (forms[i][0][0] == w[0] && strcmp(w, forms[i][0]) == 0)
 			return forms[i][1];
 	return w;
 }
@@ -298,7 +342,7 @@ static bool bare_contraction(const char *w, const char **a_r, const char **b_r)
 static void push_word(struct builder *b, const char *src, size_t start, size_t end)
 {
 	char buf[64];
-	char *w = fold(src + start, end - start, buf, sizeof(buf));
+	char *w = fold(src + start, end - start, buf, sizeof(buf), &b->folded);
 	guint8 flags = case_flags(src + start, end - start) |
 		       (g_ascii_isdigit(w[0]) ? TOK_NUMBER : TOK_WORD);
 	size_t n = strlen(w);
@@ -353,8 +397,8 @@ static const char *word_end(const char *p, const char *end)
 	const char *q = p;
 
 	while (q < end) {
-		gunichar c = g_utf8_get_char(q);
-		const char *next = g_utf8_next_char(q);
+		const char *next;
+		gunichar c = char_at(q, &next);
 
 		if (is_word_char(c) || is_invisible(c)) {
 			q = next;
@@ -399,10 +443,10 @@ static size_t tokenise_line(struct builder *b, const char *src, const char *p, c
 
 	*ended_r = false;
 	while (p < end) {
-		gunichar c = g_utf8_get_char(p);
-		const char *next = g_utf8_next_char(p);
+		const char *next;
+		gunichar c = char_at(p, &next);
 
-		if (g_unichar_isspace(c) || is_invisible(c) || g_unichar_iscntrl(c)) {
+		if (is_space_or_control(c) || is_invisible(c)) {
 			p = next;
 			continue;
 		}
@@ -583,6 +627,8 @@ struct lang_text *lang_text_new(const char *utf8)
 			break;
 	}
 	end_paragraph(&b);
+	if (b.folded != NULL)
+		g_hash_table_destroy(b.folded);
 	return t;
 }
 

@@ -189,10 +189,12 @@ bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, si
 
 #define SET(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static bool in_set(const char *w, const char *const *set)
+/* The first letters compared before the rest: most words of a text are
+   in no list, and every question asks about many lists. */
+static inline bool in_set(const char *w, const char *const *set)
 {
 	for (; *set != NULL; set++)
-		if (strcmp(w, *set) == 0)
+		if ((*set)[0] == w[0] && strcmp(w, *set) == 0)
 			return true;
 	return false;
 }
@@ -401,7 +403,9 @@ static const char *W(const struct ctx *c, size_t i)
 
 static bool IS(const struct ctx *c, size_t i, const char *word)
 {
-	return strcmp(W(c, i), word) == 0;
+	const char *w = W(c, i);
+
+	return w[0] == word[0] && strcmp(w, word) == 0;
 }
 
 /* Is word I one of SET (a word list of one question)? */

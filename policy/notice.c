@@ -312,20 +312,17 @@ char *notice_date(time_t t)
 
 char *notice_wrap(const char *text, unsigned width)
 {
-	GString *out = g_string_new(NULL);
-	char **lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_sized_new(strlen(text) + 16);
+	unsigned col = 0;
 
-	for (size_t i = 0; lines[i] != NULL; i++) {
-		char **words = g_strsplit(lines[i], " ", -1);
-		unsigned col = 0;
+	/* Words are what lies between single spaces, lines what lies between
+	   '\n's; a word is counted in characters. One pass, no copies. */
+	for (const char *p = text; ; ) {
+		size_t len = strcspn(p, " \n");
 
-		if (i > 0)
-			g_string_append_c(out, '\n');
-		for (size_t k = 0; words[k] != NULL; k++) {
-			unsigned n = (unsigned)g_utf8_strlen(words[k], -1);
+		if (len > 0) {
+			unsigned n = (unsigned)g_utf8_strlen(p, (gssize)len);
 
-			if (*words[k] == '\0')
-				continue;
 			if (col > 0 && col + 1 + n > width) {
 				g_string_append_c(out, '\n');
 				col = 0;
@@ -333,12 +330,18 @@ char *notice_wrap(const char *text, unsigned width)
 				g_string_append_c(out, ' ');
 				col++;
 			}
-			g_string_append(out, words[k]);
+			g_string_append_len(out, p, (gssize)len);
 			col += n;
 		}
-		g_strfreev(words);
+		p += len;
+		if (*p == '\0')
+			break;
+		if (*p == '\n') {
+			g_string_append_c(out, '\n');
+			col = 0;
+		}
+		p++;
 	}
-	g_strfreev(lines);
 	return g_string_free(out, FALSE);
 }
 

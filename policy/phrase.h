@@ -30,6 +30,9 @@
 
 /* Normalise S (see above) into a new string (g_free). */
 char *phrase_normalise(const char *s);
+/* S (valid UTF-8) in NFKC, the same as g_utf8_normalize's, without GLib's
+   work where it changes nothing (g_free). */
+char *phrase_nfkc(const char *s);
 
 /* A text prepared for matching: the normalised form and where each source
    line starts in it, so matches can be reported as "line N". */

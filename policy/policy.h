@@ -116,6 +116,23 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		 struct policy_verdict **verdict_r, const char **error_r);
 void policy_verdict_free(struct policy_verdict **verdict);
 
+/* Every rule is a rule of the author's council (SPEC 2: the strictest of
+   From:, the AUTH login and the envelope sender, or the council whose
+   domain one of them is in). A message none of them ties to a council is
+   accepted whatever else it holds, so its From: field and envelope decide
+   it, before its body is read.
+   policy_envelope_council: does ENV alone tie the message to a council
+   (then the whole message must be judged)? */
+bool policy_envelope_council(const struct conf *conf, const struct policy_envelope *env);
+/* Judge MSG when its envelope and From: alone decide it: MSG needs only its
+   header fields (parser_parse_headers). Returns 1 with *verdict_r, the
+   verdict policy_judge gives such a message, when no council's rule can
+   apply to it; 0 (no verdict) when the whole message must be judged; -1
+   as policy_judge fails. Writes nothing. */
+int policy_judge_headers(const struct conf *conf, const struct policy_envelope *env,
+			 const struct parser_message *msg, struct policy_verdict **verdict_r,
+			 const char **error_r);
+
 /* The result header value for a message we could not judge at all
    (internal error with on_error=accept) or that was not ours to judge. */
 char *policy_result_header_none(const struct conf *conf, const char *reason);

@@ -24,8 +24,22 @@ bool util_char_hidden(gunichar c)
 	       c == 0x1160 || c == 0x3164 || c == 0xffa0;
 }
 
+/* Is S[0, N) plain ASCII without a NUL (no character of it is hidden)? */
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+			return false;
+	return true;
+}
+
 char *util_text_visible(const char *s, gssize len)
 {
+	size_t n = s == NULL ? 0 : len < 0 ? strlen(s) : (size_t)len;
+
+	/* Most text is ASCII: nothing to take out, and no copy to make valid. */
+	if (s != NULL && plain_ascii(s, n))
+		return g_strndup(s, n);
 	char *valid = g_utf8_make_valid(s != NULL ? s : "", s != NULL ? len : 0);
 	GString *out = g_string_sized_new(strlen(valid));
 

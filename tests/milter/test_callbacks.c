@@ -226,6 +226,9 @@ static sfsistat feed(SMFICTX *ctx, const char *fixture, const char *from,
 	return feed_more(ctx, fixture, from, rcpts, chunk, NULL);
 }
 
+/* How many body chunks the last feed sent before end of message. */
+static unsigned body_chunks_sent;
+
 /* feed a message in DATA (changed in place). */
 static sfsistat feed_data(SMFICTX *ctx, char *data, const char *from,
 			  const char *const *rcpts, size_t chunk, const GString *extra_body);
@@ -295,9 +298,16 @@ static sfsistat feed_data(SMFICTX *ctx, char *data, const char *from,
 	GString *body = g_string_new(head_end + 2);
 	if (extra_body != NULL)
 		g_string_append_len(body, extra_body->str, extra_body->len);
-	for (size_t off = 0; off < body->len; off += chunk)
-		assert_int_equal(milter_body(ctx, (unsigned char *)body->str + off,
-					     MIN(chunk, body->len - off)), SMFIS_CONTINUE);
+	body_chunks_sent = 0;
+	for (size_t off = 0; off < body->len; off += chunk) {
+		sfsistat st = milter_body(ctx, (unsigned char *)body->str + off,
+					  MIN(chunk, body->len - off));
+
+		body_chunks_sent++;
+		if (st == SMFIS_SKIP)
+			break;	/* as the MTA does: no more of the body */
+		assert_int_equal(st, SMFIS_CONTINUE);
+	}
 	g_string_free(body, TRUE);
 	return milter_eom(ctx);
 }
@@ -321,13 +331,25 @@ static void test_negotiate(void **state)
 	if (p0 != (MILTER_ACTIONS | SMFIF_SETSYMLIST))
 		fail_msg("actions: got 0x%lx, want 0x%lx", p0,
 			 (unsigned long)(MILTER_ACTIONS | SMFIF_SETSYMLIST));
-	if (p1 != MILTER_SKIP_STEPS)
-		fail_msg("steps: got 0x%lx, want 0x%lx", p1, (unsigned long)MILTER_SKIP_STEPS);
+	if (p1 != (MILTER_SKIP_STEPS | SMFIP_SKIP))
+		fail_msg("steps: got 0x%lx, want 0x%lx", p1,
+			 (unsigned long)(MILTER_SKIP_STEPS | SMFIP_SKIP));
 	char *want = g_strdup_printf("setsymlist %d i {auth_authen}\nsetsymlist %d i\n",
 				     SMFIM_ENVFROM, SMFIM_EOM);
 	if (strcmp(c.calls->str, want) != 0)
 		fail_msg("macros asked for:\ngot  %swant %s", c.calls->str, want);
 	g_free(want);
+	assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
+	fake_clear(&c);
+
+	/* An MTA that cannot skip the rest of a body is not asked to. */
+	fake_init(&c, NULL);
+	assert_int_equal(milter_negotiate(ctx, all, steps & ~SMFIP_SKIP, 0, 0, &p0, &p1, &p2,
+					  &p3), SMFIS_CONTINUE);
+	if (p1 != MILTER_SKIP_STEPS)
+		fail_msg("steps without SMFIP_SKIP: got 0x%lx, want 0x%lx", p1,
+			 (unsigned long)MILTER_SKIP_STEPS);
+	assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
 	fake_clear(&c);
 
 	/* An MTA that cannot quarantine: refused, and the log says what is missing. */
@@ -337,7 +359,72 @@ static void test_negotiate(void **state)
 					  &p0, &p1, &p2, &p3), SMFIS_REJECT);
 	if (strstr(log_lines->str, "quarantine") == NULL)
 		fail_msg("log: got \"%s\", want it to name quarantine", log_lines->str);
+	milter_close(ctx);
 	fake_clear(&c);
+}
+
+/* Mail nobody of a council wrote or submitted is decided at its first body
+   chunk: an MTA that allows it is told to skip the rest (SMFIS_SKIP), one
+   that does not is sent it all and it is dropped; either way end of message
+   gets the same operations as the whole judgement. A council's mail is
+   read whole. */
+static void test_skip_body(void **state)
+{
+	static const unsigned long all = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
+		SMFIF_ADDRCPT | SMFIF_QUARANTINE;
+	static const struct {
+		const char *fixture, *from;
+		bool offered;		/* the MTA offers SMFIP_SKIP */
+		unsigned chunks;	/* body chunks of 64 bytes sent; 0: all */
+	} cases[] = {
+		{ "messages/milter/forged-result-header.eml", "m.wood@example.org", true, 1 },
+		{ "messages/milter/forged-result-header.eml", "m.wood@example.org", false, 0 },
+		{ "messages/milter/plain-lf.eml", "cllr.smith@ashcombe-pc.gov.uk", true, 0 },
+	};
+	const char *want_outsider = "chgheader Council-Policy-Results 2 (delete)\n"
+				    "chgheader Council-Policy-Results 1 (delete)\n"
+				    "chgheader Council-Policy-Copied-To 1 (delete)\n"
+				    "insheader 0 Council-Policy-Results\n";
+	unsigned long p0, p1, p2, p3;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fake_ctx c;
+		SMFICTX *ctx = (SMFICTX *)&c;
+		size_t len;
+		char *data = test_read(cases[i].fixture, &len);
+		unsigned all_chunks = (unsigned)((len - (size_t)(strstr(data, "\n\n") + 2 - data) +
+						 63) / 64);
+
+		fake_init(&c, "8EF56A71");
+		log_clear();
+		milter_log_set_level(LOG_DEBUG);
+		assert_int_equal(milter_negotiate(ctx, all, cases[i].offered ? 0x1fffff :
+						  0x1fffff & ~SMFIP_SKIP, 0, 0, &p0, &p1, &p2, &p3),
+				 SMFIS_CONTINUE);
+		assert_int_equal(feed_data(ctx, data, cases[i].from, to_clerk, 64, NULL),
+				 SMFIS_CONTINUE);
+		unsigned want_chunks = cases[i].chunks != 0 ? cases[i].chunks : all_chunks;
+		if (body_chunks_sent != want_chunks)
+			fail_msg("case %zu: got %u body chunks sent, want %u", i, body_chunks_sent,
+				 want_chunks);
+		if (i < 2 && strcmp(c.calls->str, want_outsider) != 0)
+			fail_msg("case %zu:\ngot  %swant %s", i, c.calls->str, want_outsider);
+		if (i == 2 && strstr(c.calls->str, "insheader 0 Council-Policy-Results") == NULL)
+			fail_msg("case %zu: got\n%swant our result header", i, c.calls->str);
+		/* log_level debug says so, with the queue id. */
+		const char *said = i == 0 ? "8EF56A71: nobody of a council wrote or submitted it: "
+			"decided from its headers, the body skipped by the MTA" :
+			i == 1 ? "the body not kept" : NULL;
+		if (said != NULL ? strstr(log_lines->str, said) == NULL :
+		    strstr(log_lines->str, "decided from its headers") != NULL)
+			fail_msg("case %zu: log got [%s], want %s [%s]", i, log_lines->str,
+				 said != NULL ? "" : "nothing like", said != NULL ? said :
+				 "decided from its headers");
+		milter_log_set_level(LOG_INFO);
+		assert_int_equal(milter_close(ctx), SMFIS_CONTINUE);
+		fake_clear(&c);
+		g_free(data);
+	}
 }
 
 /* Two messages on one connection (Postfix reuses it): each gets its own
@@ -1027,6 +1114,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_skip_body),
 		cmocka_unit_test(test_two_messages),
 		cmocka_unit_test(test_leftovers),
 		cmocka_unit_test(test_mta_refuses),

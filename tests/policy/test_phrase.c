@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <glib.h>
 
 #include "policy/phrase.h"
 
@@ -232,10 +233,79 @@ static void test_index_equals_search(void **state)
 	phrase_set_free(&set);
 }
 
+/* phrase_nfkc is GLib's NFKC, taken piece by piece: the same for strings
+   drawn from characters that decompose, compose, reorder and are left
+   alone, mixed, and for every line of the corpus read as UTF-8. */
+static void check_nfkc(const char *s, const char *what)
+{
+	char *want = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
+	char *got = phrase_nfkc(s);
+
+	if (want == NULL || strcmp(got, want) != 0)
+		fail_msg("%s [%s]: got [%s], want [%s]", what, s, got, want);
+	g_free(want);
+	g_free(got);
+}
+
+static void test_nfkc(void **state)
+{
+	static const gunichar pool[] = {
+		'a', 'e', 'o', ' ', '.', 'A', 0x00e9, 0x00c5, 0x0301, 0x0308, 0x0327, 0x0323,
+		0x0306, 0x0438, 0x0439, 0x0415, 0x0401, 0x0435, 0x0308, 0x1100, 0x1161, 0x11a8,
+		0xac00, 0xd55c, 0xfb01, 0x2460, 0xff76, 0xff9e, 0x3099, 0x304b, 0x00bd, 0x2126,
+		0x212b, 0x0b47, 0x0b3e, 0x0b57, 0x0dd9, 0x0dcf, 0x1b05, 0x1b35, 0x0344, 0x0f73,
+		0x0fb2, 0x0f80, 0x1e0a, 0x0307, 0x00a0, 0x2028, 0x1d15e, 0x1d165, 0x2f800,
+		0x0645, 0xfef5, 0x05d0, 0x05b8, 0x200b, 0x00ad,
+	};
+	GRand *rand = g_rand_new_with_seed(21);
+	const char *shared = getenv("COUNCIL_SHARED_DIR");
+
+	for (unsigned n = 0; n < 200000; n++) {
+		GString *s = g_string_new(NULL);
+		unsigned len = (unsigned)g_rand_int_range(rand, 0, 12);
+
+		for (unsigned k = 0; k < len; k++)
+			g_string_append_unichar(s, pool[g_rand_int_range(rand, 0,
+									 G_N_ELEMENTS(pool))]);
+		check_nfkc(s->str, "random");
+		g_string_free(s, TRUE);
+	}
+	g_rand_free(rand);
+	if (shared == NULL)
+		fail_msg("COUNCIL_SHARED_DIR is not set (ctest sets it)");
+	const char *dirs[] = { "corpus/rspamd", "corpus/mime4j" };
+	for (size_t d = 0; d < G_N_ELEMENTS(dirs); d++) {
+		char *dir = g_build_filename(shared, dirs[d], NULL);
+		GDir *gd = g_dir_open(dir, 0, NULL);
+		const char *name;
+
+		if (gd == NULL)
+			fail_msg("%s: cannot open", dir);
+		while ((name = g_dir_read_name(gd)) != NULL) {
+			char *path = g_build_filename(dir, name, NULL), *data;
+
+			if (g_file_get_contents(path, &data, NULL, NULL)) {
+				char *valid = g_utf8_make_valid(data, -1);
+				char **lines = g_strsplit(valid, "\n", -1);
+
+				for (char **l = lines; *l != NULL; l++)
+					check_nfkc(*l, path);
+				g_strfreev(lines);
+				g_free(valid);
+				g_free(data);
+			}
+			g_free(path);
+		}
+		g_dir_close(gd);
+		g_free(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_nfkc),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_sentence),
 		cmocka_unit_test(test_label),
