@@ -255,12 +255,20 @@ static bool is_outlook_block(GArray *lines, guint i)
 	return sent && other;
 }
 
-/* A forwarded message's header block starting at line I: its Subject: and
-   Sensitivity:, then the rest as its text. */
-static void add_forward(GArray *lines, guint i, struct text_segments *seg)
+/* A forwarded message found while classifying: its header block is read at
+   once, its text only when every block is known (forward_texts). */
+struct forward_span {
+	struct text_forward *f;
+	guint begin;		/* the marker line (or Outlook From: line) */
+	guint text;		/* the first line after its header fields */
+};
+
+/* A forwarded message whose block begins at line BEGIN and whose header
+   fields start at line I: its Subject: and Sensitivity: now, its text later. */
+static void add_forward(GArray *lines, guint begin, guint i, GArray *spans)
 {
-	struct text_forward *f = g_new0(struct text_forward, 1);
-	GString *text = g_string_new(NULL);
+	struct forward_span span = { .f = g_new0(struct text_forward, 1), .begin = begin };
+	struct text_forward *f = span.f;
 	guint j = i;
 
 	while (j < lines->len && (LINE(j)->cls == L_DROP || is_blank(LINE(j))) && j < i + 2)
@@ -284,18 +292,35 @@ static void add_forward(GArray *lines, guint i, struct text_segments *seg)
 		g_free(value);
 		g_match_info_free(mi);
 	}
-	for (; j < lines->len; j++) {
-		const struct line *l = LINE(j);
-
-		if (l->cls == L_DROP)
-			continue;
-		g_string_append_len(text, l->core, (gssize)l->core_len);
-		g_string_append_c(text, '\n');
-	}
 	f->subject = f->subject != NULL ? f->subject : g_strdup("");
 	f->sensitivity = f->sensitivity != NULL ? f->sensitivity : g_strdup("");
-	f->text = g_string_free(text, FALSE);
-	g_ptr_array_add(seg->forwards, f);
+	span.text = j;
+	g_array_append_val(spans, span);
+}
+
+/* Each forwarded message's text runs from its header fields to where the
+   next forwarded block begins (that one is recorded on its own), so every
+   line is copied into at most one of them. Copying "the rest of the text"
+   into each made a chain of N forwards cost N times the text (issue 15). */
+static void forward_texts(GArray *lines, GArray *spans, struct text_segments *seg)
+{
+	for (guint k = 0; k < spans->len; k++) {
+		struct forward_span *s = &g_array_index(spans, struct forward_span, k);
+		guint end = k + 1 < spans->len ?
+			g_array_index(spans, struct forward_span, k + 1).begin : lines->len;
+		GString *text = g_string_new(NULL);
+
+		for (guint j = s->text; j < end; j++) {
+			const struct line *l = LINE(j);
+
+			if (l->cls == L_DROP)
+				continue;
+			g_string_append_len(text, l->core, (gssize)l->core_len);
+			g_string_append_c(text, '\n');
+		}
+		s->f->text = g_string_free(text, FALSE);
+		g_ptr_array_add(seg->forwards, s->f);
+	}
 }
 
 static bool subject_is_forward(const char *subject)
@@ -342,7 +367,8 @@ static guint attribution_lines(GArray *lines, guint i)
 }
 
 /* Mark each line own, quoted or signature. */
-static void classify(GArray *lines, const char *own_subject, struct text_segments *seg)
+static void classify(GArray *lines, const char *own_subject, struct text_segments *seg,
+		     GArray *spans)
 {
 	enum { S_OWN, S_SIG, S_REST } state = S_OWN;
 
@@ -357,7 +383,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 		forward = match(re_forward, l->core, l->core_len);
 		if (forward || (match(re_original, l->core, l->core_len) &&
 				subject_is_forward(own_subject)))
-			add_forward(lines, i + 1, seg);
+			add_forward(lines, i, i + 1, spans);
 		if (state == S_REST) {
 			l->cls = L_QUOTED;
 			continue;
@@ -398,7 +424,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 		}
 		if (is_outlook_block(lines, i)) {
 			if (subject_is_forward(own_subject))
-				add_forward(lines, i, seg);
+				add_forward(lines, i, i, spans);
 			mark_rule_above(lines, i);
 			l->cls = L_QUOTED;
 			state = S_REST;
@@ -496,12 +522,14 @@ static void append_class(GArray *lines, enum line_class cls, GString *out)
 void text_segment(const char *text, const char *own_subject, struct text_segments *seg)
 {
 	char *buf = g_strdup(text);
-	GArray *lines;
+	GArray *lines, *spans = g_array_new(FALSE, FALSE, sizeof(struct forward_span));
 
 	compile_once();
 	lines = split_lines(buf);
 	drop_footers(lines, seg);
-	classify(lines, own_subject, seg);
+	classify(lines, own_subject, seg, spans);
+	forward_texts(lines, spans, seg);
+	g_array_free(spans, TRUE);
 	find_signoffs(lines);
 	append_class(lines, L_OWN, seg->own);
 	append_class(lines, L_QUOTED, seg->quoted);
