@@ -146,6 +146,8 @@ struct conf_limits {
 	unsigned max_depth;
 	unsigned max_parts;
 	size_t max_text_bytes;		/* author text scanned by the rules */
+	unsigned max_html_attributes;	/* per HTML start tag */
+	unsigned max_html_depth;	/* open HTML elements */
 	unsigned max_recipients;
 };
 

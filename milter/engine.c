@@ -746,6 +746,8 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 		.max_depth = lim->max_depth,
 		.max_parts = lim->max_parts,
 		.max_text_bytes = lim->max_text_bytes,
+		.max_html_attributes = lim->max_html_attributes,
+		.max_html_depth = lim->max_html_depth,
 	};
 	/* The parser reads the message where the engine received it: the
 	   message is held once, not twice, while it is judged and annotated,

@@ -90,7 +90,7 @@ static void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 	fb->html = ascii_html(html->str);
 	fb->norm_text = footer_normalise(text);
 	as_text = html_to_text(f->html != NULL ? f->html : html->str, strlen(f->html != NULL ?
-									 f->html : html->str));
+									 f->html : html->str), NULL, NULL);
 	fb->norm_html = footer_normalise(as_text);
 	if (f->html == NULL) {
 		/* derived: the HTML says exactly what the text says */

@@ -1,10 +1,9 @@
 /*
  * HTML to plain text with libxml2's HTML parser, for the rules to read.
- * The DOM is walked iteratively (parent/next pointers), never recursively:
- * a message may nest elements as deep as it likes. XML_PARSE_HUGE lifts
- * libxml2's nesting limit of 256, past which it silently drops the rest of
- * the document (text could hide there); the input is already bounded by
- * max_text_bytes.
+ * The DOM is walked iteratively (parent/next pointers), never recursively.
+ * What libxml2 is handed, and how deep it may nest, is bounded in
+ * html-bound.c (its costs grow with attributes per tag and with depth);
+ * the input is already bounded by max_text_bytes.
  */
 #include "parser/parser-private.h"
 
@@ -192,17 +191,17 @@ static bool descend(xmlNodePtr node)
 	       !name_in(node->name, skipped);
 }
 
-char *html_to_text(const char *html, size_t len)
+char *html_to_text(const char *html, size_t len, const struct html_limits *lim,
+		   unsigned *flags_r)
 {
 	struct html_out o = { .s = g_string_new(NULL), .line_start = true };
+	unsigned ignored = 0;
 	htmlDocPtr doc;
 	xmlNodePtr node;
 
 	if (len == 0 || len > INT_MAX)
 		return g_string_free(o.s, FALSE);
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			     HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
+	doc = html_read_bounded(html, len, lim, flags_r != NULL ? flags_r : &ignored);
 	if (doc == NULL)
 		return g_string_free(o.s, FALSE);
 	node = xmlDocGetRootElement(doc);

@@ -288,6 +288,8 @@ GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
 struct text_budget {
 	size_t left;
 	bool truncated;
+	struct html_limits html;
+	unsigned html_flags;	/* PARSER_FLAG_HTML_*_LIMIT */
 };
 
 /* The decoded text of a body part as UTF-8 (HTML converted). */
@@ -309,7 +311,7 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	b->truncated |= truncated;
 	g_byte_array_free(raw, TRUE);
 	if (type_is(GMIME_OBJECT(part), "text", "html")) {
-		char *plain = html_to_text(text, n);
+		char *plain = html_to_text(text, n, &b->html, &b->html_flags);
 
 		g_free(text);
 		text = plain;
@@ -368,7 +370,10 @@ static void add_forwards(GArray *embedded, GPtrArray *forwards)
 static void build_text(struct parser_message *msg, const struct parser_limits *lim,
 		       GArray *embedded, GPtrArray *roots)
 {
-	struct text_budget b = { .left = lim->max_text_bytes };
+	struct text_budget b = {
+		.left = lim->max_text_bytes,
+		.html = { lim->max_html_attributes, lim->max_html_depth },
+	};
 	struct text_segments seg;
 	GString *quoted;
 	size_t n_body = 0;
@@ -414,6 +419,7 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 	g_string_free(quoted, TRUE);
 	if (b.truncated)
 		msg->flags |= PARSER_FLAG_TEXT_TRUNCATED;
+	msg->flags |= b.html_flags;
 }
 
 /* ---- header fields ---- */

@@ -15,11 +15,16 @@
    1024 levels, and its boundary scan costs O(depth) per line, so depth is
    kept far below that whatever the configuration says. */
 #define PARSER_DEPTH_CEILING 256u
+/* libxml2's costs per HTML tag grow with these (html-bound.c). */
+#define PARSER_HTML_ATTRIBUTES_CEILING 1000u
+#define PARSER_HTML_DEPTH_CEILING 4096u
 
 #define PARSER_DEFAULT_HEADER_BYTES (1024u * 1024u)
 #define PARSER_DEFAULT_DEPTH 32u
 #define PARSER_DEFAULT_PARTS 1000u
 #define PARSER_DEFAULT_TEXT_BYTES (1024u * 1024u)
+#define PARSER_DEFAULT_HTML_ATTRIBUTES 100u
+#define PARSER_DEFAULT_HTML_DEPTH 256u
 
 struct parser_private {
 	GByteArray *data;		/* the bytes GMime parsed (see prescan) */
@@ -74,14 +79,35 @@ GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r)
 /* S made valid UTF-8 in place or replaced (g_free'able result). */
 char *utf8_clean(char *s);
 
+/* ---- html-bound.c: what libxml2's HTML parser is handed ---- */
+
+struct html_limits {
+	unsigned max_attributes;	/* per start tag; 0: the default */
+	unsigned max_depth;		/* open elements; 0: the default */
+};
+
+/* HTML with at most MAX_ATTRIBUTES attributes in each start tag (the rest
+   of the tag dropped, its end kept): a new string (*len_r, *cut_r set), or
+   NULL when nothing was cut. Linear in LEN. */
+char *html_bound_attributes(const char *html, size_t len, unsigned max_attributes,
+			    size_t *len_r, bool *cut_r);
+/* HTML (UTF-8) parsed by libxml2 with LIM (NULL: the defaults): attributes
+   bounded as above, the parse stopped past max_depth open elements; each
+   cut adds its PARSER_FLAG_HTML_*_LIMIT to *FLAGS_R. NULL when libxml2
+   gives no document. */
+struct _xmlDoc *html_read_bounded(const char *html, size_t len, const struct html_limits *lim,
+				  unsigned *flags_r);
+
 /* ---- html.c ---- */
 
-/* Plain text from HTML (UTF-8 in, UTF-8 out). Quoted regions (blockquote,
-   Gmail's gmail_quote) come out with "> " prefixes; where Outlook's reply
-   header starts (divRplyFwdMsg, or <hr> before "From:"), a line holding
-   TEXT_MARK_QUOTE_REST is written so the text segmenter treats the rest as
-   quoted. */
-char *html_to_text(const char *html, size_t len);
+/* Plain text from HTML (UTF-8 in, UTF-8 out), read within LIM (NULL: the
+   defaults); a cut adds its flag to *FLAGS_R (may be NULL). Quoted regions
+   (blockquote, Gmail's gmail_quote) come out with "> " prefixes; where
+   Outlook's reply header starts (divRplyFwdMsg, or <hr> before "From:"), a
+   line holding TEXT_MARK_QUOTE_REST is written so the text segmenter
+   treats the rest as quoted. */
+char *html_to_text(const char *html, size_t len, const struct html_limits *lim,
+		   unsigned *flags_r);
 #define TEXT_MARK_QUOTE_REST "\x1e" "quote-rest" "\x1e"
 #define TEXT_MARK_HR "\x1e" "hr" "\x1e"
 

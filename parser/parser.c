@@ -32,6 +32,10 @@ static void resolve_limits(const struct parser_limits *in, struct parser_limits 
 	out->max_parts = in->max_parts != 0 ? in->max_parts : PARSER_DEFAULT_PARTS;
 	out->max_text_bytes = in->max_text_bytes != 0 ? in->max_text_bytes :
 		PARSER_DEFAULT_TEXT_BYTES;
+	out->max_html_attributes = MIN(in->max_html_attributes != 0 ? in->max_html_attributes :
+				       PARSER_DEFAULT_HTML_ATTRIBUTES, PARSER_HTML_ATTRIBUTES_CEILING);
+	out->max_html_depth = MIN(in->max_html_depth != 0 ? in->max_html_depth :
+				  PARSER_DEFAULT_HTML_DEPTH, PARSER_HTML_DEPTH_CEILING);
 }
 
 struct warn_ctx {
@@ -221,6 +225,10 @@ const char *parser_limit_key(unsigned flag)
 		return "max_parts";
 	case PARSER_FLAG_TEXT_TRUNCATED:
 		return "max_text_bytes";
+	case PARSER_FLAG_HTML_ATTRIBUTE_LIMIT:
+		return "max_html_attributes";
+	case PARSER_FLAG_HTML_DEPTH_LIMIT:
+		return "max_html_depth";
 	default:
 		return NULL;
 	}

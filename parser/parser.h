@@ -27,6 +27,10 @@ struct parser_limits {
 	unsigned max_depth;		/* default 32, at most 256 */
 	unsigned max_parts;		/* default 1000 MIME entities */
 	size_t max_text_bytes;		/* default 1 MiB of decoded text read */
+	unsigned max_html_attributes;	/* default 100 per HTML start tag, at most
+					   1000; the rest of the tag is dropped */
+	unsigned max_html_depth;	/* default 256 open HTML elements, at most
+					   4096; HTML past it is not read */
 };
 
 /* Flags the policy can act on: limits hit, oddities seen. */
@@ -39,12 +43,16 @@ enum parser_flag {
 	PARSER_FLAG_SIGNED = 1u << 5,		/* multipart/signed, inline PGP signature */
 	PARSER_FLAG_ENCRYPTED = 1u << 6,	/* multipart/encrypted, pkcs7-mime, PGP message */
 	PARSER_FLAG_ANNOTATED = 1u << 7,	/* carries our footer already (second pass) */
-	PARSER_FLAG_NO_TEXT = 1u << 8		/* no text/plain or text/html body */
+	PARSER_FLAG_NO_TEXT = 1u << 8,		/* no text/plain or text/html body */
+	PARSER_FLAG_HTML_ATTRIBUTE_LIMIT = 1u << 9,	/* an HTML tag's attributes cut */
+	PARSER_FLAG_HTML_DEPTH_LIMIT = 1u << 10	/* HTML nested too deep to read on */
 };
 
 /* The flags that say a limit left part of the message unread. */
 #define PARSER_FLAGS_INCOMPLETE (PARSER_FLAG_HEADER_LIMIT | PARSER_FLAG_DEPTH_LIMIT | \
-				 PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED)
+				 PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED | \
+				 PARSER_FLAG_HTML_ATTRIBUTE_LIMIT | \
+				 PARSER_FLAG_HTML_DEPTH_LIMIT)
 
 /* The name of the limits setting behind FLAG, one flag of
    PARSER_FLAGS_INCOMPLETE ("max_depth" for PARSER_FLAG_DEPTH_LIMIT, the key

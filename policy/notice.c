@@ -476,6 +476,14 @@ char *notice_incomplete(const struct judge *j)
 	if (j->incomplete & PARSER_FLAG_TEXT_TRUNCATED)
 		g_string_append_printf(out, "%smore than %zu bytes of text (limits.max_text_bytes)",
 				       out->len ? ", " : "", lim->max_text_bytes);
+	if (j->incomplete & PARSER_FLAG_HTML_ATTRIBUTE_LIMIT)
+		g_string_append_printf(out, "%san HTML tag with more than %u attributes "
+				       "(limits.max_html_attributes)", out->len ? ", " : "",
+				       lim->max_html_attributes);
+	if (j->incomplete & PARSER_FLAG_HTML_DEPTH_LIMIT)
+		g_string_append_printf(out, "%sHTML nested deeper than %u levels "
+				       "(limits.max_html_depth)", out->len ? ", " : "",
+				       lim->max_html_depth);
 	return g_string_free(out, FALSE);
 }
 

@@ -56,6 +56,8 @@ static void test_defaults(void **state)
 		{ "limits.max_depth", d->limits.max_depth, 32 },
 		{ "limits.max_parts", d->limits.max_parts, 1000 },
 		{ "limits.max_text_bytes", d->limits.max_text_bytes, 1ULL << 20 },
+		{ "limits.max_html_attributes", d->limits.max_html_attributes, 100 },
+		{ "limits.max_html_depth", d->limits.max_html_depth, 256 },
 		{ "limits.max_recipients", d->limits.max_recipients, 10000 },
 		{ "thread_store.retention_days", d->thread_store.retention_days, 365 },
 		{ "thread_store.max_entries", d->thread_store.max_entries, 100000 },

@@ -3,6 +3,7 @@
    bounded must say so. Costs are measured in bench/hostile-scaling.sh; here
    the sizes the model holds are checked, which do not depend on the machine. */
 #include "helpers.h"
+#include "parser/parser-private.h"
 
 #include <glib.h>
 #include <string.h>
@@ -44,10 +45,90 @@ static void test_forward_chain(void **state)
 	}
 }
 
+/* Finding 3: libxml2 compares each attribute of a tag with every earlier
+   one, and looks for each end tag down the whole stack of open elements.
+   The pre-pass keeps at most max_html_attributes of a tag, reading tags
+   as libxml2 does and leaving comments, scripts and styles as they are. */
+static void test_bound_attributes(void **state)
+{
+	static const struct {
+		const char *html;
+		unsigned max;
+		const char *want;	/* NULL: nothing cut */
+	} cases[] = {
+		{ "<p a=1 b=2>x</p>", 2, NULL },
+		{ "<p a=1 b=2>x</p>", 1, "<p a=1 >x</p>" },
+		{ "<P A=\"x>y\" b c>z", 1, "<P A=\"x>y\" >z" },
+		{ "<p a='1' b='>' c>z", 1, "<p a='1' >z" },
+		{ "<br a b/>", 1, "<br a />" },
+		{ "<p a b=\"open to the end", 1, "<p a " },
+		{ "<p \"x\" 'y' a>", 1, NULL },		/* bogus: libxml2 skips them */
+		{ "<!-- <p a b c> -->", 1, NULL },
+		{ "<!-- --!><p a b>", 1, "<!-- --!><p a >" },
+		{ "<script>if (a<b c d e) f();</script><p a b>", 1,
+		  "<script>if (a<b c d e) f();</script><p a >" },
+		{ "<STYLE>p<b c d></STYLE><p a b>", 1, "<STYLE>p<b c d></STYLE><p a >" },
+		{ "< p a b c>", 1, NULL },			/* not a tag */
+		{ "a < b, b > c", 1, NULL },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		size_t len = 0;
+		bool cut;
+		char *got = html_bound_attributes(cases[i].html, strlen(cases[i].html), cases[i].max,
+						  &len, &cut);
+
+		if (cases[i].want == NULL) {
+			if (got != NULL || cut)
+				fail_msg("%s (max %u): got \"%s\", want nothing cut", cases[i].html,
+					 cases[i].max, got);
+		} else {
+			if (got == NULL || !cut || len != strlen(got))
+				fail_msg("%s (max %u): got nothing cut, want \"%s\"", cases[i].html,
+					 cases[i].max, cases[i].want);
+			expect_str(cases[i].html, "bounded", got, cases[i].want);
+		}
+		g_free(got);
+	}
+}
+
+/* The whole path: the cut is flagged (the message counts as read only in
+   part), and the text inside and after the tag is still read. */
+static void test_html_limits(void **state)
+{
+	static const struct {
+		const char *file;
+		unsigned flag;
+		const char *read[2], *unread;	/* in own_text, not in it (NULL: none) */
+	} cases[] = {
+		{ "html-attributes.eml", PARSER_FLAG_HTML_ATTRIBUTE_LIMIT,
+		  { "words inside the big tag", "words after the big tag" }, NULL },
+		{ "html-stray-end-tags.eml", PARSER_FLAG_HTML_DEPTH_LIMIT,
+		  { "3,000 open elements", "3,000 open elements" }, "deep words" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *path = g_strconcat(DIR, cases[i].file, NULL);
+		struct parser_message *msg = fixture_parse(path, NULL);
+
+		expect_uint(path, "limit flag", msg->flags & cases[i].flag, cases[i].flag);
+		expect_uint(path, "counts as incomplete",
+			    (msg->flags & PARSER_FLAGS_INCOMPLETE & cases[i].flag) != 0, 1);
+		expect_contains(path, "own_text", msg->own_text, cases[i].read[0]);
+		expect_contains(path, "own_text", msg->own_text, cases[i].read[1]);
+		if (cases[i].unread != NULL)
+			expect_lacks(path, "own_text", msg->own_text, cases[i].unread);
+		g_free(path);
+		parser_message_free(&msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward_chain),
+		cmocka_unit_test(test_bound_attributes),
+		cmocka_unit_test(test_html_limits),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);

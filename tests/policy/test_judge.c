@@ -566,6 +566,14 @@ static const struct judge_case overrides[] = {
 	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
 	  .hold = "not checked in full: parts nested deeper than 32 levels (limits.max_depth)",
 	  .result = "action=hold; incomplete=max_depth; rules=none" },
+	/* An HTML tag with 150 attributes, the last hiding the paragraph: the
+	   attributes past max_html_attributes are left out (issue 15), so what
+	   the rules read is not what a reader sees: held (on_incomplete). */
+	{ .eml = "policy-overrides/incomplete-html-attributes-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
+	  .hold = "not checked in full: an HTML tag with more than 100 attributes "
+		  "(limits.max_html_attributes)",
+	  .result = "incomplete=max_html_attributes" },
 	/* The same shape from outside the council: no council's rules apply. */
 	{ .eml = "policy-overrides/incomplete-nested-outsider.eml",
 	  .mail_from = "resident@example.org", .rcpts = { K("office") }, .action = "accept" },
