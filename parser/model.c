@@ -298,8 +298,15 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	bool truncated;
 	GByteArray *raw = part_decoded_content(part, b->left, &truncated);
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	size_t n;
-	char *text = charset_to_utf8((const char *)raw->data, raw->len, charset, &n);
+	size_t n, whole = raw->len;
+	char *text;
+
+	/* Cut by max_text_bytes in the middle of a character: the character
+	   goes, not the whole text's reading as UTF-8. */
+	if (truncated && (charset == NULL || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+			  g_ascii_strcasecmp(charset, "utf8") == 0))
+		whole = utf8_whole_chars(raw->data, raw->len);
+	text = charset_to_utf8((const char *)raw->data, whole, charset, &n);
 
 	/* NUL would end every C string built from this text */
 	for (size_t i = 0; i < n; i++) {

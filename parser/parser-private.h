@@ -76,6 +76,9 @@ bool charset_ascii_compatible(const char *charset);
 /* The decoded (transfer encoding removed) content of PART, at most MAX
    bytes; *truncated_r set when there was more. */
 GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r);
+/* LEN less the bytes of a UTF-8 sequence cut short at the end of P (text
+   cut by a limit in the middle of a character). */
+size_t utf8_whole_chars(const guint8 *p, size_t len);
 /* S made valid UTF-8 in place or replaced (g_free'able result). */
 char *utf8_clean(char *s);
 

@@ -142,6 +142,40 @@ static void test_backtracking_lines(void **state)
 	parser_message_free(&msg);
 }
 
+/* Text declared UTF-8 with one invalid byte, or cut by max_text_bytes in
+   the middle of a character, is UTF-8 with a replacement character, not
+   the whole text read again as windows-1252: that turned every accented
+   letter and typographic quote into two or three others ("I\xe2\x80\x99m"
+   into "I\xc3\xa2\xe2\x82\xac\xe2\x84\xa2m"), so phrases with them went unseen, and
+   tripled the text the rules read. */
+static void test_utf8_kept(void **state)
+{
+	const char *path = DIR "utf8-invalid-byte.eml";
+	struct parser_message *msg = fixture_parse(path, NULL);
+	/* cut after 4097 bytes: in the middle of the 2-byte \xc3\xa9 */
+	const struct parser_limits cut = { .max_text_bytes = 4097 };
+	GString *long_text = g_string_new("From: a@example.org\nSubject: accents\nMIME-Version: 1.0\n"
+					  "Content-Type: text/plain; charset=utf-8\n\n");
+	struct parser_message *cut_msg;
+	const char *error;
+
+	expect_contains(path, "own_text", msg->own_text,
+			"I\xe2\x80\x99m instructing you to book the hall for the caf\xc3\xa9");
+	expect_contains(path, "own_text", msg->own_text, "byte: \xef\xbf\xbd and the rest");
+	parser_message_free(&msg);
+
+	for (int i = 0; i < 4000; i++)
+		g_string_append(long_text, "\xc3\xa9");
+	assert_int_equal(parser_parse(long_text->str, long_text->len, &cut, &cut_msg, &error), 0);
+	expect_uint("4,000 x U+00E9 cut at 4,097 bytes", "PARSER_FLAG_TEXT_TRUNCATED",
+		    (cut_msg->flags & PARSER_FLAG_TEXT_TRUNCATED) != 0, 1);
+	expect_uint("4,000 x U+00E9 cut at 4,097 bytes", "own_text bytes", strlen(cut_msg->own_text),
+		    4096);
+	expect_lacks("4,000 x U+00E9 cut at 4,097 bytes", "own_text", cut_msg->own_text, "\xc3\x83");
+	parser_message_free(&cut_msg);
+	g_string_free(long_text, TRUE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_bound_attributes),
 		cmocka_unit_test(test_html_limits),
 		cmocka_unit_test(test_backtracking_lines),
+		cmocka_unit_test(test_utf8_kept),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
