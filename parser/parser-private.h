@@ -49,16 +49,19 @@ struct prescan_result {
 	GByteArray *copy;	/* NULL: nothing cut, parse the input as is */
 	unsigned flags;		/* PARSER_FLAG_{DEPTH,PART,HEADER}_LIMIT */
 	size_t cut_offset;	/* offset in the bytes handed to GMime of the first
-				   cut; SIZE_MAX when none */
+				   cut in the body; SIZE_MAX when none */
+	bool body_cut;		/* something of the body was left out */
 	size_t header_bytes;	/* length of the top-level header block */
+	size_t header_removed;	/* bytes of it left out (past max_header_bytes) */
+	bool mime_field_cut;	/* a MIME field among them */
 	bool header_unterminated;	/* it ended at a line that is no field,
 					   not at a blank line */
 };
 
 /* Scan the MIME structure of DATA without building it: entities nested deeper
-   than MAX_DEPTH lose their content, and everything after the MAX_PARTS'th
-   entity is left out, in a copy. Header blocks longer than MAX_HEADER_BYTES
-   only set a flag. Iterative, O(lines * depth). */
+   than MAX_DEPTH lose their content, everything after the MAX_PARTS'th
+   entity is left out, and so are the lines of a header block past
+   MAX_HEADER_BYTES, in a copy. Iterative, O(lines * depth). */
 void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_parts,
 	     size_t max_header_bytes, struct prescan_result *res_r);
 

@@ -154,7 +154,9 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	msg->size = len;
 	msg->flags = pre.flags;
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
-	priv->no_rewrite = pre.copy != NULL;
+	/* Only header lines left out of the top-level header: the body is the
+	   same, and can be rewritten, unless a MIME field went with them. */
+	priv->no_rewrite = pre.body_cut || pre.mime_field_cut;
 	if (pre.copy != NULL) {
 		priv->data = pre.copy;
 		if (owned != NULL)
@@ -170,7 +172,8 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 		priv->data = g_byte_array_sized_new((guint)len + 1);
 		g_byte_array_append(priv->data, (const guint8 *)data, (guint)len);
 	}
-	priv->body_offset = pre.header_bytes <= priv->data->len ? pre.header_bytes : priv->data->len;
+	priv->body_offset = pre.header_bytes - pre.header_removed <= priv->data->len ?
+		pre.header_bytes - pre.header_removed : priv->data->len;
 	priv->options = new_options();
 	wctx.flags = &msg->flags;
 	wctx.conflicting = &priv->mime_conflict;
