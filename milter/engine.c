@@ -187,6 +187,21 @@ const char *const *engine_message_rcpts(const struct engine_message *msg, size_t
 	return (const char *const *)msg->rcpts->pdata;
 }
 
+void engine_message_too_large(struct engine_message *msg)
+{
+	if (msg->limit_error != NULL)
+		return;
+	msg->limit_error = g_strdup_printf("message larger than %zu bytes "
+					   "(limits.max_message_bytes)", msg->max_bytes);
+	g_byte_array_set_size(msg->raw, 0);
+	msg->body_offset = 0;
+}
+
+size_t engine_message_max_bytes(const struct engine_message *msg)
+{
+	return msg->max_bytes;
+}
+
 /* Count N more bytes against max_message_bytes. Once over, the message keeps
    nothing more: it will get on_error's verdict whatever else arrives. */
 static int message_grow(struct engine_message *msg, size_t n)
@@ -195,10 +210,7 @@ static int message_grow(struct engine_message *msg, size_t n)
 		return -1;
 	msg->size += n;
 	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
-		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
-						   "(limits.max_message_bytes)", msg->max_bytes);
-		g_byte_array_set_size(msg->raw, 0);
-		msg->body_offset = 0;
+		engine_message_too_large(msg);
 		return -1;
 	}
 	return 0;
