@@ -169,6 +169,11 @@ static GPtrArray *find_targets(GMimeObject *root)
 	struct target_frame top = { .obj = root, .found = g_ptr_array_new() };
 	GPtrArray *result = g_ptr_array_new();
 
+	/* The top level may be the alternative itself: every branch of it
+	   gets the footer, as anywhere else (issue 15: only the first did). */
+	top.alternative = root != NULL && GMIME_IS_MULTIPART(root) &&
+		g_mime_content_type_is_type(g_mime_object_get_content_type(root), "multipart",
+					    "alternative");
 	g_array_append_val(stack, top);
 	while (stack->len > 0) {
 		struct target_frame *f = &g_array_index(stack, struct target_frame, stack->len - 1);

@@ -203,29 +203,6 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 
 /* ---- which parts are the body ---- */
 
-/* Does the subtree at ROOT hold a text body of SUBTYPE (outside messages)? */
-static bool subtree_has_text(GMimeObject *root, const char *subtype, unsigned max_nodes)
-{
-	GPtrArray *stack = g_ptr_array_new();
-	bool found = false;
-
-	g_ptr_array_add(stack, root);
-	while (stack->len > 0 && !found && max_nodes-- > 0) {
-		GMimeObject *o = g_ptr_array_steal_index(stack, stack->len - 1);
-
-		if (GMIME_IS_MULTIPART(o)) {
-			GMimeMultipart *mp = GMIME_MULTIPART(o);
-
-			for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
-				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));
-		} else if (is_text_body(o) && type_is(o, "text", subtype)) {
-			found = true;
-		}
-	}
-	g_ptr_array_free(stack, TRUE);
-	return found;
-}
-
 GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
 {
 	GPtrArray *out = g_ptr_array_new();
@@ -248,28 +225,10 @@ GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
 				continue;
 			if (type_is(f.obj, "multipart", "signed"))
 				n = n > 0 ? 1 : 0;
-			if (type_is(f.obj, "multipart", "alternative")) {
-				GMimeObject *pick = NULL;
-
-				for (int i = 0; i < n && pick == NULL; i++) {
-					GMimeObject *c = g_mime_multipart_get_part(mp, i);
-
-					if (subtree_has_text(c, "plain", 10000))
-						pick = c;
-				}
-				for (int i = 0; i < n && pick == NULL; i++) {
-					GMimeObject *c = g_mime_multipart_get_part(mp, i);
-
-					if (subtree_has_text(c, "html", 10000))
-						pick = c;
-				}
-				if (pick != NULL) {
-					struct walk_frame c = { pick, f.depth + 1, -1 };
-
-					g_array_append_val(stack, c);
-				}
-				continue;
-			}
+			/* Every branch of a multipart/alternative is read: mail
+			   clients show the last one they can, or the plain one
+			   when told to, so any of them may be what is read (issue
+			   15: the first plain text was read, the last shown). */
 			for (int i = n - 1; i >= 0; i--) {
 				struct walk_frame c = { g_mime_multipart_get_part(mp, i), f.depth + 1, -1 };
 

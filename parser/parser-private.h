@@ -148,8 +148,8 @@ char *footer_normalise(const char *text);
 void model_build(struct parser_message *msg, const struct parser_limits *limits,
 		 size_t header_cut);
 /* Leaf text parts that make up the body of ROOT (not attachments, not inside
-   message/rfc822), one alternative per multipart/alternative, plain
-   preferred; only the signed content of multipart/signed. */
+   message/rfc822), every alternative of a multipart/alternative, in
+   document order; only the signed content of multipart/signed. */
 GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth);
 bool model_part_is_attachment(GMimeObject *obj);
 /* "type/subtype" in lower case (g_free). */

@@ -100,7 +100,8 @@ def targets(msg):
     """ids of the parts that must get the footer (mirror of the rules)."""
     result = []
     # frame: [part, next child index, alternative, have_plain, have_html, found]
-    stack = [[msg, 0, False, False, False, []]]
+    # (the message itself may be the alternative: every branch counts)
+    stack = [[msg, 0, msg.get_content_type() == "multipart/alternative", False, False, []]]
     while stack:
         f = stack[-1]
         part = f[0]

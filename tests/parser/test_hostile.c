@@ -211,6 +211,30 @@ static void test_header_cut(void **state)
 	free(raw);
 }
 
+/* Finding 5(c): a multipart/alternative of two text/plain parts. Mail
+   clients show the last alternative they can; the filter read only the
+   first and wrote the footer only there. Every alternative is read now,
+   and every one gets the footer. */
+static void test_alternatives(void **state)
+{
+	const char *path = DIR "alternative-two-plain.eml";
+	const struct parser_footer footer = { .text = "Alternative notice.", .html = NULL };
+	struct parser_message *msg = fixture_parse(path, NULL);
+	struct parser_annotated *ann = NULL;
+	enum parser_annotate_status status;
+	const char *error;
+
+	expect_contains(path, "own_text", msg->own_text, "the first of two text/plain");
+	expect_contains(path, "own_text", msg->own_text, "please book the hall for the campaign");
+	assert_int_equal(parser_annotate(msg, &footer, &status, &ann, &error), 0);
+	expect_uint(path, "annotate status (0 = DONE)", status, PARSER_ANNOTATE_DONE);
+	expect_uint(path, "bodies with the footer", ann->n_text_parts, 2);
+	expect_uint(path, "footers in the new body", count_occurrences(ann->body,
+								      "Alternative notice."), 2);
+	parser_annotated_free(&ann);
+	parser_message_free(&msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_backtracking_lines),
 		cmocka_unit_test(test_utf8_kept),
 		cmocka_unit_test(test_header_cut),
+		cmocka_unit_test(test_alternatives),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);

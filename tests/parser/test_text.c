@@ -97,8 +97,10 @@ static const struct text_case cases[] = {
 	  { "Count me in for the litter pick." },
 	  { "Who can help", "Council mail notice", "ward member" },
 	  { "> Who can help on Saturday?", "> > Nested older text." }, { "" }, 0, NO_EMBEDDED },
-	{ "alternative-plain-preferred.eml",
-	  { "Plain words: the shelter needs repair." }, { "HTML words" }, { "" }, { "" }, 0, NO_EMBEDDED },
+	/* every alternative is read: clients show the HTML one here (issue 15) */
+	{ "alternative-both-read.eml",
+	  { "Plain words: the shelter needs repair.", "HTML words: the shelter needs repair." },
+	  { "" }, { "" }, { "" }, 0, NO_EMBEDDED },
 	{ "rfc822-attached.eml",
 	  { "Please see the attached message." }, { "disciplinary" },
 	  { "The disciplinary hearing is on Friday." }, { "" }, 1,

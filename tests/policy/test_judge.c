@@ -574,6 +574,12 @@ static const struct judge_case overrides[] = {
 	  .hold = "not checked in full: an HTML tag with more than 100 attributes "
 		  "(limits.max_html_attributes)",
 	  .result = "incomplete=max_html_attributes" },
+	/* Two text/plain alternatives, the instruction only in the last, the
+	   one mail clients show: every alternative is read (issue 15). */
+	{ .eml = "policy-overrides/alternative-instruction-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "phrase \"please cut\"" } } },
 	/* The same shape from outside the council: no council's rules apply. */
 	{ .eml = "policy-overrides/incomplete-nested-outsider.eml",
 	  .mail_from = "resident@example.org", .rcpts = { K("office") }, .action = "accept" },
