@@ -175,6 +175,9 @@ struct conf_daemon {
 	enum conf_action on_incomplete;	/* a council's message read only in part
 					   (a parser limit): NONE (judge what was
 					   read), HOLD (default) or REJECT */
+	enum conf_action on_footer_refused;	/* a notice the body cannot take
+					   (signed, encrypted): HOLD (default)
+					   or ANNOTATE (in a header only) */
 	unsigned timeout_seconds;	/* libmilter connection timeout */
 	bool subaddress_folding;	/* "user+tag@d" matches "user@d" */
 	char subaddress_delimiter;

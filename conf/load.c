@@ -146,6 +146,12 @@ static const struct schema_name on_incomplete_choices[] = {
 	{ "reject", CONF_ACTION_REJECT }, { NULL, 0 },
 };
 
+/* What a message gets whose notice cannot go in its body (signed or
+   encrypted: SPEC 4, "held or annotated by header only, as configured"). */
+static const struct schema_name on_footer_refused_choices[] = {
+	{ "hold", CONF_ACTION_HOLD }, { "annotate", CONF_ACTION_ANNOTATE }, { NULL, 0 },
+};
+
 static const struct schema_name journal_failure_choices[] = {
 	{ "tempfail", CONF_JOURNAL_TEMPFAIL }, { "continue", CONF_JOURNAL_CONTINUE }, { NULL, 0 },
 };
@@ -373,6 +379,9 @@ static const struct schema top_schema = {
 		{ .name = "on_incomplete", .type = SCHEMA_ENUM, .offset = D(on_incomplete),
 		  .def_num = CONF_ACTION_HOLD, .names = on_incomplete_choices,
 		  .noun = "on_incomplete value" },
+		{ .name = "on_footer_refused", .type = SCHEMA_ENUM, .offset = D(on_footer_refused),
+		  .def_num = CONF_ACTION_HOLD, .names = on_footer_refused_choices,
+		  .noun = "on_footer_refused value" },
 		{ .name = "timeout", .type = SCHEMA_UINT, .offset = D(timeout_seconds),
 		  .def_num = 300, .min = 5, .max = 3600, .unit = "seconds" },
 		{ .name = "subaddress_folding", .type = SCHEMA_BOOL,

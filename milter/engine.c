@@ -583,12 +583,7 @@ static int run_footer(struct engine_result *res, struct parser_message *pmsg,
 	case PARSER_ANNOTATE_ALREADY:
 		break;
 	case PARSER_ANNOTATE_REFUSED:
-		if ((pmsg->flags & PARSER_FLAG_ENCRYPTED) != 0)
-			res->footer_refused = "encrypted";
-		else if ((pmsg->flags & PARSER_FLAG_SIGNED) != 0)
-			res->footer_refused = "signed";
-		else
-			res->footer_refused = "body cannot be changed";
+		res->footer_refused = parser_rewrite_refusal(pmsg);
 		break;
 	}
 	return 0;

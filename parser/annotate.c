@@ -179,7 +179,9 @@ static GPtrArray *find_targets(GMimeObject *root)
 		struct target_frame *f = &g_array_index(stack, struct target_frame, stack->len - 1);
 		GMimeContentType *ct = g_mime_object_get_content_type(f->obj);
 
-		if (GMIME_IS_MULTIPART(f->obj) && !g_mime_content_type_is_type(ct, "multipart", "signed") &&
+		if (GMIME_IS_MULTIPART(f->obj) &&
+		    !(g_mime_content_type_is_type(ct, "multipart", "signed") &&
+		      signed_multipart_is_real(f->obj)) &&
 		    !g_mime_content_type_is_type(ct, "multipart", "encrypted") &&
 		    f->next < g_mime_multipart_get_count(GMIME_MULTIPART(f->obj)) &&
 		    f->depth < PARSER_DEPTH_CEILING) {
@@ -787,6 +789,17 @@ static void wrap(struct parser_message *msg, const struct footer_bytes *fb,
 	g_free(boundary);
 }
 
+const char *parser_rewrite_refusal(const struct parser_message *msg)
+{
+	if ((msg->flags & PARSER_FLAG_ENCRYPTED) != 0)
+		return "encrypted";
+	if ((msg->flags & PARSER_FLAG_SIGNED) != 0)
+		return "signed";
+	if (msg->priv != NULL && msg->priv->no_rewrite)
+		return "body cannot be changed";
+	return NULL;
+}
+
 int parser_annotate(struct parser_message *msg, const struct parser_footer *footer,
 		    enum parser_annotate_status *status_r, struct parser_annotated **out_r,
 		    const char **error_r)
@@ -803,8 +816,7 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 	}
 	/* Signed or encrypted: any change breaks the signature or cannot be
 	   made. Cut by the prescan: we never saw all of it to rewrite. */
-	if ((msg->flags & (PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED)) != 0 ||
-	    msg->priv->no_rewrite) {
+	if (parser_rewrite_refusal(msg) != NULL) {
 		*status_r = PARSER_ANNOTATE_REFUSED;
 		return 0;
 	}

@@ -169,7 +169,8 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 		if (GMIME_IS_MULTIPART(f.obj)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(f.obj);
 
-			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed"))
+			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed") &&
+			    signed_multipart_is_real(f.obj))
 				msg->flags |= PARSER_FLAG_SIGNED;
 			if (f.embedded < 0 && type_is(f.obj, "multipart", "encrypted"))
 				msg->flags |= PARSER_FLAG_ENCRYPTED;
@@ -223,7 +224,7 @@ GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
 
 			if (type_is(f.obj, "multipart", "encrypted"))
 				continue;
-			if (type_is(f.obj, "multipart", "signed"))
+			if (type_is(f.obj, "multipart", "signed") && signed_multipart_is_real(f.obj))
 				n = n > 0 ? 1 : 0;
 			/* Every branch of a multipart/alternative is read: mail
 			   clients show the last one they can, or the plain one
@@ -285,14 +286,20 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	return text;
 }
 
+/* The body of ROOT into SEG; *PGP_R (when not NULL) says whether its first
+   text is an inline PGP signed or encrypted block. */
 static void segment_body(GMimeObject *root, const char *subject, unsigned max_depth,
-			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r)
+			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r,
+			 unsigned *pgp_r)
 {
 	GPtrArray *parts = model_body_text_parts(root, max_depth);
 
 	for (guint i = 0; i < parts->len; i++) {
-		char *text = part_text(g_ptr_array_index(parts, i), b);
+		GMimeObject *part = g_ptr_array_index(parts, i);
+		char *text = part_text(GMIME_PART(part), b);
 
+		if (i == 0 && pgp_r != NULL && type_is(part, "text", "plain"))
+			*pgp_r = pgp_inline_kind(text, strlen(text));
 		text_segment(text, subject, seg);
 		g_free(text);
 	}
@@ -343,19 +350,17 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 	struct text_segments seg;
 	GString *quoted;
 	size_t n_body = 0;
+	unsigned pgp = 0;
 	guint n_attached = embedded->len;
 
 	text_segments_init(&seg);
 	segment_body(g_mime_message_get_mime_part(msg->priv->message), msg->subject, lim->max_depth,
-		     &b, &seg, &n_body);
+		     &b, &seg, &n_body, &pgp);
 	if (n_body == 0)
 		msg->flags |= PARSER_FLAG_NO_TEXT;
 	if (seg.footers->len > 0)
 		msg->flags |= PARSER_FLAG_ANNOTATED;
-	if (seg.pgp_signed)
-		msg->flags |= PARSER_FLAG_SIGNED;
-	if (seg.pgp_encrypted)
-		msg->flags |= PARSER_FLAG_ENCRYPTED;
+	msg->flags |= pgp;
 	for (guint i = 0; i < seg.footers->len; i++)
 		g_ptr_array_add(msg->priv->footers_seen, g_strdup(g_ptr_array_index(seg.footers, i)));
 	msg->own_text = trimmed(seg.own);
@@ -369,7 +374,8 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 		struct parser_embedded *e = &g_array_index(embedded, struct parser_embedded, i);
 
 		text_segments_init(&seg);
-		segment_body(g_ptr_array_index(roots, i), e->subject, lim->max_depth, &b, &seg, NULL);
+		segment_body(g_ptr_array_index(roots, i), e->subject, lim->max_depth, &b, &seg, NULL,
+			     NULL);
 		g_free(e->text);
 		e->text = trimmed(seg.kept);
 		if (e->text[0] != '\0') {

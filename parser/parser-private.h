@@ -85,6 +85,15 @@ size_t utf8_whole_chars(const guint8 *p, size_t len);
 /* S made valid UTF-8 in place or replaced (g_free'able result). */
 char *utf8_clean(char *s);
 
+/* ---- signed.c: what counts as signed or encrypted ---- */
+
+/* PARSER_FLAG_SIGNED or PARSER_FLAG_ENCRYPTED when TEXT (a body's first
+   text, UTF-8) is a well-formed inline PGP block and nothing else; else 0. */
+unsigned pgp_inline_kind(const char *text, size_t len);
+/* OBJ is a multipart/signed with a real signature part (the protocol's
+   type, a signature of that kind); a fake one is an ordinary multipart. */
+bool signed_multipart_is_real(GMimeObject *obj);
+
 /* ---- html-bound.c: what libxml2's HTML parser is handed ---- */
 
 struct html_limits {
@@ -131,7 +140,6 @@ struct text_segments {
 	GPtrArray *forwards;		/* struct text_forward * */
 	GPtrArray *footers;		/* our footer blocks found unquoted,
 					   normalised (char *) */
-	bool pgp_signed, pgp_encrypted;	/* inline PGP at the start of a line */
 };
 
 void text_segments_init(struct text_segments *seg);

@@ -183,6 +183,12 @@ enum parser_annotate_status {
 					   differently) */
 };
 
+/* Why parser_annotate would refuse MSG a footer: "encrypted", "signed" or
+   "body cannot be changed" (limits hit, conflicting MIME fields); NULL when
+   its body can take one. The policy decides before the footer is written
+   what a message gets whose notice cannot go in its body. */
+const char *parser_rewrite_refusal(const struct parser_message *msg);
+
 /* Add FOOTER to every first text/plain and text/html body (each branch of
    multipart/alternative), keeping transfer encodings and charsets, never
    touching attachments, message/rfc822 or signed/encrypted parts. A message

@@ -449,10 +449,6 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 			state = S_SIG;
 			continue;
 		}
-		if (raw_is(l, "-----BEGIN PGP SIGNED MESSAGE-----"))
-			seg->pgp_signed = true;
-		if (raw_is(l, "-----BEGIN PGP MESSAGE-----"))
-			seg->pgp_encrypted = true;
 		if (forward || match(re_original, l->core, l->core_len)) {
 			l->cls = L_QUOTED;
 			state = S_REST;

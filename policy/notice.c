@@ -540,11 +540,18 @@ char *notice_hold_reason(const struct judge *j)
 		first = false;
 	}
 	g_free(why);
+	if (j->footer_refused != NULL) {
+		g_string_append_printf(out, "%snotice cannot be added to the body (%s; "
+				       "on_footer_refused)", first ? "" : " | ", j->footer_refused);
+		first = false;
+	}
 	for (guint i = 0; i < j->findings->len; i++) {
 		const struct policy_finding *f =
 			&g_array_index(j->findings, struct policy_finding, i);
 
-		if (f->action != CONF_ACTION_HOLD)
+		/* held for its notice: the findings whose notice it is */
+		if (f->action != CONF_ACTION_HOLD &&
+		    !(j->footer_refused != NULL && f->action == CONF_ACTION_ANNOTATE))
 			continue;
 		g_string_append_printf(out, "%s%s (clause %s): %s", first ? "" : " | ",
 				       conf_rule_id(f->rule), f->clause, f->evidence);

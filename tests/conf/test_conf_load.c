@@ -46,6 +46,7 @@ static void test_defaults(void **state)
 		{ "socket_mode", d->socket_mode, 0660 },
 		{ "on_error", d->on_error, CONF_ON_ERROR_TEMPFAIL },
 		{ "on_incomplete", d->on_incomplete, CONF_ACTION_HOLD },
+		{ "on_footer_refused", d->on_footer_refused, CONF_ACTION_HOLD },
 		{ "journal_failure", d->journal_failure, CONF_JOURNAL_TEMPFAIL },
 		{ "timeout", d->timeout_seconds, 300 },
 		{ "subaddress_folding", d->subaddress_folding, true },

@@ -235,6 +235,45 @@ static void test_alternatives(void **state)
 	parser_message_free(&msg);
 }
 
+/* Finding 5(b): what is signed or encrypted, and so never gets the
+   footer, must be a real inline PGP block at the start of the body or a
+   multipart/signed with a real signature; fakes are ordinary text and
+   multiparts, read and footered as mail programs show them. (The real
+   ones, tests/messages/parser/model/, still refuse: test_annotate.) */
+static void test_fake_signatures(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *read;	/* in own_text */
+	} cases[] = {
+		{ "pgp-lines-anywhere.eml", "The hall is booked for Friday." },
+		{ "pgp-begin-not-armour.eml", "The hall is booked for Friday." },
+		{ "pgp-armour-then-text.eml", "readable text after the block" },
+		{ "signed-junk-signature.eml", "a junk signature" },
+		{ "signed-wrong-protocol.eml", "not of the protocol's type" },
+		{ "signed-pkcs7-junk.eml", "holding no SignedData" },
+	};
+	const struct parser_footer footer = { .text = "Signature notice.", .html = NULL };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *path = g_strconcat(DIR, cases[i].file, NULL);
+		struct parser_message *msg = fixture_parse(path, NULL);
+		struct parser_annotated *ann = NULL;
+		enum parser_annotate_status status;
+		const char *error;
+
+		expect_uint(path, "flags SIGNED|ENCRYPTED",
+			    msg->flags & (PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED), 0);
+		expect_contains(path, "own_text", msg->own_text, cases[i].read);
+		assert_int_equal(parser_annotate(msg, &footer, &status, &ann, &error), 0);
+		expect_uint(path, "annotate status (0 = DONE)", status, PARSER_ANNOTATE_DONE);
+		expect_contains(path, "annotated body", ann->body, "Signature notice.");
+		parser_annotated_free(&ann);
+		g_free(path);
+		parser_message_free(&msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_kept),
 		cmocka_unit_test(test_header_cut),
 		cmocka_unit_test(test_alternatives),
+		cmocka_unit_test(test_fake_signatures),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
