@@ -113,6 +113,30 @@ char *html_bound_attributes(const char *html, size_t len, unsigned max_attribute
 struct _xmlDoc *html_read_bounded(const char *html, size_t len, const struct html_limits *lim,
 				  unsigned *flags_r);
 
+/* ---- footer.c: the footer in both forms ---- */
+
+/* What the footer looks like in one text body. */
+struct footer_bytes {
+	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
+	char *html;		/* ASCII: non-ASCII as character references */
+	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
+	char *norm_html;	/* the same of the HTML variant as text */
+};
+
+void footer_build(const struct parser_footer *f, struct footer_bytes *fb);
+void footer_clear(struct footer_bytes *fb);
+/* PRIV's text carries this footer already (unquoted). */
+bool footer_already_there(const struct parser_private *priv, const struct footer_bytes *fb);
+
+/* ---- html-footer.c: where the HTML footer goes ---- */
+
+/* Where the footer goes in HTML (a body's decoded text): *at_r, before the
+   last real </body>, else the end; *close_r, what must come before it to
+   end what is open there (a comment, raw text, a tag, elements that could
+   hide it), g_free. False when no footer written into it could be seen
+   (<plaintext>, <frameset>, ...): wrap the message instead. */
+bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_r);
+
 /* ---- html.c ---- */
 
 /* Plain text from HTML (UTF-8 in, UTF-8 out), read within LIM (NULL: the

@@ -6,6 +6,8 @@
 #include "parser/parser-private.h"
 
 #include <glib.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
 #include <string.h>
 
 #define DIR "messages/hostile/"
@@ -274,6 +276,137 @@ static void test_fake_signatures(void **state)
 	}
 }
 
+/* Elements whose content a mail program does not show, or not as text. */
+static bool hides(xmlNodePtr n)
+{
+	static const char *const names[] = {
+		"script", "style", "title", "textarea", "template", "noscript", "select", "head",
+		"object", "svg", "math", "iframe", "noembed", "noframes", "xmp", "details", NULL
+	};
+	xmlChar *style;
+	bool hidden = false;
+
+	for (const char *const *k = names; *k != NULL; k++)
+		if (xmlStrcasecmp(n->name, (const xmlChar *)*k) == 0)
+			return true;
+	if (xmlHasProp(n, (const xmlChar *)"hidden") != NULL)
+		return true;
+	style = xmlGetProp(n, (const xmlChar *)"style");
+	if (style != NULL) {
+		char *s = g_ascii_strdown((const char *)style, -1);
+
+		g_strdelimit(s, " \t", '_');
+		hidden = strstr(s, "display:none") != NULL || strstr(s, "display_:none") != NULL ||
+			 strstr(s, "visibility:hidden") != NULL;
+		g_free(s);
+		xmlFree(style);
+	}
+	return hidden;
+}
+
+/* The element of class council-mail-notice under N, or NULL (iterative). */
+static xmlNodePtr find_notice(xmlNodePtr n)
+{
+	while (n != NULL) {
+		if (n->type == XML_ELEMENT_NODE) {
+			xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+			bool found = cls != NULL && xmlStrcmp(cls, (const xmlChar *)
+							      "council-mail-notice") == 0;
+
+			xmlFree(cls);
+			if (found)
+				return n;
+			if (n->children != NULL) {
+				n = n->children;
+				continue;
+			}
+		}
+		while (n != NULL && n->next == NULL)
+			n = n->parent;
+		if (n != NULL)
+			n = n->next;
+	}
+	return NULL;
+}
+
+/* The fixture messages/hostile/html-footer-NAME.eml annotated (DONE). */
+static struct parser_annotated *annotate_html_fixture(const char *name)
+{
+	const struct parser_footer footer = { .text = "Footer words for the reader.", .html = NULL };
+	char *path = g_strdup_printf(DIR "html-footer-%s.eml", name);
+	struct parser_message *msg = fixture_parse(path, NULL);
+	struct parser_annotated *ann = NULL;
+	enum parser_annotate_status status;
+	const char *error;
+
+	assert_int_equal(parser_annotate(msg, &footer, &status, &ann, &error), 0);
+	expect_uint(path, "annotate status (0 = DONE)", status, PARSER_ANNOTATE_DONE);
+	parser_message_free(&msg);
+	g_free(path);
+	return ann;
+}
+
+/* Finding 5(a): the HTML footer went in before </body> as written, so a
+   body ending inside a comment, a <style>, a <title>, a tag, a hidden
+   element... swallowed it. Each is ended before the footer now: read back
+   with libxml2's HTML parser, the footer is an element outside anything
+   that hides, and its words are in the text. */
+static void test_html_footer(void **state)
+{
+	static const char *const files[] = {
+		"comment", "style", "title", "textarea", "script", "noscript", "template",
+		"hidden-div", "span-in-div", "formatting", "table-scope", "attribute", "select",
+		"details", "no-body-end", "bogus",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		const char *path = files[i];
+		struct parser_annotated *ann = annotate_html_fixture(files[i]);
+		htmlDocPtr doc;
+		xmlNodePtr notice;
+		char *text;
+
+		expect_str(path, "new Content-Type (none: the HTML part itself)",
+			   ann->content_type != NULL ? ann->content_type : "", "");
+		doc = htmlReadMemory(ann->body, (int)ann->body_len, NULL, "UTF-8",
+				     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				     HTML_PARSE_NONET);
+		assert_non_null(doc);
+		notice = find_notice(xmlDocGetRootElement(doc));
+		if (notice == NULL)
+			fail_msg("%s: no notice element in the annotated HTML: \"%s\"", path, ann->body);
+		for (xmlNodePtr a = notice; a != NULL && a->type == XML_ELEMENT_NODE; a = a->parent)
+			if (hides(a))
+				fail_msg("%s: the notice is inside <%s>: \"%s\"", path, a->name, ann->body);
+		text = html_to_text(ann->body, ann->body_len, NULL, NULL);
+		expect_contains(path, "the annotated HTML as text", text, "Footer words for the reader.");
+		g_free(text);
+		xmlFreeDoc(doc);
+		parser_annotated_free(&ann);
+	}
+}
+
+/* Where no footer in the HTML could be seen (nothing ends <plaintext>;
+   "<!-->" is a whole comment to browsers and an open one to libxml2),
+   the message is wrapped: the notice is a plain-text part of its own. */
+static void test_html_footer_wrapped(void **state)
+{
+	static const char *const files[] = { "plaintext", "empty-comment" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		const char *path = files[i];
+		struct parser_annotated *ann = annotate_html_fixture(files[i]);
+
+		if (ann->content_type == NULL || !g_str_has_prefix(ann->content_type,
+								   "multipart/mixed;"))
+			fail_msg("%s: new Content-Type: got %s, want multipart/mixed", path,
+				 ann->content_type != NULL ? ann->content_type : "(unchanged)");
+		expect_contains(path, "new body", ann->body, "Content-Type: text/plain");
+		expect_contains(path, "new body", ann->body, "Footer words for the reader.");
+		parser_annotated_free(&ann);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +418,8 @@ int main(void)
 		cmocka_unit_test(test_header_cut),
 		cmocka_unit_test(test_alternatives),
 		cmocka_unit_test(test_fake_signatures),
+		cmocka_unit_test(test_html_footer),
+		cmocka_unit_test(test_html_footer_wrapped),
 	};
 
 	return cmocka_run_group_tests(tests, parser_group_setup, parser_group_teardown);
