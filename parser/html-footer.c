@@ -131,7 +131,11 @@ static void start_tag(struct html_scan *s, char *name)
 {
 	if (strcmp(name, "plaintext") == 0 || strcmp(name, "frameset") == 0)
 		s->hopeless = true;
-	if (in_list(name, void_elements)) {
+	/* html and body are the document's own (a browser makes them once,
+	   whatever comes first), head is closed by anything else: none of
+	   them holds the footer, and none is ended before it */
+	if (in_list(name, void_elements) || in_list(name, (const char *const[]){ "html", "body",
+										 "head", NULL })) {
 		g_free(name);
 		return;
 	}
@@ -348,26 +352,13 @@ static void scan(struct html_scan *s, const char *stop)
 	}
 }
 
-bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_r)
+/* What ends everything open in state S (NULL: nothing can), S freed. */
+static char *closers(struct html_scan *s)
 {
-	struct html_scan s = { .p = html, .open = g_ptr_array_new_with_free_func(g_free) };
-	const char *at;
-	GString *close;
+	GString *close = g_string_new(NULL);
 	bool ok;
 
-	*close_r = NULL;
-	scan(&s, html + len);
-	at = s.last_body != NULL && !s.hopeless ? s.last_body : html + len;
-	if (at != html + len) {
-		/* again, to the insertion point: the state there */
-		g_ptr_array_set_size(s.open, 0);
-		struct html_scan again = { .p = html, .open = s.open };
-
-		s = again;
-		scan(&s, at);
-	}
-	close = g_string_new(NULL);
-	switch (s.ended) {
+	switch (s->ended) {
 	case END_COMMENT:
 		g_string_append(close, "-->");
 		break;
@@ -380,36 +371,56 @@ bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_
 	case END_TAG:
 		/* the tag, completed, takes effect: an element it opens is
 		   closed below with the rest */
-		if (s.quote != 0)
-			g_string_append_c(close, s.quote);
+		if (s->quote != 0)
+			g_string_append_c(close, s->quote);
 		g_string_append(close, ">");
-		if (s.cut_end) {
-			end_tag(&s, s.cut_tag);
-			g_free(s.cut_tag);
+		if (s->cut_end) {
+			end_tag(s, s->cut_tag);
+			g_free(s->cut_tag);
 		} else {
-			start_tag(&s, s.cut_tag);
+			start_tag(s, s->cut_tag);
 		}
-		s.cut_tag = NULL;
+		s->cut_tag = NULL;
 		break;
 	case END_RAW:
 	case END_DATA:
 		break;
 	}
-	if (s.mode == M_SCRIPT && s.ended == END_RAW)
+	if (s->mode == M_SCRIPT && s->ended == END_RAW)
 		g_string_append(close, "-->");	/* out of an escaped script first */
-	for (guint i = s.open->len; i-- > 0;) {
-		const char *name = g_ptr_array_index(s.open, i);
+	for (guint i = s->open->len; i-- > 0;)
+		g_string_append_printf(close, "</%s>", (const char *)g_ptr_array_index(s->open, i));
+	ok = !s->hopeless;
+	g_ptr_array_free(s->open, TRUE);
+	s->open = NULL;
+	return g_string_free(close, !ok);
+}
 
-		if (strcmp(name, "html") != 0 && strcmp(name, "body") != 0)
-			g_string_append_printf(close, "</%s>", name);
+char *html_footer_closers(const char *html, size_t len)
+{
+	struct html_scan s = { .p = html, .open = g_ptr_array_new_with_free_func(g_free) };
+
+	scan(&s, html + len);
+	return closers(&s);
+}
+
+bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_r)
+{
+	struct html_scan s = { .p = html, .open = g_ptr_array_new_with_free_func(g_free) };
+	const char *at;
+
+	scan(&s, html + len);
+	at = s.last_body != NULL && !s.hopeless ? s.last_body : html + len;
+	if (at != html + len) {
+		/* again, to the insertion point: the state there */
+		g_free(s.cut_tag);
+		g_ptr_array_set_size(s.open, 0);
+		struct html_scan again = { .p = html, .open = s.open };
+
+		s = again;
+		scan(&s, at);
 	}
-	ok = !s.hopeless;
-	g_ptr_array_free(s.open, TRUE);
 	*at_r = (size_t)(at - html);
-	*close_r = g_string_free(close, FALSE);
-	if (!ok) {
-		g_free(*close_r);
-		*close_r = NULL;
-	}
-	return ok;
+	*close_r = closers(&s);
+	return *close_r != NULL;
 }

@@ -136,6 +136,9 @@ bool footer_already_there(const struct parser_private *priv, const struct footer
    hide it), g_free. False when no footer written into it could be seen
    (<plaintext>, <frameset>, ...): wrap the message instead. */
 bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_r);
+/* What ends everything left open at the end of HTML ("" when nothing is),
+   g_free; NULL when nothing can (as above). */
+char *html_footer_closers(const char *html, size_t len);
 
 /* ---- html.c ---- */
 

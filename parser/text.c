@@ -359,14 +359,17 @@ static bool addr_attribution(const struct line *l)
 	static const char *const verbs[] = { "wrote:", "writes:" };
 
 	for (size_t v = 0; v < G_N_ELEMENTS(verbs); v++) {
-		size_t vl = strlen(verbs[v]), before = l->core_len - vl;
-		const char *verb = l->core + before, *p;
+		size_t vl = strlen(verbs[v]), before;
+		const char *verb, *p;
 		gunichar prev;
 		glong n, d;
 
+		if (l->core_len <= vl)
+			continue;
+		before = l->core_len - vl;
+		verb = l->core + before;
 		/* at most 301 characters before the verb, each of at most 4 bytes */
-		if (l->core_len <= vl || before > 301 * 4 ||
-		    g_ascii_strncasecmp(verb, verbs[v], vl) != 0)
+		if (before > 301 * 4 || g_ascii_strncasecmp(verb, verbs[v], vl) != 0)
 			continue;
 		prev = g_utf8_get_char(g_utf8_prev_char(verb));
 		if (g_unichar_isalnum(prev) || prev == '_')
