@@ -8,6 +8,7 @@ packages=(
 	build-essential cmake pkg-config
 	libmilter-dev libgmime-3.0-dev libconfig-dev libcmocka-dev libjson-glib-dev libxml2-dev
 	postfix swaks python3 valgrind clang
+	time		# GNU time: peak RSS of the judge in bench/hostile-scaling.sh
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )
 
