@@ -400,6 +400,10 @@ char *html_footer_closers(const char *html, size_t len)
 {
 	struct html_scan s = { .p = html, .open = g_ptr_array_new_with_free_func(g_free) };
 
+	if (len == 0 || html == NULL) {
+		g_ptr_array_free(s.open, TRUE);
+		return g_strdup("");	/* (an empty body's bytes may be NULL) */
+	}
 	scan(&s, html + len);
 	return closers(&s);
 }
@@ -409,6 +413,12 @@ bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_
 	struct html_scan s = { .p = html, .open = g_ptr_array_new_with_free_func(g_free) };
 	const char *at;
 
+	if (len == 0 || html == NULL) {
+		g_ptr_array_free(s.open, TRUE);
+		*at_r = 0;	/* an empty body (its bytes may be NULL): nothing open */
+		*close_r = g_strdup("");
+		return true;
+	}
 	scan(&s, html + len);
 	at = s.last_body != NULL && !s.hopeless ? s.last_body : html + len;
 	if (at != html + len) {

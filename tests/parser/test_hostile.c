@@ -356,7 +356,7 @@ static void test_html_footer(void **state)
 	static const char *const files[] = {
 		"comment", "style", "title", "textarea", "script", "noscript", "template",
 		"hidden-div", "span-in-div", "formatting", "table-scope", "attribute", "select",
-		"details", "no-body-end", "bogus",
+		"details", "no-body-end", "bogus", "empty",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
