@@ -299,7 +299,8 @@ static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, b
 		g_byte_array_append(out, dec->data, (guint)at);
 		g_byte_array_append(out, (const guint8 *)close, (guint)strlen(close));
 		g_byte_array_append(out, (const guint8 *)f->str, (guint)f->len);
-		g_byte_array_append(out, dec->data + at, dec->len - (guint)at);
+		if (at < dec->len)	/* (an empty body's bytes may be NULL) */
+			g_byte_array_append(out, dec->data + at, dec->len - (guint)at);
 		g_free(close);
 	} else {
 		const char *eol = crlf ? "\r\n" : "\n";
