@@ -210,7 +210,9 @@ bool signed_multipart_is_real(GMimeObject *obj)
 		bool truncated;
 		GByteArray *data = part_decoded_content(GMIME_PART(sig), 64 * 1024, &truncated);
 
-		if (strcmp(type, "application/pgp-signature") == 0) {
+		if (data->len == 0) {
+			ok = false;	/* no signature (and data->data may be NULL) */
+		} else if (strcmp(type, "application/pgp-signature") == 0) {
 			char *text = g_strndup((const char *)data->data, data->len);
 			struct lines l = { text, text + strlen(text), NULL, 0 };
 

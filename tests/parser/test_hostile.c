@@ -254,6 +254,7 @@ static void test_fake_signatures(void **state)
 		{ "signed-junk-signature.eml", "a junk signature" },
 		{ "signed-wrong-protocol.eml", "not of the protocol's type" },
 		{ "signed-pkcs7-junk.eml", "holding no SignedData" },
+		{ "signed-empty-signature.eml", "signature part is empty" },
 	};
 	const struct parser_footer footer = { .text = "Signature notice.", .html = NULL };
 
