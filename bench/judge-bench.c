@@ -38,7 +38,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "parser/parser.h"
 
 #define CHUNK (64 * 1024)	/* what libmilter hands a milter per body call */

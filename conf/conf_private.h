@@ -10,8 +10,16 @@
 /* Addresses longer than this are not addresses (RFC 5321 path limit). */
 #define CONF_ADDRESS_MAX 254
 
+/* Where a setting was written. */
+struct conf_place {
+	const char *file;		/* as the user named it */
+	int line;			/* 0: not written, the default is in force */
+};
+
 struct conf_private {
 	gint refcount;
+	GHashTable *places;		/* daemon key -> struct conf_place (system.c) */
+	struct conf_place file_place;	/* the config file itself, line 0 */
 	GStringChunk *strings;		/* every string of the loaded config */
 	GPtrArray *blocks;		/* arrays owned by the config (g_free) */
 	GHashTable *people;		/* normalised address -> const struct conf_person * */
@@ -47,12 +55,14 @@ const char *conf_strdup(struct conf *conf, const char *s);
    close enough to be a likely typo, else NULL. */
 const char *conf_suggest(const char *word, const char *const *names, size_t n);
 
-/* Normalise ADDR into BUF (CONF_ADDRESS_MAX + 1 bytes): false when it is
-   not an address. FOLD and DELIM as in struct conf_daemon. */
-bool conf_normalise_into(const char *addr, bool fold, char delim, char *buf, size_t size);
-/* Lower-case domain into BUF: false when it is not a domain name. Accepts a
-   bare domain or an address (the part after the last '@'). */
-bool conf_domain_into(const char *s, char *buf, size_t size);
+/* ADDR (an SMTP path, an addr-spec, "Name <addr>") in its normal form
+   (address.c), newly allocated (g_free); NULL when it is no address. FOLD
+   and DELIM as in struct conf_daemon. */
+char *conf_normalise(const char *addr, bool fold, char delim);
+/* The domain of S (a bare domain or an address) in its normal form: lower
+   case, IDNA A-labels (g_free); NULL when it is no domain name (an address
+   literal is none). */
+char *conf_domain_normalise(const char *s);
 
 /* Syntax checks used by the schema: NULL when fine, else the reason
    (static text) that follows the quoted value in an error message. */
@@ -103,6 +113,10 @@ struct schema_name {
 extern const struct schema_name conf_profile_choices[];
 extern const struct schema_name conf_rule_choices[];
 extern const struct schema_name conf_phrase_set_choices[];
+
+/* Where the daemon setting KEY ("user", "journal", "sendmail") was written;
+   the config file, line 0, when it was not. */
+const struct conf_place *conf_place_of(const struct conf *conf, const char *key);
 
 void conf_free(struct conf *conf);
 

@@ -228,6 +228,14 @@ void *conf_attachment(const struct conf *conf, const char *key,
 	return data;
 }
 
+const struct conf_place *conf_place_of(const struct conf *conf, const char *key)
+{
+	const struct conf_place *p = conf->priv->places != NULL ?
+		g_hash_table_lookup(conf->priv->places, key) : NULL;
+
+	return p != NULL ? p : &conf->priv->file_place;
+}
+
 void conf_free(struct conf *conf)
 {
 	struct conf_private *priv = conf->priv;
@@ -237,6 +245,8 @@ void conf_free(struct conf *conf)
 		g_hash_table_destroy(priv->attachments);
 	g_mutex_clear(&priv->attach_lock);
 
+	if (priv->places != NULL)
+		g_hash_table_destroy(priv->places);
 	if (priv->people != NULL)
 		g_hash_table_destroy(priv->people);
 	if (priv->domains != NULL)

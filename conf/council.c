@@ -81,18 +81,18 @@ static const char *const *domain_list(struct build *b, const struct schema_node 
 	const config_setting_t *list = member(node, key);
 	int n = list != NULL && config_setting_is_aggregate(list) ? config_setting_length(list) : 0;
 	const char **out = conf_alloc(b->ctx->conf, sizeof(char *) * (size_t)(n + 1));
-	char buf[CONF_ADDRESS_MAX + 1];
 	size_t count = 0;
 
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
 		const char *s = config_setting_get_string(e);
 		struct conf_domain_place place;
+		char *d;
 
-		if (s == NULL || conf_check_domain(s) != NULL ||
-		    !conf_domain_into(s, buf, sizeof(buf)))
+		if (s == NULL || conf_check_domain(s) != NULL || (d = conf_domain_normalise(s)) == NULL)
 			continue;	/* reported by the schema */
-		out[count++] = conf_strdup(b->ctx->conf, buf);
+		out[count++] = conf_strdup(b->ctx->conf, d);
+		g_free(d);
 		place.council = council;
 		place.domain = out[count - 1];
 		place.path = g_strdup_printf("%s.%s[%d]", node->path, key, i);
@@ -319,6 +319,37 @@ static void check_names(struct build *b, struct top_load *top)
 	g_hash_table_destroy(seen);
 }
 
+/* The web page's settings that go together: a certificate needs its key;
+   the reviewers file is by default beside the configuration file; the link
+   in notices is kept without a trailing '/', so that paths are appended to
+   it as they are. */
+static void web_settings(struct schema_ctx *ctx, struct top_load *top)
+{
+	struct conf_daemon *d = &ctx->conf->daemon;
+	struct conf_web *w = &d->web;
+
+	if (w->reviewers == NULL) {
+		char *path = g_build_filename(ctx->base_dir, "reviewers", NULL);
+		w->reviewers = conf_strdup(ctx->conf, path);
+		g_free(path);
+	}
+
+	if ((w->tls_certificate == NULL) != (w->tls_key == NULL))
+		error_member(ctx, &top->web.node,
+			     w->tls_key == NULL ? "tls_certificate" : "tls_key",
+			     "is given without %s; expected both (the page serves HTTPS "
+			     "itself) or neither (a reverse proxy serves HTTPS)",
+			     w->tls_key == NULL ? "tls_key" : "tls_certificate");
+	if (d->review_url != NULL) {
+		char *url = g_strdup(d->review_url);
+		size_t len = strlen(url);
+		while (len > 0 && url[len - 1] == '/')
+			url[--len] = '\0';
+		d->review_url = conf_strdup(ctx->conf, url);
+		g_free(url);
+	}
+}
+
 void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override)
 {
 	struct conf *conf = ctx->conf;
@@ -335,6 +366,9 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 	conf->daemon = top->d;
 	conf->daemon.limits = top->limits.v;
 	conf->daemon.thread_store = top->store.v;
+	conf->daemon.metrics = top->metrics.v;
+	conf->daemon.web = top->web.v;
+	web_settings(ctx, top);
 	if (conf->daemon.authserv_id == NULL)
 		conf->daemon.authserv_id = conf_strdup(conf, g_get_host_name());
 	if (phrase_dir_override != NULL)

@@ -69,7 +69,8 @@ static int read_set(struct conf *conf, const char *dir, enum conf_phrase_set set
 	}
 	out->n_phrases = list->len;
 	out->phrases = conf_alloc(conf, sizeof(char *) * (list->len + 1));
-	memcpy((void *)out->phrases, list->pdata, sizeof(char *) * list->len);
+	if (list->len > 0)	/* a shipped list may be empty (instruction.txt) */
+		memcpy((void *)out->phrases, list->pdata, sizeof(char *) * list->len);
 	g_ptr_array_free(list, TRUE);
 	g_strfreev(lines);
 	g_free(text);

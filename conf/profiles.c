@@ -139,6 +139,10 @@ const struct schema_name conf_phrase_set_choices[] = {
 	{ "party-political", CONF_PHRASES_PARTY_POLITICAL },
 	{ "capacity", CONF_PHRASES_CAPACITY },
 	{ "confidential", CONF_PHRASES_CONFIDENTIAL },
+	{ "information", CONF_PHRASES_INFORMATION },
+	{ "courtesy", CONF_PHRASES_COURTESY },
+	{ "commitment", CONF_PHRASES_COMMITMENT },
+	{ "party", CONF_PHRASES_PARTY },
 	{ NULL, 0 },
 };
 

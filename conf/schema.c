@@ -12,6 +12,7 @@
 _Static_assert(sizeof(enum conf_role) == sizeof(int), "SCHEMA_ENUM stores an int");
 _Static_assert(sizeof(enum conf_on_error) == sizeof(int), "SCHEMA_ENUM stores an int");
 _Static_assert(sizeof(enum conf_journal_failure) == sizeof(int), "SCHEMA_ENUM stores an int");
+_Static_assert(sizeof(enum conf_mta) == sizeof(int), "SCHEMA_ENUM stores an int");
 
 const char *schema_file(struct schema_ctx *ctx, const config_setting_t *setting)
 {
@@ -75,9 +76,18 @@ char *schema_quote(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* "a string ("300")", "a whole number (42)": what the user actually wrote. */
-static char *describe(const config_setting_t *s)
+const char *schema_number_text(struct schema_ctx *ctx, const config_setting_t *s)
 {
+	const char *file = config_setting_source_file(s);
+	const char *name = config_setting_name(s);
+
+	return conf_scan_number(ctx->scan, file != NULL ? file : ctx->file, schema_line(s), name);
+}
+
+/* "a string ("300")", "a whole number (42)": what the user actually wrote. */
+static char *describe(struct schema_ctx *ctx, const config_setting_t *s)
+{
+	const char *text = schema_number_text(ctx, s);
 	char *q, *out;
 
 	switch (config_setting_type(s)) {
@@ -88,6 +98,8 @@ static char *describe(const config_setting_t *s)
 		return out;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
+		if (text != NULL)
+			return g_strdup_printf("a whole number (%s)", text);
 		return g_strdup_printf("a whole number (%lld)",
 				       (long long)config_setting_get_int64(s));
 	case CONFIG_TYPE_FLOAT:
@@ -178,7 +190,7 @@ static void error_at(struct schema_ctx *ctx, const config_setting_t *s, const ch
 static void type_error(struct schema_ctx *ctx, const config_setting_t *s, const char *path,
 		       const struct schema_key *key)
 {
-	char *got = describe(s), *want = expected(key);
+	char *got = describe(ctx, s), *want = expected(key);
 
 	error_at(ctx, s, path, "got %s, expected %s", got, want);
 	g_free(got);
@@ -346,21 +358,65 @@ static void walk_scalar_string(struct schema_ctx *ctx, const config_setting_t *s
 	}
 }
 
+/* TEXT, a whole number as written in the file, as a value: false and
+   *why_r when it does not fit in 64 bits. A float or anything else: false,
+   *why_r NULL. */
+static bool literal_value(const char *text, long long *v_r, const char **why_r)
+{
+	char *digits = g_strdup(text);
+	size_t len = strlen(digits);
+	bool negative = digits[0] == '-';
+	const char *p = digits + (digits[0] == '-' || digits[0] == '+');
+	guint64 u;
+	gint64 v;
+	GError *err = NULL;
+	bool ok;
+
+	*why_r = NULL;
+	while (len > 0 && (digits[len - 1] == 'L' || digits[len - 1] == 'l'))
+		digits[--len] = '\0';
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		ok = g_ascii_string_to_unsigned(p + 2, 16, 0, G_MAXINT64, &u, &err);
+		v = negative ? -(gint64)u : (gint64)u;
+	} else {
+		ok = g_ascii_string_to_signed(digits, 10, G_MININT64, G_MAXINT64, &v, &err);
+	}
+	if (!ok && err != NULL && g_error_matches(err, G_NUMBER_PARSER_ERROR,
+						  G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+		*why_r = negative ? "is too small" : "is too large";
+	if (err != NULL)
+		g_error_free(err);
+	g_free(digits);
+	*v_r = v;
+	return ok;
+}
+
 static void walk_number(struct schema_ctx *ctx, const config_setting_t *s, const char *path,
 			const struct schema_key *key, void *base)
 {
+	const char *text = schema_number_text(ctx, s), *why = NULL;
 	long long v;
-	char text[32];
+	char shown[32];
 
 	if (config_setting_type(s) != CONFIG_TYPE_INT &&
 	    config_setting_type(s) != CONFIG_TYPE_INT64) {
 		type_error(ctx, s, path, key);
 		return;
 	}
-	v = config_setting_get_int64(s);
-	if (v < key->min || v > key->max) {
-		g_snprintf(text, sizeof(text), "%lld", v);
-		range_error(ctx, s, path, key, text);
+	/* libconfig wraps a number that does not fit its type (4294967297
+	   becomes 1): the value is the one written. */
+	if (text == NULL || !literal_value(text, &v, &why))
+		v = config_setting_get_int64(s);
+	if (why != NULL || v < key->min || v > key->max) {
+		char *want = expected(key);
+		char *written = text != NULL ? g_strndup(text, strcspn(text, "Ll")) : NULL;
+
+		if (written == NULL)
+			g_snprintf(shown, sizeof(shown), "%lld", v);
+		error_at(ctx, s, path, "%s %s; expected %s", written != NULL ? written : shown,
+			 why != NULL ? why : "is out of range", want);
+		g_free(written);
+		g_free(want);
 		return;
 	}
 	if (key->type == SCHEMA_UINT)
@@ -406,7 +462,7 @@ static void walk_strings(struct schema_ctx *ctx, const config_setting_t *s, cons
 		const char *value;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			char *got = describe(e);
+			char *got = describe(ctx, e);
 			error_at(ctx, e, epath, "got %s, expected %s", got,
 				 key->item != NULL ? key->item : "a string");
 			g_free(got);
@@ -447,7 +503,7 @@ static void walk_groups(struct schema_ctx *ctx, const config_setting_t *s, const
 		void *slot = array + key->sub->size * count;
 
 		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			char *got = describe(e);
+			char *got = describe(ctx, e);
 			error_at(ctx, e, epath, "got %s, expected a group { ... }", got);
 			g_free(got);
 			continue;

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "conf/conf_private.h"
+#include "conf/scan.h"
 
 enum schema_type {
 	SCHEMA_STRING,		/* const char *; UTF-8, no control characters */
@@ -76,6 +77,7 @@ struct schema_ctx {
 	const char *file;		/* the config file as named by the user */
 	const char *base_dir;		/* absolute folder of the config file */
 	const char *include_dir;	/* folder of the config file as named by the user */
+	const struct conf_scan *scan;	/* numbers as written (scan.c); may be NULL */
 };
 
 /* Every schema of council-milter.conf, NULL-terminated: the man page
@@ -94,6 +96,10 @@ void schema_walk(struct schema_ctx *ctx, const config_setting_t *group, const ch
 /* Where a setting is: its file (or the config file) and line. */
 const char *schema_file(struct schema_ctx *ctx, const config_setting_t *setting);
 int schema_line(const config_setting_t *setting);
+
+/* The number S holds, as written in the file ("4294967297", "0x1f"), or
+   NULL when the first reading did not see it there. */
+const char *schema_number_text(struct schema_ctx *ctx, const config_setting_t *s);
 
 /* A value quoted for a message: "text" or 42; long text shortened. */
 char *schema_quote(const char *s);

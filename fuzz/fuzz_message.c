@@ -22,7 +22,7 @@
 #include <glib.h>
 
 #include "fuzz/fuzz.h"
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "parser/parser.h"
 
 static struct engine *engine;

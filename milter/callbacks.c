@@ -9,13 +9,15 @@
 
 #include <glib.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "milter/generation.h"
 #include "milter/inflight.h"
-#include "milter/journal.h"
+#include "audit/audit.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
+#include "util/util.h"
 
 struct milter_conn {
 	struct milter_gen *gen;		/* pinned for the whole connection */
@@ -135,96 +137,6 @@ sfsistat milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsi
 	return SMFIS_CONTINUE;
 }
 
-/* Answer for a failure outside the engine, as configured by on_error. */
-static sfsistat on_error_status(SMFICTX *ctx, const struct milter_conn *c)
-{
-	enum conf_on_error on_error = CONF_ON_ERROR_TEMPFAIL;
-
-	if (c != NULL && c->gen != NULL)
-		on_error = engine_conf(milter_gen_engine(c->gen))->daemon.on_error;
-	switch (on_error) {
-	case CONF_ON_ERROR_ACCEPT:
-		return SMFIS_CONTINUE;
-	case CONF_ON_ERROR_REJECT:
-		milter_seam->setreply(ctx, "550", "5.7.1", "The council mail filter could not "
-				      "check this message, so it was refused.");
-		return SMFIS_REJECT;
-	case CONF_ON_ERROR_TEMPFAIL:
-	default:
-		milter_seam->setreply(ctx, "451", "4.3.0", "The council mail filter could not "
-				      "check this message just now; please try again later.");
-		return SMFIS_TEMPFAIL;
-	}
-}
-
-sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
-{
-	struct milter_conn *c = conn_get(ctx);
-
-	if (c == NULL)
-		return on_error_status(ctx, NULL);
-	/* A leftover from a message the MTA never finished or aborted. */
-	message_end(c);
-	if (!milter_inflight_begin()) {
-		/* Stopping (SIGTERM): the messages in flight finish; new ones wait. */
-		const char *id = milter_seam->getsymval(ctx, "i");
-		milter_log(LOG_INFO, "%s: not taken now: council-milter is stopping; the mail "
-			   "server keeps the message and tries again", id != NULL ? id : NOQUEUE);
-		milter_seam->setreply(ctx, "451", "4.3.2", "The council mail filter is "
-				      "stopping; please try again in a few minutes.");
-		return SMFIS_TEMPFAIL;
-	}
-	c->msg = engine_message_new(milter_gen_engine(c->gen));
-
-	char *sender = strip_brackets(argv[0]);
-	engine_message_set_sender(c->msg, sender);
-	g_free(sender);
-	engine_message_set_auth(c->msg, milter_seam->getsymval(ctx, "{auth_authen}"));
-	engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
-	return SMFIS_CONTINUE;
-}
-
-/* Limits are only recorded here: the engine gives on_error's verdict at end
-   of message, as the judge does, with the reason in the log line. */
-sfsistat milter_envrcpt(SMFICTX *ctx, char **argv)
-{
-	struct milter_conn *c = conn_of(ctx);
-
-	if (c == NULL || c->msg == NULL) {
-		milter_log(LOG_ERR, "%s: recipient before sender: protocol out of step",
-			   queue_id(c));
-		return on_error_status(ctx, c);
-	}
-	char *rcpt = strip_brackets(argv[0]);
-	(void)engine_message_add_rcpt(c->msg, rcpt);
-	g_free(rcpt);
-	return SMFIS_CONTINUE;
-}
-
-sfsistat milter_header(SMFICTX *ctx, char *name, char *value)
-{
-	struct milter_conn *c = conn_of(ctx);
-
-	if (c == NULL || c->msg == NULL) {
-		milter_log(LOG_ERR, "%s: header before sender: protocol out of step", queue_id(c));
-		return on_error_status(ctx, c);
-	}
-	(void)engine_message_add_header(c->msg, name, value);
-	return SMFIS_CONTINUE;
-}
-
-sfsistat milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
-{
-	struct milter_conn *c = conn_of(ctx);
-
-	if (c == NULL || c->msg == NULL) {
-		milter_log(LOG_ERR, "%s: body before sender: protocol out of step", queue_id(c));
-		return on_error_status(ctx, c);
-	}
-	(void)engine_message_add_body(c->msg, chunk, len);
-	return SMFIS_CONTINUE;
-}
-
 static const char *op_name(enum engine_op_kind kind)
 {
 	switch (kind) {
@@ -284,10 +196,132 @@ static int apply_op(SMFICTX *ctx, const struct engine_op *op)
 	return MI_FAILURE;
 }
 
+static char *refused_text(const struct engine_op *op)
+{
+	return g_strdup_printf("the MTA refused to %s%s%s", op_name(op->kind),
+			       op->name != NULL ? ": " : "", op->name != NULL ? op->name : "");
+}
+
+/* A message that cannot be judged here (no configuration, the protocol out
+   of step, the MTA refusing an operation) gets on_error's answer, the
+   engine's own (engine_error_result), so the daemon says what the judge
+   says. Header operations can be carried out at end of message (EOM) only;
+   accept delivers the message even when the MTA refuses them too. */
 static const char *status_name(sfsistat status)
 {
 	return status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ? "tempfail" :
 		"accept";
+}
+
+static sfsistat answer_error(SMFICTX *ctx, struct milter_conn *c, const char *reason, bool eom,
+			     bool ours_written, enum milter_tempfail cause)
+{
+	/* Without a connection of its own (out of step before MAIL), the
+	   configuration in force answers. */
+	struct milter_gen *gen = c != NULL && c->gen != NULL ? NULL : milter_gen_pin();
+	struct milter_gen *answering = gen != NULL ? gen : c != NULL ? c->gen : NULL;
+	struct engine *engine = answering != NULL ? milter_gen_engine(answering) : NULL;
+	struct engine_result *res = engine_error_result(engine, c != NULL ? c->msg : NULL,
+							ours_written, reason);
+	sfsistat status = SMFIS_CONTINUE;
+
+	switch (res->status) {
+	case ENGINE_REJECT:
+	case ENGINE_TEMPFAIL:
+		milter_seam->setreply(ctx, res->reply_code, res->reply_xcode, res->reply_text);
+		status = res->status == ENGINE_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+		break;
+	case ENGINE_CONTINUE:
+		for (size_t i = 0; eom && i < res->n_ops; i++) {
+			if (apply_op(ctx, &res->ops[i]) == MI_SUCCESS)
+				continue;
+			char *what = refused_text(&res->ops[i]);
+			milter_log(LOG_ERR, "%s: %s; the message goes on without it, as "
+				   "on_error = accept says", queue_id(c), what);
+			g_free(what);
+		}
+		break;
+	}
+	engine_result_free(&res);
+	milter_gen_unpin(&gen);
+	milter_metrics_message(status_name(status));
+	if (status == SMFIS_TEMPFAIL)
+		milter_metrics_tempfail(cause);
+	return status;
+}
+
+sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return answer_error(ctx, NULL, "no configuration loaded", false, false,
+				    MILTER_TEMPFAIL_NO_CONFIG);
+	/* A leftover from a message the MTA never finished or aborted. */
+	message_end(c);
+	if (!milter_inflight_begin()) {
+		/* Stopping (SIGTERM): the messages in flight finish; new ones wait. */
+		const char *id = milter_seam->getsymval(ctx, "i");
+		milter_log(LOG_INFO, "%s: not taken now: council-milter is stopping; the mail "
+			   "server keeps the message and tries again", id != NULL ? id : NOQUEUE);
+		milter_seam->setreply(ctx, "451", "4.3.2", "The council mail filter is "
+				      "stopping; please try again in a few minutes.");
+		milter_metrics_message("tempfail");
+		milter_metrics_tempfail(MILTER_TEMPFAIL_STOPPING);
+		return SMFIS_TEMPFAIL;
+	}
+	c->msg = engine_message_new(milter_gen_engine(c->gen));
+
+	char *sender = strip_brackets(argv[0]);
+	engine_message_set_sender(c->msg, sender);
+	g_free(sender);
+	engine_message_set_auth(c->msg, milter_seam->getsymval(ctx, "{auth_authen}"));
+	engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
+	return SMFIS_CONTINUE;
+}
+
+/* Limits are only recorded here: the engine gives on_error's verdict at end
+   of message, as the judge does, with the reason in the log line. */
+sfsistat milter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: recipient before sender: protocol out of step",
+			   queue_id(c));
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
+	}
+	char *rcpt = strip_brackets(argv[0]);
+	(void)engine_message_add_rcpt(c->msg, rcpt);
+	g_free(rcpt);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: header before sender: protocol out of step", queue_id(c));
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
+	}
+	(void)engine_message_add_header(c->msg, name, value);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct milter_conn *c = conn_of(ctx);
+
+	if (c == NULL || c->msg == NULL) {
+		milter_log(LOG_ERR, "%s: body before sender: protocol out of step", queue_id(c));
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
+	}
+	(void)engine_message_add_body(c->msg, chunk, len);
+	return SMFIS_CONTINUE;
 }
 
 /* The journal said what engine_run decided; when the MTA then refuses to
@@ -297,7 +331,7 @@ static void journal_refusal(struct milter_conn *c, const char *what, sfsistat st
 {
 	struct engine *engine = milter_gen_engine(c->gen);
 	JsonBuilder *b = journal_line_begin("mta-refused");
-	char *error = NULL;
+	const char *error;
 
 	journal_add_string(b, "queue_id", queue_id(c));
 	journal_add_string(b, "error", what);
@@ -305,7 +339,7 @@ static void journal_refusal(struct milter_conn *c, const char *what, sfsistat st
 	char *line = journal_line_end(b);
 	if (engine_journal_append(engine, line, true, &error) < 0) {
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c), error, line);
-		g_free(error);
+		milter_metrics_journal_failure();
 	}
 	g_free(line);
 }
@@ -326,18 +360,24 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 	case ENGINE_CONTINUE:
 		break;
 	}
+	bool ours_written = false;	/* our result header is on the message */
+
 	for (size_t i = 0; i < res->n_ops; i++) {
-		if (apply_op(ctx, &res->ops[i]) != MI_SUCCESS) {
-			char *what = g_strdup_printf("the MTA refused to %s%s%s",
-						     op_name(res->ops[i].kind),
-						     res->ops[i].name != NULL ? ": " : "",
-						     res->ops[i].name != NULL ? res->ops[i].name : "");
-			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c), what);
-			sfsistat status = on_error_status(ctx, c);
+		const struct engine_op *op = &res->ops[i];
+
+		if (apply_op(ctx, op) != MI_SUCCESS) {
+			char *what = refused_text(op);
+			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c),
+				   what);
+			sfsistat status = answer_error(ctx, c, what, true, ours_written,
+						       MILTER_TEMPFAIL_MTA_REFUSED);
 			journal_refusal(c, what, status);
 			g_free(what);
 			return status;
 		}
+		if (op->kind == ENGINE_OP_INSERT_HEADER &&
+		    g_ascii_strcasecmp(op->name, POLICY_RESULT_HEADER) == 0)
+			ours_written = true;
 		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
 			milter_log(LOG_INFO, "%s: held for review: %s", queue_id(c),
 				   res->ops[i].value);
@@ -353,11 +393,26 @@ static void log_evidence(const struct milter_conn *c, const struct engine_result
 		return;
 	for (size_t i = 0; i < res->verdict->n_findings; i++) {
 		const struct policy_finding *f = &res->verdict->findings[i];
+		char *evidence = util_text_visible(f->evidence, -1);
 		milter_log(LOG_DEBUG, "%s: %s (%s, clause %s): %s", queue_id(c),
 			   conf_rule_id(f->rule), conf_action_name(f->action),
-			   f->clause != NULL ? f->clause : "none",
-			   f->evidence != NULL ? f->evidence : "");
+			   f->clause != NULL ? f->clause : "none", evidence);
+		g_free(evidence);
 	}
+}
+
+/* The metrics of a message judged and carried out. */
+static void count_result(const struct engine_result *res)
+{
+	if (res->own_notice) {
+		milter_metrics_notice();
+		return;
+	}
+	milter_metrics_message(engine_result_action(res));
+	for (size_t i = 0; res->verdict != NULL && i < res->verdict->n_findings; i++)
+		milter_metrics_finding(res->verdict->findings[i].rule);
+	if (res->status == ENGINE_TEMPFAIL)
+		milter_metrics_tempfail(milter_tempfail_from_engine(res->cause));
 }
 
 sfsistat milter_eom(SMFICTX *ctx)
@@ -367,22 +422,34 @@ sfsistat milter_eom(SMFICTX *ctx)
 	if (c == NULL || c->msg == NULL) {
 		milter_log(LOG_ERR, "%s: end of message before sender: protocol out of step",
 			   queue_id(c));
-		return on_error_status(ctx, c);
+		return answer_error(ctx, c, "protocol out of step", true, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
 	}
 	/* Sendmail knows the queue id only from RCPT on: ask again. */
 	if (engine_message_queue_id(c->msg) == NULL)
 		engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
 
 	struct engine *engine = milter_gen_engine(c->gen);
+	gint64 started = g_get_monotonic_time();
 	struct engine_result *res = engine_run(engine, c->msg);
+	milter_metrics_judge_seconds((double)(g_get_monotonic_time() - started) / 1e6);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
 	log_evidence(c, res);
-	if (res->journal_error != NULL)
+	if (res->journal_error != NULL) {
 		/* The record is not lost: it is in the log instead. */
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c),
 			   res->journal_error, res->journal_line);
+		milter_metrics_journal_failure();
+	}
+	if (res->verdict != NULL && res->verdict->store_error != NULL)
+		milter_log(LOG_ERR, "%s: %s; this confidential message is not remembered, so a "
+			   "reply to it may pass as not confidential: check thread_store.path",
+			   queue_id(c), res->verdict->store_error);
 	bool applied;
 	sfsistat ret = apply_result(ctx, c, res, &applied);
+	/* What the engine decided was done (else answer_error counted what was). */
+	if (applied || res->status != ENGINE_CONTINUE)
+		count_result(res);
 	if (applied && res->status == ENGINE_CONTINUE && res->verdict != NULL &&
 	    res->verdict->action == CONF_ACTION_HOLD)
 		milter_notify_hold(engine, c->msg, res);

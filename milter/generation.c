@@ -5,8 +5,9 @@
 
 #include <glib.h>
 
-#include "milter/journal.h"
+#include "audit/audit.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 
 struct milter_gen {
@@ -24,12 +25,8 @@ static struct engine_shared *gen_shared;
 int milter_gen_install(struct conf *conf, const char **error_r)
 {
 	if (gen_shared == NULL) {
-		char *error;
-		if (engine_shared_open(conf, &gen_shared, &error) < 0) {
-			*error_r = g_intern_string(error);	/* callers want static text */
-			g_free(error);
+		if (engine_shared_open(conf, &gen_shared, error_r) < 0)
 			return -1;
-		}
 	} else {
 		char *changes = engine_shared_changes(gen_shared, conf);
 		if (changes != NULL)
@@ -46,18 +43,18 @@ int milter_gen_install(struct conf *conf, const char **error_r)
 	gen_current = gen;
 	pthread_mutex_unlock(&gen_lock);
 	milter_gen_unpin(&old);
+	milter_metrics_generation();
 	return 0;
 }
 
 void milter_gen_reopen(void)
 {
-	char *error;
+	const char *error;
 
 	if (gen_shared == NULL)
 		return;
 	if (engine_shared_reopen(gen_shared, &error) < 0) {
 		milter_log(LOG_ERR, "%s; still writing to the file open before", error);
-		g_free(error);
 	} else {
 		milter_log(LOG_INFO, "journal %s opened again",
 			   journal_path(engine_shared_journal(gen_shared)));

@@ -8,7 +8,7 @@
  * connection closes (OpenDKIM's reference-counted config, STYLE.md).
  */
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 
 struct milter_gen;
 

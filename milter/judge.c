@@ -12,9 +12,10 @@
 
 #include <glib.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 #include "milter/milter.h"
 #include "parser/parser.h"
+#include "util/util.h"
 
 static void print_human(const struct engine_result *res)
 {
@@ -24,9 +25,10 @@ static void print_human(const struct engine_result *res)
 	printf("council: %s\n", v != NULL && v->council != NULL ? v->council->name : "none");
 	for (size_t i = 0; v != NULL && i < v->n_findings; i++) {
 		const struct policy_finding *f = &v->findings[i];
+		char *evidence = util_text_visible(f->evidence, -1);	/* no U+202E */
 		printf("rule: %s (%s, clause %s): %s\n", conf_rule_id(f->rule),
-		       conf_action_name(f->action), f->clause != NULL ? f->clause : "-",
-		       f->evidence != NULL ? f->evidence : "");
+		       conf_action_name(f->action), f->clause != NULL ? f->clause : "-", evidence);
+		g_free(evidence);
 	}
 	if (v != NULL && v->n_findings == 0)
 		printf("rules: none matched\n");

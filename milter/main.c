@@ -3,14 +3,17 @@
  * offline judge (--judge). See --help.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "conf/conf.h"
 #include "milter/milter.h"
+#include "policy/policy.h"
 
 static const char usage_text[] =
 "Usage:\n"
@@ -40,14 +43,16 @@ static const char usage_text[] =
 "                 read the phrase lists from DIR instead of the configured\n"
 "                 phrase_dir (for running from a build tree)\n"
 "  Started as root, the filter creates its socket, then runs as the user.\n"
-"  Send SIGUSR1 to reload the configuration: a configuration with errors is\n"
-"  refused (the errors are logged) and the one in force stays. SIGTERM stops:\n"
-"  new messages are told to try again later, and those being received are\n"
-"  finished first (for at most 30 seconds).\n"
+"  Send SIGUSR1 (or SIGHUP) to reload the configuration: a configuration\n"
+"  with errors is refused (the errors are logged) and the one in force\n"
+"  stays. SIGTERM stops: new messages are told to try again later, and\n"
+"  those being received are finished first (for at most 30 seconds).\n"
 "\n"
 "Checking a configuration:\n"
-"  -n             check CONF and exit: prints OK, or every error with its\n"
-"                 file and line number (exit status 78)\n"
+"  -n             check CONF, and what it names on this system as start-up\n"
+"                 checks it (the user, sendmail, the journal's folder), and\n"
+"                 exit: prints OK, or every error with its file and line\n"
+"                 number (exit status 78)\n"
 "\n"
 "Asking what would happen to a message (nothing is sent or recorded):\n"
 "  --judge MESSAGE.eml   the message, as a file (read no further than\n"
@@ -95,8 +100,19 @@ struct conf *milter_conf_load(const struct milter_options *opt)
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
 
-	if (conf_load(opt->conf_path, opt->phrase_dir, &conf, &errors) == 0)
-		return conf;
+	const char *error;
+
+	if (conf_load(opt->conf_path, opt->phrase_dir, &conf, &errors) == 0) {
+		/* What judging needs beyond the file (WordNet's lexicon): a
+		   missing one is found now, by -n too, not at the first message. */
+		if (policy_prepare(conf, &error) == 0)
+			return conf;
+		fprintf(stderr, "%s: %s\n", opt->conf_path, error);
+		if (!opt->check_only)
+			fprintf(stderr, "council-milter: not started\n");
+		conf_unref(&conf);
+		return NULL;
+	}
 	for (size_t i = 0; i < errors->n_lines; i++)
 		fprintf(stderr, "%s\n", errors->lines[i]);
 	if (!opt->check_only)
@@ -106,12 +122,55 @@ struct conf *milter_conf_load(const struct milter_options *opt)
 	return NULL;
 }
 
+/* Who the daemon would run as, for the system check: -u; else, started as
+   root, the configured user; else the user it is (for -n: the configured
+   user when it exists, as under systemd, which runs -n as that user). */
+static const char *run_as(const struct milter_options *opt, const struct conf *conf,
+			  bool starting, bool *root_ok_r)
+{
+	struct passwd *pw;
+
+	*root_ok_r = opt->user != NULL;
+	if (opt->user != NULL)
+		return opt->user;
+	if (geteuid() == 0)
+		return conf->daemon.user;
+	if (!starting && conf->daemon.user != NULL && getpwnam(conf->daemon.user) != NULL)
+		return conf->daemon.user;
+	pw = getpwuid(geteuid());
+	return pw != NULL ? pw->pw_name : conf->daemon.user;
+}
+
+int milter_conf_check_system(const struct milter_options *opt, const struct conf *conf,
+			     bool starting)
+{
+	struct conf_errors *errors = NULL;
+	bool root_ok;
+	char *user = g_strdup(run_as(opt, conf, starting, &root_ok));
+	int ret = conf_check_system(conf, user, root_ok, &errors);
+
+	g_free(user);
+	if (ret == 0)
+		return 0;
+	for (size_t i = 0; i < errors->n_lines; i++)
+		fprintf(stderr, "%s\n", errors->lines[i]);
+	if (starting)
+		fprintf(stderr, "council-milter: %s has %zu error(s) on this system; not started\n",
+			opt->conf_path, errors->n_lines);
+	conf_errors_free(&errors);
+	return -1;
+}
+
 static int check_config(const struct milter_options *opt)
 {
 	struct conf *conf = milter_conf_load(opt);
 
 	if (conf == NULL)
 		return EXIT_CONFIG;
+	if (milter_conf_check_system(opt, conf, false) < 0) {
+		conf_unref(&conf);
+		return EXIT_CONFIG;
+	}
 	printf("OK\n");
 	conf_unref(&conf);
 	return EXIT_SUCCESS;

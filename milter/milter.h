@@ -40,5 +40,10 @@ int milter_judge_run(const struct milter_options *opt);
 /* Load the config named in OPT, printing every error to stderr. Returns
    NULL on failure. */
 struct conf *milter_conf_load(const struct milter_options *opt);
+/* conf_check_system for the user the daemon runs as (-u, the configured
+   user, or the user it is), each error on stderr: 0, or -1. -n and
+   start-up (STARTING) both run it. */
+int milter_conf_check_system(const struct milter_options *opt, const struct conf *conf,
+			     bool starting);
 
 #endif

@@ -10,9 +10,8 @@
 
 #include <glib.h>
 
-#include "milter/letters.h"
+#include "notice/notice.h"
 #include "milter/log.h"
-#include "milter/spawn.h"
 
 /* How long the daemon waits at exit for sendmail processes still running. */
 #define SHUTDOWN_WAIT_SECONDS 30
@@ -76,7 +75,7 @@ bool milter_notify_send(const char *sendmail, const char *rcpt, const char *mess
 			const char *what)
 {
 	char **argv = spawn_sendmail_argv(sendmail, rcpt);
-	char *error = NULL;
+	const char *error;
 	pid_t pid;
 
 	if (argv == NULL) {
@@ -95,7 +94,6 @@ bool milter_notify_send(const char *sendmail, const char *rcpt, const char *mess
 	g_strfreev(argv);
 	if (ret < 0) {
 		milter_log(LOG_ERR, "%s: not sent: %s", what, error);
-		g_free(error);
 		return false;
 	}
 

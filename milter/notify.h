@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "milter/engine.h"
+#include "engine/engine.h"
 
 /* After RES (a hold) was applied: tell the author of MSG (when known and
    inside the council) and the council's review_to. */

@@ -53,10 +53,35 @@ bool model_part_is_attachment(GMimeObject *obj)
 	return object_filename(obj) != NULL;
 }
 
-static bool is_text_body(GMimeObject *obj)
+/* A text part a reader sees in the message, so the rules read it: plain
+   or HTML, not offered as an attachment. A file name alone makes no
+   attachment: clients show an inline text part whatever it is called. */
+static bool is_read_text(GMimeObject *obj)
 {
+	const char *disp = g_mime_object_get_disposition(obj);
+
 	return GMIME_IS_PART(obj) && (type_is(obj, "text", "plain") || type_is(obj, "text", "html")) &&
-	       !model_part_is_attachment(obj);
+	       (disp == NULL || g_ascii_strcasecmp(disp, "attachment") != 0);
+}
+
+/* multipart/encrypted as RFC 1847 has it: the control part of the type its
+   protocol names, then the encrypted data. Anything else so labelled is
+   ordinary multipart, read like multipart/mixed. */
+static bool really_encrypted(GMimeObject *obj)
+{
+	GMimeMultipart *mp = GMIME_MULTIPART(obj);
+	const char *protocol = g_mime_object_get_content_type_parameter(obj, "protocol");
+	char *first;
+	bool real;
+
+	if (!type_is(obj, "multipart", "encrypted") || protocol == NULL ||
+	    g_mime_multipart_get_count(mp) != 2)
+		return false;
+	first = model_mime_type(g_mime_multipart_get_part(mp, 0));
+	real = g_ascii_strcasecmp(first, protocol) == 0 &&
+	       type_is(g_mime_multipart_get_part(mp, 1), "application", "octet-stream");
+	g_free(first);
+	return real;
 }
 
 static char *clean_dup(const char *s)
@@ -64,10 +89,22 @@ static char *clean_dup(const char *s)
 	return utf8_clean(g_strdup(s != NULL ? s : ""));
 }
 
-/* A header value for the model: decoded, valid UTF-8, trimmed. */
+/* A header value for the model: decoded (strictly, rfc2047.c), valid
+   UTF-8, trimmed. */
 static char *header_text(GMimeHeader *h)
 {
-	return g_strstrip(clean_dup(g_mime_header_get_value(h)));
+	const char *raw = g_mime_header_get_raw_value(h);
+
+	return raw != NULL ? rfc2047_decode_text(raw) : g_strdup("");
+}
+
+/* The first NAME field of OBJ, as header_text reads it, or NULL. */
+static char *object_header_text(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeHeader *h = hl != NULL ? g_mime_header_list_get_header(hl, name) : NULL;
+
+	return h != NULL ? header_text(h) : NULL;
 }
 
 /* ---- the part list and the containers ---- */
@@ -121,18 +158,16 @@ static void add_part(GArray *parts, GMimeObject *obj, unsigned depth, bool embed
 	g_array_append_val(parts, p);
 }
 
-static const char *header_value(GMimeObject *obj, const char *name)
-{
-	return g_mime_object_get_header(obj, name);
-}
-
 static void add_embedded(GArray *embedded, GMimeMessage *m)
 {
 	struct parser_embedded e = { .attached = true };
 
-	e.subject = g_strstrip(clean_dup(m != NULL ? g_mime_message_get_subject(m) : NULL));
-	e.sensitivity = g_strstrip(clean_dup(m != NULL ? header_value(GMIME_OBJECT(m),
-									 "Sensitivity") : NULL));
+	e.subject = m != NULL ? object_header_text(GMIME_OBJECT(m), "Subject") : NULL;
+	e.sensitivity = m != NULL ? object_header_text(GMIME_OBJECT(m), "Sensitivity") : NULL;
+	if (e.subject == NULL)
+		e.subject = g_strdup("");
+	if (e.sensitivity == NULL)
+		e.sensitivity = g_strdup("");
 	e.text = g_strdup("");
 	g_array_append_val(embedded, e);
 }
@@ -147,11 +182,56 @@ static unsigned pkcs7_flag(GMimeObject *obj)
 	return PARSER_FLAG_ENCRYPTED;
 }
 
+/* A message/rfc822 part sent with a transfer encoding (RFC 2046 forbids
+   it; mail clients decode it all the same) is no message to GMime, only a
+   part. Its message decoded and parsed on its own, kept with MSG; NULL
+   when PART is no such part. Decoding costs at most *BUDGET bytes in all
+   (the message's size or max_text_bytes, the larger: one encoded message
+   is read whole, and nesting cannot multiply the cost); what passes it is
+   cut (PARSER_FLAG_TEXT_TRUNCATED). */
+static GMimeMessage *decoded_message(struct parser_message *msg,
+				     const struct parser_limits *lim, GMimeObject *part,
+				     size_t *budget)
+{
+	GByteArray *bytes;
+	struct prescan_result pre;
+	GMimeStream *mem;
+	GMimeParser *gp;
+	GMimeMessage *m;
+	bool truncated;
+
+	if (!GMIME_IS_PART(part) ||
+	    !(type_is(part, "message", "rfc822") || type_is(part, "message", "global")))
+		return NULL;
+	bytes = part_decoded_content(GMIME_PART(part), *budget, &truncated);
+	*budget -= bytes->len;
+	if (truncated)
+		msg->flags |= PARSER_FLAG_TEXT_TRUNCATED;
+	/* Bounded as the message itself is (prescan), then parsed. */
+	prescan((const char *)bytes->data, bytes->len, lim->max_depth, lim->max_parts,
+		lim->max_header_bytes, &pre);
+	if (pre.copy != NULL) {
+		g_byte_array_free(bytes, TRUE);
+		bytes = pre.copy;
+		msg->flags |= pre.flags & (PARSER_FLAG_DEPTH_LIMIT | PARSER_FLAG_PART_LIMIT);
+	}
+	mem = g_mime_stream_mem_new_with_byte_array(bytes);	/* owns BYTES */
+	gp = g_mime_parser_new_with_stream(mem);
+	g_mime_parser_set_persist_stream(gp, TRUE);
+	m = g_mime_parser_construct_message(gp, msg->priv->options);
+	g_object_unref(gp);
+	g_object_unref(mem);
+	if (m != NULL)
+		g_ptr_array_add(msg->priv->decoded, m);
+	return m;
+}
+
 /* Document order, leaves and message/rfc822 parts recorded; message roots
    collected in ROOTS (index = embedded index). */
 static void walk_parts(struct parser_message *msg, const struct parser_limits *lim,
 		       GArray *parts, GArray *embedded, GPtrArray *roots)
 {
+	size_t decode_budget = MAX(msg->size, lim->max_text_bytes);
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_frame));
 	struct walk_frame f = {
 		.obj = g_mime_message_get_mime_part(msg->priv->message), .depth = 0, .embedded = -1,
@@ -172,7 +252,7 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed") &&
 			    signed_multipart_is_real(f.obj))
 				msg->flags |= PARSER_FLAG_SIGNED;
-			if (f.embedded < 0 && type_is(f.obj, "multipart", "encrypted"))
+			if (f.embedded < 0 && really_encrypted(f.obj))
 				msg->flags |= PARSER_FLAG_ENCRYPTED;
 			for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--) {
 				struct walk_frame c = { g_mime_multipart_get_part(mp, i), f.depth + 1,
@@ -186,8 +266,11 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 			break;
 		}
 		add_part(parts, f.obj, f.depth, f.embedded >= 0);
-		if (GMIME_IS_MESSAGE_PART(f.obj)) {
-			GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(f.obj));
+		GMimeMessage *decoded = decoded_message(msg, lim, f.obj, &decode_budget);
+
+		if (GMIME_IS_MESSAGE_PART(f.obj) || decoded != NULL) {
+			GMimeMessage *m = decoded != NULL ? decoded :
+				g_mime_message_part_get_message(GMIME_MESSAGE_PART(f.obj));
 			struct walk_frame c = { NULL, f.depth + 1, (int)embedded->len };
 
 			add_embedded(embedded, m);
@@ -204,39 +287,75 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 
 /* ---- which parts are the body ---- */
 
-GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth)
+/* Does the subtree at ROOT hold a text body of SUBTYPE (outside messages)? */
+static bool subtree_has_text(GMimeObject *root, const char *subtype, unsigned max_nodes)
 {
-	GPtrArray *out = g_ptr_array_new();
-	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_frame));
-	struct walk_frame f = { root, 0, -1 };
+	GPtrArray *stack = g_ptr_array_new();
+	bool found = false;
+
+	g_ptr_array_add(stack, root);
+	while (stack->len > 0 && !found && max_nodes-- > 0) {
+		GMimeObject *o = g_ptr_array_steal_index(stack, stack->len - 1);
+
+		if (GMIME_IS_MULTIPART(o)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(o);
+
+			for (int i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
+				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));
+		} else if (is_read_text(o) && type_is(o, "text", subtype)) {
+			found = true;
+		}
+	}
+	g_ptr_array_free(stack, TRUE);
+	return found;
+}
+
+GArray *model_read_text_parts(GMimeObject *root, unsigned max_depth)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct model_text_part));
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct model_text_part));
+	struct model_text_part f = { root, 0, true };
 	unsigned budget = 100000;	/* nodes visited, whatever the shape */
 
 	if (root != NULL)
 		g_array_append_val(stack, f);
 	while (stack->len > 0 && budget-- > 0) {
-		f = g_array_index(stack, struct walk_frame, stack->len - 1);
+		f = g_array_index(stack, struct model_text_part, stack->len - 1);
 		g_array_set_size(stack, stack->len - 1);
 		if (f.depth > max_depth)
 			continue;
 		if (GMIME_IS_MULTIPART(f.obj)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(f.obj);
-			int n = g_mime_multipart_get_count(mp);
+			int n = g_mime_multipart_get_count(mp), shown = -1;
 
-			if (type_is(f.obj, "multipart", "encrypted"))
+			if (really_encrypted(f.obj))
 				continue;
+			/* Only the signed content of a real multipart/signed; a fake
+			   one (junk or no signature) is read as ordinary multipart. */
 			if (type_is(f.obj, "multipart", "signed") && signed_multipart_is_real(f.obj))
 				n = n > 0 ? 1 : 0;
-			/* Every branch of a multipart/alternative is read: mail
-			   clients show the last one they can, or the plain one
-			   when told to, so any of them may be what is read (issue
-			   15: the first plain text was read, the last shown). */
+			/* Every alternative is read; a client shows the last one
+			   it can (RFC 2046 5.1.4): with text, the last that has
+			   any. multipart/signed: the signature is no text. */
+			if (type_is(f.obj, "multipart", "alternative")) {
+				for (int i = n - 1; i >= 0 && shown < 0; i--) {
+					GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+					if (subtree_has_text(c, "html", 10000) ||
+					    subtree_has_text(c, "plain", 10000))
+						shown = i;
+				}
+			}
 			for (int i = n - 1; i >= 0; i--) {
-				struct walk_frame c = { g_mime_multipart_get_part(mp, i), f.depth + 1, -1 };
+				struct model_text_part c = {
+					g_mime_multipart_get_part(mp, i), f.depth + 1,
+					f.shown && (shown < 0 || i == shown),
+				};
 
 				g_array_append_val(stack, c);
 			}
-		} else if (is_text_body(f.obj)) {
-			g_ptr_array_add(out, f.obj);
+		} else if (is_read_text(f.obj)) {
+			g_array_append_val(out, f);
 		}
 	}
 	g_array_free(stack, TRUE);
@@ -268,9 +387,10 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 		whole = utf8_whole_chars(raw->data, raw->len);
 	text = charset_to_utf8((const char *)raw->data, whole, charset, &n);
 
-	/* NUL would end every C string built from this text */
+	/* NUL would end every C string built from this text; a record
+	   separator could forge the marks html.c writes for the segmenter. */
 	for (size_t i = 0; i < n; i++) {
-		if (text[i] == '\0')
+		if (text[i] == '\0' || text[i] == '\x1e')
 			text[i] = ' ';
 	}
 
@@ -292,20 +412,20 @@ static void segment_body(GMimeObject *root, const char *subject, unsigned max_de
 			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r,
 			 unsigned *pgp_r)
 {
-	GPtrArray *parts = model_body_text_parts(root, max_depth);
+	GArray *parts = model_read_text_parts(root, max_depth);
 
 	for (guint i = 0; i < parts->len; i++) {
-		GMimeObject *part = g_ptr_array_index(parts, i);
-		char *text = part_text(GMIME_PART(part), b);
+		const struct model_text_part *p = &g_array_index(parts, struct model_text_part, i);
+		char *text = part_text(GMIME_PART(p->obj), b);
 
-		if (i == 0 && pgp_r != NULL && type_is(part, "text", "plain"))
+		if (i == 0 && pgp_r != NULL && type_is(p->obj, "text", "plain"))
 			*pgp_r = pgp_inline_kind(text, strlen(text));
-		text_segment(text, subject, seg);
+		text_segment(text, subject, p->shown, seg);
 		g_free(text);
 	}
 	if (n_parts_r != NULL)
 		*n_parts_r = parts->len;
-	g_ptr_array_free(parts, TRUE);
+	g_array_free(parts, TRUE);
 }
 
 /* S without blank lines at either end. */
@@ -365,6 +485,8 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 		g_ptr_array_add(msg->priv->footers_seen, g_strdup(g_ptr_array_index(seg.footers, i)));
 	msg->own_text = trimmed(seg.own);
 	msg->signature = trimmed(seg.signature);
+	msg->own_text_shown = trimmed(seg.own_shown);
+	msg->signature_shown = trimmed(seg.signature_shown);
 	quoted = g_string_new(seg.quoted->str);
 	add_forwards(embedded, seg.forwards);
 	text_segments_clear(&seg);
@@ -431,6 +553,26 @@ static void add_mailbox(struct address_set *out, InternetAddress *ia)
 		return;
 	}
 	a.name = g_strstrip(clean_dup(internet_address_get_name(ia)));
+	g_array_append_val(out->list, a);
+}
+
+/* A field GMime could not read at all ("a@b.example (unclosed"): when it
+   holds an '@' it may name a mailbox, so it is kept, as written, for the
+   policy to treat as a third party rather than drop. */
+static void add_unreadable(struct address_set *out, const char *raw)
+{
+	struct parser_address a;
+	char *key;
+
+	if (strchr(raw, '@') == NULL)
+		return;
+	a.addr = g_strstrip(utf8_clean(g_strdup(raw)));
+	key = g_ascii_strdown(a.addr, -1);
+	if (!g_hash_table_add(out->seen, key)) {
+		g_free(a.addr);
+		return;
+	}
+	a.name = g_strdup("");
 	g_array_append_val(out->list, a);
 }
 
@@ -507,10 +649,16 @@ static void read_headers(struct parser_message *msg, size_t header_cut)
 		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
 			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
 				continue;
-			InternetAddressList *l = internet_address_list_parse(msg->priv->options, raw);
+			char *strict = rfc2047_strict_addresses(raw);
+			InternetAddressList *l = internet_address_list_parse(msg->priv->options,
+									     strict);
+
+			g_free(strict);
 			if (l != NULL) {
 				add_addresses(&fields[f], l);
 				g_object_unref(l);
+			} else {
+				add_unreadable(&fields[f], raw);
 			}
 		}
 		if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)

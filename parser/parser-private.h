@@ -41,6 +41,9 @@ struct parser_private {
 	/* Our earlier footers found unquoted in body text, whitespace-normalised
 	   (footer_normalise), for the second-pass check. */
 	GPtrArray *footers_seen;
+	/* Messages carried encoded (base64 message/rfc822), decoded and
+	   parsed on their own: GMimeMessage *, owned. */
+	GPtrArray *decoded;
 };
 
 /* ---- prescan.c: bound what GMime is handed ---- */
@@ -140,18 +143,67 @@ bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_
    g_free; NULL when nothing can (as above). */
 char *html_footer_closers(const char *html, size_t len);
 
+/* ---- css.c: what CSS hides, and the text it adds ---- */
+
+enum css_tri { CSS_UNSET = 0, CSS_OFF, CSS_ON };
+
+/* What declarations do to the visibility of an element's text. GONE is for
+   good (nothing inside shows again); the others are inherited and a
+   descendant can turn them off again (visibility:visible, a real font
+   size, a real colour). */
+struct css_hiding {
+	bool gone;		/* display:none, opacity:0, mso-hide:all, a zero-size
+				   box that clips, a position far off the page */
+	enum css_tri invisible;	/* visibility:hidden or collapse */
+	enum css_tri tiny;	/* font size zero or under 2px */
+	enum css_tri clear;	/* colour transparent */
+};
+
+/* The declaration list DECLS[0, LEN) (a style attribute, a rule's body)
+   into H; the strings of a content: property, if any, appended to
+   CONTENT_R (one line each) when it is not NULL. */
+void css_declarations(const char *decls, size_t len, struct css_hiding *h, GString *content_r);
+/* FROM's settings over TO's, as a later declaration overrides. */
+void css_hiding_apply(struct css_hiding *to, const struct css_hiding *from);
+
+/* A document's style sheets: the classes and ids their simple rules hide
+   (name -> struct css_hiding), and what their content: properties add. */
+struct css_sheet {
+	GHashTable *classes, *ids;
+	GString *content;	/* one line per content: value */
+};
+
+void css_sheet_init(struct css_sheet *sheet);
+void css_sheet_clear(struct css_sheet *sheet);
+/* Read the style sheet CSS[0, LEN) into SHEET. */
+void css_sheet_read(struct css_sheet *sheet, const char *css, size_t len);
+/* The hiding SHEET gives an element of class list CLS and id ID (either
+   may be NULL), applied over H. */
+void css_sheet_match(const struct css_sheet *sheet, const char *cls, const char *id,
+		     struct css_hiding *h);
+
 /* ---- html.c ---- */
 
 /* Plain text from HTML (UTF-8 in, UTF-8 out), read within LIM (NULL: the
-   defaults); a cut adds its flag to *FLAGS_R (may be NULL). Quoted regions
-   (blockquote, Gmail's gmail_quote) come out with "> " prefixes; where
-   Outlook's reply header starts (divRplyFwdMsg, or <hr> before "From:"), a
-   line holding TEXT_MARK_QUOTE_REST is written so the text segmenter
-   treats the rest as quoted. */
+   defaults); a cut adds its flag to *FLAGS_R (may be NULL). Quoted regions (blockquote,
+   Gmail's gmail_quote) come out with "> " prefixes; where Outlook's reply
+   header starts (divRplyFwdMsg, or <hr> before "From:"), a line holding
+   TEXT_MARK_QUOTE_REST is written so the text segmenter treats the rest as
+   quoted.
+   Text a mail client does not show (hidden by CSS or the hidden attribute;
+   inside <noscript>, <svg> or <object>, which some clients render and some
+   do not; what CSS content: adds; image alt text) comes out too, on lines
+   of its own that start with TEXT_MARK_HIDDEN, after the shown paragraph
+   it sat in (or before the quotation or mark that ends it): the shown text
+   reads as shown ("CONFI<span hidden>x</span>DENTIAL" is "CONFIDENTIAL",
+   "Please<br><span hidden>x</span>arrange" keeps its two lines together),
+   and hidden elements make no structure (no line breaks where there is no
+   box, no quote marks or reply markers in the shown text). */
 char *html_to_text(const char *html, size_t len, const struct html_limits *lim,
 		   unsigned *flags_r);
 #define TEXT_MARK_QUOTE_REST "\x1e" "quote-rest" "\x1e"
 #define TEXT_MARK_HR "\x1e" "hr" "\x1e"
+#define TEXT_MARK_HIDDEN "\x1e" "h" "\x1e"
 
 /* ---- text.c: own text / quoted / signature ---- */
 
@@ -163,6 +215,8 @@ struct text_forward {
 
 struct text_segments {
 	GString *own, *quoted, *signature;
+	GString *own_shown, *signature_shown;	/* without hidden lines; only
+						   from parts segmented SHOWN */
 	GString *kept;			/* all but our footers, in order */
 	GPtrArray *forwards;		/* struct text_forward * */
 	GPtrArray *footers;		/* our footer blocks found unquoted,
@@ -172,20 +226,44 @@ struct text_segments {
 void text_segments_init(struct text_segments *seg);
 void text_segments_clear(struct text_segments *seg);
 /* Split TEXT (UTF-8, any line endings) into SEG. OWN_SUBJECT decides whether
-   an Outlook header block is a forward (FW:/Fwd:) or a reply. */
-void text_segment(const char *text, const char *own_subject, struct text_segments *seg);
+   an Outlook header block is a forward (FW:/Fwd:) or a reply. SHOWN: the
+   text is what a mail client shows (not an alternative it passes over), so
+   its shown lines go to the _shown segments too. */
+void text_segment(const char *text, const char *own_subject, bool shown,
+		  struct text_segments *seg);
 /* Whitespace runs collapsed to one space, trimmed: how footers compare. */
 char *footer_normalise(const char *text);
+
+/* ---- rfc2047.c: encoded words, decoded strictly ---- */
+
+/* An unstructured header value (raw, folded or not) unfolded, its encoded
+   words decoded where valid and kept as written where not, as valid UTF-8,
+   trimmed (g_free). */
+char *rfc2047_decode_text(const char *raw);
+/* An address list (raw) for GMime's parser: each encoded word outside the
+   addresses written again as a valid UTF-8 word of what it says, or of
+   what it was written as when it is not valid, so that GMime's lenient
+   decoding cannot make names up (g_free). */
+char *rfc2047_strict_addresses(const char *raw);
 
 /* ---- model.c ---- */
 
 /* Fill MSG from the parsed GMime message in MSG->priv. */
 void model_build(struct parser_message *msg, const struct parser_limits *limits,
 		 size_t header_cut);
-/* Leaf text parts that make up the body of ROOT (not attachments, not inside
-   message/rfc822), every alternative of a multipart/alternative, in
-   document order; only the signed content of multipart/signed. */
-GPtrArray *model_body_text_parts(GMimeObject *root, unsigned max_depth);
+/* A text part the rules read, and whether a mail client shows it. */
+struct model_text_part {
+	GMimeObject *obj;
+	unsigned depth;
+	bool shown;		/* false: an alternative a client passes over */
+};
+/* The text parts of ROOT a reader sees (struct model_text_part, document
+   order): every text/plain and text/html leaf not offered as an attachment
+   (a file name alone does not make one), in every alternative of a
+   multipart/alternative, outside message/rfc822 parts; nothing of an
+   RFC 1847 multipart/encrypted, and anything else labelled so read as
+   ordinary multipart. */
+GArray *model_read_text_parts(GMimeObject *root, unsigned max_depth);
 bool model_part_is_attachment(GMimeObject *obj);
 /* "type/subtype" in lower case (g_free). */
 char *model_mime_type(GMimeObject *obj);

@@ -154,6 +154,7 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	msg->size = len;
 	msg->flags = pre.flags;
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
+	priv->decoded = g_ptr_array_new_with_free_func(g_object_unref);
 	/* Only header lines left out of the top-level header: the body is the
 	   same, and can be rewritten, unless a MIME field went with them. */
 	priv->no_rewrite = pre.body_cut || pre.mime_field_cut;
@@ -302,6 +303,8 @@ void parser_message_free(struct parser_message **msgp)
 	g_free(m->own_text);
 	g_free(m->quoted_text);
 	g_free(m->signature);
+	g_free(m->own_text_shown);
+	g_free(m->signature_shown);
 	if (m->priv != NULL) {
 		if (m->priv->message != NULL)
 			g_object_unref(m->priv->message);
@@ -311,6 +314,7 @@ void parser_message_free(struct parser_message **msgp)
 			g_mime_parser_options_free(m->priv->options);
 		data_release(m->priv);
 		g_ptr_array_free(m->priv->footers_seen, TRUE);
+		g_ptr_array_free(m->priv->decoded, TRUE);
 		g_free(m->priv);
 	}
 	g_free(m);

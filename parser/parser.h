@@ -6,7 +6,8 @@
  * the MIME-safe footer writer. No GMime type appears in this header.
  *
  * Conventions: functions returning int return 0 on success, -1 on failure
- * with *error_r set to a static or message-owned string. A model never
+ * with *error_r set as util/util.h says (the text is not the caller's to
+ * free). A model never
  * points into the caller's buffer; everything is owned by the model.
  * All text in the model is valid UTF-8.
  */
@@ -21,7 +22,10 @@ void parser_shutdown(void);
 /* Limits; a zero field means the default (parser-private.h). Past the depth
    or part limit the parser reads no further into the structure (what lies
    beyond is left out of the model, and the message is never rewritten);
-   header fields starting past max_header_bytes are left out of the model. */
+   the lines of a header block past max_header_bytes are left out before
+   GMime reads them (a field that starts within the limit is read as far as
+   the limit; the engine does not judge a message whose own header section
+   is over it: engine/engine.c). */
 struct parser_limits {
 	size_t max_header_bytes;	/* default 1 MiB, per header block */
 	unsigned max_depth;		/* default 32, at most 256 */
@@ -68,7 +72,9 @@ enum parser_field {
 
 struct parser_address {
 	char *name;		/* decoded display name, "" when none */
-	char *addr;		/* addr-spec as written (case kept), no angle brackets */
+	char *addr;		/* addr-spec as written (case kept), no angle brackets;
+				   for a field GMime cannot read that holds an '@',
+				   the field as written (the policy: a third party) */
 };
 
 struct parser_address_list {
@@ -113,12 +119,30 @@ struct parser_message {
 	struct parser_embedded *embedded;
 	size_t n_embedded;
 
-	/* The author's own words, as UTF-8 (text/plain preferred, else text
-	   from text/html): quoted and forwarded material and our own earlier
-	   footers left out; the signature block separated. */
+	/* The author's own words, as UTF-8, from every text part a reader sees:
+	   each text/plain and text/html part not offered as an attachment, in
+	   every alternative of a multipart/alternative (text from HTML as a
+	   mail client lays it out); quoted and forwarded material and our own
+	   earlier footers left out; the signature block separated.
+	   Text that HTML hides from the reader (display:none, visibility,
+	   a zero font size, the hidden attribute, simple <style> rules that
+	   do the same; and text few clients show: <noscript>, inline SVG,
+	   CSS content:, image alt text) is here too, each run on a line of
+	   its own, so that a rule looking for what must not be said (a
+	   marking, an instruction) reads it; the text around it reads as
+	   shown ("CONFI<span hidden>x</span>DENTIAL" is "CONFIDENTIAL"), and
+	   it makes no structure (a hidden "-- " or reply header changes
+	   nothing). */
 	char *own_text;
-	char *quoted_text;	/* '>' lines, "On ... wrote:", Outlook blocks, forwards */
+	char *quoted_text;	/* '>' lines, "On ... wrote:", Outlook blocks, forwards,
+				   and the text of attached messages */
 	char *signature;	/* after "-- " or a recognised sign-off; "" when none */
+	/* What a mail client shows of own_text and signature: without the
+	   hidden text, and of a multipart/alternative only the alternative a
+	   client shows (the last with text, RFC 2046). A rule that something
+	   the author said satisfies (a capacity statement) reads these. */
+	char *own_text_shown;
+	char *signature_shown;
 
 	unsigned flags;		/* enum parser_flag */
 	size_t size;		/* bytes parsed */
@@ -143,10 +167,52 @@ int parser_parse_take(char *data, size_t len, const struct parser_limits *limits
 int parser_parse_in_place(const char *data, size_t len, const struct parser_limits *limits,
 			  struct parser_message **msg_r, const char **error_r);
 
+/* What a person reviewing a message is shown (council-review-web): the
+   header fields a mail client shows, decoded; the text of each body part a
+   client shows, HTML as text (never rendered: no markup, script, form, image
+   or link survives), with the text HTML hides from readers kept and marked
+   "[hidden from readers]"; and every other part (attachments, attached
+   messages, alternatives clients pass over) listed, never opened. All text
+   is UTF-8; it is not escaped for any output. */
+struct parser_view_field {
+	char *name;		/* "From", as listed here, whatever its case */
+	char *value;		/* decoded */
+};
+
+struct parser_view_text {
+	char *content_type;	/* "text/plain" or "text/html" */
+	char *text;
+	bool truncated;		/* more than the text budget: cut */
+};
+
+struct parser_view_file {
+	char *filename;		/* decoded, "" when none */
+	char *content_type;
+	size_t size;		/* encoded bytes */
+	const char *note;	/* what it is besides a file, or NULL */
+};
+
+struct parser_view {
+	struct parser_view_field *fields;
+	size_t n_fields;
+	struct parser_view_text *texts;
+	size_t n_texts;
+	struct parser_view_file *files;
+	size_t n_files;
+};
+
+/* The view of MSG, reading at most MAX_TEXT_BYTES of decoded text in all
+   (0: the default text limit). */
+int parser_view(const struct parser_message *msg, size_t max_text_bytes,
+		struct parser_view **view_r, const char **error_r);
+void parser_view_free(struct parser_view **view);
+
 /* Length of the header block at the start of DATA, including the blank
-   line that ends it. A line that is no header field ends the block too and
-   is then the first line of the body, as Postfix and Sendmail see it; a
-   leading mbox "From " line belongs to the block. */
+   line that ends it. A line that is no header field (an indented first line
+   included) ends the block too and is then the first line of the body, as
+   Postfix and Sendmail see it; a leading mbox "From " line belongs to the
+   block. The one answer to where the header block ends: the engine loads
+   messages by it. */
 size_t parser_header_length(const char *data, size_t len);
 
 /* Every footer we write is wrapped in these two lines (in HTML, as the
@@ -210,5 +276,15 @@ char *parser_header_sanitise(const char *value, size_t max_len);
    lines). Returns the folded value only (g_free), without the name and
    without a trailing newline. */
 char *parser_header_fold(const char *name, const char *value);
+
+/* The value of an address-list field (Cc:) that holds what VALUES (the
+   field's values as written: several when the header had several such
+   fields) held, followed by MAILBOXES (RFC 5322 text). Each value is kept
+   as written, groups, comments and encoded words included; only what it
+   leaves open (a quoted string, a comment, an angle address, a group) is
+   closed and trailing commas dropped, so that MAILBOXES stand on their own.
+   Not sanitised: the caller writes it as any header value. (g_free) */
+char *parser_address_list_append(const char *const *values, size_t n_values,
+				 const char *mailboxes);
 
 #endif

@@ -441,7 +441,10 @@ size_t parser_header_length(const char *data, size_t len)
 			n--;
 		if (n == 0)
 			return pos + raw;
-		if (line[0] != ' ' && line[0] != '\t' && !is_field_start(line, n, &colon) &&
+		/* A continuation needs a field before it: an indented first line
+		   starts the body, as in Postfix. */
+		if (line[0] == ' ' || line[0] == '\t' ? pos == 0 :
+		    !is_field_start(line, n, &colon) &&
 		    !(pos == 0 && n >= 5 && memcmp(line, "From ", 5) == 0))
 			return pos;
 		pos += raw;

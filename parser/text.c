@@ -11,6 +11,10 @@
  * signature separators and sign-offs ("Kind regards", ...) followed by a
  * short block of name and title lines; our own earlier footers, which are
  * left out of all three.
+ *
+ * Lines of text HTML hides (TEXT_MARK_HIDDEN) are read with the lines
+ * around them but recognise nothing: hidden markers cannot turn shown text
+ * into a quotation, a signature or a footer of ours.
  */
 #include "parser/parser-private.h"
 
@@ -25,6 +29,8 @@ struct line {
 	size_t core_len;
 	unsigned level;		/* number of '>' quote marks */
 	enum line_class cls;
+	bool hidden;		/* text HTML hides (TEXT_MARK_HIDDEN): read, but
+				   never structure and never shown */
 };
 
 /* A sign-off block is at most this many lines of at most this length. */
@@ -98,6 +104,8 @@ void text_segments_init(struct text_segments *seg)
 	seg->own = g_string_new(NULL);
 	seg->quoted = g_string_new(NULL);
 	seg->signature = g_string_new(NULL);
+	seg->own_shown = g_string_new(NULL);
+	seg->signature_shown = g_string_new(NULL);
 	seg->kept = g_string_new(NULL);
 	seg->forwards = g_ptr_array_new();
 	seg->footers = g_ptr_array_new_with_free_func(g_free);
@@ -110,6 +118,8 @@ void text_segments_clear(struct text_segments *seg)
 	g_string_free(seg->own, TRUE);
 	g_string_free(seg->quoted, TRUE);
 	g_string_free(seg->signature, TRUE);
+	g_string_free(seg->own_shown, TRUE);
+	g_string_free(seg->signature_shown, TRUE);
 	g_string_free(seg->kept, TRUE);
 	for (guint i = 0; i < seg->forwards->len; i++) {
 		struct text_forward *f = g_ptr_array_index(seg->forwards, i);
@@ -151,9 +161,15 @@ static GArray *split_lines(char *buf)
 		char *nl = strchr(p, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
 		struct line l = { .raw = p, .raw_len = n };
+		size_t mark = strlen(TEXT_MARK_HIDDEN);
 
 		if (n > 0 && p[n - 1] == '\r')
 			l.raw_len--;
+		if (l.raw_len >= mark && memcmp(l.raw, TEXT_MARK_HIDDEN, mark) == 0) {
+			l.hidden = true;
+			l.raw += mark;
+			l.raw_len -= mark;
+		}
 		l.core = l.raw;
 		l.core_len = l.raw_len;
 		for (;;) {
@@ -185,10 +201,11 @@ static void drop_footers(GArray *lines, struct text_segments *seg)
 	for (guint i = 0; i < lines->len; i++) {
 		guint end = lines->len;
 
-		if (!core_is(LINE(i), PARSER_FOOTER_BEGIN))
+		/* Hidden, it is no footer of ours: a reader would not see it. */
+		if (LINE(i)->hidden || !core_is(LINE(i), PARSER_FOOTER_BEGIN))
 			continue;
 		for (guint j = i + 1; j < lines->len && j <= i + FOOTER_MAX_LINES; j++) {
-			if (core_is(LINE(j), PARSER_FOOTER_END)) {
+			if (!LINE(j)->hidden && core_is(LINE(j), PARSER_FOOTER_END)) {
 				end = j;
 				break;
 			}
@@ -199,6 +216,8 @@ static void drop_footers(GArray *lines, struct text_segments *seg)
 			GString *body = g_string_new(NULL);
 
 			for (guint k = i + 1; k < end; k++) {
+				if (LINE(k)->hidden)
+					continue;
 				g_string_append_len(body, LINE(k)->core, (gssize)LINE(k)->core_len);
 				g_string_append_c(body, '\n');
 			}
@@ -418,6 +437,13 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 
 		if (l->cls == L_DROP)
 			continue;
+		/* Hidden text goes with what is around it and changes nothing:
+		   a hidden "-- " or "On ... wrote:" must not hide what follows. */
+		if (l->hidden) {
+			l->cls = state == S_REST || l->level > 0 ? L_QUOTED :
+				 state == S_SIG ? L_SIG : L_OWN;
+			continue;
+		}
 		/* Forwarded blocks are recorded wherever they are, quoted or not. */
 		forward = match(re_forward, l->core, l->core_len);
 		if (forward || (match(re_original, l->core, l->core_len) &&
@@ -510,7 +536,7 @@ static void find_signoffs(GArray *lines)
 		bool ok = true;
 		guint j;
 
-		if (l->cls != L_OWN || is_blank(l))
+		if (l->cls != L_OWN || is_blank(l) || l->hidden)
 			continue;
 		if (!seen_own || !match(re_signoff, l->core, l->core_len)) {
 			seen_own = true;
@@ -519,7 +545,7 @@ static void find_signoffs(GArray *lines)
 		for (j = i + 1; j < lines->len && LINE(j)->cls != L_QUOTED; j++) {
 			const struct line *b = LINE(j);
 
-			if (b->cls != L_OWN || is_blank(b))
+			if (b->cls != L_OWN || is_blank(b) || b->hidden)
 				continue;
 			if (++count > SIGNOFF_MAX_LINES || !signoff_body_line(b)) {
 				ok = false;
@@ -536,8 +562,9 @@ static void find_signoffs(GArray *lines)
 	}
 }
 
-/* Lines of class CLS (L_DROP: every line but those) appended to OUT. */
-static void append_class(GArray *lines, enum line_class cls, GString *out)
+/* Lines of class CLS (L_DROP: every line but those) appended to OUT;
+   with SHOWN_ONLY, not the hidden ones. */
+static void append_class(GArray *lines, enum line_class cls, bool shown_only, GString *out)
 {
 	bool any = false;
 
@@ -545,6 +572,8 @@ static void append_class(GArray *lines, enum line_class cls, GString *out)
 		const struct line *l = LINE(i);
 
 		if (cls == L_DROP ? l->cls == L_DROP : l->cls != cls)
+			continue;
+		if (shown_only && l->hidden)
 			continue;
 		if (!any && out->len > 0 && out->str[out->len - 1] != '\n')
 			g_string_append_c(out, '\n');
@@ -554,7 +583,8 @@ static void append_class(GArray *lines, enum line_class cls, GString *out)
 	}
 }
 
-void text_segment(const char *text, const char *own_subject, struct text_segments *seg)
+void text_segment(const char *text, const char *own_subject, bool shown,
+		  struct text_segments *seg)
 {
 	char *buf = g_strdup(text);
 	GArray *lines, *spans = g_array_new(FALSE, FALSE, sizeof(struct forward_span));
@@ -566,10 +596,14 @@ void text_segment(const char *text, const char *own_subject, struct text_segment
 	forward_texts(lines, spans, seg);
 	g_array_free(spans, TRUE);
 	find_signoffs(lines);
-	append_class(lines, L_OWN, seg->own);
-	append_class(lines, L_QUOTED, seg->quoted);
-	append_class(lines, L_SIG, seg->signature);
-	append_class(lines, L_DROP, seg->kept);
+	append_class(lines, L_OWN, false, seg->own);
+	append_class(lines, L_QUOTED, false, seg->quoted);
+	append_class(lines, L_SIG, false, seg->signature);
+	append_class(lines, L_DROP, false, seg->kept);
+	if (shown) {
+		append_class(lines, L_OWN, true, seg->own_shown);
+		append_class(lines, L_SIG, true, seg->signature_shown);
+	}
 	g_array_free(lines, TRUE);
 	g_free(buf);
 }

@@ -1,7 +1,7 @@
 /*
  * policy_judge: who wrote the message and for which council, to whom it
  * goes (recipient classes), the rules, and the one decision with its
- * ready-made outputs (footer, headers, reply, hold reason, result header).
+ * ready-made outputs (footer, headers, reject text, hold reason, result header).
  */
 #include "policy/judge.h"
 
@@ -60,9 +60,17 @@ struct policy_finding *judge_add_finding(struct judge *j, enum conf_rule rule, c
 		.rule = rule,
 		.action = s->action,
 		.clause = s->clause != NULL ? s->clause : "",
-		.evidence = parser_header_sanitise(evidence != NULL ? evidence : "", EVIDENCE_MAX),
 	};
 
+	/* Who the rules took for the author, when From: alone does not say. */
+	if (j->author_note != NULL) {
+		char *with = g_strdup_printf("%s; %s", evidence != NULL ? evidence : "",
+					     j->author_note);
+
+		g_free(evidence);
+		evidence = with;
+	}
+	f.evidence = parser_header_sanitise(evidence != NULL ? evidence : "", EVIDENCE_MAX);
 	g_free(evidence);
 	g_array_append_val(j->findings, f);
 	return &g_array_index(j->findings, struct policy_finding, j->findings->len - 1);
@@ -86,8 +94,9 @@ const struct phrase_set *judge_phrases(struct judge *j, enum conf_phrase_set set
 	return j->sets[set];
 }
 
-bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
-		struct phrase_match *m_r, enum judge_where *where_r)
+static bool find_in(struct judge *j, enum conf_phrase_set set, struct phrase_text *body,
+		    struct phrase_text *signature, struct phrase_match *m_r,
+		    enum judge_where *where_r)
 {
 	const struct phrase_set *ps = judge_phrases(j, set);
 	struct {
@@ -95,8 +104,8 @@ bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		enum judge_where where;
 	} order[] = {
 		{ j->subject, WHERE_SUBJECT },
-		{ j->body, WHERE_BODY },
-		{ with_signature ? j->signature : NULL, WHERE_SIGNATURE },
+		{ body, WHERE_BODY },
+		{ signature, WHERE_SIGNATURE },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
@@ -114,6 +123,157 @@ bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		g_array_unref(all);
 		if (found)
 			return true;
+	}
+	return false;
+}
+
+void judge_lang_texts(struct judge *j)
+{
+	if (j->lang_body != NULL)
+		return;
+	j->lang_body = lang_text_new(j->msg->own_text);
+	if (j->subject != NULL)
+		j->lang_subject = lang_text_new_subject(j->msg->subject);
+}
+
+bool judge_lang_find(struct judge *j, enum lang_kind kind, bool task_only,
+		     struct lang_hit *hit_r, enum judge_where *where_r)
+{
+	struct {
+		struct lang_text *text;
+		enum judge_where where;
+	} order[2];
+	bool found = false;
+
+	judge_lang_texts(j);
+	order[0].text = j->lang_subject;
+	order[0].where = WHERE_SUBJECT;
+	order[1].text = j->lang_body;
+	order[1].where = WHERE_BODY;
+	for (size_t i = 0; i < G_N_ELEMENTS(order) && !found; i++) {
+		GArray *hits;
+
+		if (order[i].text == NULL)
+			continue;
+		hits = lang_find(&j->lang, order[i].text, kind);
+		for (guint k = 0; k < hits->len && !found; k++) {
+			const struct lang_hit *h = &g_array_index(hits, struct lang_hit, k);
+
+			if (task_only && !h->task)
+				continue;
+			*hit_r = *h;
+			*where_r = order[i].where;
+			found = true;
+		}
+		g_array_unref(hits);
+	}
+	return found;
+}
+
+char *judge_evidence_lang(const struct judge *j, const char *what, const struct lang_hit *hit,
+			  enum judge_where where)
+{
+	const struct lang_text *text = where == WHERE_SUBJECT ? j->lang_subject : j->lang_body;
+	char *quote = lang_quote(text, hit, 100);
+	char *how = hit->how != NULL ? g_strdup_printf(" (%s)", hit->how) : g_strdup("");
+	char *out;
+
+	if (where == WHERE_SUBJECT)
+		out = g_strdup_printf("%s \"%s\"%s in subject", what, quote, how);
+	else
+		out = g_strdup_printf("%s \"%s\"%s in body line %u", what, quote, how, hit->line);
+	g_free(how);
+	g_free(quote);
+	return out;
+}
+
+bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
+		struct phrase_match *m_r, enum judge_where *where_r)
+{
+	return find_in(j, set, j->body, with_signature ? j->signature : NULL, m_r, where_r);
+}
+
+bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
+		      enum judge_where *where_r)
+{
+	judge_prepare_shown(j);
+	return find_in(j, set, j->body_shown, j->signature_shown, m_r, where_r);
+}
+
+const char *const judge_candidate_roles[] = { "candidate", "activist", NULL };
+const char *const judge_capacity_roles[] = {
+	"councillor", "member", "mayor", "chair", "chairman", "chairwoman", "leader", "cllr",
+	"vice-chair", NULL,
+};
+
+/* Do the few words before AT in S speak of the author ("I write", "my
+   comment", "from Cllr Hughes"), or does AT start a sentence ("As ward
+   councillor for Castle Ward, I ...")? "I'm sending it to you as the
+   county member" says what the reader is. */
+static bool as_the_author(const char *s, size_t at)
+{
+	static const char *const words[] = {
+		"i", "i'm", "i've", "i'd", "me", "my", "myself", "writing", "write", "speaking",
+		"speak", "comment", "comments", "statement", "from", "responding", "reply",
+	};
+	size_t start = at;
+
+	while (start > 0 && (s[start - 1] == ' '))
+		start--;
+	if (start == 0 || s[start - 1] == '.' || s[start - 1] == '\n' || s[start - 1] == ':' ||
+	    s[start - 1] == '!' || s[start - 1] == '?')
+		return true;
+	for (unsigned back = 0; back < 6 && start > 0; back++) {
+		size_t end = start, n;
+
+		while (start > 0 && s[start - 1] != ' ' && s[start - 1] != '\n')
+			start--;
+		n = end - start;
+		while (n > 0 && (s[start + n - 1] == ',' || s[start + n - 1] == '.'))
+			n--;
+		/* "I thought you should know as the county member" */
+		if ((n == 3 && strncmp(s + start, "you", 3) == 0) ||
+		    (n == 4 && strncmp(s + start, "your", 4) == 0))
+			return false;
+		for (size_t k = 0; k < G_N_ELEMENTS(words); k++)
+			if (strlen(words[k]) == n && strncmp(s + start, words[k], n) == 0)
+				return true;
+		if (start == 0 || s[start - 1] == '\n')
+			break;
+		while (start > 0 && s[start - 1] == ' ')
+			start--;
+	}
+	return false;
+}
+
+bool judge_says_as(const struct phrase_text *text, const char *const *roles)
+{
+	const char *s = text != NULL ? phrase_text_str(text) : "";
+	size_t at = 0;
+
+	while (phrase_find_word(s, "as", at, &at)) {
+		const char *p = s + at + 2;
+
+		if (roles == judge_capacity_roles && !as_the_author(s, at)) {
+			at += 2;
+			continue;
+		}
+
+		for (unsigned words = 0; words < 5 && *p != '\0' && *p != '\n'; words++) {
+			while (*p == ' ')
+				p++;
+			for (const char *const *r = roles; *r != NULL; r++) {
+				size_t n = strlen(*r);
+
+				if (strncmp(p, *r, n) == 0 && !g_ascii_isalpha(p[n]))
+					return true;
+			}
+			while (*p != '\0' && *p != ' ' && *p != '\n' && *p != '.' && *p != ',')
+				p++;
+			if (*p == '.' || *p == ',')
+				break;
+		}
+		at += 2;
 	}
 	return false;
 }
@@ -159,30 +319,83 @@ static const struct conf_council *by_domain(const struct conf *conf, const char 
 	return addr != NULL && *addr != '\0' ? conf_council_by_domain(conf, addr) : NULL;
 }
 
+/* How strict the rules are with a person as the author: a councillor's
+   mail answers to every person rule, an officer's to some, nobody's to
+   none. */
+static int strictness(const struct conf_person *p)
+{
+	return judge_is_councillor(p) ? 2 : p != NULL ? 1 : 0;
+}
+
+/* Why the author the rules judge is not simply the first From: mailbox,
+   for every finding's evidence; NULL when it is. */
+static char *author_note(const struct judge *j, size_t from_index)
+{
+	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
+	const char *auth = j->env->auth_login;
+	char *label, *note;
+
+	if (from_index == 0)
+		return NULL;
+	label = judge_person_label(j->author);
+	if (from_index < from->n)
+		note = g_strdup_printf("judged as written by %s <%s>, one of %zu From: mailboxes",
+				       label, from->items[from_index].addr, from->n);
+	else if (from->n == 0)
+		note = g_strdup_printf("submitted by %s (%s, %s) with no From: address",
+				       auth != NULL ? auth : j->env->mail_from,
+				       auth != NULL ? "AUTH" : "envelope sender", label);
+	else
+		note = g_strdup_printf("submitted by %s (%s, %s) as %s",
+				       auth != NULL ? auth : j->env->mail_from,
+				       auth != NULL ? "AUTH" : "envelope sender", label,
+				       from->items[0].addr);
+	g_free(label);
+	return note;
+}
+
+/* SPEC 2: From: says in whose name the message is sent, the AUTH login
+   (or, without a known one, the envelope sender) who submitted it. The
+   rules judge the strictest of the people involved, so that a From: the
+   sender chose (the Clerk's, an unknown or unreadable one, none, or two
+   mailboxes) cannot take a councillor's message out of the person rules;
+   equals go to From:, so a councillor writing from her own listed
+   address, or the Clerk sending in the council's name with her own login,
+   is judged as herself. */
 static void select_council(struct judge *j, struct policy_verdict *v)
 {
 	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
 	const char *from_addr = from->n > 0 ? from->items[0].addr : NULL;
-	const struct conf_person *author = lookup(j->conf, from_addr);
 	const struct conf_person *auth = lookup(j->conf, j->env->auth_login);
 	const struct conf_person *sender = lookup(j->conf, j->env->mail_from);
+	const struct conf_person *best = NULL;
+	size_t best_index = 0;
 
-	if (from_addr != NULL)
-		j->author_addr = conf_address_normalise(j->conf, from_addr);
-	v->author = author;
-	v->submitter = auth != NULL ? auth : sender;
+	j->submitter = auth != NULL ? auth : sender;
+	v->author = lookup(j->conf, from_addr);
+	v->submitter = j->submitter;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct conf_person *p = i == 0 ? v->author :
+					      lookup(j->conf, from->items[i].addr);
 
-	if (author != NULL)
-		j->council = author->council;
-	else if (auth != NULL)
-		j->council = auth->council;
-	else if (sender != NULL)
-		j->council = sender->council;
+		if (strictness(p) > strictness(best)) {
+			best = p;
+			best_index = i;
+		}
+	}
+	if (strictness(j->submitter) > strictness(best)) {
+		best = j->submitter;
+		best_index = from->n > 0 ? from->n : 1;
+	}
+
+	if (best != NULL)
+		j->council = best->council;
 	else if ((j->council = by_domain(j->conf, from_addr)) == NULL &&
 		 (j->council = by_domain(j->conf, j->env->auth_login)) == NULL)
 		j->council = by_domain(j->conf, j->env->mail_from);
-
-	j->author = author != NULL && author->council == j->council ? author : NULL;
+	j->author = best;
+	if (best != NULL)
+		j->author_note = author_note(j, best_index);
 	v->council = j->council;
 }
 
@@ -192,6 +405,21 @@ static void add_own(struct judge *j, const char *addr)
 
 	if (n != NULL)
 		g_hash_table_add(j->own, n);
+}
+
+/* The sender's own addresses, which are never blind copies: the judged
+   author's, every From: mailbox, and the submitter's (a copy to oneself). */
+static void collect_own(struct judge *j)
+{
+	const struct parser_address_list *from = &j->msg->fields[PARSER_FROM];
+	const struct conf_person *people[] = { j->author, j->submitter };
+
+	j->own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (size_t k = 0; k < G_N_ELEMENTS(people); k++)
+		for (size_t i = 0; people[k] != NULL && i < people[k]->n_addresses; i++)
+			add_own(j, people[k]->addresses[i]);
+	for (size_t i = 0; i < from->n; i++)
+		add_own(j, from->items[i].addr);
 }
 
 /* ---- to whom ---- */
@@ -231,13 +459,31 @@ static enum rcpt_class classify(struct judge *j, const char *addr,
 	return RCPT_THIRD_PARTY;
 }
 
+/* An address the filter cannot read (no normal form): kept as written,
+   made safe for evidence and headers, as the key it is known by. */
+static char *unreadable_addr(const char *raw)
+{
+	char *clean = parser_header_sanitise(raw, 254);
+
+	if (*clean == '\0')
+		g_clear_pointer(&clean, g_free);
+	return clean;
+}
+
 static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const char *display,
 		     bool open, bool envelope)
 {
 	char *addr = raw != NULL ? conf_address_normalise(j->conf, raw) : NULL;
 	struct judge_rcpt r = { 0 };
+	bool readable = addr != NULL;
 	gpointer idx;
 
+	/* An address that cannot be read is never dropped: mail may still go
+	   there, so it is a third party (README, "Security"). Only a header
+	   "address" with no '@' at all, a phrase such as "Undisclosed
+	   recipients", names no mailbox and is left out. */
+	if (!readable && raw != NULL && (envelope || strchr(raw, '@') != NULL))
+		addr = unreadable_addr(raw);
 	if (addr == NULL)
 		return;
 	if (g_hash_table_lookup_extended(seen, addr, NULL, &idx)) {
@@ -255,8 +501,11 @@ static void add_rcpt(struct judge *j, GHashTable *seen, const char *raw, const c
 	r.display = display != NULL ? display : "";
 	r.open = open;
 	r.envelope = envelope;
-	r.own = g_hash_table_contains(j->own, addr);
-	r.cls = classify(j, addr, &r.person);
+	r.own = readable && g_hash_table_contains(j->own, addr);
+	if (readable)
+		r.cls = classify(j, addr, &r.person);
+	else
+		r.cls = RCPT_THIRD_PARTY;
 	g_hash_table_insert(seen, addr, GUINT_TO_POINTER(j->rcpts->len));
 	g_array_append_val(j->rcpts, r);
 }
@@ -335,6 +584,20 @@ static void prepare_texts(struct judge *j)
 	j->signature = phrase_text_new(m->signature);
 }
 
+void judge_prepare_shown(struct judge *j)
+{
+	const struct parser_message *m = j->msg;
+
+	/* On first use only (few messages need them); mostly (plain text)
+	   the same texts as body and signature, prepared once. */
+	if (j->body_shown != NULL)
+		return;
+	j->body_shown = strcmp(m->own_text_shown, m->own_text) == 0 ? j->body :
+		phrase_text_new(m->own_text_shown);
+	j->signature_shown = strcmp(m->signature_shown, m->signature) == 0 ? j->signature :
+		phrase_text_new(m->signature_shown);
+}
+
 /* ---- the decision ---- */
 
 static bool strv_has(char **v, size_t n, const char *s)
@@ -381,17 +644,12 @@ static void append_mailbox(GString *out, const char *name, const char *addr)
 	g_free(clean);
 }
 
+/* The mailboxes to add to Cc: for recipients added openly; the engine
+   appends them to the field as the sender wrote it (never writes it anew). */
 static char *build_cc(const struct judge *j, char **added, size_t n_added)
 {
-	const struct parser_address_list *cc = &j->msg->fields[PARSER_CC];
 	GString *out = g_string_new(NULL);
 
-	for (size_t i = 0; i < cc->n; i++) {
-		char *a = parser_header_sanitise(cc->items[i].addr, 254);
-
-		append_mailbox(out, cc->items[i].name, a);
-		g_free(a);
-	}
 	for (size_t i = 0; i < n_added; i++) {
 		const struct conf_person *p = conf_person_lookup(j->conf, added[i]);
 
@@ -473,18 +731,17 @@ static void decide(struct judge *j, struct policy_verdict *v)
 		v->add_rcpts = g_new0(char *, rcpts->len + 1);
 		for (guint i = 0; i < rcpts->len; i++)
 			v->add_rcpts[i] = g_strdup(rcpts->pdata[i]);
-		v->cc_header = build_cc(j, v->add_rcpts, v->n_add_rcpts);
+		v->cc_append = build_cc(j, v->add_rcpts, v->n_add_rcpts);
 	}
 	g_ptr_array_free(rcpts, TRUE);
 
 	if (v->action == CONF_ACTION_REJECT) {
-		v->reply_code = g_strdup("550");
-		v->reply_xcode = g_strdup("5.7.1");
-		v->reply_text = notice_reject_text(j, CONF_ACTION_REJECT);
+		v->reject_text = notice_reject_text(j, CONF_ACTION_REJECT);
 	} else if (v->action == CONF_ACTION_HOLD) {
 		v->hold_reason = notice_hold_reason(j);
 	}
 	v->result_header = notice_result_header(j, v->action);
+	v->store_error = g_steal_pointer(&j->store_error);
 }
 
 static void judge_clear(struct judge *j)
@@ -500,10 +757,17 @@ static void judge_clear(struct judge *j)
 	}
 	g_array_unref(j->headers);
 	g_hash_table_destroy(j->own);
+	if (j->body_shown != j->body)
+		phrase_text_free(&j->body_shown);
+	if (j->signature_shown != j->signature)
+		phrase_text_free(&j->signature_shown);
 	phrase_text_free(&j->body);
 	phrase_text_free(&j->subject);
 	phrase_text_free(&j->signature);
-	g_free(j->author_addr);
+	lang_text_free(&j->lang_body);
+	lang_text_free(&j->lang_subject);
+	g_free(j->author_note);
+	g_free(j->store_error);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -528,28 +792,26 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		*error_r = "policy_judge: no configuration, envelope or message";
 		return -1;
 	}
+	if ((j.lang.lex = judge_lexicon(conf, error_r)) == NULL)
+		return -1;
 	v = g_new0(struct policy_verdict, 1);
 	select_council(&j, v);
 	if (j.council == NULL) {
 		v->action = CONF_ACTION_NONE;
 		v->result_header = policy_result_header_none(conf, NULL);
-		g_free(j.author_addr);
+		g_free(j.author_note);
 		*verdict_r = v;
 		return 0;
 	}
 
-	j.own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (j.author != NULL)
-		for (size_t i = 0; i < j.author->n_addresses; i++)
-			add_own(&j, j.author->addresses[i]);
-	if (j.author_addr != NULL)
-		g_hash_table_add(j.own, g_strdup(j.author_addr));
+	collect_own(&j);
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
 	j.incomplete = msg->flags & PARSER_FLAGS_INCOMPLETE;
 	collect_rcpts(&j);
 	prepare_texts(&j);
+	judge_council_lists(conf, j.council, &j.lang.lists);
 
 	for (size_t r = 0; r < CONF_RULE_COUNT; r++)
 		if (judge_rule(&j, (enum conf_rule)r) != NULL)
@@ -588,12 +850,11 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_strfreev(v->add_rcpts);
 	g_free(v->footer_text);
 	g_free(v->footer_html);
-	g_free(v->cc_header);
-	g_free(v->reply_code);
-	g_free(v->reply_xcode);
-	g_free(v->reply_text);
+	g_free(v->cc_append);
+	g_free(v->reject_text);
 	g_free(v->hold_reason);
 	g_free(v->result_header);
+	g_free(v->store_error);
 	g_free(v);
 	*verdict = NULL;
 }

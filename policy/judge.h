@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "policy/lang.h"
 #include "policy/phrase.h"
 #include "policy/policy.h"
 
@@ -19,11 +20,12 @@ enum rcpt_class {
 	RCPT_STAFF,		/* any other officer */
 	RCPT_COUNCIL,		/* a council address that is not a person (info@...) */
 	RCPT_PRESS,		/* at one of the council's press domains */
-	RCPT_THIRD_PARTY	/* anyone else */
+	RCPT_THIRD_PARTY	/* anyone else, and any address the filter cannot read */
 };
 
 struct judge_rcpt {
-	char *addr;			/* normalised */
+	char *addr;			/* normalised; as written (sanitised) when
+					   it cannot be read: a third party */
 	const char *display;		/* display name from To/Cc, "" when none */
 	const struct conf_person *person;	/* a person of this council, or NULL */
 	enum rcpt_class cls;
@@ -51,15 +53,30 @@ struct judge {
 	const struct parser_message *msg;
 	struct policy_thread_store *store;
 
-	const struct conf_person *author;	/* a person of council, or NULL */
-	char *author_addr;			/* normalised first From: mailbox, or NULL */
-	GHashTable *own;			/* normalised author addresses (set) */
+	const struct conf_person *author;	/* the strictest of From: and the
+						   submitter (judge.c), a person
+						   of council, or NULL */
+	const struct conf_person *submitter;	/* AUTH login / envelope sender */
+	char *author_note;			/* why AUTHOR is not From:'s first
+						   mailbox (evidence), or NULL */
+	GHashTable *own;			/* normalised addresses of the sender,
+						   never blind copies (set) */
 
 	GArray *rcpts;				/* struct judge_rcpt, unique by addr */
 
 	/* The author's own words, prepared once: NULL subject when the
 	   subject is a reply's or forward's ("Re:", "Fwd:"): not the author's. */
 	struct phrase_text *body, *subject, *signature;
+	/* The same words for the language layer, made on first use
+	   (judge_lang_texts): only councillors' mail needs them. */
+	struct lang_text *lang_body, *lang_subject;
+	struct lang lang;
+	/* The same as a mail client shows them: hidden HTML text and the
+	   alternatives a client passes over left out (parser.h). What the
+	   author must have said to the reader (a capacity statement) is
+	   looked for here. NULL until judge_prepare_shown; may be the same
+	   objects as body and signature. */
+	struct phrase_text *body_shown, *signature_shown;
 	/* The council's compiled sets, CONF_PHRASES_COUNT of them, shared
 	   with every other judgement under this configuration (sets.c). */
 	const struct phrase_set *const *sets;
@@ -70,6 +87,7 @@ struct judge {
 						   the message for it; else NULL */
 	GArray *findings;			/* struct policy_finding */
 	GArray *headers;			/* struct judge_header */
+	char *store_error;			/* the thread store failed (verdict) */
 };
 
 /* Rule setting of the council being judged; NULL when the rule is off. */
@@ -89,12 +107,10 @@ struct judge_word_list {
 	size_t n;
 };
 enum judge_words {
-	JUDGE_WORDS_REQUEST = 0,	/* "please", "could you": rules_text.c */
-	JUDGE_WORDS_COUNCIL_NAME,	/* "for the council": rules_text.c */
+	JUDGE_WORDS_COUNCIL_NAME = 0,	/* "for the council": rules_text.c */
 	JUDGE_WORDS_CANDIDATE,		/* "as a candidate": rules_election.c */
 	JUDGE_WORDS_COUNT
 };
-extern const struct judge_word_list judge_request_words;
 extern const struct judge_word_list judge_council_name_words;
 extern const struct judge_word_list judge_candidate_words;
 
@@ -104,12 +120,39 @@ extern const struct judge_word_list judge_candidate_words;
 const struct phrase_set *const *judge_council_sets(const struct conf *conf,
 						   const struct conf_council *council);
 const struct phrase_set *judge_words(const struct judge *j, enum judge_words words);
+/* COUNCIL's word-sequence lists for the language layer (sets.c). */
+void judge_council_lists(const struct conf *conf, const struct conf_council *council,
+			 struct lang_lists *lists_r);
+/* CONF's lexicon, read on first use; NULL with *error_r (owned by CONF)
+   when WordNet cannot be read. */
+const struct lang_lexicon *judge_lexicon(const struct conf *conf, const char **error_r);
 
 /* First match of SET in the author's own words, looked for in the subject
    (when it is the author's), then the body, then (WITH_SIGNATURE) the
    signature. Fills *m_r and *where_r. */
 bool judge_find(struct judge *j, enum conf_phrase_set set, bool with_signature,
 		struct phrase_match *m_r, enum judge_where *where_r);
+/* The language layer's view of the author's subject (NULL when it is not
+   theirs) and body, made once per judgement. */
+void judge_lang_texts(struct judge *j);
+/* The first hit of KIND in the author's words (subject, then body). */
+bool judge_lang_find(struct judge *j, enum lang_kind kind, bool task_only,
+		     struct lang_hit *hit_r, enum judge_where *where_r);
+/* Evidence text 'request "Chase the electrician today" (imperative) in body
+   line 3' (g_free). */
+char *judge_evidence_lang(const struct judge *j, const char *what, const struct lang_hit *hit,
+			  enum judge_where where);
+/* Prepare body_shown and signature_shown, once. */
+void judge_prepare_shown(struct judge *j);
+/* As judge_find with the signature, in what a mail client shows of the
+   body and signature (body_shown, signature_shown). */
+bool judge_find_shown(struct judge *j, enum conf_phrase_set set, struct phrase_match *m_r,
+		      enum judge_where *where_r);
+/* Does TEXT say "as" and, within a few words, one of ROLES ("as the Green
+   Party candidate for Quayside Ward", "as Brine Ward councillor")? */
+bool judge_says_as(const struct phrase_text *text, const char *const *roles);
+extern const char *const judge_candidate_roles[];	/* candidate, activist */
+extern const char *const judge_capacity_roles[];	/* councillor, member, mayor ... */
 /* Evidence text 'phrase "x" in body line N' (g_free). */
 char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where);
 

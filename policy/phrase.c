@@ -1,6 +1,8 @@
 /* Text normalisation and phrase matching for the text rules. */
 #include "policy/phrase.h"
 
+#include "policy/disguise.h"
+
 #include <string.h>
 
 struct phrase_text {
@@ -80,11 +82,8 @@ static guint word_hash(const char *p, size_t len)
 /* ASCII needs no Unicode work: NFKC leaves it alone and case folding is
    tolower. The result is the same as the general path's, much cheaper
    (most lines and every shipped phrase are ASCII). */
-static bool append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
+static void append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
 {
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)line[i] >= 0x80)
-			return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = line[i] == '`' ? '\'' : line[i];
 
@@ -99,43 +98,14 @@ static bool append_ascii(GString *out, const char *line, size_t len, bool *pendi
 		}
 		g_string_append_c(out, g_ascii_tolower(c));
 	}
-	return true;
 }
 
-/* NFKC, case folding and NFKC again of VALID (UTF-8), appended to OUT with
-   white space collapsed; *pending_space says a separator is owed before
-   the next visible character. */
-static void append_piece(GString *out, const char *valid, bool *pending_space)
+static bool is_ascii(const char *s, size_t len)
 {
-	char *nfkc, *folded, *again;
-	const char *p;
-
-	nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
-	folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
-	again = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKC);
-	p = again != NULL ? again : folded;
-
-	for (; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = plain_char(g_utf8_get_char(p));
-
-		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
-		    g_unichar_type(c) == G_UNICODE_FORMAT) {
-			/* Zero-width characters and the soft hyphen: invisible, no gap. */
-			if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || c == 0x00AD)
-				continue;
-			if (out->len > 0)
-				*pending_space = true;
-			continue;
-		}
-		if (*pending_space) {
-			g_string_append_c(out, ' ');
-			*pending_space = false;
-		}
-		g_string_append_unichar(out, c);
-	}
-	g_free(again);
-	g_free(folded);
-	g_free(nfkc);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
 }
 
 /* g_utf8_normalize shifts the rest of its buffer for every character it
@@ -178,34 +148,86 @@ static bool starts_piece(gunichar c)
 	       g_unichar_combining_class(d[0]) == 0;
 }
 
-/* Normalise one line (no '\n' inside) and append it to OUT, as
-   append_piece, in pieces. */
-static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
+/* NFKC of VALID (UTF-8), the same as g_utf8_normalize's, in pieces (above):
+   linear in the length. A new string. */
+static char *nfkc_in_pieces(const char *valid)
 {
-	char *valid;
+	GString *out = g_string_new(NULL);
 	const char *start, *p;
 	unsigned chars = 0, nonstarters = 0;
 
-	if (append_ascii(out, line, len < 0 ? strlen(line) : (size_t)len, pending_space))
-		return;
-	valid = g_utf8_make_valid(line, len);
-	for (start = p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+	for (start = p = valid; ; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
-		if (p > start && ((chars >= PIECE_CHARS && starts_piece(c)) ||
-				  (chars >= 4 * PIECE_CHARS && g_unichar_combining_class(c) == 0) ||
-				  nonstarters >= MAX_NONSTARTERS)) {
-			char *piece = g_strndup(start, (gsize)(p - start));
+		if (*p == '\0' || (p > start && ((chars >= PIECE_CHARS && starts_piece(c)) ||
+			(chars >= 4 * PIECE_CHARS && g_unichar_combining_class(c) == 0) ||
+			nonstarters >= MAX_NONSTARTERS))) {
+			char *piece = g_utf8_normalize(start, (gssize)(p - start), G_NORMALIZE_NFKC);
 
-			append_piece(out, piece, pending_space);
+			/* NULL only for invalid UTF-8, which VALID is not; kept as is. */
+			if (piece != NULL)
+				g_string_append(out, piece);
+			else
+				g_string_append_len(out, start, (gssize)(p - start));
 			g_free(piece);
 			start = p;
 			chars = nonstarters = 0;
+			if (*p == '\0')
+				break;
 		}
 		chars++;
 		nonstarters = g_unichar_combining_class(c) != 0 ? nonstarters + 1 : 0;
 	}
-	append_piece(out, start, pending_space);
+	return g_string_free(out, FALSE);
+}
+
+/* Normalise one line (no '\n' inside) and append it to OUT, collapsing
+   white space; *pending_space says a separator is owed before the next
+   visible character. NFKC, disguises undone, case folding, NFKC again. */
+static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
+{
+	size_t n = len < 0 ? strlen(line) : (size_t)len;
+	char *valid, *nfkc, *folded, *again;
+	GString *undone = g_string_new(NULL);
+	const char *p;
+
+	/* Disguises undone first (disguise.h): invisible characters, look-alike
+	   letters and spaced letters are read as the word they show. */
+	if (is_ascii(line, n)) {
+		if (disguise_undo(line, n, undone) != 0)
+			append_ascii(out, undone->str, undone->len, pending_space);
+		else
+			append_ascii(out, line, n, pending_space);
+		g_string_free(undone, TRUE);
+		return;
+	}
+	valid = g_utf8_make_valid(line, (gssize)n);
+	nfkc = nfkc_in_pieces(valid);
+	p = nfkc;
+	if (disguise_undo(p, strlen(p), undone) != 0)
+		p = undone->str;
+	folded = g_utf8_casefold(p, -1);
+	again = nfkc_in_pieces(folded);
+
+	for (p = again; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = plain_char(g_utf8_get_char(p));
+
+		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
+		    g_unichar_type(c) == G_UNICODE_FORMAT) {
+			if (out->len > 0)
+				*pending_space = true;
+			continue;
+		}
+		if (*pending_space) {
+			g_string_append_c(out, ' ');
+			*pending_space = false;
+		}
+		g_string_append_unichar(out, c);
+	}
+	g_free(again);
+	g_free(folded);
+	g_string_free(undone, TRUE);
+	g_free(nfkc);
 	g_free(valid);
 }
 
@@ -550,13 +572,17 @@ GArray *phrase_match_all(const struct phrase_set *set, const struct phrase_text 
 		guint j = first_from(neg, lo_start);
 
 		/* An overlapping exception starts less than its length before
-		   the match, and before the match ends. */
+		   the match, and before the match ends. A longer phrase that
+		   holds the exception whole is the more specific reading and
+		   stands ("exempt from publication" despite "!exempt from"). */
 		for (; j < neg->len && !excepted; j++) {
 			const struct phrase_match *x = &g_array_index(neg, struct phrase_match, j);
+			bool inside = x->start >= m->start && x->end <= m->end &&
+				      x->end - x->start < m->end - m->start;
 
 			if (x->start >= m->end)
 				break;
-			excepted = m->start < x->end;
+			excepted = m->start < x->end && !inside;
 		}
 		if (excepted)
 			continue;

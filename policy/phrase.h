@@ -4,6 +4,8 @@
 /*
  * phrase: text normalisation and phrase matching for the text rules
  * (internal to policy/). Text and phrases are brought to one form: NFKC,
+ * disguises undone (disguise.h: invisible characters removed, look-alike
+ * letters of other scripts read as Latin, letters spaced apart joined),
  * Unicode case-folded, typographic quotes and dashes made plain, every run
  * of white space one space; a blank line (paragraph break) becomes '\n' so
  * that no phrase matches across paragraphs. A phrase matches on word
@@ -11,8 +13,11 @@
  *
  * A phrase written "!words" is an exception: a match of the set that
  * overlaps a match of an exception is dropped ("please send" matches, but
- * not inside "please send me"). This keeps the shipped sets precise without
- * regular expressions, and a council can add exceptions in its config.
+ * not inside "please send me"), unless the match is of a longer phrase that
+ * holds the exception whole: "exempt from publication" matches although
+ * "!exempt from" is an exception. This keeps the shipped sets precise
+ * without regular expressions, and a council can add exceptions in its
+ * config.
  *
  * Conventions: constructors never fail (invalid UTF-8 is repaired);
  * NULL text is treated as "".

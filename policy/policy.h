@@ -7,7 +7,8 @@
  * and no GMime type in this API.
  *
  * Conventions: functions returning int return 0 on success, -1 on failure
- * with *error_r set (static string, or owned by the object it came from).
+ * with *error_r set as util/util.h says (the text is not the caller's to
+ * free).
  */
 
 #include <stdbool.h>
@@ -50,7 +51,10 @@ struct policy_finding {
 
 struct policy_verdict {
 	const struct conf_council *council;	/* NULL: nobody we judge */
-	const struct conf_person *author;	/* From: in the directory, or NULL */
+	const struct conf_person *author;	/* From: (its first mailbox) in the
+						   directory, or NULL; the rules may
+						   judge a stricter person, and then
+						   their evidence says so */
 	const struct conf_person *submitter;	/* AUTH login / envelope sender */
 	enum conf_action action;		/* the most severe finding's action;
 						   CONF_ACTION_NONE means accept */
@@ -64,12 +68,18 @@ struct policy_verdict {
 	size_t n_headers;
 	char **add_rcpts;		/* union of the findings' add_rcpts */
 	size_t n_add_rcpts;
-	char *cc_header;		/* new Cc: value when recipients were added */
-	char *reply_code;		/* "550" */
-	char *reply_xcode;		/* "5.7.1" */
-	char *reply_text;		/* lines separated by '\n'; no CR, no '%' */
-	char *hold_reason;		/* one line, for smfi_quarantine */
+	char *cc_append;		/* mailboxes to append to Cc: for the
+					   recipients added openly (RFC 5322
+					   text), or NULL */
+	char *reject_text;		/* reject: what its sender is told, the clause
+					   and the fix; lines separated by '\n' */
+	char *hold_reason;		/* hold: why, in one line, kept with the held
+					   message for the Clerk */
 	char *result_header;		/* value of the result header, unfolded */
+	char *store_error;		/* why the thread store could not remember
+					   this confidential message (replies to it
+					   may then pass as not confidential), for
+					   the log; NULL when it did or had not to */
 };
 
 /* The result header's name (SPEC 4: one machine-readable header). */
@@ -91,8 +101,16 @@ bool policy_thread_store_contains(struct policy_thread_store *store, const char 
 int policy_thread_store_add(struct policy_thread_store *store, const char *message_id,
 			    time_t now, const char **error_r);
 
+/* Read what judging under CONF needs beyond CONF itself (WordNet's
+   lexicon), so that a daemon finds a missing lexicon when it loads a
+   configuration rather than at its first message. Judging calls it too. */
+int policy_prepare(const struct conf *conf, const char **error_r);
+
 /* Judge MSG sent with ENV against CONF. STORE may be NULL. On success
-   *verdict_r always holds a verdict (accept included). */
+   *verdict_r always holds a verdict (accept included). Judging writes: a
+   message found confidential is added to STORE (unless opened read-only);
+   a store that cannot be written leaves the verdict as it is and is
+   reported in its store_error. */
 int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		 const struct parser_message *msg, struct policy_thread_store *store,
 		 struct policy_verdict **verdict_r, const char **error_r);

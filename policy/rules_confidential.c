@@ -10,27 +10,79 @@
  * judged confidential (the thread store). "I'll keep this confidential" is
  * not a marking.
  */
+#include "policy/disguise.h"
 #include "policy/judge.h"
 
 #include <string.h>
 
 #define BANNER_MAX_CHARS 100	/* a banner is a short line, not a paragraph */
 
+/* A Sensitivity: value as a mail program reads it (RFC 5322 3.2): comments
+   left out, quoted strings unquoted, case folded, and the words run
+   together ("Company Confidential", "\"Company-Confidential\"",
+   "company_confidential (set by Outlook)" are all "companyconfidential"). */
+static char *sensitivity_word(const char *value)
+{
+	GString *out = g_string_new(NULL);
+	unsigned comment = 0;
+	bool quoted = false;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\\' && (comment > 0 || quoted) && p[1] != '\0') {
+			p++;		/* quoted-pair: the next character as it is */
+			if (comment == 0 && g_ascii_isalnum(*p))
+				g_string_append_c(out, g_ascii_tolower(*p));
+			continue;
+		}
+		if (!quoted && *p == '(') {
+			comment++;
+		} else if (comment > 0) {
+			if (*p == ')')
+				comment--;
+		} else if (*p == '"') {
+			quoted = !quoted;
+		} else if (g_ascii_isalnum(*p) || (unsigned char)*p >= 0x80) {
+			g_string_append_c(out, g_ascii_tolower(*p));
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* Sensitivity: values (RFC 2156 / Outlook) that mark a message. */
 static bool sensitive(const char *value)
 {
-	static const char *const marks[] = { "private", "company-confidential", "personal",
+	static const char *const marks[] = { "private", "companyconfidential", "personal",
 					     "confidential" };
 	char *v;
 	bool hit = false;
 
 	if (value == NULL || *value == '\0')
 		return false;
-	v = g_strstrip(g_ascii_strdown(value, -1));
+	v = sensitivity_word(value);
 	for (size_t i = 0; i < G_N_ELEMENTS(marks) && !hit; i++)
 		hit = strcmp(v, marks[i]) == 0;
 	g_free(v);
 	return hit;
+}
+
+/* 'banner "X"' for the line L labelled with PHRASE: the line as it shows
+   (invisible characters left out), and how it was read when it was written
+   to be missed ("СОNFIDЕNTIАL" in Cyrillic, "C O N F I D ..."). */
+static char *banner_evidence(const char *l, const char *phrase)
+{
+	char *shown = disguise_visible(l);
+	char *nfkc = g_utf8_normalize(l, -1, G_NORMALIZE_NFKC);
+	GString *undone = g_string_new(NULL);
+	unsigned d = disguise_undo(nfkc != NULL ? nfkc : l, strlen(nfkc != NULL ? nfkc : l),
+				   undone);
+	char *ev = (d & (DISGUISE_LOOKALIKE | DISGUISE_SPACED)) != 0 ?
+		g_strdup_printf("banner \"%s\" (read as \"%s\")", g_strstrip(shown), phrase) :
+		g_strdup_printf("banner \"%s\"", g_strstrip(shown));
+
+	g_string_free(undone, TRUE);
+	g_free(nfkc);
+	g_free(shown);
+	return ev;
 }
 
 /* A banner line in TEXT: evidence 'banner "X" in WHAT line N', or NULL. */
@@ -48,9 +100,12 @@ static char *find_banner(const struct phrase_set *set, const char *text, const c
 
 		g_strchomp(l);
 		if (*l != '\0' && g_utf8_strlen(l, -1) <= BANNER_MAX_CHARS &&
-		    phrase_set_label(set, l, false, &phrase))
-			ev = g_strdup_printf("banner \"%s\" in %s line %u", g_strstrip(l), what,
-					     line);
+		    phrase_set_label(set, l, false, &phrase)) {
+			char *banner = banner_evidence(l, phrase);
+
+			ev = g_strdup_printf("%s in %s line %u", banner, what, line);
+			g_free(banner);
+		}
 		g_free(l);
 		if (ev != NULL)
 			return ev;
@@ -167,15 +222,16 @@ void rule_confidential(struct judge *j)
 	const struct judge_rcpt *out, *cllr;
 	struct policy_finding *f;
 	char *ev = marking(j);
-	const char *ignored;
+	const char *error;
 
 	if (ev == NULL)
 		return;
 	/* Remember it, so that replies and forwards stay confidential when
 	   the marking is deleted. A store that cannot be written does not
-	   change this verdict; the store reports its own errors. */
-	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0')
-		(void)policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &ignored);
+	   change this verdict; the verdict says so, for the log. */
+	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0' &&
+	    policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &error) < 0)
+		j->store_error = g_strdup(error);
 
 	out = judge_first_class(j, RCPT_PRESS);
 	if (out == NULL)

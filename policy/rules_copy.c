@@ -24,18 +24,26 @@ void rule_silent_copy(struct judge *j)
 	GPtrArray *people, *mailboxes;
 	GString *evidence;
 	bool correspondence = false;
+	unsigned open = 0, blind_people = 0;
 	struct policy_finding *f;
 
 	/* Member/officer correspondence: a person of the council writes
-	   openly to another person of the council. */
+	   openly to another person of the council. With nobody addressed
+	   openly ("To: undisclosed-recipients:;"), every recipient is blind,
+	   and a councillor among them is copied silently on what the others
+	   of the council receive: two of them make it correspondence. */
 	if (j->author == NULL)
 		return;
-	for (guint i = 0; i < j->rcpts->len && !correspondence; i++) {
+	for (guint i = 0; i < j->rcpts->len; i++) {
 		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
 
-		correspondence = r->open && !r->own && r->person != NULL;
+		if (r->own)
+			continue;
+		correspondence |= r->open && r->person != NULL;
+		open += r->open;
+		blind_people += !r->open && r->person != NULL;
 	}
-	if (!correspondence)
+	if (!correspondence && !(open == 0 && blind_people >= 2))
 		return;
 
 	people = g_ptr_array_new();

@@ -38,9 +38,13 @@ void rule_pre_election(struct judge *j)
 	cand = judge_words(j, JUDGE_WORDS_CANDIDATE);
 	if (j->subject != NULL)
 		candidate = phrase_match_range(cand, j->subject, 0, G_MAXSIZE, &m);
-	candidate = candidate || phrase_match_range(cand, j->body, 0, G_MAXSIZE, &m) ||
-		    phrase_match_range(cand, j->signature, 0, G_MAXSIZE, &m);
-	if (candidate)
+	/* As for capacity: only a statement the reader is shown counts. */
+	judge_prepare_shown(j);
+	candidate = candidate || phrase_match_range(cand, j->body_shown, 0, G_MAXSIZE, &m) ||
+		    phrase_match_range(cand, j->signature_shown, 0, G_MAXSIZE, &m);
+	if (candidate || judge_says_as(j->subject, judge_candidate_roles) ||
+	    judge_says_as(j->body_shown, judge_candidate_roles) ||
+	    judge_says_as(j->signature_shown, judge_candidate_roles))
 		return;
 	from = notice_date(c->pre_election_start);
 	to = notice_date(c->pre_election_end);

@@ -9,16 +9,6 @@
 
 #include <string.h>
 
-/* Words that make a sentence a request to its reader. Fixed, not data:
-   they decide only whether a party-political phrase is asked for. */
-static const char *const request_words[] = {
-	"please", "pls", "could you", "can you", "would you", "will you", "i need you",
-	"i'd like you", "i would like you", "i want you", "would it be possible",
-	"are you able", "i'd be grateful if you", "i would be grateful if you",
-	"could the office", "can the office", "could someone", "can someone",
-};
-const struct judge_word_list judge_request_words = { request_words, G_N_ELEMENTS(request_words) };
-
 static const char *outside_word(const struct judge_rcpt *r)
 {
 	return r->cls == RCPT_PRESS ? "press" : "outside the council";
@@ -90,6 +80,39 @@ static bool council_instruction(struct judge *j, struct phrase_match *m_r,
 	return found;
 }
 
+/* An instruction to someone outside the council that orders work in the
+   council's name (lang_orders_work). */
+static bool outside_instruction(struct judge *j, struct lang_hit *hit_r, enum judge_where *where_r)
+{
+	bool supplier = judge_has_class(j, RCPT_THIRD_PARTY);
+	struct {
+		struct lang_text *text;
+		enum judge_where where;
+	} order[] = { { j->lang_subject, WHERE_SUBJECT }, { j->lang_body, WHERE_BODY } };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
+		GArray *hits;
+		bool found = false;
+
+		if (order[i].text == NULL)
+			continue;
+		hits = lang_find(&j->lang, order[i].text, LANG_REQUEST);
+		for (guint k = 0; k < hits->len && !found; k++) {
+			const struct lang_hit *h = &g_array_index(hits, struct lang_hit, k);
+
+			if (!lang_orders_work(&j->lang, order[i].text, h, supplier))
+				continue;
+			*hit_r = *h;
+			*where_r = order[i].where;
+			found = true;
+		}
+		g_array_unref(hits);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
 void rule_obligation(struct judge *j)
 {
 	static const enum conf_phrase_set sets[] = {
@@ -97,21 +120,26 @@ void rule_obligation(struct judge *j)
 	};
 	const struct judge_rcpt *out;
 	struct phrase_match m;
+	struct lang_hit hit;
 	enum judge_where where;
-	bool found = false;
+	char *evidence = NULL;
 	struct policy_finding *f;
 
 	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
 		return;
-	for (size_t i = 0; i < G_N_ELEMENTS(sets) && !found; i++)
-		found = judge_find(j, sets[i], false, &m, &where);
-	if (!found)
-		found = council_instruction(j, &m, &where);
-	if (!found)
+	if (judge_lang_find(j, LANG_COMMITMENT, false, &hit, &where))
+		evidence = judge_evidence_lang(j, "commitment", &hit, where);
+	else if (outside_instruction(j, &hit, &where))
+		evidence = judge_evidence_lang(j, "instruction", &hit, where);
+	for (size_t i = 0; i < G_N_ELEMENTS(sets) && evidence == NULL; i++)
+		if (judge_find(j, sets[i], false, &m, &where))
+			evidence = judge_evidence_phrase(&m, where);
+	if (evidence == NULL && council_instruction(j, &m, &where))
+		evidence = judge_evidence_phrase(&m, where);
+	if (evidence == NULL)
 		return;
 	f = judge_add_finding(j, CONF_RULE_OBLIGATION,
-			      with_recipient(judge_evidence_phrase(&m, where), outside_word(out),
-					     out));
+			      with_recipient(evidence, outside_word(out), out));
 	f->notice_text = notice_obligation(j);
 }
 
@@ -136,25 +164,62 @@ static bool is_recipient(const struct judge *j, const char *addr)
 	return false;
 }
 
+/* The member of staff a request is made of. A request is made of those the
+   message is addressed to: when its To: names only people outside the
+   council ("Deliver a skip on Friday", to the hire firm, with the finance
+   officer in Cc), the staff copied are told, not asked. */
+static const struct judge_rcpt *addressed_staff(const struct judge *j)
+{
+	const struct judge_rcpt *staff = judge_first_class(j, RCPT_STAFF);
+	bool to_outside = false, to_council = false;
+	const struct parser_address_list *to = &j->msg->fields[PARSER_TO];
+
+	if (staff == NULL)
+		return NULL;
+	for (size_t i = 0; i < to->n; i++) {
+		char *addr = conf_address_normalise(j->conf, to->items[i].addr);
+
+		for (guint k = 0; addr != NULL && k < j->rcpts->len; k++) {
+			const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, k);
+
+			if (r->own || strcmp(r->addr, addr) != 0)
+				continue;
+			if (r->cls == RCPT_PRESS || r->cls == RCPT_THIRD_PARTY)
+				to_outside = true;
+			else
+				to_council = true;
+		}
+		g_free(addr);
+	}
+	return to_outside && !to_council ? NULL : staff;
+}
+
 void rule_member_instructs_staff(struct judge *j)
 {
 	const struct conf_rule_setting *s = judge_rule(j, CONF_RULE_MEMBER_INSTRUCTS_STAFF);
 	const struct judge_rcpt *staff;
 	struct phrase_match m;
+	struct lang_hit hit;
 	enum judge_where where;
 	struct policy_finding *f;
 	char *clerk = NULL, *evidence;
 
-	if (!judge_is_councillor(j->author) || (staff = judge_first_class(j, RCPT_STAFF)) == NULL)
+	if (!judge_is_councillor(j->author) || (staff = addressed_staff(j)) == NULL)
 		return;
-	if (clerk_openly(j) || !judge_find(j, CONF_PHRASES_INSTRUCTION, false, &m, &where))
+	if (clerk_openly(j))
+		return;
+	/* The grammar first; the council's own instruction phrases too. */
+	if (judge_lang_find(j, LANG_REQUEST, true, &hit, &where))
+		evidence = judge_evidence_lang(j, "request", &hit, where);
+	else if (judge_find(j, CONF_PHRASES_INSTRUCTION, false, &m, &where))
+		evidence = judge_evidence_phrase(&m, where);
+	else
 		return;
 	if (s->copy_clerk && j->council->clerk != NULL) {
 		clerk = conf_address_normalise(j->conf, j->council->clerk);
 		if (clerk != NULL && is_recipient(j, clerk))
 			g_clear_pointer(&clerk, g_free);	/* already there (blind) */
 	}
-	evidence = judge_evidence_phrase(&m, where);
 	f = judge_add_finding(j, CONF_RULE_MEMBER_INSTRUCTS_STAFF,
 			      with_recipient(evidence, "staff", staff));
 	f->notice_text = notice_instructs_staff(j, staff, clerk != NULL);
@@ -165,40 +230,13 @@ void rule_member_instructs_staff(struct judge *j)
 	}
 }
 
-/* Requests in TEXT: the request words and the council's instruction
-   phrases, matched once. */
-struct requests {
-	GArray *words, *instructions;
-};
-
-static void requests_find(struct judge *j, const struct phrase_text *text, struct requests *r)
-{
-	r->words = phrase_match_all(judge_words(j, JUDGE_WORDS_REQUEST), text);
-	r->instructions = phrase_match_all(judge_phrases(j, CONF_PHRASES_INSTRUCTION), text);
-}
-
-static void requests_clear(struct requests *r)
-{
-	g_array_unref(r->words);
-	g_array_unref(r->instructions);
-}
-
-static bool requests_within(const struct requests *r, size_t s, size_t e)
-{
-	struct phrase_match m;
-
-	return phrase_matches_within(r->words, s, e, &m) ||
-	       phrase_matches_within(r->instructions, s, e, &m);
-}
-
 void rule_party_political(struct judge *j)
 {
 	const struct judge_rcpt *officer;
-	const struct phrase_set *party;
-	struct requests req;
-	struct phrase_match found_m;
-	enum judge_where found_where = WHERE_BODY;
-	bool found = false;
+	struct lang_hit hit;
+	enum judge_where where;
+	bool where_subject;
+	char *term, *what, *evidence;
 	struct policy_finding *f;
 
 	if (!judge_is_councillor(j->author))
@@ -206,44 +244,20 @@ void rule_party_political(struct judge *j)
 	if ((officer = judge_first_class(j, RCPT_CLERK)) == NULL &&
 	    (officer = judge_first_class(j, RCPT_STAFF)) == NULL)
 		return;
-	party = judge_phrases(j, CONF_PHRASES_PARTY_POLITICAL);
-	requests_find(j, j->body, &req);
-
-	/* In the body: the party-political phrase and a request in one
-	   sentence. In the subject: a request anywhere in the body. */
-	if (j->subject != NULL) {
-		GArray *all = phrase_match_all(party, j->subject);
-		const char *body = phrase_text_str(j->body);
-
-		if (all->len > 0 && requests_within(&req, 0, strlen(body))) {
-			found_m = g_array_index(all, struct phrase_match, 0);
-			found_where = WHERE_SUBJECT;
-			found = true;
-		}
-		g_array_unref(all);
-	}
-	if (!found) {
-		GArray *all = phrase_match_all(party, j->body);
-
-		for (guint i = 0; i < all->len && !found; i++) {
-			const struct phrase_match *m = &g_array_index(all, struct phrase_match, i);
-			size_t s, e;
-
-			phrase_text_sentence(j->body, m->start, &s, &e);
-			if (requests_within(&req, s, e)) {
-				found_m = *m;
-				found = true;
-			}
-		}
-		g_array_unref(all);
-	}
-	requests_clear(&req);
-	if (!found)
+	judge_lang_texts(j);
+	if (!lang_party_ask(&j->lang, j->lang_subject, j->lang_body, &hit, &where_subject))
 		return;
+	where = where_subject ? WHERE_SUBJECT : WHERE_BODY;
+	term = lang_quote_term(where == WHERE_SUBJECT ? j->lang_subject : j->lang_body, &hit);
+	what = g_strdup_printf("party reference \"%s\" with a request", term);
+	hit.how = NULL;
+	evidence = judge_evidence_lang(j, what, &hit, where);
 	f = judge_add_finding(j, CONF_RULE_PARTY_POLITICAL,
-			      with_recipient(judge_evidence_phrase(&found_m, found_where),
+			      with_recipient(evidence,
 					     officer->cls == RCPT_CLERK ? "the Clerk" : "staff",
 					     officer));
+	g_free(term);
+	g_free(what);
 	f->notice_text = notice_party_political(j);
 }
 
@@ -254,6 +268,8 @@ static const char *const title_lines[] = {
 	"mayor of", "deputy mayor", "town mayor", "the mayor", "mayor,", "mayor -",
 	"chair of", "chairman of", "chairwoman of", "chair,", "chairman,", "chair -",
 	"vice-chair of", "vice chair of", "vice-chairman of", "leader of", "deputy leader of",
+	"vice-chair,", "vice chair,", "vice-chair -", "leader,", "leader -", "council leader",
+	"deputy leader,", "deputy leader -", "group leader", "chairman -", "chairwoman,",
 	"ward councillor", "ward member", "councillor for", "cllr for",
 };
 
@@ -303,9 +319,13 @@ void rule_capacity(struct judge *j)
 
 	if (!judge_is_councillor(j->author) || (out = first_outside(j)) == NULL)
 		return;
-	if (judge_find(j, CONF_PHRASES_CAPACITY, true, &m, &where) ||
-	    signed_with_title(j->msg->signature, 0) ||
-	    signed_with_title(j->msg->own_text, SIGN_OFF_LINES))
+	/* Only what the reader is shown says in what capacity one writes. */
+	if (judge_find_shown(j, CONF_PHRASES_CAPACITY, &m, &where) ||
+	    judge_says_as(j->subject, judge_capacity_roles) ||
+	    judge_says_as(j->body_shown, judge_capacity_roles) ||
+	    judge_says_as(j->signature_shown, judge_capacity_roles) ||
+	    signed_with_title(j->msg->signature_shown, 0) ||
+	    signed_with_title(j->msg->own_text_shown, SIGN_OFF_LINES))
 		return;
 	f = judge_add_finding(j, CONF_RULE_CAPACITY,
 			      g_strdup_printf("no capacity statement in the author's text; "

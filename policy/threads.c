@@ -23,6 +23,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "util/util.h"
+
 #define STORE_MAX_ID_LEN 998	/* RFC 5322 line limit: longer is not a Message-ID */
 #define STORE_DEFAULT_RETENTION 365
 #define STORE_DEFAULT_MAX 100000
@@ -43,10 +45,6 @@ struct policy_thread_store {
 	int fd;			/* append descriptor, -1 when none */
 	size_t file_lines;	/* lines in the file, live or not */
 };
-
-/* Error texts: per thread, so that one thread's error is not overwritten by
-   another's while the caller still reads it. */
-static _Thread_local char store_err[320];
 
 static void entry_free(struct store_entry *e)
 {
@@ -163,10 +161,8 @@ static int load(struct policy_thread_store *st, const char **error_r)
 			g_error_free(err);
 			return 0;
 		}
-		g_snprintf(store_err, sizeof(store_err), "thread store %s: %s", st->path,
-			   err->message);
+		*error_r = util_error("thread store %s: %s", st->path, err->message);
 		g_error_free(err);
-		*error_r = store_err;
 		return -1;
 	}
 	/* Only complete lines count: a torn last line (crash mid-append) is
@@ -208,9 +204,8 @@ static int open_append(struct policy_thread_store *st, const char **error_r)
 		close(st->fd);
 	st->fd = open(st->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (st->fd < 0) {
-		g_snprintf(store_err, sizeof(store_err), "thread store %s: open: %s", st->path,
-			   g_strerror(errno));
-		*error_r = store_err;
+		*error_r = util_error("thread store %s: open: %s", st->path,
+				      g_strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -231,9 +226,8 @@ static int compact(struct policy_thread_store *st, const char **error_r)
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0 || !write_all(fd, buf->str, buf->len) || fsync(fd) != 0) {
-		g_snprintf(store_err, sizeof(store_err), "thread store %s: writing %s: %s",
-			   st->path, tmp, g_strerror(errno));
-		*error_r = store_err;
+		*error_r = util_error("thread store %s: writing %s: %s", st->path, tmp,
+				      g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		g_unlink(tmp);
@@ -241,9 +235,8 @@ static int compact(struct policy_thread_store *st, const char **error_r)
 	}
 	close(fd);
 	if (rename(tmp, st->path) != 0) {
-		g_snprintf(store_err, sizeof(store_err), "thread store %s: rename: %s",
-			   st->path, g_strerror(errno));
-		*error_r = store_err;
+		*error_r = util_error("thread store %s: rename: %s", st->path,
+				      g_strerror(errno));
 		g_unlink(tmp);
 		goto out;
 	}
@@ -346,9 +339,8 @@ int policy_thread_store_add(struct policy_thread_store *st, const char *message_
 		if (st->fd < 0 && open_append(st, error_r) < 0) {
 			ret = -1;
 		} else if (!write_all(st->fd, line, strlen(line))) {
-			g_snprintf(store_err, sizeof(store_err), "thread store %s: write: %s",
-				   st->path, g_strerror(errno));
-			*error_r = store_err;
+			*error_r = util_error("thread store %s: write: %s", st->path,
+					      g_strerror(errno));
 			ret = -1;
 		} else if (++st->file_lines > 2 * (size_t)st->order.length + 16) {
 			ret = compact(st, error_r);

@@ -7,9 +7,17 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libmilter-dev libgmime-3.0-dev libconfig-dev libcmocka-dev libjson-glib-dev libxml2-dev
+	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
+	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
+	libidn2-dev	# international (IDNA) domain names compared in one form
+	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
+	libmicrohttpd-dev	# a small HTTP(S) server: the Clerk's web page and the metrics endpoint
 	postfix swaks python3 valgrind clang
 	time		# GNU time: peak RSS of the judge in bench/hostile-scaling.sh
+	chromium chromium-driver python3-selenium	# the web page's test in a real browser
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
+	debhelper lintian	# the Debian packages: dpkg-buildpackage (dpkg-dev) and their check (ops_debian_package)
+	m4 libsasl2-modules	# e2e_sendmail: Sendmail's .cf from its m4 files; SMTP AUTH (PLAIN) through Cyrus SASL
 )
 
 missing=()

@@ -1,7 +1,9 @@
 /*
  * Error reporting, table-driven from files: each tests/conf/cases/NAME.conf
  * must fail to load with exactly the lines of NAME.errors (file:line, key,
- * message), all of them in one pass. Add a case by adding the two files.
+ * message), all of them in one pass; or, when it loads, fail the system
+ * check -n and start-up run (conf_check_system, as its configured user)
+ * with exactly those lines. Add a case by adding the two files.
  */
 #include <string.h>
 
@@ -40,8 +42,13 @@ static void test_case(void **state)
 	size_t n_want = g_strv_length(want), mismatches = 0;
 
 	if (conf_load(conf_path, test_phrase_dir(), &conf, &errors) == 0) {
+		/* It loads: then what it names on this system must be wrong, as
+		   -n and start-up find it (conf_check_system, the configured user). */
+		int ok = conf_check_system(conf, NULL, false, &errors);
+
 		conf_unref(&conf);
-		fail_msg("%s: got a valid config, want %zu errors", conf_path, n_want);
+		if (ok == 0)
+			fail_msg("%s: got a valid config, want %zu errors", conf_path, n_want);
 	}
 	assert_null(conf);
 	assert_non_null(errors);

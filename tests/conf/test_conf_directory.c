@@ -65,6 +65,18 @@ static void test_lookup_folding_on(void **state)
 		{ "<>", NULL, NULL },
 		{ "@ashcombe-pc.gov.uk", NULL, NULL },
 		{ NULL, NULL, NULL },
+		/* What RFC 5321/5322 let one mailbox be written as (issue 15). */
+		{ "\"cllr.smith\"@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "<\"Cllr.Smith\"@ashcombe-pc.gov.uk>", "Jane Smith", ASH },
+		{ "\"cllr\\.smith\"@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "cllr.\"smith\"@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "<@relay.example:cllr.smith@ashcombe-pc.gov.uk>", "Jane Smith", ASH },
+		{ "@a.example,@b.example:cllr.smith@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "Jane <@relay.example:\"cllr.smith+x\"@Ashcombe-PC.gov.uk>", "Jane Smith", ASH },
+		{ "cllr.smith+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaa@ashcombe-pc.gov.uk", "Jane Smith", ASH },
+		{ "\"cllr smith\"@ashcombe-pc.gov.uk", NULL, NULL },
+		{ "cllr.smith@[192.0.2.1]", NULL, NULL },
 	};
 
 	assert_int_equal(run_lookups("conf/valid/multi.conf", cases, G_N_ELEMENTS(cases)), 0);
@@ -112,6 +124,37 @@ static void test_normalise(void **state)
 		{ conf, "a b@example.org", NULL },
 		{ conf, "a@", NULL },
 		{ conf, "", NULL },
+		/* Forms that name the same mailbox get the same normal form, so an
+		   address is never dropped for how it is written (issue 15). */
+		{ conf, "\"d.ferris\"@Example.NET", "d.ferris@example.net" },
+		{ conf, "<\"d.ferris\"@example.net>", "d.ferris@example.net" },
+		{ conf, "David <\"d\\.ferris\"@example.net>", "d.ferris@example.net" },
+		{ conf, "d.\"ferris\"@example.net", "d.ferris@example.net" },
+		{ conf, "\"d.ferris+news\"@example.net", "d.ferris@example.net" },
+		{ conf, "<@relay.example:D.Ferris@example.net>", "d.ferris@example.net" },
+		{ conf, "<@a.example,@b.example:d.ferris@example.net>", "d.ferris@example.net" },
+		{ conf, "d.ferris@[192.0.2.1]", "d.ferris@[192.0.2.1]" },
+		{ conf, "<D.Ferris@[IPv6:2001:DB8::1]>", "d.ferris@[ipv6:2001:db8::1]" },
+		{ conf, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaa@x.org",
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.org" },
+		/* Quotes that are needed stay, written one way. */
+		{ conf, "\"David Ferris\"@example.net", "\"david ferris\"@example.net" },
+		{ conf, "\"a\\\"b\"@example.net", "\"a\\\"b\"@example.net" },
+		{ conf, "\"\"@example.net", "\"\"@example.net" },
+		/* Domains in one form: the IDNA A-label; invalid IDNA as written. */
+		{ conf, "x@Bücher.example", "x@xn--bcher-kva.example" },
+		{ conf, "x@BÜCHER.example", "x@xn--bcher-kva.example" },
+		{ conf, "x@XN--BCHER-KVA.Example", "x@xn--bcher-kva.example" },
+		{ conf, "x@ｂüｃｈｅｒ.example", "x@xn--bcher-kva.example" },
+		{ conf, "x@xn--zz.example", "x@xn--zz.example" },
+		{ conf, "x@Bü--cher.example", "x@bü--cher.example" },
+		/* Not addresses at all: the policy treats them as third parties. */
+		{ conf, "\"unterminated@example.net", NULL },
+		{ conf, "a\"b\"@example.net", NULL },
+		{ conf, "a..b@example.net", NULL },
+		{ conf, "<@relay.example>", NULL },
+		{ conf, "x@[192.0.2.1", NULL },
 	};
 	int failures = 0;
 
@@ -157,6 +200,11 @@ static void test_councils(void **state)
 		{ "news@borley-echo.example.org", NULL, bor, false, false },
 		{ "news@xborley-echo.example", NULL, bor, false, false },
 		{ "not an address", NULL, ash, false, false },
+		{ "\"someone\"@ashcombe-pc.gov.uk", ash, ash, true, false },
+		{ "<@relay.example:someone@ashcombe-pc.gov.uk>", ash, ash, true, false },
+		{ "someone@[192.0.2.1]", NULL, ash, false, false },
+		{ "[192.0.2.1]", NULL, ash, false, false },
+		{ "<@relay.example:editor@ashcombe-gazette.co.uk>", NULL, ash, false, true },
 	};
 	int failures = 0;
 
@@ -181,6 +229,65 @@ static void test_councils(void **state)
 	conf_unref(&conf);
 }
 
+/* International domain names (issue 15): configured as U-labels they match
+   the A-labels of the envelope, configured as A-labels they match the
+   U-labels GMime gives for header addresses; invalid IDNA matches nobody. */
+#define BUE "Bürgerau Parish Council"
+#define LLA "Llanfair Community Council"
+
+static void test_lookup_idn(void **state)
+{
+	const struct lookup_case cases[] = {
+		{ "cllr.weiss@bürgerau-pc.example", "Jörg Weiß", BUE },
+		{ "Cllr.Weiss@BÜRGERAU-PC.example", "Jörg Weiß", BUE },
+		{ "cllr.weiss@xn--brgerau-pc-9db.example", "Jörg Weiß", BUE },
+		{ "<CLLR.WEISS@XN--BRGERAU-PC-9DB.EXAMPLE>", "Jörg Weiß", BUE },
+		{ "cllr.jones@xn--llanfr-0ta.example", "Siôn Jones", LLA },
+		{ "cllr.jones@llanfâr.example", "Siôn Jones", LLA },
+		{ "Siôn <cllr.jones@LLANFÂR.example>", "Siôn Jones", LLA },
+		{ "cllr.jones@llanfar.example", NULL, NULL },
+		{ "cllr.weiss@xn--brgerau-pc-zzz.example", NULL, NULL },
+	};
+
+	assert_int_equal(run_lookups("conf/valid/idn.conf", cases, G_N_ELEMENTS(cases)), 0);
+}
+
+static void test_councils_idn(void **state)
+{
+	struct conf *conf = test_load_ok("conf/valid/idn.conf");
+	const struct conf_council *bue = &conf->councils[0], *lla = &conf->councils[1];
+	const struct {
+		const char *addr;
+		const struct conf_council *by_domain;
+		bool press;		/* of Bürgerau */
+	} cases[] = {
+		{ "info@xn--brgerau-pc-9db.example", bue, false },
+		{ "info@bürgerau-pc.example", bue, false },
+		{ "info@llanfâr.example", lla, false },
+		{ "info@XN--LLANFR-0TA.example", lla, false },
+		{ "desk@news.xn--zeitung-brgerau-7vb.example", NULL, true },
+		{ "desk@zeitung-bürgerau.example", NULL, true },
+		{ "info@buergerau-pc.example", NULL, false },
+	};
+	int failures = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const struct conf_council *by = conf_council_by_domain(conf, cases[i].addr);
+		bool press = conf_address_is_press(conf, bue, cases[i].addr);
+
+		if (by != cases[i].by_domain || press != cases[i].press) {
+			print_error("\"%s\": got by_domain=%s press=%d, "
+				    "want by_domain=%s press=%d\n", cases[i].addr,
+				    by ? by->name : "NULL", press,
+				    cases[i].by_domain ? cases[i].by_domain->name : "NULL",
+				    cases[i].press);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	conf_unref(&conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +296,8 @@ int main(void)
 		cmocka_unit_test(test_lookup_delimiter),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_councils),
+		cmocka_unit_test(test_lookup_idn),
+		cmocka_unit_test(test_councils_idn),
 	};
 
 	test_chdir();

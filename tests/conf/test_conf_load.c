@@ -48,6 +48,7 @@ static void test_defaults(void **state)
 		{ "on_incomplete", d->on_incomplete, CONF_ACTION_HOLD },
 		{ "on_footer_refused", d->on_footer_refused, CONF_ACTION_HOLD },
 		{ "journal_failure", d->journal_failure, CONF_JOURNAL_TEMPFAIL },
+		{ "mta", d->mta, CONF_MTA_POSTFIX },
 		{ "timeout", d->timeout_seconds, 300 },
 		{ "subaddress_folding", d->subaddress_folding, true },
 		{ "subaddress_delimiter", (unsigned char)d->subaddress_delimiter, '+' },
@@ -102,6 +103,7 @@ static void test_settings_and_paths(void **state)
 	assert_string_equal(conf->daemon.socket, "inet:8894@127.0.0.1");
 	assert_int_equal(conf->daemon.socket_mode, 0600);
 	assert_int_equal(conf->daemon.on_error, CONF_ON_ERROR_ACCEPT);
+	assert_int_equal(conf->daemon.mta, CONF_MTA_SENDMAIL);
 	assert_string_equal(conf->daemon.authserv_id, "mx.hosting.example");
 	assert_int_equal(conf->daemon.limits.max_recipients, 200);
 	assert_int_equal(conf->daemon.limits.max_depth, 8);
@@ -142,7 +144,7 @@ static void test_relative_phrase_dir(void **state)
 	assert_int_equal(conf_load("conf/other/phrase-dir-ok.conf", NULL, &conf, &errors), 0);
 	assert_null(errors);
 	assert_string_equal(conf->daemon.phrase_dir, want);
-	assert_true(conf->councils[0].phrases[CONF_PHRASES_INSTRUCTION].n_phrases > 0);
+	assert_true(conf->councils[0].phrases[CONF_PHRASES_COURTESY].n_phrases > 0);
 	g_free(want);
 	conf_unref(&conf);
 }
@@ -162,7 +164,7 @@ static void test_default_phrase_dir(void **state)
 	if (!g_file_test(instruction, G_FILE_TEST_IS_REGULAR))
 		fail_msg("phrase_dir: got %s, want a folder holding instruction.txt",
 			 conf->daemon.phrase_dir);
-	assert_true(conf->councils[0].phrases[CONF_PHRASES_INSTRUCTION].n_phrases > 0);
+	assert_true(conf->councils[0].phrases[CONF_PHRASES_COURTESY].n_phrases > 0);
 	g_free(instruction);
 	conf_unref(&conf);
 }
@@ -179,6 +181,10 @@ static void test_file_errors(void **state)
 		  { "conf/valid/no-such.conf: cannot read the config file: "
 		    "No such file or directory" } },
 		{ "conf/valid", NULL, { "conf/valid: is a folder; expected a config file" } },
+		/* Read up to the cap (CONF_FILE_MAX), never without end (issue 15). */
+		{ "/dev/zero", NULL,
+		  { "/dev/zero: the configuration is larger than 16 MiB (with the files it "
+		    "includes), the most council-milter reads; is this the right file?" } },
 		{ "conf/valid/minimal.conf", "/nonexistent/phrases",
 		  { "conf/valid/minimal.conf: phrase_dir: \"/nonexistent/phrases\" does not exist; "
 		    "expected the folder holding council-milter's phrase lists "
@@ -227,7 +233,7 @@ static void test_phrase_lists(void **state)
 {
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
-	char *text = NULL, *path = g_build_filename(test_phrase_dir(), "instruction.txt", NULL);
+	char *text = NULL, *path = g_build_filename(test_phrase_dir(), "information.txt", NULL);
 	char *bad, *want;
 	char **lines;
 	size_t shipped = 0;
@@ -241,16 +247,21 @@ static void test_phrase_lists(void **state)
 		if (l[0] != '\0' && l[0] != '#')
 			shipped++;
 	}
-	ash = &conf->councils[0].phrases[CONF_PHRASES_INSTRUCTION];
-	borley = &conf->councils[1].phrases[CONF_PHRASES_INSTRUCTION];
+	ash = &conf->councils[0].phrases[CONF_PHRASES_INFORMATION];
+	borley = &conf->councils[1].phrases[CONF_PHRASES_INFORMATION];
 	assert_true(shipped > 0);
 	assert_int_equal(borley->n_phrases, shipped);
 	assert_int_equal(ash->n_phrases, shipped + 2);
 	assert_string_equal(ash->phrases[shipped], "sort it out");
 	assert_string_equal(ash->phrases[shipped + 1], "get it done");
 	assert_string_equal(ash->phrases[0], borley->phrases[0]);
+	/* Every shipped list loaded; instruction.txt ships empty (the
+	   grammar finds requests; a council adds its own words there). */
 	for (int set = 0; set < CONF_PHRASES_COUNT; set++)
-		assert_true(conf->councils[2].phrases[set].n_phrases > 0);
+		if (set == CONF_PHRASES_INSTRUCTION)
+			assert_int_equal(conf->councils[2].phrases[set].n_phrases, 0);
+		else
+			assert_true(conf->councils[2].phrases[set].n_phrases > 0);
 	conf_unref(&conf);
 
 	/* A fault in a shipped list is named by the list's (resolved) path and

@@ -3,8 +3,11 @@
 MIME nested 2,000 levels deep, a 200 KB header field, NUL bytes in the body
 and raw 8-bit (Latin-1, UTF-8, binary) header text. For each: the daemon
 does not crash (still running, and a clean message goes through it after),
-it logs a line for the message, and every message is delivered, held or
-refused with a reply the client saw."""
+Postfix accepts it (250), the daemon's line says what it did, and that is
+what this message must get: the deep one is held (read only in part, and
+on_incomplete = hold), the long header passes, the 8-bit one is annotated
+(a councillor's instruction to staff); each is then delivered or held
+exactly as decided."""
 
 from council_e2e import Env, check, header_values, read_message, run, wait_for
 from fault import Ledger, alive_and_well, summary_for, with_message_id
@@ -47,28 +50,30 @@ def test():
         env.start_milter(conf)
         env.start_postfix()
         ledger = Ledger(env)
-        cases = [("nested-2000", nested(2000)), ("header-200k", big_header(200 * 1024)),
-                 ("nul-8bit", read_message("tests/messages/fault/nul-bytes-and-8bit-headers.eml"))]
-        for tag, data in cases:
+        cases = [("nested-2000", nested(2000), "hold"),
+                 ("header-200k", big_header(200 * 1024), "accept"),
+                 ("nul-8bit", read_message("tests/messages/fault/nul-bytes-and-8bit-headers.eml"),
+                  "annotate")]
+        for tag, data, action in cases:
             data, mid = with_message_id(data, tag)
             code, text = env.send(COUNCILLOR, [STAFF], data)
             ledger.record(mid, code, text, [STAFF])
-            check(code // 100 in (2, 4, 5), "%s: a reply the client saw (%s)" % (tag, text),
-                  code, "2xx, 4xx or 5xx")
-            if code == 250:
-                line = wait_for("%s: the daemon's line for it" % tag,
-                                lambda: summary_for(env, mid))
-                check("action=" in line, "%s: the daemon's line says what it did" % tag, line,
-                      "... action=...")
-                print("%s: daemon: %s" % (tag, line))
-                if tag.startswith("nested"):
-                    check("limits=max_depth" in line,
-                          "%s: the daemon's line says the rules did not see it all" % tag,
-                          line, "... limits=max_depth")
-                    check("action=hold" in line,
-                          "%s: a councillor's message read only in part is held "
-                          "(on_incomplete = hold, the default)" % tag, line, "... action=hold")
             print("%s: %d %s" % (tag, code, text.splitlines()[0] if text else ""))
+            check(code == 250, "%s: Postfix accepts it (%s)" % (tag, text), code, 250)
+            line = wait_for("%s: the daemon's line for it" % tag, lambda: summary_for(env, mid))
+            print("%s: daemon: %s" % (tag, line))
+            check(("action=%s" % action) in line, "%s: what the daemon did" % tag, line,
+                  "... action=%s" % action)
+            if tag.startswith("nested"):
+                check("limits=max_depth" in line,
+                      "%s: the daemon's line says the rules did not see it all" % tag,
+                      line, "... limits=max_depth")
+            where = "held" if action == "hold" else "delivered"
+            settled = wait_for("%s: %s" % (tag, where), lambda: (
+                mid in ledger.held_ids() if action == "hold" else
+                any(("<%s>" % mid) in header_values(m["data"], "Message-ID")
+                    for m in env.delivered())))
+            check(settled, "%s: %s as decided" % (tag, where))
         alive_and_well(env, ledger)
         ledger.settle()
         print(ledger.check())

@@ -5,16 +5,21 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "audit/audit.h"
 #include "helpers.h"
 #include "milter/callbacks.h"
 #include "milter/generation.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
 #include "parser/parser.h"
@@ -29,6 +34,9 @@ struct fake_ctx {
 	GString *calls;			/* "insheader 0 Council-Policy-Results\n" ... */
 	GString *body;			/* replacebody chunks, joined */
 	char *inserted;			/* value of the last insheader */
+	char *reply;			/* the last setreply: "code xcode text" */
+	char *result_written;		/* the last value written to our result
+					   header (insheader or chgheader) */
 	unsigned body_chunks;
 	int max_chunk;
 };
@@ -79,6 +87,11 @@ static int f_addheader(SMFICTX *ctx, char *name, char *value)
 
 static int f_chgheader(SMFICTX *ctx, char *name, int index, char *value)
 {
+	if (value != NULL && strcmp(name, "Council-Policy-Results") == 0 &&
+	    fake(ctx)->fail_kind != CALL_CHGHEADER) {
+		g_free(fake(ctx)->result_written);
+		fake(ctx)->result_written = g_strdup(value);
+	}
 	return record(ctx, CALL_CHGHEADER, "chgheader %s %d %s", name, index,
 		      value == NULL ? "(delete)" : "(change)");
 }
@@ -87,6 +100,11 @@ static int f_insheader(SMFICTX *ctx, int index, char *name, char *value)
 {
 	g_free(fake(ctx)->inserted);
 	fake(ctx)->inserted = g_strdup(value);
+	if (strcmp(name, "Council-Policy-Results") == 0 &&
+	    fake(ctx)->fail_kind != CALL_INSHEADER) {
+		g_free(fake(ctx)->result_written);
+		fake(ctx)->result_written = g_strdup(value);
+	}
 	return record(ctx, CALL_INSHEADER, "insheader %d %s", index, name);
 }
 
@@ -111,6 +129,8 @@ static int f_quarantine(SMFICTX *ctx, char *reason)
 static int f_setreply(SMFICTX *ctx, const char *code, const char *xcode, const char *text)
 {
 	g_string_append_printf(fake(ctx)->calls, "setreply %s %s\n", code, xcode);
+	g_free(fake(ctx)->reply);
+	fake(ctx)->reply = g_strdup_printf("%s %s %s", code, xcode, text);
 	return MI_SUCCESS;
 }
 
@@ -156,6 +176,8 @@ static void fake_clear(struct fake_ctx *c)
 	g_string_free(c->calls, TRUE);
 	g_string_free(c->body, TRUE);
 	g_free(c->inserted);
+	g_free(c->reply);
+	g_free(c->result_written);
 }
 
 struct fixture {
@@ -482,7 +504,7 @@ static void test_reload_pinning(void **state)
 	fake_clear(&new_c);
 }
 
-/* Install the config NAME (tests/milter/NAME.conf.in) for new connections. */
+/* Install the config NAME (tests/support/NAME.conf.in) for new connections. */
 static void install(struct fixture *f, const char *name, const char *on_error)
 {
 	struct conf *conf = test_conf(name, f->root, "ON_ERROR", on_error, NULL);
@@ -541,6 +563,155 @@ static void test_verdicts_to_mta(void **state)
 		milter_close(ctx);
 		fake_clear(&c);
 	}
+}
+
+/* What the daemon answered: "status; reply; result header written" (the
+   header only when the message goes on: refused or deferred, it is not
+   kept). */
+static char *daemon_answer(sfsistat status, const struct fake_ctx *c)
+{
+	const char *name = status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ?
+		"tempfail" : status == SMFIS_CONTINUE ? "continue" : "other";
+	const char *header = status == SMFIS_CONTINUE && c->result_written != NULL ?
+		c->result_written : "none";
+
+	return g_strdup_printf("%s; reply %s; header %s", name, c->reply != NULL ? c->reply :
+			       "none", header);
+}
+
+/* One on_error path: for every on_error value, the judge (engine_run, as
+   --judge runs it, on a message over limits.max_recipients) and the daemon
+   give the same answer, with the same reply and the same "not judged"
+   result header, whether the daemon's error is the same limit, a protocol
+   out of step (end of message before MAIL), or the MTA refusing to hold. */
+static void test_on_error_agree(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const three[] = { "a@example.org", "b@example.org", "c@example.org",
+					     NULL };
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const values[] = { "tempfail", "reject", "accept" };
+	const char *fixture = "messages/demo/04-confidential-briefing-forwarded-to-resident.eml";
+	const char *from = "cllr.jones@ashcombe-pc.gov.uk";
+
+	for (size_t v = 0; v < G_N_ELEMENTS(values); v++) {
+		/* The judge. */
+		struct conf *conf = test_conf("limits", f->root, "ON_ERROR", values[v], NULL);
+		struct engine *judge;
+		const char *error;
+		if (engine_new(conf, true, false, &judge, &error) < 0)
+			fail_msg("engine_new: %s", error);
+		conf_unref(&conf);
+		struct engine_message *msg = test_message(judge, fixture, from, three);
+		struct engine_result *res = engine_run(judge, msg);
+		const char *header = NULL;
+		for (size_t i = 0; i < res->n_ops; i++)
+			if (res->ops[i].kind == ENGINE_OP_INSERT_HEADER &&
+			    strcmp(res->ops[i].name, "Council-Policy-Results") == 0)
+				header = res->ops[i].value;
+		char *reply = res->reply_code != NULL ? g_strdup_printf("%s %s %s",
+			res->reply_code, res->reply_xcode, res->reply_text) : g_strdup("none");
+		const char *status = res->status == ENGINE_REJECT ? "reject" :
+			res->status == ENGINE_TEMPFAIL ? "tempfail" : "continue";
+		char *want = g_strdup_printf("%s; reply %s; header %s", status, reply,
+					     header != NULL ? header : "none");
+		g_free(reply);
+		engine_result_free(&res);
+		engine_message_free(&msg);
+		engine_free(&judge);
+
+		/* The daemon, three ways to the same error answer. */
+		install(f, "limits", values[v]);
+		for (int way = 0; way < 3; way++) {
+			struct fake_ctx c;
+			SMFICTX *ctx = (SMFICTX *)&c;
+			sfsistat got;
+
+			fake_init(&c, "C2390415");
+			log_clear();
+			if (way == 0) {
+				got = feed(ctx, fixture, from, three, 1000);
+			} else if (way == 1) {
+				got = milter_eom(ctx);
+			} else {
+				c.fail_kind = CALL_QUARANTINE;
+				got = feed(ctx, fixture, from, outside, 1000);
+			}
+			char *answer = daemon_answer(got, &c);
+			if (strcmp(answer, want) != 0)
+				fail_msg("on_error = %s, daemon %s:\ngot  %s\nwant %s "
+					 "(the judge's)", values[v], way == 0 ? "over the limit" :
+					 way == 1 ? "out of step" : "refused the hold", answer, want);
+			g_free(answer);
+			milter_close(ctx);
+			fake_clear(&c);
+		}
+		g_free(want);
+	}
+}
+
+/* The descriptor this process has open on PATH, or -1. */
+static int fd_open_on(const char *path)
+{
+	GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+	const char *name;
+	int found = -1;
+
+	while (d != NULL && found < 0 && (name = g_dir_read_name(d)) != NULL) {
+		char *link = g_strdup_printf("/proc/self/fd/%s", name);
+		char *target = g_file_read_link(link, NULL);
+		if (g_strcmp0(target, path) == 0)
+			found = atoi(name);
+		g_free(target);
+		g_free(link);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	return found;
+}
+
+/* The thread store cannot be written while a confidential message is
+   judged (its file now a full disk): the message is still held, and the
+   log says so with the queue id, as the journal does. */
+static void test_store_write_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	char *store = g_build_filename(f->root, "threads", NULL);
+
+	install(f, "unit", "");
+	int fd = fd_open_on(store);
+	if (fd < 0)
+		fail_msg("the thread store %s is not open", store);
+	int saved = dup(fd), full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	assert_true(saved >= 0 && full >= 0 && dup2(full, fd) == fd);
+
+	fake_init(&c, "E3401526");
+	log_clear();
+	sfsistat got = feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-resident.eml",
+			    "cllr.jones@ashcombe-pc.gov.uk", outside, 1000);
+	assert_true(dup2(saved, fd) == fd);
+	close(saved);
+	close(full);
+
+	if (got != SMFIS_CONTINUE || strstr(c.calls->str, "quarantine ") == NULL)
+		fail_msg("verdict: got %d with calls\n%swant it held all the same", got,
+			 c.calls->str);
+	char *want = g_strdup_printf("E3401526: thread store %s: write: No space left on device",
+				     store);
+	if (strstr(log_lines->str, want) == NULL ||
+	    strstr(log_lines->str, "thread store=not written") == NULL)
+		fail_msg("log: got\n%swant [%s] and the summary saying so", log_lines->str, want);
+	char *last = last_journal_line(*state);
+	if (strstr(last, "\"thread_store_error\":\"thread store ") == NULL)
+		fail_msg("journal: got %s, want the store's error in the decision line", last);
+	g_free(last);
+	g_free(want);
+	g_free(store);
+	milter_close(ctx);
+	fake_clear(&c);
 }
 
 /* A footer on a large message reaches the MTA as a new body in chunks of at
@@ -610,7 +781,7 @@ static void test_hold_notices(void **state)
 		const char *to = json_array_get_string_element(argv, json_array_get_length(argv) - 1);
 		const char *text = json_object_get_string_member(o, "stdin");
 		if (strcmp(to, want[i].to) != 0 || strstr(text, want[i].says) == NULL ||
-		    strstr(text, "\nCouncil-Policy-Notice: v1") == NULL)
+		    strstr(text, "\nCouncil-Policy-Notice: v2 ") == NULL)
 			fail_msg("notice %u: got one to %s:\n%s\nwant one to %s, marked, saying [%s]",
 				 i, to, text, want[i].to, want[i].says);
 		char *line = g_strdup_printf("C23A4B5D: notice of the hold to %s<%s>: handed to "
@@ -716,6 +887,142 @@ static void test_shared_state(void **state)
 	g_free(other);
 }
 
+/* The metrics as numbers: "name{labels}" -> value. */
+static GHashTable *metrics_now(void)
+{
+	GHashTable *m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	char *text = milter_metrics_text();
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (char **l = lines; *l != NULL; l++) {
+		char *space = strrchr(*l, ' ');
+		if (**l == '#' || **l == '\0' || space == NULL)
+			continue;
+		double *v = g_new(double, 1);
+		*v = g_ascii_strtod(space + 1, NULL);
+		g_hash_table_insert(m, g_strndup(*l, (gsize)(space - *l)), v);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	return m;
+}
+
+static double metric(GHashTable *m, const char *name)
+{
+	double *v = g_hash_table_lookup(m, name);
+
+	if (v == NULL)
+		fail_msg("metric %s: got none, want it reported", name);
+	return *v;
+}
+
+/* The daemon's counters after what the callbacks did: messages by action,
+   findings by rule, tempfails by cause, judge times, what is held (from the
+   journal, council-review's release included), generations and refused
+   reloads. */
+static void test_metrics(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const bcc[] = { "clerk@ashcombe-pc.gov.uk",
+					   "cllr.jones@ashcombe-pc.gov.uk", NULL };
+	char *journal = g_build_filename(f->root, "journal.jsonl", NULL);
+	char *rcpt[] = { "<b@example.org>", NULL };
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+
+	install(f, "unit", "");
+	milter_metrics_set_journal(journal);
+	GHashTable *before = metrics_now();
+	double held_before = metric(before, "council_milter_held_messages");
+
+	fake_init(&c, "B1000001");
+	log_clear();
+	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
+			      "clerk@ashcombe-pc.gov.uk", to_clerk, 4096), SMFIS_CONTINUE);
+	c.queue_id = "B1000002";
+	assert_int_equal(feed(ctx, "messages/demo/02-councillor-blind-copies-councillor.eml",
+			      "cllr.smith@ashcombe-pc.gov.uk", bcc, 4096), SMFIS_CONTINUE);
+	c.queue_id = "B1000003";
+	assert_int_equal(feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
+			      "resident.eml", "cllr.jones@ashcombe-pc.gov.uk", outside, 4096),
+			 SMFIS_CONTINUE);
+	c.queue_id = "B1000004";
+	c.fail_kind = CALL_INSHEADER;
+	assert_int_equal(feed(ctx, "messages/milter/plain-lf.eml",
+			      "cllr.smith@ashcombe-pc.gov.uk", to_clerk, 64), SMFIS_TEMPFAIL);
+	milter_close(ctx);
+	fake_clear(&c);
+	fake_init(&c, NULL);
+	assert_int_equal(milter_envrcpt(ctx, rcpt), SMFIS_TEMPFAIL);	/* out of step */
+	milter_close(ctx);
+	fake_clear(&c);
+
+	GHashTable *after = metrics_now();
+	static const struct {
+		const char *name;
+		double delta;
+	} want[] = {
+		{ "council_milter_messages_total{action=\"accept\"}", 1 },
+		{ "council_milter_messages_total{action=\"annotate\"}", 1 },
+		{ "council_milter_messages_total{action=\"hold\"}", 1 },
+		{ "council_milter_messages_total{action=\"reject\"}", 0 },
+		{ "council_milter_messages_total{action=\"tempfail\"}", 2 },
+		{ "council_milter_findings_total{rule=\"silent-copy\"}", 1 },
+		{ "council_milter_findings_total{rule=\"confidential\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"mta_refused\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"protocol\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"journal\"}", 0 },
+		{ "council_milter_judge_duration_seconds_count", 4 },
+		{ "council_milter_judge_duration_seconds_bucket{le=\"+Inf\"}", 4 },
+		{ "council_milter_held_messages", 1 },
+		{ "council_milter_journal_failures_total", 0 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		double got = metric(after, want[i].name) - metric(before, want[i].name);
+		if (got != want[i].delta)
+			fail_msg("%s: got %+g, want %+g", want[i].name, got, want[i].delta);
+	}
+	if (metric(after, "council_milter_judge_duration_seconds_sum") <=
+	    metric(before, "council_milter_judge_duration_seconds_sum"))
+		fail_msg("judge time: the sum did not grow");
+
+	/* council-review releases it: no longer held. */
+	struct journal *j;
+	const char *error;
+	assert_int_equal(journal_open(journal, &j, &error), 0);
+	assert_int_equal(journal_append(j, "{\"event\":\"review\",\"action\":\"release\","
+					"\"queue_id\":\"B1000003\"}", false, &error), 0);
+	journal_close(&j);
+	/* A reload refused, then one that works. */
+	double generation = metric(after, "council_milter_config_generation");
+	milter_metrics_reload_failed();
+	GHashTable *refused = metrics_now();
+	install(f, "unit", "");
+	GHashTable *reloaded = metrics_now();
+	if (metric(refused, "council_milter_held_messages") != held_before ||
+	    metric(refused, "council_milter_config_reload_failures_total") !=
+	    metric(after, "council_milter_config_reload_failures_total") + 1 ||
+	    metric(refused, "council_milter_config_last_reload_successful") != 0 ||
+	    metric(refused, "council_milter_config_generation") != generation ||
+	    metric(reloaded, "council_milter_config_generation") != generation + 1 ||
+	    metric(reloaded, "council_milter_config_last_reload_successful") != 1)
+		fail_msg("after a release and reloads: got held %g (want %g), generation %g then "
+			 "%g (want %g then %g), last reload %g then %g (want 0 then 1)",
+			 metric(refused, "council_milter_held_messages"), held_before,
+			 metric(refused, "council_milter_config_generation"),
+			 metric(reloaded, "council_milter_config_generation"), generation,
+			 generation + 1,
+			 metric(refused, "council_milter_config_last_reload_successful"),
+			 metric(reloaded, "council_milter_config_last_reload_successful"));
+	milter_metrics_set_journal(NULL);
+	g_hash_table_unref(before);
+	g_hash_table_unref(after);
+	g_hash_table_unref(refused);
+	g_hash_table_unref(reloaded);
+	g_free(journal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -726,8 +1033,11 @@ int main(void)
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_reload_pinning),
 		cmocka_unit_test(test_verdicts_to_mta),
+		cmocka_unit_test(test_on_error_agree),
+		cmocka_unit_test(test_store_write_failure),
 		cmocka_unit_test(test_replace_body_chunks),
 		cmocka_unit_test(test_hold_notices),
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_shared_state),
 	};
 

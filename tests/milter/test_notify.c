@@ -18,72 +18,123 @@
 #include <json-glib/json-glib.h>
 
 #include "helpers.h"
-#include "milter/letters.h"
+#include "notice/notice.h"
 #include "milter/log.h"
-#include "milter/marker.h"
+#include "audit/audit.h"
 #include "milter/notify.h"
-#include "milter/spawn.h"
 #include "parser/parser.h"
 
 static struct marker_key *load_key(const char *path, bool create)
 {
 	struct marker_key *key = NULL;
-	char *error = NULL;
+	const char *error;
 
 	if (marker_key_load(path, create, &key, &error) < 0)
 		fail_msg("marker_key_load %s: %s", path, error);
 	return key;
 }
 
+/* The facts of a notice for the marker tests, changed by CHANGE (may be NULL). */
+struct facts_case {
+	const char *name;
+	const char *id, *subject, *type, *body;
+	const char *rcpts[3];
+	long offset;		/* checked this many seconds after it was made */
+	bool want;
+};
+
+static struct marker_facts facts_of(const struct facts_case *c)
+{
+	struct marker_facts f = {
+		.headers = { c->id, "Tue, 4 Mar 2025 11:30:00 +0000", c->subject, c->type, "8bit" },
+		.rcpts = c->rcpts, .n_rcpts = c->rcpts[1] != NULL ? 2 : 1,
+		.body = c->body, .body_len = strlen(c->body),
+	};
+	return f;
+}
+
 /* Created private on first use, the same on every load after; the HMAC
-   binds the marker to one Message-ID; a key others can read is refused. */
+   binds the marker to the notice (its Message-ID, Date, Subject, content
+   type, envelope recipients and body) until it expires; a key others can
+   read is refused. */
 static void test_key_and_marker(void **state)
 {
 	char *root = test_tmpdir(), *path = g_build_filename(root, "notice.key", NULL);
 	struct marker_key *key = load_key(path, true), *again = load_key(path, false);
 	struct stat st;
-	char *error = NULL;
+	const char *error;
+	const time_t made = 1741087800;
 
 	assert_int_equal(stat(path, &st), 0);
 	if ((st.st_mode & 0777) != 0600)
 		fail_msg("key mode: got %04o, want 0600", st.st_mode & 0777);
-	char *value = marker_value(key, "<n1@example.org>");
-	static const struct {
-		const char *id, *value;
-		bool want;
-	} cases[] = {
-		{ "<n1@example.org>", NULL, true },	/* NULL: the real value */
-		{ "n1@example.org", NULL, true },	/* brackets do not count */
-		{ " <n1@example.org> ", NULL, true },
-		{ "<n2@example.org>", NULL, false },	/* another message's marker */
-		{ "<n1@example.org>", "v1 0000", false },
-		{ "<n1@example.org>", "", false },
-		{ "<n1@example.org>",
-		  "v1 6f1ed002ab5595859014ebf0951522d9a4e2b4d8e8a3d5f1e5f2c1b1e5c0d7a9", false },
+	static const struct facts_case sent = {
+		"as sent", "<n1@example.org>", "Your message is held", "text/plain; charset=utf-8",
+		"Line one.\nLine two.\n", { "a@example.org", "b@example.org", NULL }, 0, true };
+	struct marker_facts f = facts_of(&sent);
+	char *value = marker_value(key, &f, made);
+	static const struct facts_case cases[] = {
+		sent,
+		{ "as received: CRLF, folded, brackets, other case and order",
+		  "  n1@example.org ", "Your message\r\n\tis  held",
+		  "text/plain;\r\n charset=utf-8",
+		  "Line one.\r\nLine two.\r\n\r\n", { "B@example.org", "a@example.org", NULL },
+		  60, true },
+		{ "just before it expires", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, MARKER_LIFETIME - 1, true },
+		{ "expired", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, MARKER_LIFETIME + 1, false },
+		{ "another Message-ID", "<n2@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another body", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nPay account 12345678.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another recipient", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "press@example.net", NULL }, 0, false },
+		{ "fewer recipients", "<n1@example.org>", "Your message is held",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", NULL, NULL }, 0, false },
+		{ "another Subject", "<n1@example.org>", "URGENT: pay now",
+		  "text/plain; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
+		{ "another content type", "<n1@example.org>", "Your message is held",
+		  "text/html; charset=utf-8", "Line one.\nLine two.\n",
+		  { "a@example.org", "b@example.org", NULL }, 0, false },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		const char *v = cases[i].value != NULL ? cases[i].value : value;
-		bool got = marker_valid(again, cases[i].id, v);
+		struct marker_facts got_facts = facts_of(&cases[i]);
+		bool got = marker_valid(again, &got_facts, value, made + cases[i].offset);
 		if (got != cases[i].want)
-			fail_msg("marker_valid(%s, \"%s\"): got %d, want %d", cases[i].id, v, got,
+			fail_msg("marker_valid, %s: got %d, want %d", cases[i].name, got,
 				 cases[i].want);
 	}
+	/* Values that are not this notice's. */
+	char *later = g_strdup(value);
+	later[3] = later[3] == '9' ? '8' : '9';	/* another expiry, same HMAC */
+	const char *bad[] = { later, "", "v1 6f1ed002ab5595859014ebf0951522d9a4e2b4d8e8a3",
+			      "v2 99999999999 0000" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+		if (marker_valid(again, &f, bad[i], made))
+			fail_msg("marker_valid(\"%s\"): got 1, want 0", bad[i]);
+	g_free(later);
 	/* A different installation's key never validates ours. */
 	char *other_path = g_build_filename(root, "other.key", NULL);
 	struct marker_key *other = load_key(other_path, true);
-	assert_false(marker_valid(other, "<n1@example.org>", value));
+	assert_false(marker_valid(other, &f, value, made));
 
 	assert_int_equal(chmod(path, 0644), 0);
 	struct marker_key *refused = NULL;
 	assert_int_equal(marker_key_load(path, false, &refused, &error), -1);
 	if (strstr(error, "0600") == NULL)
 		fail_msg("open key file: got \"%s\", want it to ask for mode 0600", error);
-	g_free(error);
 	assert_int_equal(g_file_set_contents(other_path, "not a key\n", -1, NULL), TRUE);
 	assert_int_equal(chmod(other_path, 0600), 0);
 	assert_int_equal(marker_key_load(other_path, false, &refused, &error), -1);
 	assert_non_null(strstr(error, "hexadecimal"));
-	g_free(error);
 	assert_null(refused);
 
 	marker_key_free(&key);
@@ -129,9 +180,20 @@ static struct engine_result *run_text(struct engine *engine, const char *text,
 	return res;
 }
 
+/* TEXT with the first FROM replaced by TO (g_free). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	return g_strdup_printf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
 /* Our marked notice from <> passes unjudged, with the marker removed; the
    same from a real sender, an unmarked one, or a forged marker is judged
-   (and the marker removed all the same). */
+   (and the marker removed all the same). A marker binds the notice it came
+   with (issue 15, finding 8): replayed with other words in the body, to
+   another recipient, or under another Subject, it is judged. */
 static void test_own_notice(void **state)
 {
 	char *root = test_tmpdir();
@@ -146,6 +208,9 @@ static void test_own_notice(void **state)
 	assert_non_null(key);
 	char *marked = a_notice(engine, key), *unmarked = a_notice(engine, NULL);
 	char *forged = test_read("messages/milter/forged-notice.eml", NULL);
+	char *other_body = replaced(marked, "please do not send it again.",
+				    "please pay the invoice to account 12345678 today.");
+	char *other_subject = replaced(marked, "Subject: ", "Subject: URGENT: ");
 	static const char *const delete_marker = "delete Council-Policy-Notice 1";
 	const struct {
 		const char *name, *text, *mail_from, *rcpt;
@@ -161,6 +226,12 @@ static void test_own_notice(void **state)
 		  NULL },
 		{ "forged marker, from <>", forged, "", "accounts@benchcraft.example.com", false,
 		  NULL, "hold" },
+		{ "marker replayed with another body", other_body, "",
+		  "cllr.smith@ashcombe-pc.gov.uk", false, NULL, NULL },
+		{ "marker replayed to another recipient", marked, "",
+		  "news@ashcombe-gazette.co.uk", false, NULL, NULL },
+		{ "marker replayed under another Subject", other_subject, "",
+		  "cllr.smith@ashcombe-pc.gov.uk", false, NULL, NULL },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -188,6 +259,8 @@ static void test_own_notice(void **state)
 	g_free(marked);
 	g_free(unmarked);
 	g_free(forged);
+	g_free(other_body);
+	g_free(other_subject);
 	engine_free(&engine);
 	test_rmdir(&root);
 }
@@ -309,6 +382,107 @@ static void test_send_no_shell(void **state)
 	test_rmdir(&root);
 }
 
+/* Text from a hostile message reaches the Clerk and the author without the
+   characters that reorder or hide what they read (issue 15, finding 9):
+   U+202E (right-to-left override) and its kind in the Subject, the
+   author's name, the evidence and the note appear in no letter, neither in
+   its Subject (decoded) nor in its body. */
+static void test_letters_bidi(void **state)
+{
+	char *root = test_tmpdir();
+	struct conf *conf = test_conf("unit", root, NULL);
+	static const char *const rcpts[] = { "d.ferris@example.net" };
+	static const struct letter_finding found[] = {
+		{ "confidential", "hold", "10.7",
+		  "marked \"CONFIDENTIAL\" in the subject; to \xe2\x80\xae"
+		  "ten.elpmaxe@sirref.d" },
+	};
+	struct letter_held held = {
+		.queue_id = "4F2A1B3C5D", .message_id = "x1@ashcombe-pc.gov.uk",
+		.subject = "Invoice \xe2\x80\xae" "fdp.exe\xe2\x80\xac for the hall \xe2\x80\x8b",
+		.author = "cllr.jones@ashcombe-pc.gov.uk", .author_name = "Ann \xe2\x81\xa7Jones",
+		.submitter = "cllr.jones@ashcombe-pc.gov.uk", .rcpts = rcpts, .n_rcpts = 1,
+		.findings = found, .n_findings = 1, .held_at = time(NULL),
+	};
+	struct letter_from from = { conf, &conf->councils[0], NULL, time(NULL) };
+	char *texts[] = {
+		letter_hold_author(&from, &held, held.author),
+		letter_hold_review(&from, &held),
+		letter_returned(&from, &held, held.author, "Send it \xe2\x80\xaeyllaitnedifnoc."),
+		letter_digest(&from, &held, 1),
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+		struct parser_message *pm = NULL;
+		const char *error;
+
+		if (parser_parse(texts[i], strlen(texts[i]), NULL, &pm, &error) < 0)
+			fail_msg("letter %zu does not parse: %s", i, error);
+		if (test_hidden_char(pm->subject) != NULL || test_hidden_char(texts[i]) != NULL)
+			fail_msg("letter %zu: a format character in its Subject \"%s\" or its "
+				 "text:\n%s", i, pm->subject, texts[i]);
+		if (i != 3 && strstr(pm->subject, "Invoice fdp.exe for the hall") == NULL)
+			fail_msg("letter %zu: Subject: got \"%s\", want the words kept", i,
+				 pm->subject);
+		parser_message_free(&pm);
+		g_free(texts[i]);
+	}
+	conf_unref(&conf);
+	test_rmdir(&root);
+}
+
+/* With review_url, the letters to review_to link to the message's page on
+   the web page (and only there: never a link that acts); without it, none.
+   The expiry letters say what happens and when. */
+static void test_letters_review_link(void **state)
+{
+	char *root = test_tmpdir();
+	char *journal = g_build_filename(root, "journal.jsonl", NULL);
+	struct conf *with = test_conf("hold", root, "JOURNAL", journal, NULL);
+	struct conf *without = test_conf("unit", root, NULL);
+	static const char *const rcpts[] = { "accounts@benchcraft.example.com" };
+	struct letter_held held = {
+		.queue_id = "4F2A1B3C5D", .subject = "Bench repairs",
+		.author = "cllr.jones@ashcombe-pc.gov.uk", .author_name = "Ann Jones",
+		.rcpts = rcpts, .n_rcpts = 1, .held_at = 1700000000,
+	};
+	const char *link = "https://mail.ashcombe-pc.gov.uk/review/held/4F2A1B3C5D";
+	struct letter_from from = { with, &with->councils[0], NULL, 1700000000 };
+	char *letters[] = { letter_hold_review(&from, &held), letter_digest(&from, &held, 1),
+			    letter_expiry_reminder(&from, &held, 1700000000 + 7 * 86400) };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(letters); i++) {
+		if (strstr(letters[i], link) == NULL)
+			fail_msg("letter %zu: want the link %s in:\n%s", i, link, letters[i]);
+		g_free(letters[i]);
+	}
+	char *author = letter_hold_author(&from, &held, held.author);
+	assert_null(strstr(author, "/held/"));	/* the author has no page to review */
+	g_free(author);
+	char *expired = letter_expired(&from, &held, held.author, 7);
+	GRegex *ws = g_regex_new("\\s+", 0, 0, NULL);
+	char *flat = g_regex_replace_literal(ws, expired, -1, 0, " ", 0, NULL);
+	if (strstr(flat, "nobody reviewed it within 7 days") == NULL ||
+	    strstr(flat, "not delivered to anyone") == NULL)
+		fail_msg("expired: got\n%s", expired);
+	g_free(flat);
+	g_free(expired);
+	g_regex_unref(ws);
+
+	from.conf = without;
+	from.council = &without->councils[0];
+	char *plain = letter_hold_review(&from, &held);
+	assert_null(strstr(plain, "http"));
+	assert_non_null(strstr(plain, "sudo council-review show 4F2A1B3C5D"));
+	g_free(plain);
+	held.queue_id = "4F2A/../x";
+	assert_null(letter_review_link(with, &held));
+	conf_unref(&with);
+	conf_unref(&without);
+	g_free(journal);
+	test_rmdir(&root);
+}
+
 /* The letters are messages a reader and a parser both understand: the
    subject (non-ASCII included) survives encoding, and each says what the
    reader needs. */
@@ -423,6 +597,8 @@ int main(void)
 		cmocka_unit_test(test_sendmail_argv),
 		cmocka_unit_test(test_send_no_shell),
 		cmocka_unit_test(test_letters),
+		cmocka_unit_test(test_letters_review_link),
+		cmocka_unit_test(test_letters_bidi),
 	};
 
 	parser_init();

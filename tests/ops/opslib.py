@@ -6,8 +6,12 @@ Python standard library only."""
 import grp
 import os
 import pwd
+import shutil
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 SOURCE = os.environ.get("COUNCIL_SOURCE_DIR",
@@ -49,8 +53,10 @@ def finish(name):
 
 
 def ashcombe_conf(path, state, extra=""):
-    """tests/e2e/ashcombe.conf.in at PATH, its journal and thread store in
-    STATE, with EXTRA settings (libconfig lines) first."""
+    """tests/e2e/ashcombe.conf.in at PATH, its journal, thread store and
+    sendmail in STATE, with EXTRA settings (libconfig lines) first. Its
+    sendmail is a program that sends nothing: start-up checks that the
+    configured one exists and may be run (issue 15)."""
     with open(os.path.join(SOURCE, "tests", "e2e", "ashcombe.conf.in")) as f:
         text = (f.read().replace("@ROOT@", state)
                 .replace("@AUTHSERV@", "ops.council.invalid")
@@ -58,6 +64,11 @@ def ashcombe_conf(path, state, extra=""):
     with open(path, "w") as f:
         f.write(extra + text)
     os.chmod(path, 0o644)
+    sendmail = os.path.join(state, "sendmail")
+    if not os.path.exists(sendmail):
+        with open(sendmail, "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(sendmail, 0o755)
     return path
 
 
@@ -108,3 +119,102 @@ class TestUser:
         os.chown(path, self.uid, self.gid if gid is None else gid)
         os.chmod(path, mode)
         return path
+
+
+def start_filter(root):
+    """council-milter in the foreground on the end-to-end config, everything
+    in ROOT (its socket ROOT/milter.sock, its log ROOT/milter.log; as root
+    with -u root, the folder being root's). Returns (process, config path,
+    socket path, a function giving the log so far) once it has started."""
+    conf = ashcombe_conf(os.path.join(root, "filter.conf"), root)
+    path = os.path.join(root, "milter.sock")
+    log_path = os.path.join(root, "milter.log")
+    args = [BIN, "-f", "-c", conf, "-p", "unix:" + path,
+            "-P", os.path.join(SOURCE, "policy", "phrases")]
+    if os.geteuid() == 0:
+        args += ["-u", "root"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+    def log():
+        with open(log_path, errors="replace") as f:
+            return f.read()
+    try:
+        wait_for("the filter to start", lambda: "started on" in log() or
+                 proc.poll() is not None)
+    except RuntimeError:
+        proc.kill()     # ours, by its pid: never left behind
+        proc.wait()
+        raise
+    check(proc.poll() is None, "the filter started", log()[-500:])
+    return proc, conf, path, log
+
+
+class Filter:
+    """A council-milter of a test's own (start_filter) in a folder of its own,
+    for "with Filter(prefix) as f: f.start(); ...": whatever happens it is
+    stopped by its pid, a RuntimeError (a wait given up) or an OSError (the
+    filter hung up on the client) becomes a failure, and the folder is
+    removed when all went well, kept for inspection when not."""
+
+    def __init__(self, prefix):
+        self.root = tempfile.mkdtemp(prefix=prefix)
+        self.proc = None
+
+    def start(self):
+        self.proc, self.conf, self.path, self.log = start_filter(self.root)
+
+    def exit_status(self):
+        """Its exit status, waited for at most WAIT seconds."""
+        try:
+            return self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            return "still running"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, etype, value, tb):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        caught = etype is not None and issubclass(etype, (RuntimeError, OSError))
+        if caught:
+            failures.append("%s: %s" % (etype.__name__, value))
+        if failures or etype is not None:
+            sys.stderr.write("kept %s for inspection\n" % self.root)
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+        return caught
+
+
+class MilterClient:
+    """Just enough of the milter protocol (version 6) to start a message."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(WAIT)
+        self.sock.connect(path)
+
+    def send(self, cmd, data=b""):
+        self.sock.sendall(struct.pack(">I", len(data) + 1) + cmd + data)
+
+    def reply(self):
+        head = self._read(4)
+        return self._read(struct.unpack(">I", head)[0])[:1]
+
+    def begin_message(self):
+        """Negotiate, then MAIL FROM: a message is in flight."""
+        self.send(b"O", struct.pack(">III", 6, 0x1ff, 0x1fffff))
+        check(self.reply() == b"O", "option negotiation")
+        self.send(b"M", b"<cllr.smith@ashcombe-pc.gov.uk>\0")
+        check(self.reply() == b"c", "MAIL FROM: continue")
+
+    def _read(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise RuntimeError("the filter closed the connection")
+            data += chunk
+        return data

@@ -69,6 +69,11 @@ def test():
             text = f.read().replace(env.root + "/", state + "/")
         with open(conf, "w") as f:
             f.write('user = "%s";\n' % user.name + text)
+        # Start-up checks that the configured sendmail may be run: one that
+        # sends nothing (no notice is due here).
+        with open(os.path.join(state, "sendmail"), "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(os.path.join(state, "sendmail"), 0o755)
 
         # The daemon gets the absolute path, Postfix the relative one.
         env.milter_socket = os.path.join(sock_dir, "council-milter.sock")

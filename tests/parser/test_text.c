@@ -97,7 +97,7 @@ static const struct text_case cases[] = {
 	  { "Count me in for the litter pick." },
 	  { "Who can help", "Council mail notice", "ward member" },
 	  { "> Who can help on Saturday?", "> > Nested older text." }, { "" }, 0, NO_EMBEDDED },
-	/* every alternative is read: clients show the HTML one here (issue 15) */
+	/* every alternative is read (test_shown.c: the HTML one is shown) */
 	{ "alternative-both-read.eml",
 	  { "Plain words: the shelter needs repair.", "HTML words: the shelter needs repair." },
 	  { "" }, { "" }, { "" }, 0, NO_EMBEDDED },

@@ -43,7 +43,7 @@ struct judge_case {
 	const char *footer;			/* substring of the footer */
 	const char *header;			/* "Name: value substring" of an extra header */
 	const char *add_rcpt;			/* an added recipient */
-	const char *cc;				/* substring of the new Cc: value */
+	const char *cc;				/* the mailboxes added to Cc: */
 	const char *result;			/* substring of the result header */
 	const char *reply;			/* substring of the reject reply */
 	const char *hold;			/* substring of the hold reason */
@@ -152,27 +152,26 @@ static void check_outputs(GString *err, const struct judge_case *c,
 
 		for (size_t i = 0; i < v->n_add_rcpts; i++)
 			found |= strcmp(v->add_rcpts[i], c->add_rcpt) == 0;
-		if (!found || v->cc_header == NULL || strstr(v->cc_header, c->add_rcpt) == NULL)
-			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc \"%s\"; "
+		if (!found || v->cc_append == NULL || strstr(v->cc_append, c->add_rcpt) == NULL)
+			g_string_append_printf(err, "\n  add_rcpts/cc: got %zu added, Cc+ \"%s\"; "
 					       "want %s", v->n_add_rcpts,
-					       v->cc_header ? v->cc_header : "(none)", c->add_rcpt);
-		if (c->cc != NULL && (v->cc_header == NULL || strstr(v->cc_header, c->cc) == NULL))
-			g_string_append_printf(err, "\n  cc: got \"%s\", want it to contain \"%s\"",
-					       v->cc_header ? v->cc_header : "(none)", c->cc);
+					       v->cc_append ? v->cc_append : "(none)", c->add_rcpt);
+		if (c->cc != NULL && (v->cc_append == NULL || strcmp(v->cc_append, c->cc) != 0))
+			g_string_append_printf(err, "\n  cc: got \"%s\", want \"%s\"",
+					       v->cc_append ? v->cc_append : "(none)", c->cc);
 	} else if (v->n_add_rcpts != 0) {
 		g_string_append_printf(err, "\n  add_rcpts: got %s, want none", v->add_rcpts[0]);
 	}
 	if (c->result != NULL && strstr(v->result_header, c->result) == NULL)
 		g_string_append_printf(err, "\n  result header: got \"%s\", "
 				       "want it to contain \"%s\"", v->result_header, c->result);
-	if (c->reply != NULL && (v->reply_text == NULL || strstr(v->reply_text, c->reply) == NULL))
-		g_string_append_printf(err, "\n  reply: got \"%s\", want it to contain \"%s\"",
-				       v->reply_text ? v->reply_text : "(none)", c->reply);
-	if (v->action == CONF_ACTION_REJECT &&
-	    (g_strcmp0(v->reply_code, "550") != 0 || g_strcmp0(v->reply_xcode, "5.7.1") != 0 ||
-	     strchr(v->reply_text, '%') != NULL || strchr(v->reply_text, '\r') != NULL))
-		g_string_append_printf(err, "\n  reply: got %s %s with '%%' or CR, "
-				       "want 550 5.7.1 clean", v->reply_code, v->reply_xcode);
+	if (c->reply != NULL && (v->reject_text == NULL || strstr(v->reject_text, c->reply) == NULL))
+		g_string_append_printf(err, "\n  reject text: got \"%s\", want it to contain \"%s\"",
+				       v->reject_text ? v->reject_text : "(none)", c->reply);
+	if ((v->action == CONF_ACTION_REJECT) != (v->reject_text != NULL) ||
+	    (v->reject_text != NULL && strchr(v->reject_text, '\r') != NULL))
+		g_string_append(err, "\n  reject text: want one exactly when the action is reject, "
+				"without CR");
 	if (c->hold != NULL && (v->hold_reason == NULL || strstr(v->hold_reason, c->hold) == NULL))
 		g_string_append_printf(err, "\n  hold reason: got \"%s\", "
 				       "want it to contain \"%s\"",
@@ -180,7 +179,7 @@ static void check_outputs(GString *err, const struct judge_case *c,
 	if ((v->action == CONF_ACTION_HOLD) != (v->hold_reason != NULL))
 		g_string_append(err, "\n  hold reason: want one exactly when the action is hold");
 	if (has_control(v->result_header) || has_control(v->hold_reason) ||
-	    has_control(v->cc_header))
+	    has_control(v->cc_append))
 		g_string_append(err, "\n  a header value or the hold reason has a control "
 				"character");
 }
@@ -280,6 +279,15 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "silent-copy-self.eml", .mail_from = A("cllr.smith"),
 	  .rcpts = { A("clerk"), "Jane.Smith+bcc@homemail.example" }, .council = ASHCOMBE,
 	  .action = "accept", .result = "action=accept; rules=none" },
+	/* Nobody addressed openly: everyone blind. A councillor copied
+	   silently beside the Clerk; one councillor alone is no copy. */
+	{ .eml = T23 "silent-copy-undisclosed.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("clerk"), A("cllr.hughes") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "silent-copy", "annotate", "12.1",
+			  "blind copy to cllr.hughes@ashcombe-tc.gov.uk (Cllr Tom Hughes)" } },
+	  .footer = "Copied to: Cllr Tom Hughes" },
+	{ .eml = T23 "silent-copy-undisclosed-one.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("cllr.hughes") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "silent-copy-staff-only.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("clerk"), A("admin") }, .council = ASHCOMBE, .action = "accept" },
 
@@ -287,13 +295,14 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "obligation-payment.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "info@greenways-landscaping.example" }, .council = ASHCOMBE, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
-			  "phrase \"we will pay\" in body line 4; to info@greenways-landscaping"
+			  "commitment \"We will pay your invoice when the work is finished\" "
+			  "(commitment) in body line 4; to info@greenways-landscaping"
 			  ".example (outside the council)" },
 			{ "capacity", "annotate", "12.5 (with 11.5(a))",
 			  "no capacity statement" } },
 	  .footer = "Cllr Tom Hughes writes as a ward councillor for Castle Ward",
 	  .hold = "obligation-in-member-name (clause 12.4 (with 12.2, 2.9)): "
-		  "phrase \"we will pay\"",
+		  "commitment \"We will pay your invoice",
 	  .result = "action=hold; obligation-in-member-name=hold (clause=12.4); "
 		    "capacity=annotate (clause=12.5)" },
 	{ .eml = T23 "obligation-mayor-representation.eml", .mail_from = A("cllr.smith"),
@@ -301,7 +310,8 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "obligation-instruction.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "bookings@hedges-contractor.example" }, .council = ASHCOMBE, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
-			  "phrase \"please arrange\" in body line 3" } } },
+			  "instruction \"Please arrange for the council's hedges on Mill Lane to be "
+			  "cut next week\" (imperative) in body line 3" } } },
 	{ .eml = T23 "obligation-instruction-resident.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "p.gale@homemail.example" }, .council = ASHCOMBE, .action = "accept" },
 
@@ -309,7 +319,8 @@ static const struct judge_case town_council_2023[] = {
 	{ .eml = T23 "instructs-staff.eml", .mail_from = A("cllr.jones"), .rcpts = { A("parks") },
 	  .council = ASHCOMBE, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
-			  "phrase \"please arrange\" in body line 3; to parks@ashcombe-tc.gov.uk "
+			  "request \"Please arrange for the benches on the green to be repainted "
+			  "before the fete\" (imperative) in body line 3; to parks@ashcombe-tc.gov.uk "
 			  "(staff)" } },
 	  .footer = "Note for Kevin Shaw: this request comes directly from Cllr Ann Jones",
 	  .add_rcpt = A("clerk") },
@@ -321,9 +332,9 @@ static const struct judge_case town_council_2023[] = {
 			{ "confidential", "hold", "10.7 (with 10.3, 8.14)",
 			  "in attachment name 'Exempt X-Evil: yes.pdf'" } },
 	  .footer = "Note for Kevin Shaw", .add_rcpt = A("clerk"),
-	  .cc = "\"Bob X-Injected: yes\" <bob@homemail.example>, "
-		"=?UTF-8?B?U2nDom4gRXZhbnM=?= <sian@homemail.example>, "
-		"Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
+	  /* Only the Clerk: the engine appends her to Cc: as written
+	     (tests/milter/test_cc.c), never decoding the encoded words. */
+	  .cc = "Helen Marsh <clerk@ashcombe-tc.gov.uk>" },
 	{ .eml = T23 "instructs-staff-quoted.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "instructs-staff-officer.eml", .mail_from = A("clerk"),
@@ -401,11 +412,17 @@ static const struct judge_case town_council_2023[] = {
 	  .footer = "Cllr Raman writes as a ward member for Mill Ward." },
 
 	/* party-political 14.3 (with 8.3) */
+	/* Asked of staff without the Clerk: member-instructs-staff too. */
 	{ .eml = T23 "party-political.eml", .mail_from = A("cllr.jones"), .rcpts = { A("admin") },
 	  .council = ASHCOMBE, .action = "annotate",
-	  .findings = { { "party-political", "annotate", "14.3 (with 8.3)",
-			  "phrase \"our leaflet\" in body line 3; to admin@ashcombe-tc.gov.uk "
-			  "(staff)" } },
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"Could you print 200 copies of our leaflet for Saturday's "
+			  "canvassing\" (modal request) in body line 3" },
+			{ "party-political", "annotate", "14.3 (with 8.3)",
+			  "party reference \"canvassing\" with a request \"Could you print 200 "
+			  "copies of our leaflet for Saturday's canvassing?\" in body line 3; to "
+			  "admin@ashcombe-tc.gov.uk (staff)" } },
+	  .add_rcpt = A("clerk"),
 	  .footer = "appears to ask for party-political or campaigning work" },
 	{ .eml = T23 "party-passing.eml", .mail_from = A("cllr.jones"), .rcpts = { A("clerk") },
 	  .council = ASHCOMBE, .action = "accept" },
@@ -457,14 +474,16 @@ static const struct judge_case ilminster[] = {
 	{ .eml = ILM "obligation-quote.eml", .mail_from = B("cllr.patel"),
 	  .rcpts = { "quotes@builders.example" }, .council = BROOKFIELD, .action = "hold",
 	  .findings = { { "obligation-in-member-name", "hold", "Correspondence",
-			  "phrase \"we accept your\" in body line 3" } },
+			  "commitment \"We accept your quote of 4,200 pounds for the roof repairs to "
+			  "the pavilion\" (commitment) in body line 3" } },
 	  .hold = "obligation-in-member-name (clause Correspondence)" },
 	{ .eml = ILM "chair-representation.eml", .mail_from = B("cllr.patel"),
 	  .rcpts = { "mp@parliament.example" }, .council = BROOKFIELD, .action = "accept" },
 	{ .eml = ILM "instructs-staff.eml", .mail_from = B("cllr.price"), .rcpts = { B("office") },
 	  .council = BROOKFIELD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "Some general principles",
-			  "phrase \"i need you to\" in body line 3" } },
+			  "request \"I need you to move the notice board to the library by Friday\" "
+			  "(want) in body line 3" } },
 	  .footer = "Councillors should not give instructions directly to the Proper Officer's "
 		    "staff",
 	  .result = "member-instructs-staff=annotate (clause=\"Some general principles\")" },
@@ -476,10 +495,14 @@ static const struct judge_case ilminster[] = {
 			  "marking \"confidential\" in subject" } } },
 	{ .eml = ILM "confidential-casual.eml", .mail_from = B("cllr.dunn"),
 	  .rcpts = { "j.cole@homemail.example" }, .council = BROOKFIELD, .action = "accept" },
+	/* A request to staff without the Clerk: member-instructs-staff too. */
 	{ .eml = ILM "party-political.eml", .mail_from = B("cllr.price"), .rcpts = { B("office") },
 	  .council = BROOKFIELD, .action = "annotate",
-	  .findings = { { "party-political", "annotate", "Councillors (what officers can expect)",
-			  "phrase \"our campaign\" in body line 3" } } },
+	  .findings = { { "member-instructs-staff", "annotate", "Some general principles",
+			  "request \"Could the office photocopy 300 leaflets for our campaign in "
+			  "South Ward\" (modal request) in body line 3" },
+			{ "party-political", "annotate", "Councillors (what officers can expect)",
+			  "party reference \"our campaign\" with a request" } } },
 	{ .eml = ILM "party-passing.eml", .mail_from = B("cllr.price"), .rcpts = { B("clerk") },
 	  .council = BROOKFIELD, .action = "accept" },
 };
@@ -491,7 +514,8 @@ static const struct judge_case chard[] = {
 	{ .eml = "chard/instructs-staff.eml", .mail_from = H("cllr.ellis"),
 	  .rcpts = { H("deputy") }, .council = HARWOOD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.3",
-			  "phrase \"please book\" in body line 3" } },
+			  "request \"Please book the Guildhall for the 14th\" (imperative) in body "
+			  "line 3" } },
 	  .footer = "A Councillor acting as an individual cannot give instructions to a Council "
 		    "employee." },
 	{ .eml = "chard/instructs-staff-officer.eml", .mail_from = H("clerk"),
@@ -515,14 +539,17 @@ static const struct judge_case little_glemham[] = {
 	{ .eml = "little-glemham/instructs-staff.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("lengthsman") }, .council = NETHERBY, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "4.2",
-			  "phrase \"i want you to\" in body line 3" } },
+			  "request \"I want you to clear the ditch on Church Lane this week\" (want) "
+			  "in body line 3" } },
 	  .footer = "even if he/she has been styled as 'Leader' of the council" },
 	{ .eml = "little-glemham/instructs-staff-to-clerk.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "accept" },
 	{ .eml = "little-glemham/party-political.eml", .mail_from = N("george.bell"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "annotate",
 	  .findings = { { "party-political", "annotate", "2.3 (with 4.2)",
-			  "phrase \"party newsletter\" in body line 3; to clerk@netherby-pc.org.uk "
+			  "party reference \"party newsletter\" with a request \"Can you print 150 "
+			  "copies of the party newsletter on the parish printer?\" in body line 3; "
+			  "to clerk@netherby-pc.org.uk "
 			  "(the Clerk)" } } },
 	{ .eml = "little-glemham/party-passing.eml", .mail_from = N("fay.moss"),
 	  .rcpts = { N("clerk") }, .council = NETHERBY, .action = "accept" },
@@ -535,7 +562,8 @@ static const struct judge_case twywell[] = {
 	{ .eml = "twywell/instructs-staff.eml", .mail_from = W("ian.frost"),
 	  .rcpts = { W("caretaker") }, .council = WOLD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.2.3",
-			  "phrase \"please make sure\" in body line 3" } },
+			  "request \"Please make sure the hall is unlocked at 6pm on Thursday for the "
+			  "band\" (imperative) in body line 3" } },
 	  .footer = "Note for Sam Ode: this request comes directly from Cllr Ian Frost" },
 	{ .eml = "twywell/instructs-staff-factual.eml", .mail_from = W("meg.lowe"),
 	  .rcpts = { W("caretaker") }, .council = WOLD, .action = "accept" },
@@ -579,23 +607,26 @@ static const struct judge_case overrides[] = {
 	{ .eml = "policy-overrides/alternative-instruction-cllr.eml", .mail_from = K("cllr.cross"),
 	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
-			  "phrase \"please cut\"" } } },
+			  "request \"Please cut them back this week\" (imperative)" } } },
 	/* A real PGP/MIME signature: the body is never changed, so the notice
 	   the instruction needs cannot go in it, and a notice in a header only
 	   is one nobody reads: held (on_footer_refused, default hold). */
 	{ .eml = "policy-overrides/signed-instruction-cllr.eml", .mail_from = K("cllr.cross"),
 	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
 	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
-			  "phrase \"please cut\"" } },
+			  "request \"please cut the hedges on Mill Lane this week\" "
+			  "(imperative)" } },
 	  .hold = "notice cannot be added to the body (signed; on_footer_refused) | "
-		  "member-instructs-staff (clause 2.9 (with 4.6)): phrase \"please cut\"",
+		  "member-instructs-staff (clause 2.9 (with 4.6)): request \"please cut the "
+		  "hedges on Mill Lane this week\" (imperative)",
 	  .result = "action=hold" },
 	/* The same with a junk "signature": an ordinary multipart, annotated
 	   (issue 15: a fake signature skipped the notice). */
 	{ .eml = "policy-overrides/fake-signed-instruction-cllr.eml", .mail_from = K("cllr.cross"),
 	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
 	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
-			  "phrase \"please cut\"" } },
+			  "request \"please cut the hedges on Mill Lane this week\" "
+			  "(imperative)" } },
 	  .result = "action=annotate" },
 	/* The same shape from outside the council: no council's rules apply. */
 	{ .eml = "policy-overrides/incomplete-nested-outsider.eml",
@@ -722,7 +753,7 @@ static void test_sets_kept_per_config(void **state)
 		assert_ptr_equal(a[k], again[k]);
 		assert_ptr_not_equal(a[k], b[k]);
 	}
-	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+	assert_true(phrase_set_count(a[CONF_PHRASES_CONFIDENTIAL]) > 0);
 
 	other = test_conf_load();
 	reloaded = judge_council_sets(other, &other->councils[0]);
@@ -731,7 +762,7 @@ static void test_sets_kept_per_config(void **state)
 	conf_unref(&other);
 	/* The first configuration's sets are untouched by the other's end. */
 	assert_ptr_equal(judge_council_sets(conf, &conf->councils[0]), a);
-	assert_true(phrase_set_count(a[CONF_PHRASES_INSTRUCTION]) > 0);
+	assert_true(phrase_set_count(a[CONF_PHRASES_CONFIDENTIAL]) > 0);
 }
 
 int main(void)
