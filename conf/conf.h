@@ -165,6 +165,8 @@ struct conf_limits {
 	unsigned max_depth;
 	unsigned max_parts;
 	size_t max_text_bytes;		/* author text scanned by the rules */
+	unsigned max_html_attributes;	/* per HTML start tag */
+	unsigned max_html_depth;	/* open HTML elements */
 	unsigned max_recipients;
 };
 
@@ -218,6 +220,9 @@ struct conf_daemon {
 	enum conf_action on_incomplete;	/* a council's message read only in part
 					   (a parser limit): NONE (judge what was
 					   read), HOLD (default) or REJECT */
+	enum conf_action on_footer_refused;	/* a notice the body cannot take
+					   (signed, encrypted): HOLD (default)
+					   or ANNOTATE (in a header only) */
 	unsigned timeout_seconds;	/* libmilter connection timeout */
 	bool subaddress_folding;	/* "user+tag@d" matches "user@d" */
 	char subaddress_delimiter;

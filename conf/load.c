@@ -268,6 +268,12 @@ static const struct schema_name on_incomplete_choices[] = {
 	{ "reject", CONF_ACTION_REJECT }, { NULL, 0 },
 };
 
+/* What a message gets whose notice cannot go in its body (signed or
+   encrypted: SPEC 4, "held or annotated by header only, as configured"). */
+static const struct schema_name on_footer_refused_choices[] = {
+	{ "hold", CONF_ACTION_HOLD }, { "annotate", CONF_ACTION_ANNOTATE }, { NULL, 0 },
+};
+
 static const struct schema_name on_hold_expiry_choices[] = {
 	{ "return", CONF_EXPIRY_RETURN }, { "release", CONF_EXPIRY_RELEASE }, { NULL, 0 },
 };
@@ -443,6 +449,11 @@ static const struct schema limits_schema = {
 		  .def_num = 1000, .min = 1, .max = 100000, .unit = "parts" },
 		{ .name = "max_text_bytes", .type = SCHEMA_SIZE, .offset = L(max_text_bytes),
 		  .def_num = 1 * MiB, .min = 4 * KiB, .max = 64 * MiB, .unit = "bytes" },
+		{ .name = "max_html_attributes", .type = SCHEMA_UINT,
+		  .offset = L(max_html_attributes),
+		  .def_num = 100, .min = 10, .max = 1000, .unit = "attributes" },
+		{ .name = "max_html_depth", .type = SCHEMA_UINT, .offset = L(max_html_depth),
+		  .def_num = 256, .min = 32, .max = 4096, .unit = "levels" },
 		{ .name = "max_recipients", .type = SCHEMA_UINT, .offset = L(max_recipients),
 		  .def_num = 10000, .min = 1, .max = 1000000, .unit = "recipients" },
 		{ .name = NULL },
@@ -557,6 +568,9 @@ static const struct schema top_schema = {
 		{ .name = "on_incomplete", .type = SCHEMA_ENUM, .offset = D(on_incomplete),
 		  .def_num = CONF_ACTION_HOLD, .names = on_incomplete_choices,
 		  .noun = "on_incomplete value" },
+		{ .name = "on_footer_refused", .type = SCHEMA_ENUM, .offset = D(on_footer_refused),
+		  .def_num = CONF_ACTION_HOLD, .names = on_footer_refused_choices,
+		  .noun = "on_footer_refused value" },
 		{ .name = "timeout", .type = SCHEMA_UINT, .offset = D(timeout_seconds),
 		  .def_num = 300, .min = 5, .max = 3600, .unit = "seconds" },
 		{ .name = "subaddress_folding", .type = SCHEMA_BOOL,

@@ -24,6 +24,7 @@ struct engine_header {
 
 struct engine_message {
 	size_t max_bytes;	/* 0: no limit */
+	size_t max_header_bytes;	/* 0: no limit */
 	unsigned max_rcpts;	/* 0: no limit */
 	GArray *headers;	/* struct engine_header, arrival order */
 	GByteArray *raw;	/* the message as the parser and the MTA see it, the
@@ -33,6 +34,7 @@ struct engine_message {
 	size_t body_offset;	/* where the body starts in raw; 0 until the
 				   blank line has been written */
 	size_t size;		/* header and body bytes received so far */
+	size_t header_bytes;	/* of them, header bytes */
 	char *mail_from;
 	GPtrArray *rcpts;
 	char *auth;

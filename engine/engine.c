@@ -369,12 +369,7 @@ static int run_footer(struct engine_result *res, struct parser_message *pmsg,
 	case PARSER_ANNOTATE_ALREADY:
 		break;
 	case PARSER_ANNOTATE_REFUSED:
-		if ((pmsg->flags & PARSER_FLAG_ENCRYPTED) != 0)
-			res->footer_refused = "encrypted";
-		else if ((pmsg->flags & PARSER_FLAG_SIGNED) != 0)
-			res->footer_refused = "signed";
-		else
-			res->footer_refused = "body cannot be changed";
+		res->footer_refused = parser_rewrite_refusal(pmsg);
 		break;
 	}
 	return 0;
@@ -512,6 +507,8 @@ static struct parser_limits parser_limits_of(const struct engine *engine)
 		.max_depth = lim->max_depth,
 		.max_parts = lim->max_parts,
 		.max_text_bytes = lim->max_text_bytes,
+		.max_html_attributes = lim->max_html_attributes,
+		.max_html_depth = lim->max_html_depth,
 	};
 }
 

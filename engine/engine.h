@@ -91,6 +91,12 @@ int engine_message_add_body(struct engine_message *msg, const unsigned char *chu
    line endings, the body converted to CRLF as an MTA passes it. Returns -1
    when a limit is exceeded (as above). */
 int engine_message_load(struct engine_message *msg, const char *data, size_t len);
+/* The message is larger than max_message_bytes, as the judge finds while it
+   reads a file: as if that many bytes had arrived (nothing more is kept,
+   and engine_run gives on_error's verdict). */
+void engine_message_too_large(struct engine_message *msg);
+/* The configured max_message_bytes (0: none). */
+size_t engine_message_max_bytes(const struct engine_message *msg);
 
 /* Once the header block is complete (before the first body chunk, or at end
    of message), decide from the envelope and the header block alone whether

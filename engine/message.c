@@ -21,6 +21,7 @@ struct engine_message *engine_message_new(const struct engine *engine)
 	struct engine_message *msg = g_new0(struct engine_message, 1);
 
 	msg->max_bytes = engine->conf->daemon.limits.max_message_bytes;
+	msg->max_header_bytes = engine->conf->daemon.limits.max_header_bytes;
 	msg->max_rcpts = engine->conf->daemon.limits.max_recipients;
 	msg->headers = g_array_new(FALSE, FALSE, sizeof(struct engine_header));
 	g_array_set_clear_func(msg->headers, header_clear);
@@ -100,6 +101,34 @@ const char *const *engine_message_rcpts(const struct engine_message *msg, size_t
 	return (const char *const *)msg->rcpts->pdata;
 }
 
+/* Over a hard limit: REASON is why. Nothing more is kept; what was kept of
+   the message goes too, unless IN_BODY says the header block is complete
+   and within its limit, when it is kept so that engine_message_decide can
+   still decide from it. */
+static void over_limit(struct engine_message *msg, char *reason, bool in_body)
+{
+	if (msg->limit_error != NULL) {
+		g_free(reason);
+		return;
+	}
+	msg->limit_error = reason;
+	msg->limit_in_body = in_body && msg->body_offset != 0;
+	g_byte_array_set_size(msg->raw, msg->limit_in_body ? msg->body_offset : 0);
+	if (!msg->limit_in_body)
+		msg->body_offset = 0;
+}
+
+void engine_message_too_large(struct engine_message *msg)
+{
+	over_limit(msg, g_strdup_printf("message larger than %zu bytes (limits.max_message_bytes)",
+					msg->max_bytes), false);
+}
+
+size_t engine_message_max_bytes(const struct engine_message *msg)
+{
+	return msg->max_bytes;
+}
+
 /* Count N more bytes against max_message_bytes. Once over, the message keeps
    nothing more of its body: it will get on_error's verdict whatever else
    arrives, unless its header block decides it (engine_message_decide), which
@@ -110,12 +139,8 @@ static int message_grow(struct engine_message *msg, size_t n, bool body)
 		return -1;
 	msg->size += n;
 	if (msg->max_bytes != 0 && msg->size > msg->max_bytes) {
-		msg->limit_error = g_strdup_printf("message larger than %zu bytes "
-						   "(limits.max_message_bytes)", msg->max_bytes);
-		msg->limit_in_body = body && msg->body_offset != 0;
-		g_byte_array_set_size(msg->raw, msg->limit_in_body ? msg->body_offset : 0);
-		if (!msg->limit_in_body)
-			msg->body_offset = 0;
+		over_limit(msg, g_strdup_printf("message larger than %zu bytes "
+						"(limits.max_message_bytes)", msg->max_bytes), body);
 		return -1;
 	}
 	return 0;
@@ -168,10 +193,23 @@ static void append_header(GByteArray *out, const struct engine_header *h)
 
 int engine_message_add_header(struct engine_message *msg, const char *name, const char *value)
 {
+	size_t field;
+
 	if (value == NULL)
 		value = "";
-	if (message_grow(msg, strlen(name) + strlen(value) + 4, false) < 0)
+	field = strlen(name) + strlen(value) + 4;
+	if (message_grow(msg, field, false) < 0)
 		return -1;
+	/* Every field is kept until the message is judged, several times its
+	   size with the parser's: a header section is bounded as the message
+	   is (issue 15; a part's header past it is only read in part). */
+	msg->header_bytes += field;
+	if (msg->max_header_bytes != 0 && msg->header_bytes > msg->max_header_bytes) {
+		over_limit(msg, g_strdup_printf("header section larger than %zu bytes "
+						"(limits.max_header_bytes)", msg->max_header_bytes),
+			   false);
+		return -1;
+	}
 	struct engine_header h = { g_strdup(name), g_strdup(value) };
 	g_array_append_val(msg->headers, h);
 	if (msg->body_offset == 0) {
@@ -273,6 +311,13 @@ int engine_message_load(struct engine_message *msg, const char *data, size_t len
 	const char *headers_end = data + parser_header_length(data, len);
 	const char *p = data, *end = data + len;
 	int ret = 0;
+
+	/* The whole message is here: one buffer of about its size (with room
+	   for CR before LF), not one doubled as it grows. */
+	if (msg->raw->len == 0 && len > 0 && len < G_MAXUINT / 4) {
+		g_byte_array_unref(msg->raw);
+		msg->raw = g_byte_array_sized_new((guint)(len + len / 16 + 1024));
+	}
 
 	/* An mbox "From " separator line is not part of the message. */
 	if (mbox_separator(p, headers_end)) {

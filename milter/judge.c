@@ -4,8 +4,11 @@
  * input (a file instead of libmilter) and the output differ.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -86,28 +89,84 @@ static int write_output(const char *path, const struct engine_message *msg,
 	return 0;
 }
 
+/* Read FD to its end, but no further than MAX bytes (the daemon's
+   max_message_bytes: /dev/zero has no end). *too_large_r set, and nothing
+   kept, when there is more. Returns -1 with errno on a read error. */
+static int read_bounded(int fd, size_t max, GByteArray **data_r, bool *too_large_r)
+{
+	GByteArray *data = g_byte_array_new();
+	struct stat st;
+	guint8 buf[65536];
+
+	*data_r = NULL;
+	*too_large_r = false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (guint64)st.st_size > (guint64)max) {
+		*too_large_r = true;	/* no need to read it to know */
+		g_byte_array_free(data, TRUE);
+		return 0;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			g_byte_array_free(data, TRUE);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (data->len + (size_t)n > max) {
+			*too_large_r = true;
+			g_byte_array_free(data, TRUE);
+			return 0;
+		}
+		g_byte_array_append(data, buf, (guint)n);
+	}
+	*data_r = data;
+	return 0;
+}
+
 int milter_judge_run(const struct milter_options *opt)
 {
-	char *data = NULL;
-	size_t len = 0;
-	GError *gerr = NULL;
+	GByteArray *data = NULL;
+	bool too_large;
+	int fd;
 
 	if (opt->mail_from == NULL || opt->n_rcpts == 0) {
 		fprintf(stderr, "council-milter: --judge needs --mail-from ADDR and at least one "
 			"--rcpt ADDR (see --help)\n");
 		return EXIT_USAGE;
 	}
-	if (!g_file_get_contents(opt->judge_path, &data, &len, &gerr)) {
+	fd = open(opt->judge_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		fprintf(stderr, "council-milter: cannot read %s: %s\n", opt->judge_path,
-			gerr->message);
-		g_error_free(gerr);
+			g_strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	struct conf *conf = milter_conf_load(opt);
 	if (conf == NULL) {
-		g_free(data);
+		close(fd);
 		return EXIT_CONFIG;
 	}
+	size_t max = conf->daemon.limits.max_message_bytes;
+	if (read_bounded(fd, max, &data, &too_large) < 0) {
+		fprintf(stderr, "council-milter: cannot read %s: %s\n", opt->judge_path,
+			g_strerror(errno));
+		close(fd);
+		conf_unref(&conf);
+		return EXIT_NOINPUT;
+	}
+	close(fd);
+	if (too_large)
+		fprintf(stderr, "council-milter: %s is larger than limits.max_message_bytes (%zu "
+			"bytes): read no further and not judged; the filter gives such a message "
+			"the on_error verdict, shown below (exit status %d)\n", opt->judge_path, max,
+			EXIT_DATAERR);
 
 	struct engine *engine;
 	const char *error;
@@ -118,7 +177,8 @@ int milter_judge_run(const struct milter_options *opt)
 		fprintf(stderr, "council-milter: %s\n", error);
 		conf_unref(&conf);
 		parser_shutdown();
-		g_free(data);
+		if (data != NULL)
+			g_byte_array_free(data, TRUE);
 		return EXIT_SOFTWARE;
 	}
 	conf_unref(&conf);	/* the engine holds it */
@@ -128,8 +188,12 @@ int milter_judge_run(const struct milter_options *opt)
 	for (size_t i = 0; i < opt->n_rcpts; i++)
 		(void)engine_message_add_rcpt(msg, opt->rcpts[i]);
 	engine_message_set_auth(msg, opt->auth);
-	(void)engine_message_load(msg, data, len);	/* limits: engine_run reports them */
-	g_free(data);
+	if (too_large)
+		engine_message_too_large(msg);
+	else	/* limits: engine_run reports them */
+		(void)engine_message_load(msg, (const char *)data->data, data->len);
+	if (data != NULL)
+		g_byte_array_free(data, TRUE);
 
 	struct engine_result *res = engine_run(engine, msg);
 	if (opt->json) {
@@ -141,6 +205,8 @@ int milter_judge_run(const struct milter_options *opt)
 	}
 	if (opt->output_path != NULL && write_output(opt->output_path, msg, res) < 0)
 		status = EXIT_CANTCREAT;
+	if (too_large && status == EXIT_SUCCESS)
+		status = EXIT_DATAERR;
 	if (res->error != NULL && status == EXIT_SUCCESS)
 		status = EXIT_TEMPFAIL;
 	engine_result_free(&res);

@@ -8,6 +8,7 @@
 
 /* sysexits.h values, as Postfix and Sendmail tools use them. */
 #define EXIT_USAGE 64		/* EX_USAGE */
+#define EXIT_DATAERR 65		/* EX_DATAERR: over limits.max_message_bytes */
 #define EXIT_NOINPUT 66		/* EX_NOINPUT */
 #define EXIT_SOFTWARE 70	/* EX_SOFTWARE */
 #define EXIT_OSERR 71		/* EX_OSERR */

@@ -16,112 +16,6 @@ struct edit {
 	GByteArray *with;
 };
 
-/* What the footer looks like in one text body. */
-struct footer_bytes {
-	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
-	char *html;		/* ASCII: non-ASCII as character references */
-	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
-	char *norm_html;	/* the same of the HTML variant as text */
-};
-
-/* ---- the footer in both forms ---- */
-
-static void append_escaped(GString *out, const char *text)
-{
-	for (const char *p = text; *p != '\0'; p++) {
-		switch (*p) {
-		case '&': g_string_append(out, "&amp;"); break;
-		case '<': g_string_append(out, "&lt;"); break;
-		case '>': g_string_append(out, "&gt;"); break;
-		case '"': g_string_append(out, "&quot;"); break;
-		default: g_string_append_c(out, *p); break;
-		}
-	}
-}
-
-/* Non-ASCII as numeric character references: the HTML footer then fits any
-   ASCII-compatible charset, so HTML parts keep theirs. */
-static char *ascii_html(const char *html)
-{
-	GString *out = g_string_new(NULL);
-	char *valid = g_utf8_make_valid(html, -1);
-
-	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-
-		if (c < 0x80)
-			g_string_append_c(out, (char)c);
-		else
-			g_string_append_printf(out, "&#%u;", c);
-	}
-	g_free(valid);
-	return g_string_free(out, FALSE);
-}
-
-static void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
-{
-	GString *plain = g_string_new(PARSER_FOOTER_BEGIN "\n");
-	GString *html = g_string_new("<div class=\"council-mail-notice\"><p>" PARSER_FOOTER_BEGIN "</p>");
-	char *text = g_utf8_make_valid(f->text, -1), *as_text;
-	gchar **lines = g_strsplit(text, "\n", -1);
-
-	for (gchar **l = lines; *l != NULL; l++) {
-		g_strchomp(*l);
-		if (l[1] == NULL && **l == '\0')
-			break;		/* the text's own final newline */
-		g_string_append_printf(plain, "%s\n", *l);
-	}
-	g_string_append(plain, PARSER_FOOTER_END "\n");
-	if (f->html != NULL) {
-		g_string_append(html, f->html);
-	} else {
-		g_string_append(html, "<p>");
-		for (gchar **l = lines; *l != NULL; l++) {
-			if (l[1] == NULL && **l == '\0')
-				break;
-			if (l != lines)
-				g_string_append(html, "<br>\n");
-			append_escaped(html, *l);
-		}
-		g_string_append(html, "</p>");
-	}
-	g_string_append(html, "<p>" PARSER_FOOTER_END "</p></div>\n");
-	fb->plain = g_string_free(plain, FALSE);
-	fb->html = ascii_html(html->str);
-	fb->norm_text = footer_normalise(text);
-	as_text = html_to_text(f->html != NULL ? f->html : html->str, strlen(f->html != NULL ?
-									 f->html : html->str));
-	fb->norm_html = footer_normalise(as_text);
-	if (f->html == NULL) {
-		/* derived: the HTML says exactly what the text says */
-		g_free(fb->norm_html);
-		fb->norm_html = g_strdup(fb->norm_text);
-	}
-	g_free(as_text);
-	g_string_free(html, TRUE);
-	g_strfreev(lines);
-	g_free(text);
-}
-
-static void footer_clear(struct footer_bytes *fb)
-{
-	g_free(fb->plain);
-	g_free(fb->html);
-	g_free(fb->norm_text);
-	g_free(fb->norm_html);
-}
-
-static bool already_there(const struct parser_private *priv, const struct footer_bytes *fb)
-{
-	for (guint i = 0; i < priv->footers_seen->len; i++) {
-		const char *seen = g_ptr_array_index(priv->footers_seen, i);
-
-		if (strcmp(seen, fb->norm_text) == 0 || strcmp(seen, fb->norm_html) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* ---- which parts get the footer ---- */
 
 struct target_frame {
@@ -169,12 +63,19 @@ static GPtrArray *find_targets(GMimeObject *root)
 	struct target_frame top = { .obj = root, .found = g_ptr_array_new() };
 	GPtrArray *result = g_ptr_array_new();
 
+	/* The top level may be the alternative itself: every branch of it
+	   gets the footer, as anywhere else (issue 15: only the first did). */
+	top.alternative = root != NULL && GMIME_IS_MULTIPART(root) &&
+		g_mime_content_type_is_type(g_mime_object_get_content_type(root), "multipart",
+					    "alternative");
 	g_array_append_val(stack, top);
 	while (stack->len > 0) {
 		struct target_frame *f = &g_array_index(stack, struct target_frame, stack->len - 1);
 		GMimeContentType *ct = g_mime_object_get_content_type(f->obj);
 
-		if (GMIME_IS_MULTIPART(f->obj) && !g_mime_content_type_is_type(ct, "multipart", "signed") &&
+		if (GMIME_IS_MULTIPART(f->obj) &&
+		    !(g_mime_content_type_is_type(ct, "multipart", "signed") &&
+		      signed_multipart_is_real(f->obj)) &&
 		    !g_mime_content_type_is_type(ct, "multipart", "encrypted") &&
 		    f->next < g_mime_multipart_get_count(GMIME_MULTIPART(f->obj)) &&
 		    f->depth < PARSER_DEPTH_CEILING) {
@@ -349,19 +250,9 @@ static GByteArray *encode(GMimeContentEncoding enc, const guint8 *p, size_t n)
 	return out;
 }
 
-/* Last "</body" in HTML, case-insensitively, or -1. */
-static gssize find_body_end(const guint8 *p, size_t n)
-{
-	for (size_t i = n; i >= 6; i--) {
-		if (p[i - 6] == '<' && p[i - 5] == '/' && g_ascii_strncasecmp((const char *)p + i - 4,
-									     "body", 4) == 0)
-			return (gssize)(i - 6);
-	}
-	return -1;
-}
-
 /* Decoded content with the footer, in the part's charset when it can say
-   the footer, else in UTF-8 (*utf8_r set). */
+   the footer, else in UTF-8 (*utf8_r set). NULL when HTML leaves no place
+   where a footer could be seen (html_footer_place). */
 static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, bool *utf8_r)
 {
 	bool truncated, html = g_mime_content_type_is_type(
@@ -373,7 +264,8 @@ static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, b
 	char *fconv = charset_from_utf8(foot, strlen(foot), charset, &flen);
 	bool crlf = dec->len > 0 && memmem(dec->data, dec->len, "\r\n", 2) != NULL;
 	GByteArray *out;
-	gssize at;
+	size_t at = 0;
+	char *close = NULL;
 
 	*utf8_r = fconv == NULL;
 	if (fconv == NULL) {
@@ -395,19 +287,28 @@ static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, b
 	}
 	g_free(fconv);
 
+	if (html && !html_footer_place((const char *)dec->data, dec->len, &at, &close)) {
+		g_string_free(f, TRUE);
+		g_byte_array_free(dec, TRUE);
+		return NULL;
+	}
 	out = g_byte_array_sized_new(dec->len + (guint)f->len + 8);
-	at = html ? find_body_end(dec->data, dec->len) : -1;
-	if (at >= 0) {
+	if (html) {
+		/* what the body left open is ended first, then the footer, then
+		   the rest (the last </body> and what follows) */
 		g_byte_array_append(out, dec->data, (guint)at);
+		g_byte_array_append(out, (const guint8 *)close, (guint)strlen(close));
 		g_byte_array_append(out, (const guint8 *)f->str, (guint)f->len);
-		g_byte_array_append(out, dec->data + at, dec->len - (guint)at);
+		if (at < dec->len)	/* (an empty body's bytes may be NULL) */
+			g_byte_array_append(out, dec->data + at, dec->len - (guint)at);
+		g_free(close);
 	} else {
 		const char *eol = crlf ? "\r\n" : "\n";
 
 		g_byte_array_append(out, dec->data, dec->len);
 		if (dec->len > 0 && dec->data[dec->len - 1] != '\n')
 			g_byte_array_append(out, (const guint8 *)eol, (guint)strlen(eol));
-		if (!html && dec->len > 0)
+		if (dec->len > 0)
 			g_byte_array_append(out, (const guint8 *)eol, (guint)strlen(eol));
 		g_byte_array_append(out, (const guint8 *)f->str, (guint)f->len);
 	}
@@ -429,6 +330,8 @@ static bool annotate_part(GMimePart *part, const struct footer_bytes *fb, const 
 	if (enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		return false;
 	text = with_footer(part, fb, &utf8);
+	if (text == NULL)
+		return false;
 	if (utf8)
 		res->new_charset = g_strdup("utf-8");
 	switch (enc) {
@@ -782,6 +685,17 @@ static void wrap(struct parser_message *msg, const struct footer_bytes *fb,
 	g_free(boundary);
 }
 
+const char *parser_rewrite_refusal(const struct parser_message *msg)
+{
+	if ((msg->flags & PARSER_FLAG_ENCRYPTED) != 0)
+		return "encrypted";
+	if ((msg->flags & PARSER_FLAG_SIGNED) != 0)
+		return "signed";
+	if (msg->priv != NULL && msg->priv->no_rewrite)
+		return "body cannot be changed";
+	return NULL;
+}
+
 int parser_annotate(struct parser_message *msg, const struct parser_footer *footer,
 		    enum parser_annotate_status *status_r, struct parser_annotated **out_r,
 		    const char **error_r)
@@ -798,13 +712,12 @@ int parser_annotate(struct parser_message *msg, const struct parser_footer *foot
 	}
 	/* Signed or encrypted: any change breaks the signature or cannot be
 	   made. Cut by the prescan: we never saw all of it to rewrite. */
-	if ((msg->flags & (PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED)) != 0 ||
-	    msg->priv->no_rewrite) {
+	if (parser_rewrite_refusal(msg) != NULL) {
 		*status_r = PARSER_ANNOTATE_REFUSED;
 		return 0;
 	}
 	footer_build(footer, &fb);
-	if (already_there(msg->priv, &fb)) {
+	if (footer_already_there(msg->priv, &fb)) {
 		footer_clear(&fb);
 		*status_r = PARSER_ANNOTATE_ALREADY;
 		return 0;

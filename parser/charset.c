@@ -3,7 +3,10 @@
  * charset often enough that nothing here may fail: what cannot be
  * converted becomes U+FFFD, and undeclared 8-bit text is read as UTF-8
  * when it is valid UTF-8, else as windows-1252 (what such text nearly
- * always is).
+ * always is). Text declared UTF-8 stays UTF-8, its invalid bytes U+FFFD,
+ * as mail clients show it: read again as windows-1252 for one bad byte,
+ * every accented letter and typographic quote in it became two or three
+ * other characters, and phrases with them went unseen.
  */
 #include "parser/parser-private.h"
 
@@ -90,7 +93,7 @@ char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t
 	if (!done) {
 		if (g_utf8_validate(bytes, (gssize)len, NULL))
 			g_string_append_len(out, bytes, (gssize)len);
-		else if (!convert_from(bytes, len, "CP1252", out)) {
+		else if ((name != NULL && is_utf8_name(name)) || !convert_from(bytes, len, "CP1252", out)) {
 			char *v = g_utf8_make_valid(bytes, (gssize)len);
 
 			g_string_append(out, v);
@@ -99,6 +102,19 @@ char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t
 	}
 	*len_r = out->len;
 	return g_string_free(out, FALSE);
+}
+
+size_t utf8_whole_chars(const guint8 *p, size_t len)
+{
+	size_t i = len, lead;
+
+	/* the last lead byte among the final three bytes, if any */
+	while (i > 0 && len - i < 4 && (p[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || len - i >= 4 || p[i - 1] < 0xc0)
+		return len;
+	lead = p[i - 1] >= 0xf0 ? 4 : p[i - 1] >= 0xe0 ? 3 : 2;
+	return len - (i - 1) < lead ? i - 1 : len;
 }
 
 bool charset_ascii_compatible(const char *charset)

@@ -1,10 +1,9 @@
 /*
  * HTML to plain text with libxml2's HTML parser, for the rules to read.
- * The DOM is walked iteratively (parent/next pointers), never recursively:
- * a message may nest elements as deep as it likes. XML_PARSE_HUGE lifts
- * libxml2's nesting limit of 256, past which it silently drops the rest of
- * the document (text could hide there); the input is already bounded by
- * max_text_bytes.
+ * The DOM is walked iteratively (parent/next pointers), never recursively.
+ * What libxml2 is handed, and how deep it may nest, is bounded in
+ * html-bound.c (its costs grow with attributes per tag and with depth);
+ * the input is already bounded by max_text_bytes.
  *
  * Two kinds of text come out (parser-private.h): what a mail client shows,
  * as it shows it, and what it does not (hidden by CSS, or in elements few
@@ -452,7 +451,8 @@ static void element_own_text(struct html_out *o, xmlNodePtr node, const struct a
 	}
 }
 
-char *html_to_text(const char *html, size_t len)
+char *html_to_text(const char *html, size_t len, const struct html_limits *lim,
+		   unsigned *flags_r)
 {
 	struct html_out o = {
 		.s = g_string_new(NULL), .line_start = true, .hidden = g_string_new(NULL),
@@ -460,15 +460,14 @@ char *html_to_text(const char *html, size_t len)
 	};
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct vis));
 	const struct vis shown = { 0 };
+	unsigned ignored = 0;
 	htmlDocPtr doc;
 	xmlNodePtr node;
 
 	css_sheet_init(&o.sheet);
 	if (len == 0 || len > INT_MAX)
 		goto out;
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			     HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
+	doc = html_read_bounded(html, len, lim, flags_r != NULL ? flags_r : &ignored);
 	if (doc == NULL)
 		goto out;
 	node = xmlDocGetRootElement(doc);

@@ -249,7 +249,8 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 		if (GMIME_IS_MULTIPART(f.obj)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(f.obj);
 
-			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed"))
+			if (f.embedded < 0 && type_is(f.obj, "multipart", "signed") &&
+			    signed_multipart_is_real(f.obj))
 				msg->flags |= PARSER_FLAG_SIGNED;
 			if (f.embedded < 0 && really_encrypted(f.obj))
 				msg->flags |= PARSER_FLAG_ENCRYPTED;
@@ -329,6 +330,10 @@ GArray *model_read_text_parts(GMimeObject *root, unsigned max_depth)
 
 			if (really_encrypted(f.obj))
 				continue;
+			/* Only the signed content of a real multipart/signed; a fake
+			   one (junk or no signature) is read as ordinary multipart. */
+			if (type_is(f.obj, "multipart", "signed") && signed_multipart_is_real(f.obj))
+				n = n > 0 ? 1 : 0;
 			/* Every alternative is read; a client shows the last one
 			   it can (RFC 2046 5.1.4): with text, the last that has
 			   any. multipart/signed: the signature is no text. */
@@ -362,6 +367,8 @@ GArray *model_read_text_parts(GMimeObject *root, unsigned max_depth)
 struct text_budget {
 	size_t left;
 	bool truncated;
+	struct html_limits html;
+	unsigned html_flags;	/* PARSER_FLAG_HTML_*_LIMIT */
 };
 
 /* The decoded text of a body part as UTF-8 (HTML converted). */
@@ -370,8 +377,15 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	bool truncated;
 	GByteArray *raw = part_decoded_content(part, b->left, &truncated);
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	size_t n;
-	char *text = charset_to_utf8((const char *)raw->data, raw->len, charset, &n);
+	size_t n, whole = raw->len;
+	char *text;
+
+	/* Cut by max_text_bytes in the middle of a character: the character
+	   goes, not the whole text's reading as UTF-8. */
+	if (truncated && (charset == NULL || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+			  g_ascii_strcasecmp(charset, "utf8") == 0))
+		whole = utf8_whole_chars(raw->data, raw->len);
+	text = charset_to_utf8((const char *)raw->data, whole, charset, &n);
 
 	/* NUL would end every C string built from this text; a record
 	   separator could forge the marks html.c writes for the segmenter. */
@@ -384,7 +398,7 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	b->truncated |= truncated;
 	g_byte_array_free(raw, TRUE);
 	if (type_is(GMIME_OBJECT(part), "text", "html")) {
-		char *plain = html_to_text(text, n);
+		char *plain = html_to_text(text, n, &b->html, &b->html_flags);
 
 		g_free(text);
 		text = plain;
@@ -392,8 +406,11 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	return text;
 }
 
+/* The body of ROOT into SEG; *PGP_R (when not NULL) says whether its first
+   text is an inline PGP signed or encrypted block. */
 static void segment_body(GMimeObject *root, const char *subject, unsigned max_depth,
-			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r)
+			 struct text_budget *b, struct text_segments *seg, size_t *n_parts_r,
+			 unsigned *pgp_r)
 {
 	GArray *parts = model_read_text_parts(root, max_depth);
 
@@ -401,6 +418,8 @@ static void segment_body(GMimeObject *root, const char *subject, unsigned max_de
 		const struct model_text_part *p = &g_array_index(parts, struct model_text_part, i);
 		char *text = part_text(GMIME_PART(p->obj), b);
 
+		if (i == 0 && pgp_r != NULL && type_is(p->obj, "text", "plain"))
+			*pgp_r = pgp_inline_kind(text, strlen(text));
 		text_segment(text, subject, p->shown, seg);
 		g_free(text);
 	}
@@ -444,23 +463,24 @@ static void add_forwards(GArray *embedded, GPtrArray *forwards)
 static void build_text(struct parser_message *msg, const struct parser_limits *lim,
 		       GArray *embedded, GPtrArray *roots)
 {
-	struct text_budget b = { .left = lim->max_text_bytes };
+	struct text_budget b = {
+		.left = lim->max_text_bytes,
+		.html = { lim->max_html_attributes, lim->max_html_depth },
+	};
 	struct text_segments seg;
 	GString *quoted;
 	size_t n_body = 0;
+	unsigned pgp = 0;
 	guint n_attached = embedded->len;
 
 	text_segments_init(&seg);
 	segment_body(g_mime_message_get_mime_part(msg->priv->message), msg->subject, lim->max_depth,
-		     &b, &seg, &n_body);
+		     &b, &seg, &n_body, &pgp);
 	if (n_body == 0)
 		msg->flags |= PARSER_FLAG_NO_TEXT;
 	if (seg.footers->len > 0)
 		msg->flags |= PARSER_FLAG_ANNOTATED;
-	if (seg.pgp_signed)
-		msg->flags |= PARSER_FLAG_SIGNED;
-	if (seg.pgp_encrypted)
-		msg->flags |= PARSER_FLAG_ENCRYPTED;
+	msg->flags |= pgp;
 	for (guint i = 0; i < seg.footers->len; i++)
 		g_ptr_array_add(msg->priv->footers_seen, g_strdup(g_ptr_array_index(seg.footers, i)));
 	msg->own_text = trimmed(seg.own);
@@ -476,7 +496,8 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 		struct parser_embedded *e = &g_array_index(embedded, struct parser_embedded, i);
 
 		text_segments_init(&seg);
-		segment_body(g_ptr_array_index(roots, i), e->subject, lim->max_depth, &b, &seg, NULL);
+		segment_body(g_ptr_array_index(roots, i), e->subject, lim->max_depth, &b, &seg, NULL,
+			     NULL);
 		g_free(e->text);
 		e->text = trimmed(seg.kept);
 		if (e->text[0] != '\0') {
@@ -492,6 +513,7 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 	g_string_free(quoted, TRUE);
 	if (b.truncated)
 		msg->flags |= PARSER_FLAG_TEXT_TRUNCATED;
+	msg->flags |= b.html_flags;
 }
 
 /* ---- header fields ---- */

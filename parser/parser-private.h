@@ -15,11 +15,16 @@
    1024 levels, and its boundary scan costs O(depth) per line, so depth is
    kept far below that whatever the configuration says. */
 #define PARSER_DEPTH_CEILING 256u
+/* libxml2's costs per HTML tag grow with these (html-bound.c). */
+#define PARSER_HTML_ATTRIBUTES_CEILING 1000u
+#define PARSER_HTML_DEPTH_CEILING 4096u
 
 #define PARSER_DEFAULT_HEADER_BYTES (1024u * 1024u)
 #define PARSER_DEFAULT_DEPTH 32u
 #define PARSER_DEFAULT_PARTS 1000u
 #define PARSER_DEFAULT_TEXT_BYTES (1024u * 1024u)
+#define PARSER_DEFAULT_HTML_ATTRIBUTES 100u
+#define PARSER_DEFAULT_HTML_DEPTH 256u
 
 struct parser_private {
 	GByteArray *data;		/* the bytes GMime parsed (see prescan) */
@@ -47,16 +52,19 @@ struct prescan_result {
 	GByteArray *copy;	/* NULL: nothing cut, parse the input as is */
 	unsigned flags;		/* PARSER_FLAG_{DEPTH,PART,HEADER}_LIMIT */
 	size_t cut_offset;	/* offset in the bytes handed to GMime of the first
-				   cut; SIZE_MAX when none */
+				   cut in the body; SIZE_MAX when none */
+	bool body_cut;		/* something of the body was left out */
 	size_t header_bytes;	/* length of the top-level header block */
+	size_t header_removed;	/* bytes of it left out (past max_header_bytes) */
+	bool mime_field_cut;	/* a MIME field among them */
 	bool header_unterminated;	/* it ended at a line that is no field,
 					   not at a blank line */
 };
 
 /* Scan the MIME structure of DATA without building it: entities nested deeper
-   than MAX_DEPTH lose their content, and everything after the MAX_PARTS'th
-   entity is left out, in a copy. Header blocks longer than MAX_HEADER_BYTES
-   only set a flag. Iterative, O(lines * depth). */
+   than MAX_DEPTH lose their content, everything after the MAX_PARTS'th
+   entity is left out, and so are the lines of a header block past
+   MAX_HEADER_BYTES, in a copy. Iterative, O(lines * depth). */
 void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_parts,
 	     size_t max_header_bytes, struct prescan_result *res_r);
 
@@ -74,8 +82,66 @@ bool charset_ascii_compatible(const char *charset);
 /* The decoded (transfer encoding removed) content of PART, at most MAX
    bytes; *truncated_r set when there was more. */
 GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r);
+/* LEN less the bytes of a UTF-8 sequence cut short at the end of P (text
+   cut by a limit in the middle of a character). */
+size_t utf8_whole_chars(const guint8 *p, size_t len);
 /* S made valid UTF-8 in place or replaced (g_free'able result). */
 char *utf8_clean(char *s);
+
+/* ---- signed.c: what counts as signed or encrypted ---- */
+
+/* PARSER_FLAG_SIGNED or PARSER_FLAG_ENCRYPTED when TEXT (a body's first
+   text, UTF-8) is a well-formed inline PGP block and nothing else; else 0. */
+unsigned pgp_inline_kind(const char *text, size_t len);
+/* OBJ is a multipart/signed with a real signature part (the protocol's
+   type, a signature of that kind); a fake one is an ordinary multipart. */
+bool signed_multipart_is_real(GMimeObject *obj);
+
+/* ---- html-bound.c: what libxml2's HTML parser is handed ---- */
+
+struct html_limits {
+	unsigned max_attributes;	/* per start tag; 0: the default */
+	unsigned max_depth;		/* open elements; 0: the default */
+};
+
+/* HTML with at most MAX_ATTRIBUTES attributes in each start tag (the rest
+   of the tag dropped, its end kept): a new string (*len_r, *cut_r set), or
+   NULL when nothing was cut. Linear in LEN. */
+char *html_bound_attributes(const char *html, size_t len, unsigned max_attributes,
+			    size_t *len_r, bool *cut_r);
+/* HTML (UTF-8) parsed by libxml2 with LIM (NULL: the defaults): attributes
+   bounded as above, the parse stopped past max_depth open elements; each
+   cut adds its PARSER_FLAG_HTML_*_LIMIT to *FLAGS_R. NULL when libxml2
+   gives no document. */
+struct _xmlDoc *html_read_bounded(const char *html, size_t len, const struct html_limits *lim,
+				  unsigned *flags_r);
+
+/* ---- footer.c: the footer in both forms ---- */
+
+/* What the footer looks like in one text body. */
+struct footer_bytes {
+	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
+	char *html;		/* ASCII: non-ASCII as character references */
+	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
+	char *norm_html;	/* the same of the HTML variant as text */
+};
+
+void footer_build(const struct parser_footer *f, struct footer_bytes *fb);
+void footer_clear(struct footer_bytes *fb);
+/* PRIV's text carries this footer already (unquoted). */
+bool footer_already_there(const struct parser_private *priv, const struct footer_bytes *fb);
+
+/* ---- html-footer.c: where the HTML footer goes ---- */
+
+/* Where the footer goes in HTML (a body's decoded text): *at_r, before the
+   last real </body>, else the end; *close_r, what must come before it to
+   end what is open there (a comment, raw text, a tag, elements that could
+   hide it), g_free. False when no footer written into it could be seen
+   (<plaintext>, <frameset>, ...): wrap the message instead. */
+bool html_footer_place(const char *html, size_t len, size_t *at_r, char **close_r);
+/* What ends everything left open at the end of HTML ("" when nothing is),
+   g_free; NULL when nothing can (as above). */
+char *html_footer_closers(const char *html, size_t len);
 
 /* ---- css.c: what CSS hides, and the text it adds ---- */
 
@@ -118,7 +184,8 @@ void css_sheet_match(const struct css_sheet *sheet, const char *cls, const char 
 
 /* ---- html.c ---- */
 
-/* Plain text from HTML (UTF-8 in, UTF-8 out). Quoted regions (blockquote,
+/* Plain text from HTML (UTF-8 in, UTF-8 out), read within LIM (NULL: the
+   defaults); a cut adds its flag to *FLAGS_R (may be NULL). Quoted regions (blockquote,
    Gmail's gmail_quote) come out with "> " prefixes; where Outlook's reply
    header starts (divRplyFwdMsg, or <hr> before "From:"), a line holding
    TEXT_MARK_QUOTE_REST is written so the text segmenter treats the rest as
@@ -132,7 +199,8 @@ void css_sheet_match(const struct css_sheet *sheet, const char *cls, const char 
    "Please<br><span hidden>x</span>arrange" keeps its two lines together),
    and hidden elements make no structure (no line breaks where there is no
    box, no quote marks or reply markers in the shown text). */
-char *html_to_text(const char *html, size_t len);
+char *html_to_text(const char *html, size_t len, const struct html_limits *lim,
+		   unsigned *flags_r);
 #define TEXT_MARK_QUOTE_REST "\x1e" "quote-rest" "\x1e"
 #define TEXT_MARK_HR "\x1e" "hr" "\x1e"
 #define TEXT_MARK_HIDDEN "\x1e" "h" "\x1e"
@@ -153,7 +221,6 @@ struct text_segments {
 	GPtrArray *forwards;		/* struct text_forward * */
 	GPtrArray *footers;		/* our footer blocks found unquoted,
 					   normalised (char *) */
-	bool pgp_signed, pgp_encrypted;	/* inline PGP at the start of a line */
 };
 
 void text_segments_init(struct text_segments *seg);

@@ -32,6 +32,10 @@ static void resolve_limits(const struct parser_limits *in, struct parser_limits 
 	out->max_parts = in->max_parts != 0 ? in->max_parts : PARSER_DEFAULT_PARTS;
 	out->max_text_bytes = in->max_text_bytes != 0 ? in->max_text_bytes :
 		PARSER_DEFAULT_TEXT_BYTES;
+	out->max_html_attributes = MIN(in->max_html_attributes != 0 ? in->max_html_attributes :
+				       PARSER_DEFAULT_HTML_ATTRIBUTES, PARSER_HTML_ATTRIBUTES_CEILING);
+	out->max_html_depth = MIN(in->max_html_depth != 0 ? in->max_html_depth :
+				  PARSER_DEFAULT_HTML_DEPTH, PARSER_HTML_DEPTH_CEILING);
 }
 
 struct warn_ctx {
@@ -151,7 +155,9 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	msg->flags = pre.flags;
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
 	priv->decoded = g_ptr_array_new_with_free_func(g_object_unref);
-	priv->no_rewrite = pre.copy != NULL;
+	/* Only header lines left out of the top-level header: the body is the
+	   same, and can be rewritten, unless a MIME field went with them. */
+	priv->no_rewrite = pre.body_cut || pre.mime_field_cut;
 	if (pre.copy != NULL) {
 		priv->data = pre.copy;
 		if (owned != NULL)
@@ -167,7 +173,8 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 		priv->data = g_byte_array_sized_new((guint)len + 1);
 		g_byte_array_append(priv->data, (const guint8 *)data, (guint)len);
 	}
-	priv->body_offset = pre.header_bytes <= priv->data->len ? pre.header_bytes : priv->data->len;
+	priv->body_offset = pre.header_bytes - pre.header_removed <= priv->data->len ?
+		pre.header_bytes - pre.header_removed : priv->data->len;
 	priv->options = new_options();
 	wctx.flags = &msg->flags;
 	wctx.conflicting = &priv->mime_conflict;
@@ -338,6 +345,10 @@ const char *parser_limit_key(unsigned flag)
 		return "max_parts";
 	case PARSER_FLAG_TEXT_TRUNCATED:
 		return "max_text_bytes";
+	case PARSER_FLAG_HTML_ATTRIBUTE_LIMIT:
+		return "max_html_attributes";
+	case PARSER_FLAG_HTML_DEPTH_LIMIT:
+		return "max_html_depth";
 	default:
 		return NULL;
 	}

@@ -22,12 +22,19 @@ void parser_shutdown(void);
 /* Limits; a zero field means the default (parser-private.h). Past the depth
    or part limit the parser reads no further into the structure (what lies
    beyond is left out of the model, and the message is never rewritten);
-   header fields starting past max_header_bytes are left out of the model. */
+   the lines of a header block past max_header_bytes are left out before
+   GMime reads them (a field that starts within the limit is read as far as
+   the limit; the engine does not judge a message whose own header section
+   is over it: engine/engine.c). */
 struct parser_limits {
 	size_t max_header_bytes;	/* default 1 MiB, per header block */
 	unsigned max_depth;		/* default 32, at most 256 */
 	unsigned max_parts;		/* default 1000 MIME entities */
 	size_t max_text_bytes;		/* default 1 MiB of decoded text read */
+	unsigned max_html_attributes;	/* default 100 per HTML start tag, at most
+					   1000; the rest of the tag is dropped */
+	unsigned max_html_depth;	/* default 256 open HTML elements, at most
+					   4096; HTML past it is not read */
 };
 
 /* Flags the policy can act on: limits hit, oddities seen. */
@@ -40,12 +47,16 @@ enum parser_flag {
 	PARSER_FLAG_SIGNED = 1u << 5,		/* multipart/signed, inline PGP signature */
 	PARSER_FLAG_ENCRYPTED = 1u << 6,	/* multipart/encrypted, pkcs7-mime, PGP message */
 	PARSER_FLAG_ANNOTATED = 1u << 7,	/* carries our footer already (second pass) */
-	PARSER_FLAG_NO_TEXT = 1u << 8		/* no text/plain or text/html body */
+	PARSER_FLAG_NO_TEXT = 1u << 8,		/* no text/plain or text/html body */
+	PARSER_FLAG_HTML_ATTRIBUTE_LIMIT = 1u << 9,	/* an HTML tag's attributes cut */
+	PARSER_FLAG_HTML_DEPTH_LIMIT = 1u << 10	/* HTML nested too deep to read on */
 };
 
 /* The flags that say a limit left part of the message unread. */
 #define PARSER_FLAGS_INCOMPLETE (PARSER_FLAG_HEADER_LIMIT | PARSER_FLAG_DEPTH_LIMIT | \
-				 PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED)
+				 PARSER_FLAG_PART_LIMIT | PARSER_FLAG_TEXT_TRUNCATED | \
+				 PARSER_FLAG_HTML_ATTRIBUTE_LIMIT | \
+				 PARSER_FLAG_HTML_DEPTH_LIMIT)
 
 /* The name of the limits setting behind FLAG, one flag of
    PARSER_FLAGS_INCOMPLETE ("max_depth" for PARSER_FLAG_DEPTH_LIMIT, the key
@@ -251,6 +262,12 @@ enum parser_annotate_status {
 					   a body other readers could split
 					   differently) */
 };
+
+/* Why parser_annotate would refuse MSG a footer: "encrypted", "signed" or
+   "body cannot be changed" (limits hit, conflicting MIME fields); NULL when
+   its body can take one. The policy decides before the footer is written
+   what a message gets whose notice cannot go in its body. */
+const char *parser_rewrite_refusal(const struct parser_message *msg);
 
 /* Add FOOTER to every first text/plain and text/html body (each branch of
    multipart/alternative), keeping transfer encodings and charsets, never

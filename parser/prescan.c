@@ -7,7 +7,10 @@
  * under ASan), and every part costs it about 1.3 KB (a 1 MB message of
  * 200,000 empty parts grows the process by 270 MB). So GMime is handed a
  * copy in which entities nested deeper than the depth limit have no content
- * and everything after the part limit is left out. Normal messages are not
+ * and everything after the part limit is left out. Header lines past
+ * max_header_bytes in a header block are left out too: each field costs
+ * GMime (and the model) many times its size, a To: field its addresses
+ * (issue 15: 2 MB of header took 60 to 75 MB). Normal messages are not
  * copied at all.
  *
  * The scan follows GMime's own rules where they matter: the last
@@ -41,6 +44,7 @@ struct scan {
 	unsigned depth;		/* of the entity whose headers we read */
 	bool default_message;	/* that entity is a digest child */
 	size_t header_bytes;
+	bool header_over;	/* past max_header_bytes: lines left out */
 	bool top_headers;
 	GString *content_type;	/* the last Content-Type field, unfolded */
 	bool in_content_type;	/* the field being read is Content-Type */
@@ -88,7 +92,10 @@ static int match_boundary(const struct scan *s, const char *line, size_t n, bool
 	return -1;
 }
 
-/* Keep data[kept_from, upto) in the copy (creating it) and note the cut. */
+/* Keep data[kept_from, upto) in the copy (creating it) and note the cut:
+   in the body (GMime's warnings past it are ours), unless only header
+   lines of the top-level header block are left out (whole lines: GMime
+   warns of nothing, and the body is the same). */
 static void cut_at(struct scan *s, size_t upto)
 {
 	struct prescan_result *r = s->res;
@@ -97,8 +104,11 @@ static void cut_at(struct scan *s, size_t upto)
 		r->copy = g_byte_array_sized_new((guint)upto + 1024);
 	g_byte_array_append(r->copy, (const guint8 *)s->data + s->kept_from,
 			    (guint)(upto - s->kept_from));
-	if (r->cut_offset == SIZE_MAX)
-		r->cut_offset = r->copy->len;
+	if (!(s->top_headers && s->state == SCAN_HEADERS)) {
+		r->body_cut = true;
+		if (r->cut_offset == SIZE_MAX)
+			r->cut_offset = r->copy->len;
+	}
 	s->kept_from = upto;
 }
 
@@ -259,9 +269,26 @@ static bool is_field_start(const char *line, size_t n, size_t *colon_r)
 	return i < n && line[i] == ':';
 }
 
-/* Feed one header line; false when the line is not a header (GMime then
-   takes it as the start of the content). */
-static bool header_line(struct scan *s, const char *line, size_t n, size_t raw_len)
+/* A MIME field (Content-*, MIME-Version): leaving one out changes what
+   the message is, not only what it says. */
+static bool is_mime_field(const char *line, size_t n)
+{
+	return (n >= 8 && g_ascii_strncasecmp(line, "Content-", 8) == 0) ||
+	       (n >= 12 && g_ascii_strncasecmp(line, "MIME-Version", 12) == 0);
+}
+
+/* The header block ends at OFFSET: what follows is kept again. */
+static void header_block_end(struct scan *s, size_t offset)
+{
+	if (s->header_over)
+		s->kept_from = offset;
+	s->header_over = false;
+}
+
+/* Feed one header line at OFFSET; false when the line is not a header
+   (GMime then takes it as the start of the content). */
+static bool header_line(struct scan *s, const char *line, size_t n, size_t raw_len,
+			size_t offset)
 {
 	size_t colon = 0;
 	bool continuation = line[0] == ' ' || line[0] == '\t';
@@ -272,10 +299,20 @@ static bool header_line(struct scan *s, const char *line, size_t n, size_t raw_l
 	if (!continuation && !mbox_from && !is_field_start(line, n, &colon))
 		return false;
 	s->header_bytes += raw_len;
-	if (s->header_bytes > s->max_header_bytes)
-		s->res->flags |= PARSER_FLAG_HEADER_LIMIT;
 	if (s->top_headers)
 		s->res->header_bytes += raw_len;
+	if (s->header_bytes > s->max_header_bytes) {
+		s->res->flags |= PARSER_FLAG_HEADER_LIMIT;
+		if (!s->header_over)
+			cut_at(s, offset);
+		s->header_over = true;
+		if (s->top_headers) {
+			s->res->header_removed += raw_len;
+			if (!continuation && is_mime_field(line, n))
+				s->res->mime_field_cut = true;
+		}
+		return true;	/* left out: GMime never sees it */
+	}
 	if (mbox_from)
 		return true;
 	if (continuation) {
@@ -297,6 +334,8 @@ static bool boundary_line(struct scan *s, int idx, bool final, size_t offset)
 {
 	if (s->state == SCAN_SKIP)
 		s->kept_from = offset;
+	if (s->state == SCAN_HEADERS)
+		header_block_end(s, offset);
 	if (final) {
 		pop_to(s, (unsigned)idx);
 		s->state = SCAN_BODY;
@@ -352,6 +391,7 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 		}
 		if (s.state == SCAN_HEADERS) {
 			if (n == 0) {
+				header_block_end(&s, pos);
 				s.header_bytes += raw_len;
 				if (s.top_headers)
 					res_r->header_bytes += raw_len;
@@ -361,11 +401,12 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 				pos = next;
 				continue;
 			}
-			if (header_line(&s, line, n, raw_len)) {
+			if (header_line(&s, line, n, raw_len, pos)) {
 				pos = next;
 				continue;
 			}
 			/* Not a header: the content starts on this line. */
+			header_block_end(&s, pos);
 			if (s.top_headers)
 				res_r->header_unterminated = true;
 			s.top_headers = false;
@@ -376,7 +417,7 @@ void prescan(const char *data, size_t len, unsigned max_depth, unsigned max_part
 		}
 		pos = next;
 	}
-	if (s.state == SCAN_SKIP)
+	if (s.state == SCAN_SKIP || (s.state == SCAN_HEADERS && s.header_over))
 		s.kept_from = len;
 	if (res_r->copy != NULL && s.kept_from < len)
 		g_byte_array_append(res_r->copy, (const guint8 *)data + s.kept_from,

@@ -41,7 +41,7 @@ struct line {
 #define FOOTER_MAX_LINES 200
 
 static GRegex *re_forward, *re_original, *re_from, *re_header_field, *re_on_wrote,
-	      *re_on_start, *re_wrote_end, *re_addr_wrote, *re_signoff, *re_field;
+	      *re_on_start, *re_wrote_end, *re_signoff, *re_field;
 
 static gpointer compile_all(gpointer unused)
 {
@@ -55,14 +55,16 @@ static gpointer compile_all(gpointer unused)
 	re_on_wrote = g_regex_new("^on\\s.{1,250}\\bwrote:$", ci, 0, NULL);
 	re_on_start = g_regex_new("^on\\s", ci, 0, NULL);
 	re_wrote_end = g_regex_new("\\bwrote:$", ci, 0, NULL);
-	re_addr_wrote = g_regex_new("^.{1,200}@.{1,100}\\b(wrote|writes):$", ci, 0, NULL);
+	/* Possessive name words and spaces: with plain * and {1,4}, a run of
+	   capitals after "Regards," could be split into four words in every
+	   way before failing (N^3 steps: 100 lines of 170 bytes took 44 s). */
 	re_signoff = g_regex_new(
 		"^(?i:kind(est)? regards|best regards|warm(est)? regards|regards|"
 		"(with )?best wishes|with (kind|warm) regards|all the best|"
 		"yours (sincerely|faithfully|truly)|sincerely|many thanks|"
 		"thanks( again| very much)?|thank you( very much)?|cheers|best|with thanks|"
 		"respectfully|take care)"
-		"[,.!]*(\\s*,?\\s*(\\p{Lu}[\\p{L}'.-]*\\s*){1,4})?$",
+		"[,.!]*+(\\s*+,?\\s*+(\\p{Lu}[\\p{L}'.-]*+\\s*+){1,4})?$",
 		0, 0, NULL);
 	re_field = g_regex_new("^\\*{0,2}([A-Za-z][A-Za-z-]*):\\*{0,2}\\s*(.*)$", 0,
 			       0, NULL);
@@ -274,12 +276,20 @@ static bool is_outlook_block(GArray *lines, guint i)
 	return sent && other;
 }
 
-/* A forwarded message's header block starting at line I: its Subject: and
-   Sensitivity:, then the rest as its text. */
-static void add_forward(GArray *lines, guint i, struct text_segments *seg)
+/* A forwarded message found while classifying: its header block is read at
+   once, its text only when every block is known (forward_texts). */
+struct forward_span {
+	struct text_forward *f;
+	guint begin;		/* the marker line (or Outlook From: line) */
+	guint text;		/* the first line after its header fields */
+};
+
+/* A forwarded message whose block begins at line BEGIN and whose header
+   fields start at line I: its Subject: and Sensitivity: now, its text later. */
+static void add_forward(GArray *lines, guint begin, guint i, GArray *spans)
 {
-	struct text_forward *f = g_new0(struct text_forward, 1);
-	GString *text = g_string_new(NULL);
+	struct forward_span span = { .f = g_new0(struct text_forward, 1), .begin = begin };
+	struct text_forward *f = span.f;
 	guint j = i;
 
 	while (j < lines->len && (LINE(j)->cls == L_DROP || is_blank(LINE(j))) && j < i + 2)
@@ -303,18 +313,35 @@ static void add_forward(GArray *lines, guint i, struct text_segments *seg)
 		g_free(value);
 		g_match_info_free(mi);
 	}
-	for (; j < lines->len; j++) {
-		const struct line *l = LINE(j);
-
-		if (l->cls == L_DROP)
-			continue;
-		g_string_append_len(text, l->core, (gssize)l->core_len);
-		g_string_append_c(text, '\n');
-	}
 	f->subject = f->subject != NULL ? f->subject : g_strdup("");
 	f->sensitivity = f->sensitivity != NULL ? f->sensitivity : g_strdup("");
-	f->text = g_string_free(text, FALSE);
-	g_ptr_array_add(seg->forwards, f);
+	span.text = j;
+	g_array_append_val(spans, span);
+}
+
+/* Each forwarded message's text runs from its header fields to where the
+   next forwarded block begins (that one is recorded on its own), so every
+   line is copied into at most one of them. Copying "the rest of the text"
+   into each made a chain of N forwards cost N times the text (issue 15). */
+static void forward_texts(GArray *lines, GArray *spans, struct text_segments *seg)
+{
+	for (guint k = 0; k < spans->len; k++) {
+		struct forward_span *s = &g_array_index(spans, struct forward_span, k);
+		guint end = k + 1 < spans->len ?
+			g_array_index(spans, struct forward_span, k + 1).begin : lines->len;
+		GString *text = g_string_new(NULL);
+
+		for (guint j = s->text; j < end; j++) {
+			const struct line *l = LINE(j);
+
+			if (l->cls == L_DROP)
+				continue;
+			g_string_append_len(text, l->core, (gssize)l->core_len);
+			g_string_append_c(text, '\n');
+		}
+		s->f->text = g_string_free(text, FALSE);
+		g_ptr_array_add(seg->forwards, s->f);
+	}
 }
 
 static bool subject_is_forward(const char *subject)
@@ -341,6 +368,43 @@ static void mark_rule_above(GArray *lines, guint i)
 	}
 }
 
+/* "Name <addr> wrote:" (or "writes:"): an '@' after at least one and at
+   most 200 characters, then 1 to 100 characters and the verb after a word
+   boundary. Written out: as the regex ^.{1,200}@.{1,100}\b(wrote|writes):$
+   it tried every '@' against every position after it, 20,000 steps for
+   each line of '@'s (1.4 s for a megabyte of them). */
+static bool addr_attribution(const struct line *l)
+{
+	static const char *const verbs[] = { "wrote:", "writes:" };
+
+	for (size_t v = 0; v < G_N_ELEMENTS(verbs); v++) {
+		size_t vl = strlen(verbs[v]), before;
+		const char *verb, *p;
+		gunichar prev;
+		glong n, d;
+
+		if (l->core_len <= vl)
+			continue;
+		before = l->core_len - vl;
+		verb = l->core + before;
+		/* at most 301 characters before the verb, each of at most 4 bytes */
+		if (before > 301 * 4 || g_ascii_strncasecmp(verb, verbs[v], vl) != 0)
+			continue;
+		prev = g_utf8_get_char(g_utf8_prev_char(verb));
+		if (g_unichar_isalnum(prev) || prev == '_')
+			continue;	/* no word boundary before the verb */
+		n = g_utf8_strlen(l->core, (gssize)before);
+		/* the '@' is D characters before the verb: 2 <= D <= 101, and
+		   at character index N - D, from 1 to 200 */
+		for (p = verb, d = 1; d <= 101 && p > l->core; d++) {
+			p = g_utf8_prev_char(p);
+			if (d >= 2 && *p == '@' && n - d >= 1 && n - d <= 200)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* "On ... wrote:" at line I, in one line or wrapped over two; returns how
    many lines it takes (0: none). */
 static guint attribution_lines(GArray *lines, guint i)
@@ -348,7 +412,7 @@ static guint attribution_lines(GArray *lines, guint i)
 	const struct line *l = LINE(i);
 	guint j;
 
-	if (match(re_on_wrote, l->core, l->core_len) || match(re_addr_wrote, l->core, l->core_len))
+	if (match(re_on_wrote, l->core, l->core_len) || addr_attribution(l))
 		return 1;
 	if (!match(re_on_start, l->core, l->core_len) ||
 	    match(re_wrote_end, l->core, l->core_len) || l->core_len > 250)
@@ -361,7 +425,8 @@ static guint attribution_lines(GArray *lines, guint i)
 }
 
 /* Mark each line own, quoted or signature. */
-static void classify(GArray *lines, const char *own_subject, struct text_segments *seg)
+static void classify(GArray *lines, const char *own_subject, struct text_segments *seg,
+		     GArray *spans)
 {
 	enum { S_OWN, S_SIG, S_REST } state = S_OWN;
 
@@ -383,7 +448,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 		forward = match(re_forward, l->core, l->core_len);
 		if (forward || (match(re_original, l->core, l->core_len) &&
 				subject_is_forward(own_subject)))
-			add_forward(lines, i + 1, seg);
+			add_forward(lines, i, i + 1, spans);
 		if (state == S_REST) {
 			l->cls = L_QUOTED;
 			continue;
@@ -413,10 +478,6 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 			state = S_SIG;
 			continue;
 		}
-		if (raw_is(l, "-----BEGIN PGP SIGNED MESSAGE-----"))
-			seg->pgp_signed = true;
-		if (raw_is(l, "-----BEGIN PGP MESSAGE-----"))
-			seg->pgp_encrypted = true;
 		if (forward || match(re_original, l->core, l->core_len)) {
 			l->cls = L_QUOTED;
 			state = S_REST;
@@ -424,7 +485,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 		}
 		if (is_outlook_block(lines, i)) {
 			if (subject_is_forward(own_subject))
-				add_forward(lines, i, seg);
+				add_forward(lines, i, i, spans);
 			mark_rule_above(lines, i);
 			l->cls = L_QUOTED;
 			state = S_REST;
@@ -526,12 +587,14 @@ void text_segment(const char *text, const char *own_subject, bool shown,
 		  struct text_segments *seg)
 {
 	char *buf = g_strdup(text);
-	GArray *lines;
+	GArray *lines, *spans = g_array_new(FALSE, FALSE, sizeof(struct forward_span));
 
 	compile_once();
 	lines = split_lines(buf);
 	drop_footers(lines, seg);
-	classify(lines, own_subject, seg);
+	classify(lines, own_subject, seg, spans);
+	forward_texts(lines, spans, seg);
+	g_array_free(spans, TRUE);
 	find_signoffs(lines);
 	append_class(lines, L_OWN, false, seg->own);
 	append_class(lines, L_QUOTED, false, seg->quoted);

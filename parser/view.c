@@ -57,7 +57,9 @@ static char *text_of(GMimePart *part, size_t *left, bool *truncated_r)
 	g_byte_array_free(raw, TRUE);
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (ct != NULL && g_mime_content_type_is_type(ct, "text", "html")) {
-		char *plain = html_to_text(text, n);
+		/* Read within the default HTML limits (html-bound.c): what a
+		   reviewer is shown costs no more than what the judge read. */
+		char *plain = html_to_text(text, n, NULL, NULL);
 		g_free(text);
 		text = readable_marks(plain);
 	}

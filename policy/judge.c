@@ -699,6 +699,17 @@ static void decide(struct judge *j, struct policy_verdict *v)
 		v->footer_text = notice_wrap(text->str, FOOTER_WIDTH);
 		g_string_free(text, TRUE);
 		v->footer_html = g_string_free(html, FALSE);
+		/* A notice the body cannot take (signed, encrypted: never
+		   changed) would be only a header nobody reads: the message is
+		   held instead, unless the council chose header-only notices
+		   (SPEC 4). Otherwise faking a signature skipped the notice. */
+		j->footer_refused = parser_rewrite_refusal(j->msg);
+		if (j->footer_refused != NULL &&
+		    j->conf->daemon.on_footer_refused == CONF_ACTION_HOLD &&
+		    v->action < CONF_ACTION_HOLD)
+			v->action = CONF_ACTION_HOLD;
+		else
+			j->footer_refused = NULL;
 	} else {
 		g_string_free(text, TRUE);
 		g_string_free(html, TRUE);

@@ -82,6 +82,9 @@ struct judge {
 	const struct phrase_set *const *sets;
 
 	unsigned incomplete;			/* parser limit flags: read in part */
+	const char *footer_refused;		/* why the notices cannot go in the
+						   body, when on_footer_refused held
+						   the message for it; else NULL */
 	GArray *findings;			/* struct policy_finding */
 	GArray *headers;			/* struct judge_header */
 	char *store_error;			/* the thread store failed (verdict) */

@@ -479,6 +479,14 @@ char *notice_incomplete(const struct judge *j)
 	if (j->incomplete & PARSER_FLAG_TEXT_TRUNCATED)
 		g_string_append_printf(out, "%smore than %zu bytes of text (limits.max_text_bytes)",
 				       out->len ? ", " : "", lim->max_text_bytes);
+	if (j->incomplete & PARSER_FLAG_HTML_ATTRIBUTE_LIMIT)
+		g_string_append_printf(out, "%san HTML tag with more than %u attributes "
+				       "(limits.max_html_attributes)", out->len ? ", " : "",
+				       lim->max_html_attributes);
+	if (j->incomplete & PARSER_FLAG_HTML_DEPTH_LIMIT)
+		g_string_append_printf(out, "%sHTML nested deeper than %u levels "
+				       "(limits.max_html_depth)", out->len ? ", " : "",
+				       lim->max_html_depth);
 	return g_string_free(out, FALSE);
 }
 
@@ -535,11 +543,18 @@ char *notice_hold_reason(const struct judge *j)
 		first = false;
 	}
 	g_free(why);
+	if (j->footer_refused != NULL) {
+		g_string_append_printf(out, "%snotice cannot be added to the body (%s; "
+				       "on_footer_refused)", first ? "" : " | ", j->footer_refused);
+		first = false;
+	}
 	for (guint i = 0; i < j->findings->len; i++) {
 		const struct policy_finding *f =
 			&g_array_index(j->findings, struct policy_finding, i);
 
-		if (f->action != CONF_ACTION_HOLD)
+		/* held for its notice: the findings whose notice it is */
+		if (f->action != CONF_ACTION_HOLD &&
+		    !(j->footer_refused != NULL && f->action == CONF_ACTION_ANNOTATE))
 			continue;
 		g_string_append_printf(out, "%s%s (clause %s): %s", first ? "" : " | ",
 				       conf_rule_id(f->rule), f->clause, f->evidence);

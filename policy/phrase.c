@@ -145,6 +145,78 @@ static inline bool nfkc_stable_char(gunichar c)
 	return c < 0x10000 && (nfkc_stable_bits[c / 8] & (1u << (c % 8)));
 }
 
+/* g_utf8_normalize shifts the rest of its buffer for every character it
+   composes, and sorts each run of combining marks by exchange: its time
+   grows with the square of what it is given (a 2 MB subject of accented
+   words took 5.6 s, issue 15). So a line is normalised in pieces of about
+   PIECE_CHARS characters, cut only where normalisation cannot reach across
+   the cut: before a starter (combining class 0) that composes with nothing
+   before it and does not decompose into a combining mark. A run of more
+   than MAX_NONSTARTERS combining marks is cut as it stands, as Unicode's
+   stream-safe text format does (UAX #15): no real text has one; so is a
+   piece that reaches 4 * PIECE_CHARS without such a starter, at the next
+   starter (a composition across that cut could be missed: no phrase we
+   match is written so). */
+#define PIECE_CHARS 64
+#define MAX_NONSTARTERS 30
+
+static bool starts_piece(gunichar c)
+{
+	/* Starters that are the second character of a canonical composition
+	   (from the Unicode 14 data: Indic and Brahmic vowel signs; Hangul
+	   jamo below). */
+	static const gunichar second[] = {
+		0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5, 0x0CD6,
+		0x0D3E, 0x0D57, 0x0DCF, 0x0DDF, 0x0FB5, 0x0FB7, 0x102E, 0x1B35, 0x11127, 0x1133E,
+		0x11357, 0x114B0, 0x114BA, 0x114BD, 0x115AF, 0x11930,
+	};
+	gunichar d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+
+	if (c < 0x300)
+		return true;	/* Latin-1 and Latin Extended: never combined into */
+	if (g_unichar_combining_class(c) != 0)
+		return false;
+	if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2))
+		return false;	/* Hangul vowels and final consonants */
+	for (size_t i = 0; i < G_N_ELEMENTS(second); i++)
+		if (c == second[i])
+			return false;
+	return g_unichar_fully_decompose(c, TRUE, d, G_N_ELEMENTS(d)) == 0 ||
+	       g_unichar_combining_class(d[0]) == 0;
+}
+
+/* Append to OUT the NFKC of [VALID, END) (UTF-8), the same as
+   g_utf8_normalize's, in pieces (above): linear in the length. */
+static void nfkc_in_pieces(GString *out, const char *valid, const char *end)
+{
+	const char *start, *p;
+	unsigned chars = 0, nonstarters = 0;
+
+	for (start = p = valid; ; p = g_utf8_next_char(p)) {
+		gunichar c = p < end ? g_utf8_get_char(p) : 0;
+
+		if (p >= end || (p > start && ((chars >= PIECE_CHARS && starts_piece(c)) ||
+			(chars >= 4 * PIECE_CHARS && g_unichar_combining_class(c) == 0) ||
+			nonstarters >= MAX_NONSTARTERS))) {
+			char *piece = g_utf8_normalize(start, (gssize)(p - start), G_NORMALIZE_NFKC);
+
+			/* NULL only for invalid UTF-8, which VALID is not; kept as is. */
+			if (piece != NULL)
+				g_string_append(out, piece);
+			else
+				g_string_append_len(out, start, (gssize)(p - start));
+			g_free(piece);
+			start = p;
+			chars = nonstarters = 0;
+			if (p >= end)
+				break;
+		}
+		chars++;
+		nonstarters = g_unichar_combining_class(c) != 0 ? nonstarters + 1 : 0;
+	}
+}
+
+
 /* A stable character is also a boundary: nothing before it reorders or
    composes with anything from it on, so the NFKC of a string is the NFKC of
    its pieces cut before each stable character, joined; a piece that is one
@@ -155,10 +227,7 @@ static void nfkc_piece(GString *out, const char *p, const char *end, bool dirty)
 	if (!dirty) {
 		g_string_append_len(out, p, end - p);
 	} else {
-		char *n = g_utf8_normalize(p, end - p, G_NORMALIZE_NFKC);
-
-		g_string_append(out, n != NULL ? n : "");
-		g_free(n);
+		nfkc_in_pieces(out, p, end);
 	}
 }
 
@@ -215,7 +284,7 @@ char *phrase_nfkc(const char *s)
 
 /* Normalise one line (no '\n' inside) and append it to OUT, collapsing
    white space; *pending_space says a separator is owed before the next
-   visible character. */
+   visible character. NFKC, disguises undone, case folding, NFKC again. */
 static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
 {
 	size_t n = len < 0 ? strlen(line) : (size_t)len;
@@ -242,7 +311,7 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 	again = nfkc_or_null(folded);
 	p = again != NULL ? again : folded;
 
-	for (; *p != '\0'; p = g_utf8_next_char(p)) {
+	for (p = again; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = plain_char(g_utf8_get_char(p));
 
 		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||

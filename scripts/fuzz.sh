@@ -1,9 +1,12 @@
 #!/bin/bash
-# Fuzz the message path and the config loader with libFuzzer (issue 8).
-# Builds build-fuzz with clang, ASan and UBSan, copies the seeds into a
-# temporary directory (../shared/corpus and tests/messages for messages,
-# conf/examples and tests/conf for configs, and fuzz/regressions for both),
-# then runs each target for a bounded time. Anything found is left as a
+# Fuzz the message path, the config loader and the HTML code with libFuzzer
+# (issues 8, 15). Builds build-fuzz with clang, ASan and UBSan, copies the
+# seeds into a temporary directory (../shared/corpus and tests/messages for
+# messages, conf/examples and tests/conf for configs, HTML bodies for html,
+# and fuzz/regressions for each), joins each target's dictionaries into one
+# (libFuzzer takes one -dict: message.dict, markers.dict, html.dict and
+# addresses.dict for messages; config.dict and addresses.dict for configs;
+# html.dict for html), then runs each target for a bounded time. Anything found is left as a
 # crash-* / leak-* / timeout-* file in the artifact directory, printed, and
 # makes the script exit 1: add it to fuzz/regressions/<target>/ with a fix.
 #
@@ -12,7 +15,7 @@
 # --time: per target (default 60, what scripts/test.sh uses); --jobs: libFuzzer
 # -jobs/-workers (default 1); --keep DIR: keep the grown corpora and the
 # artifacts in DIR (default: a temporary directory, removed when nothing
-# was found). Targets: message config (default both).
+# was found). Targets: message config html (default all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -22,11 +25,11 @@ while [ $# -gt 0 ]; do
 	--time) time_per=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) targets+=("$1"); shift ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(message config)
+[ ${#targets[@]} -gt 0 ] || targets=(message config html)
 build=${COUNCIL_FUZZ_BUILD:-build-fuzz}
 
 echo "== fuzz: build $build (clang, ASan + UBSan, libFuzzer)"
@@ -52,6 +55,11 @@ seed() {	# seed TARGET: fill $work/TARGET/seeds
 	config)
 		find "$src/conf/examples" "$src/tests/conf" "$src/fuzz" -type f -name '*.conf' \
 			-print0 | xargs -0 -r cp -t "$dir" --backup=numbered ;;
+	html)	# messages with HTML in them, read whole as HTML
+		find "$src/../shared/corpus" "$src/tests/messages" -type f \
+			\( -name '*.eml' -o -name '*.msg' \) -size -256k -print0 |
+			xargs -0 -r grep -lisZ '<html' |
+			xargs -0 -r cp -t "$dir" --backup=numbered ;;
 	esac
 	cp -t "$dir" --backup=numbered "$src/fuzz/regressions/$1"/* 2>/dev/null || true
 }
@@ -63,9 +71,12 @@ for t in "${targets[@]}"; do
 	args=(-max_total_time="$time_per" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1
 	      -artifact_prefix="$work/$t/artifacts/")
 	case $t in
-	message) args+=(-max_len=131072 -dict="$src/fuzz/message.dict") ;;
-	config) args+=(-max_len=16384) ;;
+	message) dicts=(message markers html addresses); args+=(-max_len=131072) ;;
+	config) dicts=(config addresses); args+=(-max_len=16384) ;;
+	html) dicts=(html); args+=(-max_len=65536) ;;
 	esac
+	for d in "${dicts[@]}"; do cat "$src/fuzz/$d.dict"; done >"$work/$t/all.dict"
+	args+=(-dict="$work/$t/all.dict")
 	if [ "$jobs" -gt 1 ]; then
 		args+=(-jobs="$jobs" -workers="$jobs")
 	fi

@@ -13,6 +13,7 @@ packages=(
 	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
 	libmicrohttpd-dev	# a small HTTP(S) server: the Clerk's web page and the metrics endpoint
 	postfix swaks python3 valgrind clang
+	time		# GNU time: peak RSS of the judge in bench/hostile-scaling.sh
 	chromium chromium-driver python3-selenium	# the web page's test in a real browser
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 	debhelper lintian	# the Debian packages: dpkg-buildpackage (dpkg-dev) and their check (ops_debian_package)

@@ -246,8 +246,11 @@ static void action_forms(struct web_app *app, struct web_session *s, GString *ou
 static void message_body(struct web_app *app, GString *out, const char *b64, bool truncated)
 {
 	const struct conf_limits *l = &app->conf->daemon.limits;
-	struct parser_limits limits = { l->max_header_bytes, l->max_depth, l->max_parts,
-					l->max_text_bytes };
+	struct parser_limits limits = {
+		.max_header_bytes = l->max_header_bytes, .max_depth = l->max_depth,
+		.max_parts = l->max_parts, .max_text_bytes = l->max_text_bytes,
+		.max_html_attributes = l->max_html_attributes, .max_html_depth = l->max_html_depth,
+	};
 	struct parser_message *msg = NULL;
 	struct parser_view *view;
 	const char *error;

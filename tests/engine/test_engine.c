@@ -452,22 +452,30 @@ static void test_render_ops(void **state)
 	}
 }
 
-/* Too big or too many recipients: on_error's verdict, the reason given. */
+/* Too big, a header section too big, or too many recipients: on_error's
+   verdict, the reason given. */
 static void test_limits(void **state)
 {
+	enum over { BIG_BODY, BIG_HEADER, MANY_RCPTS };
 	static const struct {
 		const char *on_error;
-		bool too_big;		/* else too many recipients */
+		enum over over;
 		enum engine_status status;
 		const char *reply;	/* NULL: none */
 		const char *ops;
 		const char *reason;
 	} cases[] = {
-		{ "tempfail", true, ENGINE_TEMPFAIL, "451 4.3.0", "", "max_message_bytes" },
-		{ "tempfail", false, ENGINE_TEMPFAIL, "451 4.3.0", "", "max_recipients" },
-		{ "reject", true, ENGINE_REJECT, "550 5.7.1", "", "max_message_bytes" },
-		{ "accept", false, ENGINE_CONTINUE, NULL, "insert Council-Policy-Results",
+		{ "tempfail", BIG_BODY, ENGINE_TEMPFAIL, "451 4.3.0", "", "max_message_bytes" },
+		{ "tempfail", MANY_RCPTS, ENGINE_TEMPFAIL, "451 4.3.0", "", "max_recipients" },
+		{ "reject", BIG_BODY, ENGINE_REJECT, "550 5.7.1", "", "max_message_bytes" },
+		{ "accept", MANY_RCPTS, ENGINE_CONTINUE, NULL, "insert Council-Policy-Results",
 		  "max_recipients" },
+		/* issue 15: every header field is kept until the message is
+		   judged, each costing several times its size, so a header
+		   section over max_header_bytes is a hard limit too */
+		{ "tempfail", BIG_HEADER, ENGINE_TEMPFAIL, "451 4.3.0", "", "max_header_bytes" },
+		{ "accept", BIG_HEADER, ENGINE_CONTINUE, NULL, "insert Council-Policy-Results",
+		  "max_header_bytes" },
 	};
 	static const char *const three[] = { "a@example.org", "b@example.org", "c@example.org",
 					     NULL };
@@ -483,8 +491,25 @@ static void test_limits(void **state)
 
 		struct engine_message *msg = test_message(engine, "messages/milter/plain-lf.eml",
 							  "cllr.smith@ashcombe-pc.gov.uk",
-							  cases[i].too_big ? to_clerk : three);
-		if (cases[i].too_big) {
+							  cases[i].over == MANY_RCPTS ? three :
+							  to_clerk);
+		if (cases[i].over == BIG_HEADER) {
+			/* 8 KiB of header: the first field over it is refused, and
+			   so is everything after, the body included. */
+			static const unsigned char line[1] = { 'x' };
+			int ret = 0;
+			size_t n = 0;
+			while (ret == 0 && n < 1000) {
+				ret = engine_message_add_header(msg, "X-Filler", "twenty bytes of it");
+				n++;
+			}
+			if (ret != -1 || n < 200 || n > 300)
+				fail_msg("header limit: add_header failed after %zu fields, want about "
+					 "260 (8 KiB)", n);
+			if (engine_message_add_body(msg, line, 1) != -1)
+				fail_msg("header limit: a body chunk after it was accepted");
+		}
+		if (cases[i].over == BIG_BODY) {
 			/* 64 KiB limit: the first chunk over it is refused, and so is
 			   everything after. */
 			static const unsigned char line[1024] = { 'x' };

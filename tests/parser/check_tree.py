@@ -16,8 +16,9 @@ ended at a line that is no field). For each, with Python's email package:
   body has the same encoded content (line ends aside); each text body that
   should carry the footer (first text/plain and text/html, every branch of
   multipart/alternative, never attachments or inside message/rfc822) holds
-  it exactly once and, with it taken out, reads as before; every other text
-  is unchanged.
+  it exactly once and, with it taken out, reads as before (in HTML, with
+  the end tags and closers put before it to end what the body left open,
+  and only those); every other text is unchanged.
 
 Prints one line per problem and exits 1 if there was any. stdlib only.
 """
@@ -26,17 +27,21 @@ import codecs
 import email
 import email.policy
 import os
+import re
 import sys
 
 BEGIN = "---- Council mail notice ----"
 END = "---- End of council mail notice ----"
-HTML_DIV = '<div class="council-mail-notice">'
+HTML_DIV = '<div class="council-mail-notice"'
 HTML_END = END + "</p></div>"
+# What is put before the HTML footer to end what the body left open.
+CLOSERS = re.compile(r'(?:-->|\]\]>|["\']?>|</[^<>\s/]+>)*')
 
 
-def without_footer(text, html):
+def without_footer(text, html, orig=""):
     """TEXT with the footer we added taken out: in plain text the last
-    BEGIN..END lines, in HTML the last notice <div> (before </body>)."""
+    BEGIN..END lines, in HTML the last notice <div> (before </body>) and,
+    ORIG being the text before, the closers put in front of it."""
     if html:
         start = text.rfind(HTML_DIV)
         end = text.find(HTML_END, start)
@@ -45,6 +50,11 @@ def without_footer(text, html):
         end += len(HTML_END)
         if text.startswith("\n", end):
             end += 1
+        tail = text[end:]
+        k = len(orig) - len(tail)
+        if orig.endswith(tail) and 0 <= k <= start and text[:k] == orig[:k] and \
+                CLOSERS.fullmatch(text[k:start]):
+            start = k
         return text[:start] + text[end:]
     start = text.rfind("\n" + BEGIN + "\n") + 1
     if start == 0 and not text.startswith(BEGIN + "\n"):
@@ -100,7 +110,8 @@ def targets(msg):
     """ids of the parts that must get the footer (mirror of the rules)."""
     result = []
     # frame: [part, next child index, alternative, have_plain, have_html, found]
-    stack = [[msg, 0, False, False, False, []]]
+    # (the message itself may be the alternative: every branch counts)
+    stack = [[msg, 0, msg.get_content_type() == "multipart/alternative", False, False, []]]
     while stack:
         f = stack[-1]
         part = f[0]
@@ -216,7 +227,7 @@ def check(orig_path, out_path, status, n_text):
                 if delta != 1:
                     problems.append("%s: footer added %d times, want once" % (where, delta))
                     continue
-                stripped = without_footer(at, op.get_content_type() == "text/html")
+                stripped = without_footer(at, op.get_content_type() == "text/html", ot)
                 # a charset Python does not know says nothing about the text
                 if charset_known(op) and tidy(stripped) != tidy(ot):
                     problems.append("%s: text changed beyond the footer" % where)

@@ -66,21 +66,27 @@ static const struct annotate_case cases[] = {
 	{ "plain-utf16.eml", NULL, PARSER_ANNOTATE_DONE, 1, "text/plain; charset=utf-8", NULL, NULL,
 	  { { 0, "base64", "utf-8", 1, "Sixteen bits\n\n---- Council mail notice" }, END_LEAVES } },
 	/* before the last </BODY>, whatever its case; the charset stays (the
-	   HTML footer writes non-ASCII as character references) */
+	   HTML footer writes non-ASCII as character references); its own
+	   inline styles keep the body's style sheets off it */
 	{ "html-body-uppercase.eml", NULL, PARSER_ANNOTATE_DONE, 1, NULL, NULL, NULL,
 	  { { 0, "quoted-printable", "windows-1252", 1,
-	      "Café opening on Friday.</P>\n<div class=\"council-mail-notice\">"
-	      "<p>---- Council mail notice ----</p><p>Test notice for the parser suite.<br>\n"
-	      "Zo&#235;'s &#163;5 line.</p><p>---- End of council mail notice ----</p></div>\n"
-	      "</BODY>\n</HTML>" }, END_LEAVES } },
+	      "Café opening on Friday.</P>\n<div class=\"council-mail-notice\" style=\"display:block "
+	      "!important;" },
+	    { 0, "quoted-printable", "windows-1252", 1, "\">Test notice for the parser suite.<br>\n"
+	      "Zo&#235;'s &#163;5 line.</p><p style=\"" },
+	    { 0, "quoted-printable", "windows-1252", 1,
+	      "\">---- End of council mail notice ----</p></div>\n</BODY>\n</HTML>" },
+	    END_LEAVES } },
 	{ "html-no-body.eml", NULL, PARSER_ANNOTATE_DONE, 1, NULL, NULL, NULL,
 	  { { 0, "7bit", "utf-8", 1,
-	      "without a body element.</p>\n<div class=\"council-mail-notice\">" }, END_LEAVES } },
+	      "without a body element.</p>\n<div class=\"council-mail-notice\" style=" },
+	    END_LEAVES } },
 	/* both alternatives (the HTML inside multipart/related); never the
 	   text attachment, the image, the PDF or the attached message */
 	{ "mixed-alternative-attachments.eml", NULL, PARSER_ANNOTATE_DONE, 2, NULL, NULL, NULL,
 	  { { 0, "quoted-printable", "utf-8", 1, "Please find the papers attached.\n\n----" },
-	    { 1, "base64", "utf-8", 1, "<img src=\"cid:crest\"><div class=\"council-mail-notice\">" },
+	    { 1, "base64", "utf-8", 1, "<img src=\"cid:crest\"><div class=\"council-mail-notice\" "
+	      "style=" },
 	    { 3, "7bit", "us-ascii", 0, "Minutes of the last meeting: not to be changed." },
 	    { 4, "base64", NULL, 0, NULL } } },
 	/* only the first text/plain of a multipart/mixed */

@@ -173,6 +173,8 @@ static const struct {
 	{ "smime-opaque-signed.eml", PARSER_FLAG_SIGNED | PARSER_FLAG_NO_TEXT,
 	  PARSER_FLAG_ENCRYPTED },
 	{ "pgp-inline-signed.eml", PARSER_FLAG_SIGNED, PARSER_FLAG_ENCRYPTED },
+	/* PGP/MIME: a real armoured signature of the protocol's type */
+	{ "../../milter/signed.eml", PARSER_FLAG_SIGNED, PARSER_FLAG_ENCRYPTED },
 	{ "pgp-inline-encrypted.eml", PARSER_FLAG_ENCRYPTED, PARSER_FLAG_SIGNED },
 	/* a quoted PGP block is not this message's signature */
 	{ "quoted-pgp-not-signed.eml", 0, PARSER_FLAG_SIGNED | PARSER_FLAG_ENCRYPTED },

@@ -594,6 +594,40 @@ static const struct judge_case overrides[] = {
 	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
 	  .hold = "not checked in full: parts nested deeper than 32 levels (limits.max_depth)",
 	  .result = "action=hold; incomplete=max_depth; rules=none" },
+	/* An HTML tag with 150 attributes, the last hiding the paragraph: the
+	   attributes past max_html_attributes are left out (issue 15), so what
+	   the rules read is not what a reader sees: held (on_incomplete). */
+	{ .eml = "policy-overrides/incomplete-html-attributes-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
+	  .hold = "not checked in full: an HTML tag with more than 100 attributes "
+		  "(limits.max_html_attributes)",
+	  .result = "incomplete=max_html_attributes" },
+	/* Two text/plain alternatives, the instruction only in the last, the
+	   one mail clients show: every alternative is read (issue 15). */
+	{ .eml = "policy-overrides/alternative-instruction-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"Please cut them back this week\" (imperative)" } } },
+	/* A real PGP/MIME signature: the body is never changed, so the notice
+	   the instruction needs cannot go in it, and a notice in a header only
+	   is one nobody reads: held (on_footer_refused, default hold). */
+	{ .eml = "policy-overrides/signed-instruction-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "hold",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"please cut the hedges on Mill Lane this week\" "
+			  "(imperative)" } },
+	  .hold = "notice cannot be added to the body (signed; on_footer_refused) | "
+		  "member-instructs-staff (clause 2.9 (with 4.6)): request \"please cut the "
+		  "hedges on Mill Lane this week\" (imperative)",
+	  .result = "action=hold" },
+	/* The same with a junk "signature": an ordinary multipart, annotated
+	   (issue 15: a fake signature skipped the notice). */
+	{ .eml = "policy-overrides/fake-signed-instruction-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"please cut the hedges on Mill Lane this week\" "
+			  "(imperative)" } },
+	  .result = "action=annotate" },
 	/* The same shape from outside the council: no council's rules apply. */
 	{ .eml = "policy-overrides/incomplete-nested-outsider.eml",
 	  .mail_from = "resident@example.org", .rcpts = { K("office") }, .action = "accept" },
@@ -644,6 +678,15 @@ static const struct judge_case incomplete_accept[] = {
 	  .result = "action=accept; incomplete=max_depth; rules=none" },
 };
 
+/* on_footer_refused = "annotate": the council takes header-only notices on
+   signed mail (SPEC 4 "held or annotated by header only, as configured"). */
+static const struct judge_case footer_refused_annotate[] = {
+	{ .eml = "policy-overrides/signed-instruction-cllr.eml", .mail_from = K("cllr.cross"),
+	  .rcpts = { K("office") }, .council = KINGSMEAD, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)", NULL } },
+	  .result = "action=annotate" },
+};
+
 static void run_with(const char *setting, const struct judge_case *cases, size_t n)
 {
 	char *dir = g_dir_make_tmp("council-judge-XXXXXX", NULL);
@@ -686,6 +729,8 @@ static void test_on_incomplete(void **state)
 		 G_N_ELEMENTS(incomplete_reject));
 	run_with("on_incomplete = \"accept\";", incomplete_accept,
 		 G_N_ELEMENTS(incomplete_accept));
+	run_with("on_footer_refused = \"annotate\";", footer_refused_annotate,
+		 G_N_ELEMENTS(footer_refused_annotate));
 }
 
 /* The compiled phrase sets are kept with the loaded configuration: every

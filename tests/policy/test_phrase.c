@@ -47,6 +47,47 @@ static void test_normalise(void **state)
 	}
 }
 
+/* Long lines are normalised in pieces (issue 15: g_utf8_normalize's time
+   grows with the square of what it is given): the result must be the one
+   the whole line would give, whatever falls at a cut. */
+static void test_normalise_long(void **state)
+{
+	static const struct {
+		const char *unit, *want;	/* UNIT repeated N times gives WANT N times */
+	} cases[] = {
+		{ "e\xcc\x81", "\xc3\xa9" },			/* e + combining acute */
+		{ "\xc3\x89", "\xc3\xa9" },			/* É folded */
+		{ "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab", "\xed\x95\x9c" },	/* Hangul jamo */
+		{ "\xea\xb0\x80\xe1\x86\xa8", "\xea\xb0\x81" },	/* syllable + final */
+		{ "\xe0\xad\x87\xe0\xac\xbe", "\xe0\xad\x8b" },	/* Oriya vowel signs */
+		{ "a\xcc\xa3\xcc\x81", "\xe1\xba\xa1\xcc\x81" },	/* dot below, acute */
+		{ "\xef\xbc\xa1", "a" },				/* full-width A */
+		{ "\xc2\xa8", " \xcc\x88" },			/* diaeresis: space + mark */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (size_t n = 1; n <= 700; n += 233) {
+			GString *in = g_string_new(NULL), *want = g_string_new(NULL);
+
+			for (size_t k = 0; k < n; k++) {
+				g_string_append(in, cases[i].unit);
+				g_string_append(want, cases[i].want);
+			}
+			char *got = phrase_normalise(in->str);
+			char *whole = g_strstrip(g_strdup(want->str));
+
+			if (strcmp(got, whole) != 0)
+				fail_msg("normalise case %zu x %zu: got %zu bytes, want %zu bytes%s", i, n,
+					 strlen(got), strlen(whole),
+					 strncmp(got, whole, 40) != 0 ? " (differs at the start)" : "");
+			g_free(got);
+			g_free(whole);
+			g_string_free(in, TRUE);
+			g_string_free(want, TRUE);
+		}
+	}
+}
+
 static const char *const instruction[] = {
 	"please arrange", "please send", "!please send me", "!please send us", "you must",
 	"!you must have", "order", "i'm instructing you",
@@ -306,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_nfkc),
+		cmocka_unit_test(test_normalise_long),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_sentence),
 		cmocka_unit_test(test_label),
