@@ -111,6 +111,33 @@ struct conf_profile {
 	struct conf_profile_rule rules[CONF_RULE_COUNT];
 };
 
+/* Who an exception names: one address, everyone at one domain, or everyone
+   of one directory role. */
+enum conf_exception_kind {
+	CONF_EXCEPT_ADDRESS = 0,	/* "monitoring.officer@district.gov.uk" */
+	CONF_EXCEPT_DOMAIN,		/* "@auditors.example.co.uk" */
+	CONF_EXCEPT_ROLE		/* "role:clerk" */
+};
+
+/* Roles an exception may name, a bit set: "role:officer" is clerk and staff. */
+enum conf_exception_role {
+	CONF_EXCEPT_ROLE_COUNCILLOR = 1u << 0,
+	CONF_EXCEPT_ROLE_CLERK = 1u << 1,
+	CONF_EXCEPT_ROLE_STAFF = 1u << 2
+};
+
+/* One entry of a rule's except_recipients or except_senders. */
+struct conf_exception {
+	enum conf_exception_kind kind;
+	const char *value;		/* the normal form: an address (ADDRESS
+					   MATCHING), a domain (A-label), or the
+					   role's name */
+	unsigned roles;			/* ROLE: enum conf_exception_role bits */
+	const char *written;		/* as written in the config, for evidence */
+	const char *file;
+	int line;
+};
+
 /* The effective setting of one rule for one council: profile + overrides. */
 struct conf_rule_setting {
 	bool enabled;
@@ -119,6 +146,13 @@ struct conf_rule_setting {
 	const char *quote;
 	bool include_staff;		/* silent-copy: blind copies to staff count too */
 	bool copy_clerk;		/* member-instructs-staff: copy the Clerk openly */
+	/* Who the rule does not apply to: a recipient listed here is never the
+	   one a finding is about, and mail from a sender listed here is not
+	   judged by the rule at all (doc/rules.md, "Exceptions"). */
+	const struct conf_exception *except_recipients;
+	size_t n_except_recipients;
+	const struct conf_exception *except_senders;
+	size_t n_except_senders;
 };
 
 struct conf_phrases {
@@ -246,6 +280,11 @@ char *conf_address_normalise(const struct conf *conf, const char *addr);
 
 /* Who is ADDR (any form), or NULL. Costs one hash lookup. */
 const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
+
+/* Does exception E name ADDR (an address in its normal form, or NULL) or
+   someone of ROLES (enum conf_exception_role bits: the directory role of
+   ADDR's person in E's council; 0 for anyone else)? */
+bool conf_exception_matches(const struct conf_exception *e, const char *addr, unsigned roles);
 
 /* Which council owns ADDR's domain, or NULL. */
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);

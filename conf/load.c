@@ -247,6 +247,18 @@ static const struct schema rule_schema = {
 		  .expected = "the clause to cite, e.g. \"12.1\"" },
 		{ .name = "include_staff", .type = SCHEMA_BOOL, .offset = R(include_staff) },
 		{ .name = "copy_clerk", .type = SCHEMA_BOOL, .offset = R(copy_clerk) },
+		{ .name = "except_recipients", .type = SCHEMA_STRINGS,
+		  .offset = R(except_recipients), .count_offset = R(n_except_recipients),
+		  .check = conf_check_exception, .max = CONF_ADDRESS_MAX + 1,
+		  .item = "an address, \"@domain\" or \"role:NAME\"",
+		  .expected = "a list of recipients the rule does not apply to "
+			      "[ \"name@domain\", \"@domain\", \"role:clerk\" ]" },
+		{ .name = "except_senders", .type = SCHEMA_STRINGS,
+		  .offset = R(except_senders), .count_offset = R(n_except_senders),
+		  .check = conf_check_exception, .max = CONF_ADDRESS_MAX + 1,
+		  .item = "an address, \"@domain\" or \"role:NAME\"",
+		  .expected = "a list of senders the rule does not apply to "
+			      "[ \"name@domain\", \"@domain\", \"role:clerk\" ]" },
 		{ .name = NULL },
 	},
 };

@@ -56,6 +56,10 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v);
 
+/* "exceptions": an array of the findings the council's exceptions stopped,
+   each {ID_KEY, exception, evidence} (journal-line.c). */
+void engine_add_exceptions(JsonBuilder *b, const char *id_key, const struct policy_verdict *v);
+
 /* Header names compare case-insensitively (RFC 5322). */
 static inline gboolean engine_header_is(const char *a, const char *b)
 {

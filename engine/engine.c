@@ -542,6 +542,12 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 					       conf_rule_id(f->rule), conf_action_name(f->action));
 		}
 	}
+	if (res->verdict != NULL && res->verdict->n_exceptions > 0) {
+		g_string_append(s, ", excepted=");
+		for (size_t i = 0; i < res->verdict->n_exceptions; i++)
+			g_string_append_printf(s, "%s%s", i > 0 ? " " : "",
+					       conf_rule_id(res->verdict->exceptions[i].rule));
+	}
 	if (res->footer_refused != NULL)
 		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
 	append_limits(s, parser_flags);

@@ -133,6 +133,7 @@ char *engine_result_json(const struct engine_result *res)
 	journal_add_string(b, "action", engine_result_action(res));
 	journal_add_string(b, "council", v != NULL && v->council != NULL ? v->council->name : NULL);
 	engine_add_findings(b, "rules", "id", v);
+	engine_add_exceptions(b, "id", v);
 	add_headers(b, res);
 
 	json_builder_set_member_name(b, "footers");

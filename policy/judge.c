@@ -296,7 +296,7 @@ const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_clas
 	for (guint i = 0; i < j->rcpts->len; i++) {
 		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
 
-		if (r->cls == cls && !r->own)
+		if (r->cls == cls && !r->own && !judge_rcpt_excepted(j, r))
 			return r;
 	}
 	return NULL;
@@ -797,20 +797,28 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
+	j.exceptions = g_array_new(FALSE, TRUE, sizeof(struct policy_exception));
 	j.incomplete = msg->flags & PARSER_FLAGS_INCOMPLETE;
 	collect_rcpts(&j);
 	prepare_texts(&j);
 	judge_council_lists(conf, j.council, &j.lang.lists);
 
+	judge_exceptions_prepare(&j);
+
 	for (size_t r = 0; r < CONF_RULE_COUNT; r++)
 		if (judge_rule(&j, (enum conf_rule)r) != NULL)
-			rules[r](&j);
+			judge_run_rule(&j, (enum conf_rule)r, rules[r]);
 
 	v->n_findings = j.findings->len;
 	decide(&j, v);
 	v->findings = (struct policy_finding *)g_array_free(j.findings, v->n_findings == 0);
 	if (v->n_findings == 0)
 		v->findings = NULL;
+	v->n_exceptions = j.exceptions->len;
+	v->exceptions = (struct policy_exception *)g_array_free(j.exceptions,
+								 v->n_exceptions == 0);
+	if (v->n_exceptions == 0)
+		v->exceptions = NULL;
 	judge_clear(&j);
 	*verdict_r = v;
 	return 0;
@@ -822,15 +830,14 @@ void policy_verdict_free(struct policy_verdict **verdict)
 
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < v->n_findings; i++) {
-		struct policy_finding *f = &v->findings[i];
-
-		g_free(f->evidence);
-		g_free(f->notice_text);
-		g_free(f->notice_html);
-		g_strfreev(f->add_rcpts);
-	}
+	for (size_t i = 0; i < v->n_findings; i++)
+		judge_finding_clear(&v->findings[i]);
 	g_free(v->findings);
+	for (size_t i = 0; i < v->n_exceptions; i++) {
+		g_free(v->exceptions[i].exception);
+		g_free(v->exceptions[i].evidence);
+	}
+	g_free(v->exceptions);
 	for (size_t i = 0; i < v->n_headers; i++) {
 		g_free(v->headers[i].name);
 		g_free(v->headers[i].value);

@@ -32,6 +32,8 @@ struct judge_rcpt {
 	bool open;			/* in To or Cc */
 	bool envelope;			/* an envelope recipient */
 	bool own;			/* one of the author's own addresses */
+	unsigned excepted;		/* rules (1u << rule) whose except_recipients
+					   name this recipient */
 };
 
 /* Where a text the rules read came from, for evidence. */
@@ -83,6 +85,15 @@ struct judge {
 
 	unsigned incomplete;			/* parser limit flags: read in part */
 	GArray *findings;			/* struct policy_finding */
+	GArray *exceptions;			/* struct policy_exception */
+	/* The rule running, and whether its exceptions count (exceptions.c:
+	   false while finding out what an exception stopped). */
+	enum conf_rule rule;
+	bool ignore_exceptions;
+	unsigned sender_excepted;		/* rules whose except_senders name
+						   the author */
+	bool store_done;			/* this message is in the thread
+						   store already (or failed to be) */
 	GArray *headers;			/* struct judge_header */
 	char *store_error;			/* the thread store failed (verdict) */
 };
@@ -156,7 +167,17 @@ char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where
 /* SUBJECT without its "Re:", "Fwd:" ... prefixes, however many. */
 const char *judge_subject_unprefixed(const char *subject);
 
-/* Recipients by class. */
+/* Exceptions (exceptions.c): find who the council's rule exceptions name
+   (after collect_rcpts), then run RULE through FN so that an exception
+   stops its finding and the verdict records what it stopped. */
+void judge_exceptions_prepare(struct judge *j);
+void judge_run_rule(struct judge *j, enum conf_rule rule, void (*fn)(struct judge *j));
+/* Is R, for the rule running, a recipient its exceptions leave out? */
+bool judge_rcpt_excepted(const struct judge *j, const struct judge_rcpt *r);
+/* Free what a finding owns. */
+void judge_finding_clear(struct policy_finding *f);
+
+/* Recipients by class (those the rule running excepts left out). */
 bool judge_has_class(const struct judge *j, enum rcpt_class cls);
 const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_class cls);
 bool judge_is_councillor(const struct conf_person *p);

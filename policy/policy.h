@@ -49,6 +49,18 @@ struct policy_finding {
 	size_t n_add_rcpts;
 };
 
+/* A finding an exception stopped (conf_rule_setting's except_recipients,
+   except_senders): what the rule would have found, had the council not
+   listed the recipients or the sender it is about. Recorded so that the
+   Clerk can audit what the exceptions let through; it changes nothing. */
+struct policy_exception {
+	enum conf_rule rule;
+	char *exception;		/* which entries applied, to whom, one line:
+					   'except_recipients "@auditors.example.co.uk"
+					   for jo@auditors.example.co.uk' */
+	char *evidence;			/* the evidence the finding would have had */
+};
+
 struct policy_verdict {
 	const struct conf_council *council;	/* NULL: nobody we judge */
 	const struct conf_person *author;	/* From: (its first mailbox) in the
@@ -60,6 +72,9 @@ struct policy_verdict {
 						   CONF_ACTION_NONE means accept */
 	struct policy_finding *findings;
 	size_t n_findings;
+	struct policy_exception *exceptions;	/* findings the council's
+						   exceptions stopped */
+	size_t n_exceptions;
 
 	/* Ready-made outputs, all NULL/0 when not needed: */
 	char *footer_text;		/* every annotation's notice, combined */

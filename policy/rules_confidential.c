@@ -229,9 +229,11 @@ void rule_confidential(struct judge *j)
 	/* Remember it, so that replies and forwards stay confidential when
 	   the marking is deleted. A store that cannot be written does not
 	   change this verdict; the verdict says so, for the log. */
-	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0' &&
+	if (!j->store_done && j->store != NULL && j->msg->message_id != NULL &&
+	    *j->msg->message_id != '\0' &&
 	    policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &error) < 0)
 		j->store_error = g_strdup(error);
+	j->store_done = true;
 
 	out = judge_first_class(j, RCPT_PRESS);
 	if (out == NULL)
