@@ -10,6 +10,8 @@ packages=(
 	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
 	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
 	libidn2-dev	# international (IDNA) domain names compared in one form
+	libpoppler-glib-dev	# PDF attachments read for confidential markings (extractor/pdf.c)
+	libarchive-dev	# the zip of Office and OpenDocument attachments (extractor/zip.c)
 	postfix swaks python3 valgrind clang
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
 )
