@@ -186,6 +186,15 @@ struct conf_limits {
 	unsigned max_parts;
 	size_t max_text_bytes;		/* author text scanned by the rules */
 	unsigned max_recipients;
+	/* Attached documents the confidential rule reads (a worker each):
+	   past any of these a document is not read, and the message gets
+	   on_incomplete. */
+	size_t max_attachment_bytes;	/* one document */
+	unsigned max_attachment_pages;	/* a PDF's pages */
+	unsigned max_expansion_ratio;	/* bytes unpacked per byte of a zip */
+	unsigned max_attachment_seconds;	/* reading one message's documents */
+	size_t max_attachment_memory;	/* the worker's address space */
+	unsigned max_attachments;	/* documents read per message */
 };
 
 struct conf_thread_store {
@@ -217,6 +226,7 @@ struct conf_daemon {
 	char subaddress_delimiter;
 	const char *phrase_dir;
 	const char *wordnet_dir;	/* WordNet's dict folder (the language layer) */
+	const char *document_reader;	/* council-extract: reads attached documents */
 	bool notify;			/* send hold notices */
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;
@@ -247,7 +257,8 @@ void conf_errors_free(struct conf_errors **errors);
 /* What CONF names on this system, checked as start-up needs it: RUN_AS
    (NULL: the configured user), the account the daemon will run as, exists
    and, unless ROOT_OK (-u root), is not root; the sendmail program exists
-   and RUN_AS may run it; the journal is a regular file RUN_AS may append
+   and RUN_AS may run it, and so may it the document_reader; the journal
+   is a regular file RUN_AS may append
    to, or can be created by RUN_AS in its existing folder. -n and start-up
    both run this after conf_load; on failure *errors_r says what is wrong,
    "file:line: key: message". */

@@ -343,6 +343,8 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 	conf->daemon = top->d;
 	conf->daemon.limits = top->limits.v;
 	conf->daemon.thread_store = top->store.v;
+	if (member(&top->node, "document_reader") == NULL)
+		conf->daemon.document_reader = conf_strdup(conf, conf_default_document_reader());
 	if (conf->daemon.authserv_id == NULL)
 		conf->daemon.authserv_id = conf_strdup(conf, g_get_host_name());
 	if (phrase_dir_override != NULL)

@@ -75,5 +75,7 @@ void conf_exceptions_build(struct schema_ctx *ctx, const struct schema_node *rul
 void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override);
 /* The phrase_dir used when neither the config nor -P names one (load.c). */
 const char *conf_default_phrase_dir(void);
+/* The document_reader used when the config names none (load.c). */
+const char *conf_default_document_reader(void);
 
 #endif

@@ -551,6 +551,8 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 	if (res->footer_refused != NULL)
 		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
 	append_limits(s, parser_flags);
+	if (res->verdict != NULL && res->verdict->unread != NULL)
+		g_string_append_printf(s, ", unread=(%s)", res->verdict->unread);
 	if (res->own_notice)
 		g_string_append(s, ", notice=ours (passed unjudged)");
 	if (res->verdict != NULL && res->verdict->store_error != NULL)
@@ -852,6 +854,8 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 	parser_flags = pmsg->flags;
 
+	struct engine_documents docs = { .conf = engine->conf, .msg = pmsg };
+	struct policy_documents reader = { .read = engine_read_document, .ctx = &docs };
 	struct policy_envelope env = {
 		.mail_from = msg->mail_from != NULL ? msg->mail_from : "",
 		.rcpts = (const char *const *)msg->rcpts->pdata,
@@ -859,6 +863,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 		.auth_login = msg->auth,
 		.queue_id = msg->queue_id,
 		.now = time(NULL),
+		.documents = &reader,
 	};
 	if (res->verdict == NULL &&
 	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {

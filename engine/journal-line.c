@@ -96,6 +96,8 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 	}
 	if (res->error != NULL)
 		journal_add_string(b, "error", res->error);
+	if (v != NULL && v->unread != NULL)
+		journal_add_string(b, "unread", v->unread);
 	if (v != NULL && v->store_error != NULL)
 		journal_add_string(b, "thread_store_error", v->store_error);
 	return journal_line_end(b);

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "util/util.h"
+
 #define EVIDENCE_MAX 600	/* one log line's worth per finding */
 #define FOOTER_WIDTH 76		/* plain-text footer lines, in characters */
 
@@ -670,7 +672,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	   message cut short by a parser limit gets on_incomplete at least
 	   (hold by default), so nesting an instruction 40 levels deep, or
 	   behind a thousand empty parts, does not get it through unseen. */
-	if (j->incomplete != 0)
+	if (j->incomplete != 0 || j->unread != NULL)
 		v->action = j->conf->daemon.on_incomplete;
 	for (guint i = 0; i < j->findings->len; i++) {
 		struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
@@ -731,6 +733,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	}
 	v->result_header = notice_result_header(j, v->action);
 	v->store_error = g_steal_pointer(&j->store_error);
+	v->unread = g_strdup(j->unread);
 }
 
 static void judge_clear(struct judge *j)
@@ -757,6 +760,7 @@ static void judge_clear(struct judge *j)
 	lang_text_free(&j->lang_subject);
 	g_free(j->author_note);
 	g_free(j->store_error);
+	attachments_clear(j);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -809,6 +813,24 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 		if (judge_rule(&j, (enum conf_rule)r) != NULL)
 			judge_run_rule(&j, (enum conf_rule)r, rules[r]);
 
+	if (j.error != NULL) {
+		/* The documents could not even be handed to their reader. */
+		*error_r = util_error("%s", j.error);
+		for (guint i = 0; i < j.findings->len; i++)
+			judge_finding_clear(&g_array_index(j.findings, struct policy_finding, i));
+		g_array_free(j.findings, TRUE);
+		for (guint i = 0; i < j.exceptions->len; i++) {
+			struct policy_exception *x =
+				&g_array_index(j.exceptions, struct policy_exception, i);
+
+			g_free(x->exception);
+			g_free(x->evidence);
+		}
+		g_array_free(j.exceptions, TRUE);
+		judge_clear(&j);
+		g_free(v);
+		return -1;
+	}
 	v->n_findings = j.findings->len;
 	decide(&j, v);
 	v->findings = (struct policy_finding *)g_array_free(j.findings, v->n_findings == 0);
@@ -851,6 +873,7 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_free(v->hold_reason);
 	g_free(v->result_header);
 	g_free(v->store_error);
+	g_free(v->unread);
 	g_free(v);
 	*verdict = NULL;
 }

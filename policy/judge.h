@@ -94,6 +94,14 @@ struct judge {
 						   the author */
 	bool store_done;			/* this message is in the thread
 						   store already (or failed to be) */
+	/* Attached documents (attachments.c), read once, on first need. */
+	GPtrArray *docs;			/* struct extract_doc *, NULL for a
+						   part that is no document */
+	unsigned docs_read;			/* documents handed to the reader */
+	char *unread;				/* why a document was not read */
+	const char *unread_key;			/* its token in the result header */
+	char *error;				/* an internal error: policy_judge
+						   fails with it */
 	GArray *headers;			/* struct judge_header */
 	char *store_error;			/* the thread store failed (verdict) */
 };
@@ -196,6 +204,13 @@ void rule_confidential(struct judge *j);
 void rule_capacity(struct judge *j);
 void rule_party_political(struct judge *j);
 void rule_pre_election(struct judge *j);
+
+/* The first marking of an attached document, as a label where one counts
+   (attachments.c): evidence 'marking "X" on page 1 of attachment "N"', or
+   NULL. A document that cannot be read is recorded in J->unread (unless
+   the rule runs only to find what an exception stopped). */
+char *attachment_marking(struct judge *j, const struct phrase_set *set);
+void attachments_clear(struct judge *j);
 
 /* Wording (notice.c): the protocol and clause of RULE for this council,
    e.g. 'the Member/Officer Protocol (adopted May 2023), clause 12.1'. */

@@ -460,7 +460,7 @@ char *notice_incomplete(const struct judge *j)
 	const struct conf_limits *lim = &j->conf->daemon.limits;
 	GString *out;
 
-	if (j->incomplete == 0)
+	if (j->incomplete == 0 && j->unread == NULL)
 		return NULL;
 	out = g_string_new(NULL);
 	if (j->incomplete & PARSER_FLAG_DEPTH_LIMIT)
@@ -476,6 +476,8 @@ char *notice_incomplete(const struct judge *j)
 	if (j->incomplete & PARSER_FLAG_TEXT_TRUNCATED)
 		g_string_append_printf(out, "%smore than %zu bytes of text (limits.max_text_bytes)",
 				       out->len ? ", " : "", lim->max_text_bytes);
+	if (j->unread != NULL)
+		g_string_append_printf(out, "%s%s", out->len ? ", " : "", j->unread);
 	return g_string_free(out, FALSE);
 }
 
@@ -580,7 +582,7 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 	g_string_append_printf(s, "%s; council=\"%s\"; profile=%s; action=%s", id, name,
 			       j->council->profile != NULL ? j->council->profile->id : "none",
 			       conf_action_name(action));
-	if (j->incomplete != 0) {
+	if (j->incomplete != 0 || j->unread_key != NULL) {
 		const char *sep = "; incomplete=";
 
 		for (unsigned flag = 1; flag <= PARSER_FLAGS_INCOMPLETE; flag <<= 1)
@@ -588,6 +590,8 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 				g_string_append_printf(s, "%s%s", sep, parser_limit_key(flag));
 				sep = ",";
 			}
+		if (j->unread_key != NULL)
+			g_string_append_printf(s, "%s%s", sep, j->unread_key);
 	}
 	if (j->findings->len == 0)
 		g_string_append(s, "; rules=none");

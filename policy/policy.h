@@ -16,7 +16,20 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "extract/extract.h"
 #include "parser/parser.h"
+
+/* How the rules read the documents attached to a message (the engine's
+   way: council-extract, a worker process under limits). */
+struct policy_documents {
+	/* Read MSG->parts[INDEX], which says it is a document of KIND: 0 with
+	   *doc_r (extract_doc_free), whose status says whether it could be
+	   read; -1 with *error_r only when reading could not even be tried
+	   (the worker could not be started): an internal error. */
+	int (*read)(void *ctx, size_t index, enum extract_kind kind, struct extract_doc **doc_r,
+		    const char **error_r);
+	void *ctx;
+};
 
 /* Who submitted the message and to whom, as the MTA saw it. */
 struct policy_envelope {
@@ -26,6 +39,8 @@ struct policy_envelope {
 	const char *auth_login;		/* {auth_authen}, NULL when not authenticated */
 	const char *queue_id;		/* {i}, NULL when unknown (judge) */
 	time_t now;			/* decision time (pre-election periods) */
+	const struct policy_documents *documents;	/* NULL: attached documents
+							   are judged by name only */
 };
 
 /* A header a finding asks for besides the result header, e.g. the explicit
@@ -91,6 +106,10 @@ struct policy_verdict {
 	char *hold_reason;		/* hold: why, in one line, kept with the held
 					   message for the Clerk */
 	char *result_header;		/* value of the result header, unfolded */
+	char *unread;			/* why an attached document was not read
+					   (a limit, a password, damage), so the
+					   message got on_incomplete; for the log;
+					   NULL when none was left unread */
 	char *store_error;		/* why the thread store could not remember
 					   this confidential message (replies to it
 					   may then pass as not confidential), for
