@@ -1,8 +1,10 @@
 #!/bin/bash
-# Fuzz the message path and the config loader with libFuzzer (issue 8).
+# Fuzz the message path, the config loader and the document readers with
+# libFuzzer (issues 8 and 18).
 # Builds build-fuzz with clang, ASan and UBSan, copies the seeds into a
 # temporary directory (../shared/corpus and tests/messages for messages,
-# conf/examples and tests/conf for configs, and fuzz/regressions for both),
+# conf/examples and tests/conf for configs, tests/extract/fixtures for
+# documents, and fuzz/regressions for all),
 # then runs each target for a bounded time. Anything found is left as a
 # crash-* / leak-* / timeout-* file in the artifact directory, printed, and
 # makes the script exit 1: add it to fuzz/regressions/<target>/ with a fix.
@@ -12,7 +14,7 @@
 # --time: per target (default 60, what scripts/test.sh uses); --jobs: libFuzzer
 # -jobs/-workers (default 1); --keep DIR: keep the grown corpora and the
 # artifacts in DIR (default: a temporary directory, removed when nothing
-# was found). Targets: message config (default both).
+# was found). Targets: message config document (default all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -22,11 +24,11 @@ while [ $# -gt 0 ]; do
 	--time) time_per=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 	*) targets+=("$1"); shift ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(message config)
+[ ${#targets[@]} -gt 0 ] || targets=(message config document)
 build=${COUNCIL_FUZZ_BUILD:-build-fuzz}
 
 echo "== fuzz: build $build (clang, ASan + UBSan, libFuzzer)"
@@ -52,6 +54,9 @@ seed() {	# seed TARGET: fill $work/TARGET/seeds
 	config)
 		find "$src/conf/examples" "$src/tests/conf" "$src/fuzz" -type f -name '*.conf' \
 			-print0 | xargs -0 -r cp -t "$dir" --backup=numbered ;;
+	document)
+		find "$src/tests/extract/fixtures" -type f ! -name '*.py' -print0 |
+			xargs -0 -r cp -t "$dir" --backup=numbered ;;
 	esac
 	cp -t "$dir" --backup=numbered "$src/fuzz/regressions/$1"/* 2>/dev/null || true
 }
@@ -65,6 +70,7 @@ for t in "${targets[@]}"; do
 	case $t in
 	message) args+=(-max_len=131072 -dict="$src/fuzz/message.dict") ;;
 	config) args+=(-max_len=16384) ;;
+	document) args+=(-max_len=131072) ;;
 	esac
 	if [ "$jobs" -gt 1 ]; then
 		args+=(-jobs="$jobs" -workers="$jobs")
