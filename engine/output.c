@@ -149,6 +149,8 @@ char *engine_result_json(const struct engine_result *res)
 		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
 			hold = res->ops[i].value;
 	journal_add_string(b, "hold_reason", hold);
+	/* An attached document not read: why the message got on_incomplete. */
+	journal_add_string(b, "unread", v != NULL ? v->unread : NULL);
 
 	json_builder_set_member_name(b, "reply");
 	if (res->status != ENGINE_CONTINUE && res->reply_code != NULL) {

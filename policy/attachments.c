@@ -154,6 +154,9 @@ static char *marking_as_written(const char *line, const char *phrase)
 				end++;
 			continue;
 		}
+		/* "CONFIDENTIAL:", "EXEMPT -": the label without what ends it. */
+		while (end > p && !g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(end))))
+			end = g_utf8_prev_char(end);
 		prefix = g_strndup(p, (gsize)(end - p));
 		norm = phrase_normalise(prefix);
 		out = strcmp(norm, want) == 0 ? prefix : NULL;

@@ -331,6 +331,39 @@ static void test_max_attachments(void **state)
 	conf_unref(&one);
 }
 
+/* An exception for the solicitors: a marked paper to them is no finding,
+   and what the document said is recorded as what the exception stopped; a
+   document they get that cannot be read does not make the message
+   incomplete, since the rule does not apply to them. */
+static void test_excepted(void **state)
+{
+	static const char *const to_solicitor[] = { SOLICITOR, NULL };
+	struct conf *excepted = test_conf_load_file("policy/conf/attachments-excepted.conf");
+	struct reader r = { 0 };
+	const char *error = NULL;
+	int ret;
+	struct policy_verdict *v = judge_with(excepted, "attachments/python-heading-docx.eml",
+					      CLERK, to_solicitor, &r, &ret, &error);
+
+	assert_int_equal(ret, 0);
+	assert_int_equal(v->action, CONF_ACTION_NONE);
+	assert_int_equal(v->n_findings, 0);
+	assert_int_equal(v->n_exceptions, 1);
+	assert_string_equal(v->exceptions[0].evidence, HEADING_EVIDENCE("docx"));
+	assert_string_equal(v->exceptions[0].exception, "except_recipients \"@lawfirm.example\" "
+			    "for cases@lawfirm.example");
+	policy_verdict_free(&v);
+
+	r.fake = EXTRACT_ENCRYPTED;
+	v = judge_with(excepted, "attachments/python-heading-docx.eml", CLERK, to_solicitor, &r,
+		       &ret, &error);
+	assert_int_equal(ret, 0);
+	assert_null(v->unread);
+	assert_int_equal(v->action, CONF_ACTION_NONE);
+	policy_verdict_free(&v);
+	conf_unref(&excepted);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_when_read),
 		cmocka_unit_test(test_reader_failures),
 		cmocka_unit_test(test_max_attachments),
+		cmocka_unit_test(test_excepted),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
