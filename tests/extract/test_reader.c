@@ -58,11 +58,14 @@ static const struct reader_case cases[] = {
 	NO_MARK("libreoffice-none.xlsx", "sheet"), NO_MARK("python-none.xlsx", "sheet"),
 	/* Less thoroughly: OpenDocument spreadsheets, PowerPoint (whose first
 	   slide shown is slide2.xml; slide1.xml, shown second, says
-	   CONFIDENTIAL and is not read). */
+	   CONFIDENTIAL and is not read) and OpenDocument presentations (the
+	   second page says CONFIDENTIAL, and is not read). */
 	SHEET("libreoffice-heading.ods"), NO_MARK("libreoffice-none.ods", "sheet"),
 	NO_MARK("libreoffice-prose.ods", "sheet"), NO_MARK("libreoffice-footer3.ods", "sheet"),
 	{ "python-heading.pptx", EXTRACT_OK, "slide", EXTRACT_TOP, "CONFIDENTIAL - Part 2", NULL },
 	NO_MARK("python-none.pptx", "slide"),
+	{ "python-heading.odp", EXTRACT_OK, "slide", EXTRACT_TOP, "CONFIDENTIAL - Part 2", NULL },
+	NO_MARK("python-none.odp", "slide"),
 	{ "encrypted.pdf", EXTRACT_ENCRYPTED, "page", EXTRACT_TOP, NULL, NULL },
 	{ "truncated.pdf", EXTRACT_DAMAGED, "page", EXTRACT_TOP, NULL, NULL },
 	{ "zip-bomb.docx", EXTRACT_LIMIT_RATIO, "page", EXTRACT_TOP, NULL, NULL },

@@ -69,6 +69,9 @@ static const struct attachment_case cases[] = {
 	MARKED("python-heading-pptx.eml", "marking \"CONFIDENTIAL\" on slide 1 of attachment "
 	       "\"Item 9 report.pptx\"; to cases@lawfirm.example (outside the council)"),
 	UNMARKED("python-none-pptx.eml"),
+	MARKED("python-heading-odp.eml", "marking \"CONFIDENTIAL\" on slide 1 of attachment "
+	       "\"Item 9 report.odp\"; to cases@lawfirm.example (outside the council)"),
+	UNMARKED("python-none-odp.eml"),
 	{ "encrypted-pdf.eml", "hold", NULL,
 	  "attachment \"Item 9 report.pdf\" is locked with a password", "encrypted-attachment" },
 	{ "truncated-pdf.eml", "hold", NULL, "attachment \"Item 9 report.pdf\" cannot be read",
