@@ -70,7 +70,7 @@ for t in "${targets[@]}"; do
 	case $t in
 	message) args+=(-max_len=131072 -dict="$src/fuzz/message.dict") ;;
 	config) args+=(-max_len=16384) ;;
-	document) args+=(-max_len=131072) ;;
+	document) args+=(-max_len=131072 -dict="$src/fuzz/document.dict") ;;
 	esac
 	if [ "$jobs" -gt 1 ]; then
 		args+=(-jobs="$jobs" -workers="$jobs")
