@@ -189,6 +189,11 @@ const char *conf_check_address(const char *s)
 	return split_address(s, &local, &domain);
 }
 
+const char *conf_address_problem(const char *addr)
+{
+	return conf_check_address(addr);
+}
+
 const char *conf_check_domain(const char *s)
 {
 	struct span d = { s, strlen(s) };

@@ -48,6 +48,18 @@ enum conf_journal_failure {
 	CONF_JOURNAL_CONTINUE		/* the verdict stands; the record goes to the log */
 };
 
+/* What becomes of held mail nobody reviewed in time (hold_expiry). */
+enum conf_expiry {
+	CONF_EXPIRY_RETURN = 0,		/* default: returned to its author, undelivered */
+	CONF_EXPIRY_RELEASE		/* delivered, with its notices */
+};
+
+/* The mail server whose queue keeps held messages (council-review acts on it). */
+enum conf_mta {
+	CONF_MTA_POSTFIX = 0,	/* default: Postfix's hold queue */
+	CONF_MTA_SENDMAIL	/* Sendmail's quarantine */
+};
+
 enum conf_role {
 	CONF_ROLE_COUNCILLOR = 0,
 	CONF_ROLE_CLERK,	/* the Clerk / Proper Officer */
@@ -173,6 +185,8 @@ struct conf_council {
 	size_t n_people;
 	struct conf_rule_setting rules[CONF_RULE_COUNT];
 	struct conf_phrases phrases[CONF_PHRASES_COUNT];
+	enum conf_expiry on_hold_expiry;	/* held mail nobody reviewed in
+						   hold_expiry days */
 	time_t pre_election_start;	/* 0 when no period is configured */
 	time_t pre_election_end;	/* inclusive end of the last day */
 	const char *file;
@@ -203,6 +217,31 @@ struct conf_thread_store {
 	unsigned max_entries;
 };
 
+/* The daemon's counters for the administrator, in Prometheus's text format
+   (milter/metrics.h): served on LISTEN, written to TEXTFILE every
+   INTERVAL_SECONDS, both, or neither (both NULL, the default). */
+struct conf_metrics {
+	const char *listen;		/* "inet:PORT@127.0.0.1" or "unix:/path", NULL: none */
+	const char *textfile;		/* ".../NAME.prom" for node-exporter, NULL: none */
+	unsigned interval_seconds;
+};
+
+/* The Clerk's web page (council-review-web) and its privileged helper. */
+struct conf_web {
+	const char *listen;		/* "127.0.0.1:8027", "[::1]:8027" */
+	const char *user;		/* the account the web page runs as */
+	const char *reviewers;		/* the reviewers file */
+	const char *helper_socket;	/* where council-review-helper listens */
+	unsigned session_idle_minutes;	/* a session unused this long ends */
+	unsigned session_hours;		/* and any session after this long */
+	const char *tls_certificate;	/* both NULL: plain HTTP behind a proxy */
+	const char *tls_key;
+	bool trust_proxy;		/* X-Forwarded-For/-Proto from a loopback peer */
+	unsigned signin_failures_account;	/* failures before an account waits */
+	unsigned signin_failures_address;	/* failures before an address waits */
+	unsigned signin_lockout_minutes;	/* the window, and the wait */
+};
+
 /* Daemon settings beside councils. */
 struct conf_daemon {
 	const char *socket;		/* "unix:/path" or "inet:port@host" */
@@ -212,7 +251,8 @@ struct conf_daemon {
 	const char *journal;		/* audit journal path */
 	enum conf_journal_failure journal_failure;
 	const char *notice_key;		/* secret that marks our own notices */
-	const char *sendmail;		/* for notices */
+	const char *sendmail;		/* for notices (and, with Sendmail, its queue tools) */
+	enum conf_mta mta;		/* where held mail waits */
 	const char *authserv_id;	/* first token of the result header */
 	const char *log_level;		/* "error" | "warning" | "info" | "debug" */
 	const char *log_facility;	/* syslog facility without -f: "mail" (default),
@@ -228,8 +268,14 @@ struct conf_daemon {
 	const char *wordnet_dir;	/* WordNet's dict folder (the language layer) */
 	const char *document_reader;	/* council-extract: reads attached documents */
 	bool notify;			/* send hold notices */
+	const char *review_url;		/* the web page's address, without a trailing
+					   '/'; NULL: notices carry no link */
+	unsigned hold_expiry_days;	/* held mail nobody reviews is returned (or
+					   released) after this; 0: never */
+	struct conf_web web;
 	struct conf_limits limits;
 	struct conf_thread_store thread_store;
+	struct conf_metrics metrics;
 };
 
 struct conf {
@@ -289,6 +335,11 @@ void *conf_attachment(const struct conf *conf, const char *key,
    not an address. Angle brackets are stripped. */
 char *conf_address_normalise(const struct conf *conf, const char *addr);
 
+/* NULL when ADDR is an address the configuration accepts (as in a
+   person's addresses), else why not (static text, following the quoted
+   address in a message). */
+const char *conf_address_problem(const char *addr);
+
 /* Who is ADDR (any form), or NULL. Costs one hash lookup. */
 const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
 
@@ -296,6 +347,10 @@ const struct conf_person *conf_person_lookup(const struct conf *conf, const char
    someone of ROLES (enum conf_exception_role bits: the directory role of
    ADDR's person in E's council; 0 for anyone else)? */
 bool conf_exception_matches(const struct conf_exception *e, const char *addr, unsigned roles);
+
+/* The council whose name (in any case) or one of whose domains is NAME, or
+   NULL. */
+const struct conf_council *conf_council_find(const struct conf *conf, const char *name);
 
 /* Which council owns ADDR's domain, or NULL. */
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);

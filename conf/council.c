@@ -327,6 +327,37 @@ static void check_names(struct build *b, struct top_load *top)
 	g_hash_table_destroy(seen);
 }
 
+/* The web page's settings that go together: a certificate needs its key;
+   the reviewers file is by default beside the configuration file; the link
+   in notices is kept without a trailing '/', so that paths are appended to
+   it as they are. */
+static void web_settings(struct schema_ctx *ctx, struct top_load *top)
+{
+	struct conf_daemon *d = &ctx->conf->daemon;
+	struct conf_web *w = &d->web;
+
+	if (w->reviewers == NULL) {
+		char *path = g_build_filename(ctx->base_dir, "reviewers", NULL);
+		w->reviewers = conf_strdup(ctx->conf, path);
+		g_free(path);
+	}
+
+	if ((w->tls_certificate == NULL) != (w->tls_key == NULL))
+		error_member(ctx, &top->web.node,
+			     w->tls_key == NULL ? "tls_certificate" : "tls_key",
+			     "is given without %s; expected both (the page serves HTTPS "
+			     "itself) or neither (a reverse proxy serves HTTPS)",
+			     w->tls_key == NULL ? "tls_key" : "tls_certificate");
+	if (d->review_url != NULL) {
+		char *url = g_strdup(d->review_url);
+		size_t len = strlen(url);
+		while (len > 0 && url[len - 1] == '/')
+			url[--len] = '\0';
+		d->review_url = conf_strdup(ctx->conf, url);
+		g_free(url);
+	}
+}
+
 void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override)
 {
 	struct conf *conf = ctx->conf;
@@ -345,6 +376,9 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 	conf->daemon.thread_store = top->store.v;
 	if (member(&top->node, "document_reader") == NULL)
 		conf->daemon.document_reader = conf_strdup(conf, conf_default_document_reader());
+	conf->daemon.metrics = top->metrics.v;
+	conf->daemon.web = top->web.v;
+	web_settings(ctx, top);
 	if (conf->daemon.authserv_id == NULL)
 		conf->daemon.authserv_id = conf_strdup(conf, g_get_host_name());
 	if (phrase_dir_override != NULL)

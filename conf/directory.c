@@ -37,6 +37,19 @@ const struct conf_person *conf_person_lookup(const struct conf *conf, const char
 	return p;
 }
 
+const struct conf_council *conf_council_find(const struct conf *conf, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < conf->n_councils; i++) {
+		const struct conf_council *c = &conf->councils[i];
+		if (g_ascii_strcasecmp(c->name, name) == 0)
+			return c;
+		for (size_t d = 0; d < c->n_domains; d++)
+			if (g_ascii_strcasecmp(c->domains[d], name) == 0)
+				return c;
+	}
+	return NULL;
+}
+
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr)
 {
 	const struct conf_council *c;

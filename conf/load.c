@@ -5,6 +5,7 @@
  * checks that span keys. Every error found is reported, sorted by file and
  * line, as "file:line: key: message".
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -90,6 +91,46 @@ static const char *check_socket(const char *s)
 	return "is not a milter socket; expected \"unix:/path/to.sock\" or \"inet:PORT@HOST\"";
 }
 
+/* The metrics say how much mail each council sends and what it breaks:
+   served to this machine only (a Prometheus elsewhere scrapes through a
+   proxy or node-exporter's textfile collector). */
+static const char *check_metrics_listen(const char *s)
+{
+	const char *rest;
+	char *end;
+
+	if (g_str_has_prefix(s, "unix:")) {
+		if (s[5] != '/')
+			return "has a relative socket path; expected \"unix:/absolute/path.sock\"";
+		return strlen(s + 5) > UNIX_PATH_MAX ? "has a socket path longer than 107 bytes "
+			"(the system's limit)" : NULL;
+	}
+	if (!g_str_has_prefix(s, "inet:"))
+		return "is not a metrics endpoint; expected \"inet:PORT@127.0.0.1\" or "
+		       "\"unix:/path/metrics.sock\"";
+	rest = s + 5;
+	unsigned long port = g_ascii_isdigit(rest[0]) ? strtoul(rest, &end, 10) : 0;
+	if (port == 0 || port > 65535 || *end != '@')
+		return "is not \"inet:PORT@HOST\" with a port from 1 to 65535; expected e.g. "
+		       "\"inet:9465@127.0.0.1\"";
+	const char *host = end + 1;
+	if (strcmp(host, "localhost") != 0 && strcmp(host, "::1") != 0 &&
+	    !g_str_has_prefix(host, "127."))
+		return "is not on loopback: the metrics are served to this machine only "
+		       "(127.0.0.1, ::1 or localhost); a Prometheus elsewhere scrapes them "
+		       "through a proxy, or use textfile";
+	return NULL;
+}
+
+static const char *check_prom(const char *s)
+{
+	if (s[0] != '/')
+		return "is not an absolute path; expected e.g. "
+		       "\"/var/lib/prometheus/node-exporter/council-milter.prom\"";
+	return g_str_has_suffix(s, ".prom") ? NULL : "does not end in \".prom\", the only "
+		"files node-exporter's textfile collector reads";
+}
+
 static const char *check_account(const char *s)
 {
 	for (const char *p = s; *p != '\0'; p++) {
@@ -154,6 +195,56 @@ static const char *check_delimiter(const char *s)
 	return NULL;
 }
 
+/* The web page's address as a person types it into a browser: notices
+   link to it. Nothing a letter or an HTML attribute would read as more than
+   one address. */
+static const char *check_url(const char *s)
+{
+	const char *host = g_str_has_prefix(s, "https://") ? s + 8 :
+		g_str_has_prefix(s, "http://") ? s + 7 : NULL;
+
+	if (host == NULL)
+		return "is not a web address; expected e.g. "
+		       "\"https://mail.example-pc.gov.uk/review\"";
+	if (*host == '\0' || *host == '/')
+		return "has no host name; expected e.g. \"https://mail.example-pc.gov.uk/review\"";
+	for (const char *p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("\"'<>\\`{}|^?#", *p) != NULL)
+			return "has a character a web address cannot hold as it is (a space, a "
+			       "quote, '<', '?', '#' or a non-ASCII character); expected e.g. "
+			       "\"https://mail.example-pc.gov.uk/review\"";
+	}
+	return NULL;
+}
+
+/* Where the web page listens: an IP address (IPv6 in brackets) and a port. */
+static const char *check_listen(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *host, *end;
+	unsigned char buf[16];
+	bool ok;
+
+	if (colon == NULL || colon == s)
+		return "is not ADDRESS:PORT; expected e.g. \"127.0.0.1:8027\" or \"[::1]:8027\"";
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	if (!g_ascii_isdigit(colon[1]) || *end != '\0' || port == 0 || port > 65535)
+		return "has no port from 1 to 65535; expected e.g. \"127.0.0.1:8027\"";
+	if (s[0] == '[') {
+		if (colon[-1] != ']')
+			return "is not ADDRESS:PORT; expected e.g. \"[::1]:8027\"";
+		host = g_strndup(s + 1, colon - s - 2);
+		ok = inet_pton(AF_INET6, host, buf) == 1;
+	} else {
+		host = g_strndup(s, colon - s);
+		ok = inet_pton(AF_INET, host, buf) == 1;
+	}
+	g_free(host);
+	return ok ? NULL : "has no IP address before the port (a host name is not taken: the "
+			   "page listens on one address); expected e.g. \"127.0.0.1:8027\"";
+}
+
 static const char *check_date(const char *s)
 {
 	GDateYear y;
@@ -193,8 +284,16 @@ static const struct schema_name on_incomplete_choices[] = {
 	{ "reject", CONF_ACTION_REJECT }, { NULL, 0 },
 };
 
+static const struct schema_name on_hold_expiry_choices[] = {
+	{ "return", CONF_EXPIRY_RETURN }, { "release", CONF_EXPIRY_RELEASE }, { NULL, 0 },
+};
+
 static const struct schema_name journal_failure_choices[] = {
 	{ "tempfail", CONF_JOURNAL_TEMPFAIL }, { "continue", CONF_JOURNAL_CONTINUE }, { NULL, 0 },
+};
+
+static const struct schema_name mta_choices[] = {
+	{ "postfix", CONF_MTA_POSTFIX }, { "sendmail", CONF_MTA_SENDMAIL }, { NULL, 0 },
 };
 
 static const struct schema_name log_level_choices[] = {
@@ -346,6 +445,9 @@ static const struct schema council_schema = {
 		  .names = conf_phrase_set_choices, .noun = "phrase set", .elem = &phrases_elem,
 		  .stride = sizeof(struct conf_phrase_extra),
 		  .expected = "a group of phrase lists { instruction = [ \"...\" ]; }" },
+		{ .name = "on_hold_expiry", .type = SCHEMA_ENUM, .offset = C(c.on_hold_expiry),
+		  .def_num = CONF_EXPIRY_RETURN, .names = on_hold_expiry_choices,
+		  .noun = "on_hold_expiry value" },
 		{ .name = "pre_election", .type = SCHEMA_GROUP, .offset = C(pre_election),
 		  .sub = &period_schema,
 		  .expected = "a group { start = \"YYYY-MM-DD\"; end = \"YYYY-MM-DD\"; }" },
@@ -409,6 +511,60 @@ static const struct schema store_schema = {
 };
 #undef S
 
+#define M(field) offsetof(struct metrics_load, v.field)
+static const struct schema metrics_schema = {
+	.section = "METRICS",
+	.size = sizeof(struct metrics_load),
+	.keys = (const struct schema_key[]) {
+		{ .name = "listen", .type = SCHEMA_STRING, .offset = M(listen), .max = 200,
+		  .check = check_metrics_listen,
+		  .expected = "\"inet:PORT@127.0.0.1\" or \"unix:/path/metrics.sock\"" },
+		{ .name = "textfile", .type = SCHEMA_STRING, .offset = M(textfile), .max = 4095,
+		  .check = check_prom,
+		  .expected = "a file for node-exporter, e.g. "
+			      "\"/var/lib/prometheus/node-exporter/council-milter.prom\"" },
+		{ .name = "interval", .type = SCHEMA_UINT, .offset = M(interval_seconds),
+		  .def_num = 15, .min = 1, .max = 3600, .unit = "seconds" },
+		{ .name = NULL },
+	},
+};
+#undef M
+
+#define W(field) offsetof(struct web_load, v.field)
+static const struct schema web_schema = {
+	.section = "WEB PAGE",
+	.size = sizeof(struct web_load),
+	.keys = (const struct schema_key[]) {
+		{ .name = "listen", .type = SCHEMA_STRING, .offset = W(listen), .max = 64,
+		  .def_str = "127.0.0.1:8027", .check = check_listen },
+		{ .name = "user", .type = SCHEMA_STRING, .offset = W(user), .max = 32,
+		  .def_str = "council-review-web", .check = check_account },
+		{ .name = "reviewers", .type = SCHEMA_PATH, .offset = W(reviewers), .max = 4095 },
+		{ .name = "helper_socket", .type = SCHEMA_PATH, .offset = W(helper_socket),
+		  .max = UNIX_PATH_MAX, .def_str = "/run/council-review-helper/helper.sock" },
+		{ .name = "session_idle", .type = SCHEMA_UINT, .offset = W(session_idle_minutes),
+		  .def_num = 30, .min = 5, .max = 1440, .unit = "minutes" },
+		{ .name = "session_lifetime", .type = SCHEMA_UINT, .offset = W(session_hours),
+		  .def_num = 12, .min = 1, .max = 168, .unit = "hours" },
+		{ .name = "tls_certificate", .type = SCHEMA_PATH, .offset = W(tls_certificate),
+		  .max = 4095 },
+		{ .name = "tls_key", .type = SCHEMA_PATH, .offset = W(tls_key), .max = 4095 },
+		{ .name = "trust_proxy", .type = SCHEMA_BOOL, .offset = W(trust_proxy),
+		  .def_num = true },
+		{ .name = "signin_failures_account", .type = SCHEMA_UINT,
+		  .offset = W(signin_failures_account), .def_num = 5, .min = 1, .max = 100,
+		  .unit = "failures" },
+		{ .name = "signin_failures_address", .type = SCHEMA_UINT,
+		  .offset = W(signin_failures_address), .def_num = 20, .min = 1, .max = 1000,
+		  .unit = "failures" },
+		{ .name = "signin_lockout", .type = SCHEMA_UINT,
+		  .offset = W(signin_lockout_minutes), .def_num = 15, .min = 1, .max = 1440,
+		  .unit = "minutes" },
+		{ .name = NULL },
+	},
+};
+#undef W
+
 #define D(field) offsetof(struct top_load, d.field)
 static const struct schema top_schema = {
 	.section = "DAEMON SETTINGS",
@@ -432,6 +588,8 @@ static const struct schema top_schema = {
 		  .def_str = "/var/lib/council-milter/notice.key" },
 		{ .name = "sendmail", .type = SCHEMA_STRING, .offset = D(sendmail), .max = 4095,
 		  .def_str = "/usr/sbin/sendmail", .check = check_program },
+		{ .name = "mta", .type = SCHEMA_ENUM, .offset = D(mta), .def_num = CONF_MTA_POSTFIX,
+		  .names = mta_choices, .noun = "mail server" },
 		{ .name = "authserv_id", .type = SCHEMA_STRING, .offset = D(authserv_id),
 		  .max = 253, .def_str = NULL, .check = check_authserv },
 		{ .name = "log_level", .type = SCHEMA_KEYWORD, .offset = D(log_level),
@@ -457,10 +615,18 @@ static const struct schema top_schema = {
 		{ .name = "document_reader", .type = SCHEMA_STRING, .offset = D(document_reader),
 		  .max = 4095, .def_str = COUNCIL_EXTRACTOR, .check = check_program },
 		{ .name = "notify", .type = SCHEMA_BOOL, .offset = D(notify), .def_num = true },
+		{ .name = "review_url", .type = SCHEMA_STRING, .offset = D(review_url), .max = 400,
+		  .check = check_url },
+		{ .name = "hold_expiry", .type = SCHEMA_UINT, .offset = D(hold_expiry_days),
+		  .def_num = 7, .min = 0, .max = 90, .unit = "days" },
+		{ .name = "web", .type = SCHEMA_GROUP, .offset = offsetof(struct top_load, web),
+		  .sub = &web_schema },
 		{ .name = "limits", .type = SCHEMA_GROUP,
 		  .offset = offsetof(struct top_load, limits), .sub = &limits_schema },
 		{ .name = "thread_store", .type = SCHEMA_GROUP,
 		  .offset = offsetof(struct top_load, store), .sub = &store_schema },
+		{ .name = "metrics", .type = SCHEMA_GROUP,
+		  .offset = offsetof(struct top_load, metrics), .sub = &metrics_schema },
 		{ .name = "councils", .type = SCHEMA_GROUPS, .required = true, .min = 1,
 		  .offset = offsetof(struct top_load, councils),
 		  .count_offset = offsetof(struct top_load, n_councils), .sub = &council_schema,
@@ -472,8 +638,8 @@ static const struct schema top_schema = {
 #undef D
 
 const struct schema *const conf_schemas[] = {
-	&top_schema, &limits_schema, &store_schema, &council_schema, &councillor_schema,
-	&officer_schema, &rule_schema, &period_schema, NULL,
+	&top_schema, &limits_schema, &store_schema, &metrics_schema, &web_schema,
+	&council_schema, &councillor_schema, &officer_schema, &rule_schema, &period_schema, NULL,
 };
 
 /* ---- conf_load ---- */

@@ -53,11 +53,23 @@ struct store_load {
 	struct conf_thread_store v;
 };
 
+struct metrics_load {
+	struct schema_node node;
+	struct conf_metrics v;
+};
+
+struct web_load {
+	struct schema_node node;
+	struct conf_web v;
+};
+
 struct top_load {
 	struct schema_node node;
 	struct conf_daemon d;
 	struct limits_load limits;
 	struct store_load store;
+	struct metrics_load metrics;
+	struct web_load web;
 	struct council_load *councils;
 	size_t n_councils;
 };

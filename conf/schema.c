@@ -12,6 +12,7 @@
 _Static_assert(sizeof(enum conf_role) == sizeof(int), "SCHEMA_ENUM stores an int");
 _Static_assert(sizeof(enum conf_on_error) == sizeof(int), "SCHEMA_ENUM stores an int");
 _Static_assert(sizeof(enum conf_journal_failure) == sizeof(int), "SCHEMA_ENUM stores an int");
+_Static_assert(sizeof(enum conf_mta) == sizeof(int), "SCHEMA_ENUM stores an int");
 
 const char *schema_file(struct schema_ctx *ctx, const config_setting_t *setting)
 {

@@ -799,6 +799,7 @@ static void journal_decision(struct engine_result *res, const struct engine *eng
 	if (engine->conf->daemon.journal_failure == CONF_JOURNAL_CONTINUE)
 		return;
 	res->status = ENGINE_TEMPFAIL;
+	res->cause = "journal";
 	set_reply(res, "451", "4.3.0", "The council mail filter could not record its decision "
 		  "on this message just now; please try again later.");
 	g_array_set_size(ops, 0);
@@ -825,6 +826,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	res->verdict = verdict;
 	if (msg->limit_error != NULL) {
 		reason = g_strdup(msg->limit_error);
+		res->cause = "limit";
 		goto out;
 	}
 	if (verdict == NULL && own_notice(engine, msg)) {
@@ -850,6 +852,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 					&pmsg, &error);
 	if (ret < 0) {
 		reason = g_strdup_printf("could not parse the message: %s", error);
+		res->cause = "parse";
 		goto out;
 	}
 	parser_flags = pmsg->flags;
@@ -868,6 +871,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	if (res->verdict == NULL &&
 	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
 		reason = g_strdup_printf("could not judge the message: %s", error);
+		res->cause = "judge";
 		goto out;
 	}
 
@@ -884,6 +888,7 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 	if (res->verdict->footer_text != NULL && run_footer(res, pmsg, &ann, &error) < 0) {
 		reason = g_strdup_printf("could not add the footer: %s", error);
+		res->cause = "footer";
 		goto out;
 	}
 	res->status = ENGINE_CONTINUE;

@@ -124,6 +124,9 @@ struct engine_result {
 	size_t n_ops;
 	char *reply_code, *reply_xcode, *reply_text;	/* REJECT and TEMPFAIL */
 	char *error;			/* internal error text, NULL when none */
+	const char *cause;		/* why it was not judged, for the metrics:
+					   "limit", "parse", "judge", "footer" or
+					   "journal" (not recorded); NULL: judged */
 	char *summary;			/* one log line (without the queue id) */
 	char *journal_line;		/* the decision as one JSON object, no
 					   newline (built even without a journal) */

@@ -28,18 +28,23 @@ static const char *member_str(JsonObject *o, const char *name)
 }
 
 /* A decision (whatever it was), or a review line that ended a hold: the
-   latest of them says whether a queue id is held by us now. */
+   latest of them says whether a queue id is held by us now. The latest
+   expiry reminder is kept too, under "remind ID" (a queue id has no
+   space). */
 static bool index_line(JsonObject *o, void *ctx)
 {
 	GHashTable *index = ctx;
 	const char *qid = member_str(o, "queue_id");
 	const char *event = member_str(o, "event"), *action = member_str(o, "action");
+	bool review = g_strcmp0(event, "review") == 0;
 
-	bool ended = g_strcmp0(event, "review") == 0 &&
+	bool ended = review &&
 		(g_strcmp0(action, "release") == 0 || g_strcmp0(action, "delete") == 0);
 
 	if (qid != NULL && (g_strcmp0(event, "decision") == 0 || ended))
 		g_hash_table_replace(index, g_strdup(qid), json_object_ref(o));
+	if (qid != NULL && review && g_strcmp0(action, "remind") == 0)
+		g_hash_table_replace(index, g_strconcat("remind ", qid, NULL), json_object_ref(o));
 	return true;
 }
 
@@ -49,12 +54,9 @@ static bool index_line(JsonObject *o, void *ctx)
    drops. An older line belongs to an earlier message with the same id. */
 #define DECIDED_BEFORE_ARRIVAL 60
 
-/* RECORD is our decision to hold the message that arrived at ARRIVAL. */
-static bool held_by_us(JsonObject *record, time_t arrival)
+/* RECORD was written about the message that arrived at ARRIVAL. */
+static bool written_since(JsonObject *record, time_t arrival)
 {
-	if (g_strcmp0(member_str(record, "event"), "decision") != 0 ||
-	    g_strcmp0(member_str(record, "action"), "hold") != 0)
-		return false;
 	GDateTime *t = member_str(record, "time") == NULL ? NULL :
 		g_date_time_new_from_iso8601(member_str(record, "time"), NULL);
 	bool ours = t != NULL &&
@@ -62,6 +64,14 @@ static bool held_by_us(JsonObject *record, time_t arrival)
 	if (t != NULL)
 		g_date_time_unref(t);
 	return ours;
+}
+
+/* RECORD is our decision to hold the message that arrived at ARRIVAL. */
+static bool held_by_us(JsonObject *record, time_t arrival)
+{
+	return g_strcmp0(member_str(record, "event"), "decision") == 0 &&
+	       g_strcmp0(member_str(record, "action"), "hold") == 0 &&
+	       written_since(record, arrival);
 }
 
 int held_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
@@ -149,6 +159,10 @@ struct hold_item *held_item_new(const struct conf *conf, struct hold_entry *e,
 	item->entry = e;
 	p->record = record != NULL ? json_object_ref(record) : NULL;
 	item->in_journal = record != NULL;
+	char *remind_key = g_strconcat("remind ", e->queue_id, NULL);
+	JsonObject *reminder = g_hash_table_lookup(index, remind_key);
+	item->reminded = reminder != NULL && written_since(reminder, e->arrival);
+	g_free(remind_key);
 	item->letter = (struct letter_held){
 		.queue_id = e->queue_id,
 		.message_id = member_str(record, "message_id"),

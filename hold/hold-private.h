@@ -1,8 +1,9 @@
 #ifndef COUNCIL_HOLD_PRIVATE_H
 #define COUNCIL_HOLD_PRIVATE_H
 
-/* Shared by hold.c (the actions) and held.c (the journal joined with the
-   queue); not part of the library's contract. */
+/* Shared by hold.c (the actions), held.c (the journal joined with the
+   queue) and the queue backends (postfix.c, sendmail.c); not part of the
+   library's contract. */
 
 #include "hold/hold.h"
 
@@ -18,5 +19,13 @@ int held_journal_index(const char *path, GHashTable **index_r, bool *eacces_r,
    message that left may come back on another). */
 struct hold_item *held_item_new(const struct conf *conf, struct hold_entry *entry,
 				GHashTable *index);
+
+/* Run the MTA's tool ARGV (spawn: no shell, empty environment): its stdout
+   in *OUT_R (g_free; NULL: not kept), *LEN_R bytes, and its stderr in *ERR_R
+   (likewise). Fails when it cannot be run or exits non-zero, quoting what it
+   said; then *DENIED_R (may be NULL) is whether IS_REFUSAL (may be NULL) reads
+   that as the MTA refusing us for lack of permission. */
+int hold_run_tool(char *const *argv, char **out_r, size_t *len_r, char **err_r,
+		  bool (*is_refusal)(const char *said), bool *denied_r, const char **error_r);
 
 #endif

@@ -15,7 +15,8 @@ struct hold {
 	struct conf *conf;
 	struct hold_queue *queue;
 	enum hold_failure failure;
-	const struct conf_council *scope;	/* NULL: every council */
+	GPtrArray *scope;		/* const struct conf_council *; NULL: every council */
+	GPtrArray *items;		/* what hold_expire acted on, for its report */
 	struct marker_key *key;		/* to mark notices; NULL when unreadable */
 	bool key_tried;
 	char *key_error;		/* why there is no key */
@@ -32,6 +33,7 @@ struct hold *hold_new(struct conf *conf, struct hold_queue *queue)
 	h->queue = queue;
 	h->account = pw != NULL ? g_strdup(pw->pw_name) : g_strdup_printf("uid %u", getuid());
 	h->texts = g_ptr_array_new_with_free_func(g_free);
+	h->items = g_ptr_array_new_with_free_func((GDestroyNotify)hold_item_free);
 	return h;
 }
 
@@ -46,6 +48,9 @@ void hold_free(struct hold **hold_p)
 	g_free(h->key_error);
 	g_free(h->account);
 	g_ptr_array_unref(h->texts);
+	g_ptr_array_unref(h->items);
+	if (h->scope != NULL)
+		g_ptr_array_unref(h->scope);
 	conf_unref(&h->conf);
 	g_free(h);
 	*hold_p = NULL;
@@ -56,28 +61,77 @@ enum hold_failure hold_failure(const struct hold *h)
 	return h->failure;
 }
 
+void hold_set_scopes(struct hold *h, const struct conf_council *const *councils, size_t n)
+{
+	if (h->scope != NULL)
+		g_ptr_array_unref(h->scope);
+	h->scope = g_ptr_array_new();
+	for (size_t i = 0; i < n; i++)
+		g_ptr_array_add(h->scope, (gpointer)councils[i]);
+}
+
 void hold_set_scope(struct hold *h, const struct conf_council *council)
 {
-	h->scope = council;
+	if (council != NULL) {
+		hold_set_scopes(h, &council, 1);
+	} else if (h->scope != NULL) {
+		g_ptr_array_unref(h->scope);
+		h->scope = NULL;
+	}
+}
+
+static const char *const verdict_names[] = {
+	[HOLD_VERDICT_BREACH] = "breach",
+	[HOLD_VERDICT_BREACH_ALLOWED] = "breach-allowed",
+	[HOLD_VERDICT_NO_BREACH] = "no-breach",
+};
+
+static const char *const verdict_words[] = {
+	[HOLD_VERDICT_BREACH] = "a breach, held rightly",
+	[HOLD_VERDICT_BREACH_ALLOWED] = "a breach, but allowed",
+	[HOLD_VERDICT_NO_BREACH] = "no breach: the filter was wrong",
+};
+
+const char *hold_verdict_name(enum hold_verdict v)
+{
+	return v > HOLD_VERDICT_NONE && v <= HOLD_VERDICT_NO_BREACH ? verdict_names[v] : NULL;
+}
+
+const char *hold_verdict_words(enum hold_verdict v)
+{
+	return v > HOLD_VERDICT_NONE && v <= HOLD_VERDICT_NO_BREACH ? verdict_words[v] :
+		"no verdict given";
+}
+
+int hold_verdict_parse(const char *name, enum hold_verdict *verdict_r)
+{
+	for (int v = HOLD_VERDICT_BREACH; v <= HOLD_VERDICT_NO_BREACH; v++)
+		if (name != NULL && strcmp(name, verdict_names[v]) == 0) {
+			*verdict_r = (enum hold_verdict)v;
+			return 0;
+		}
+	return -1;
 }
 
 const struct conf_council *hold_find_council(const struct conf *conf, const char *name)
 {
-	for (size_t i = 0; name != NULL && i < conf->n_councils; i++) {
-		const struct conf_council *c = &conf->councils[i];
-		if (g_ascii_strcasecmp(c->name, name) == 0)
-			return c;
-		for (size_t d = 0; d < c->n_domains; d++)
-			if (g_ascii_strcasecmp(c->domains[d], name) == 0)
-				return c;
-	}
-	return NULL;
+	return conf_council_find(conf, name);
+}
+
+static bool council_in_scope(const struct hold *h, const struct conf_council *council)
+{
+	if (h->scope == NULL)
+		return true;
+	for (guint i = 0; i < h->scope->len; i++)
+		if (council == h->scope->pdata[i])
+			return true;
+	return false;
 }
 
 /* Held by us, for a council in the scope. */
 static bool ours_in_scope(const struct hold *h, const struct hold_item *item)
 {
-	return item->in_journal && (h->scope == NULL || item->council == h->scope);
+	return item->in_journal && council_in_scope(h, item->council);
 }
 
 static int fail(struct hold *h, enum hold_failure kind, const char *error, const char **error_r)
@@ -98,6 +152,7 @@ static void begin(struct hold *h, struct hold_report *report)
 {
 	h->failure = HOLD_OK;
 	g_ptr_array_set_size(h->texts, 0);
+	g_ptr_array_set_size(h->items, 0);
 	if (report != NULL)
 		memset(report, 0, sizeof(*report));
 }
@@ -198,8 +253,11 @@ static struct hold_item *one_held(struct hold *h, const char *id, const char **e
 						  "has no record of holding it): it is left "
 						  "alone", id), error_r);
 	} else if (!ours_in_scope(h, found)) {
-		fail(h, HOLD_NOT_YOURS, util_error("%s is not held for %s: it is not yours to "
-						   "act on", id, h->scope->name), error_r);
+		fail(h, HOLD_NOT_YOURS, h->scope->len == 1 ?
+		     util_error("%s is not held for %s: it is not yours to act on", id,
+				((const struct conf_council *)h->scope->pdata[0])->name) :
+		     util_error("%s is not held for a council you review: it is not yours to act "
+				"on", id), error_r);
 	} else {
 		return found;
 	}
@@ -225,10 +283,10 @@ static int journal_writable(struct hold *h, const char **error_r)
 			       "could not be recorded", path, g_strerror(e)), error_r);
 }
 
-/* The review line: what ACTOR did with ITEM. */
+/* The review line: what ACTOR did with ITEM, and their verdict on it. */
 static int record(struct hold *h, const char *action, const struct hold_item *item,
-		  const struct actor *actor, const char *note, const char *notified,
-		  const char **error_r)
+		  const struct actor *actor, const char *note, enum hold_verdict verdict,
+		  const char *notified, const char **error_r)
 {
 	struct journal *journal;
 
@@ -245,6 +303,8 @@ static int record(struct hold *h, const char *action, const struct hold_item *it
 	journal_add_string(b, "via", actor->via);
 	journal_add_string(b, "account", h->account);
 	journal_add_string(b, "note", note);
+	if (verdict != HOLD_VERDICT_NONE)
+		journal_add_string(b, "verdict", hold_verdict_name(verdict));
 	if (notified != NULL)
 		journal_add_string(b, "notified", notified);
 	char *text = journal_line_end(b);
@@ -317,7 +377,7 @@ int hold_show(struct hold *h, const char *id, const struct actor *actor,
 		return fail(h, HOLD_QUEUE_FAILED, util_error("cannot read %s: %s", id, error),
 			    error_r);
 	}
-	if (record(h, "show", item, actor, NULL, NULL, &error) < 0)
+	if (record(h, "show", item, actor, NULL, HOLD_VERDICT_NONE, NULL, &error) < 0)
 		report->warning = keep(h, g_strdup(error));
 	*item_r = item;
 	return 0;
@@ -334,62 +394,80 @@ static struct hold_item *act_on(struct hold *h, const char *id, struct hold_repo
 	return one_held(h, id, error_r);
 }
 
-int hold_release(struct hold *h, const char *id, const struct actor *actor,
-		 const char *note, struct hold_report *report, const char **error_r)
+/* Deliver ITEM (ours, in the scope), as hold_release says. */
+static int release_item(struct hold *h, const struct hold_item *item, const struct actor *actor,
+			const char *note, enum hold_verdict verdict, struct hold_report *report,
+			const char **error_r)
 {
-	struct hold_item *item = act_on(h, id, report, error_r);
-	const char *error;
+	const char *id = item->entry->queue_id, *error;
 
-	if (item == NULL)
-		return -1;
-	int ret = 0;
-	if (h->queue->release(h->queue, id, &error) < 0) {
-		ret = fail(h, HOLD_QUEUE_FAILED, util_error("%s was not released: %s", id, error),
-			   error_r);
-	} else {
-		report->done = true;
-		if (record(h, "release", item, actor, note, NULL, &error) < 0)
-			ret = fail(h, HOLD_JOURNAL_UNWRITABLE, util_error(
-				"%s was released, but the journal could not record it: %s", id,
-				error), error_r);
-	}
-	hold_item_free(item);
-	return ret;
+	if (h->queue->release(h->queue, id, &error) < 0)
+		return fail(h, HOLD_QUEUE_FAILED, util_error("%s was not released: %s", id, error),
+			    error_r);
+	report->done = true;
+	if (record(h, "release", item, actor, note, verdict, NULL, &error) < 0)
+		return fail(h, HOLD_JOURNAL_UNWRITABLE, util_error(
+			"%s was released, but the journal could not record it: %s", id, error),
+			error_r);
+	return 0;
 }
 
-int hold_delete(struct hold *h, const char *id, const struct actor *actor,
-		const char *note, struct hold_report *report, const char **error_r)
+/* Delete ITEM and tell its author: NOTE from a person, or (EXPIRED) that
+   nobody reviewed it in time. As hold_delete. */
+static int delete_item(struct hold *h, const struct hold_item *item, const struct actor *actor,
+		       const char *note, enum hold_verdict verdict, bool expired,
+		       struct hold_report *report, const char **error_r)
 {
-	struct hold_item *item = act_on(h, id, report, error_r);
-	const char *error;
-
-	if (item == NULL)
-		return -1;
+	const char *id = item->entry->queue_id, *error;
 	const char *author = item->council == NULL ? NULL :
 		letter_author_rcpt(h->conf, item->council, item->letter.author,
 				   item->entry->sender);
-	int ret = 0;
-	if (h->queue->remove(h->queue, id, &error) < 0) {
-		ret = fail(h, HOLD_QUEUE_FAILED, util_error("%s was not deleted: %s", id, error),
-			   error_r);
-		goto out;
-	}
+
+	if (h->queue->remove(h->queue, id, &error) < 0)
+		return fail(h, HOLD_QUEUE_FAILED, util_error("%s was not deleted: %s", id, error),
+			    error_r);
 	report->done = true;
 	if (author != NULL) {
 		struct letter_from from = { h->conf, item->council, notice_key(h, report),
 					    time(NULL) };
-		char *letter = letter_returned(&from, &item->letter, author, note);
+		unsigned days = h->conf->daemon.hold_expiry_days;
+		char *letter = expired ? letter_expired(&from, &item->letter, author, days) :
+			letter_returned(&from, &item->letter, author, note);
 		if (send_letter(h, author, letter, &report->notice_error) < 0)
 			author = NULL;
 		g_free(letter);
 	}
 	if (author != NULL)
 		report->notified = keep(h, g_strdup(author));
-	if (record(h, "delete", item, actor, note, author, &error) < 0)
-		ret = fail(h, HOLD_JOURNAL_UNWRITABLE, util_error(
+	if (record(h, "delete", item, actor, note, verdict, author, &error) < 0)
+		return fail(h, HOLD_JOURNAL_UNWRITABLE, util_error(
 			"%s was deleted, but the journal could not record it: %s", id, error),
 			error_r);
-out:
+	return 0;
+}
+
+int hold_release(struct hold *h, const char *id, const struct actor *actor,
+		 const char *note, enum hold_verdict verdict, struct hold_report *report,
+		 const char **error_r)
+{
+	struct hold_item *item = act_on(h, id, report, error_r);
+
+	if (item == NULL)
+		return -1;
+	int ret = release_item(h, item, actor, note, verdict, report, error_r);
+	hold_item_free(item);
+	return ret;
+}
+
+int hold_delete(struct hold *h, const char *id, const struct actor *actor,
+		const char *note, enum hold_verdict verdict, struct hold_report *report,
+		const char **error_r)
+{
+	struct hold_item *item = act_on(h, id, report, error_r);
+
+	if (item == NULL)
+		return -1;
+	int ret = delete_item(h, item, actor, note, verdict, false, report, error_r);
 	hold_item_free(item);
 	return ret;
 }
@@ -407,7 +485,7 @@ int hold_digest(struct hold *h, bool always, struct hold_digest **digests_r, siz
 	GArray *digests = g_array_new(FALSE, TRUE, sizeof(struct hold_digest));
 	for (size_t c = 0; c < h->conf->n_councils; c++) {
 		const struct conf_council *council = &h->conf->councils[c];
-		if (h->scope != NULL && council != h->scope)
+		if (!council_in_scope(h, council))
 			continue;
 		GArray *mine = g_array_new(FALSE, FALSE, sizeof(struct letter_held));
 		for (guint i = 0; i < items->len; i++) {
@@ -433,5 +511,102 @@ int hold_digest(struct hold *h, bool always, struct hold_digest **digests_r, siz
 	g_ptr_array_unref(items);
 	*n_r = digests->len;
 	*digests_r = (struct hold_digest *)g_array_free(digests, FALSE);
+	return 0;
+}
+
+/* ---- expiry -------------------------------------------------------------- */
+
+#define DAY (24 * 3600)
+
+/* The reminder to ITEM's council's review_to, and its journal line. */
+static int remind(struct hold *h, const struct hold_item *item, const struct actor *actor,
+		  time_t expires, struct hold_report *report, const char **error_r)
+{
+	struct letter_from from = { h->conf, item->council, notice_key(h, report), time(NULL) };
+	char *letter = letter_expiry_reminder(&from, &item->letter, expires);
+	const char *why, *error;
+	int ret = send_letter(h, item->council->review_to, letter, &why);
+
+	g_free(letter);
+	if (ret < 0) {
+		*error_r = why;
+		return -1;
+	}
+	if (record(h, "remind", item, actor, NULL, HOLD_VERDICT_NONE, item->council->review_to,
+		   &error) < 0) {
+		*error_r = keep(h, g_strdup_printf("the reminder was sent, but the journal could "
+						   "not record it: %s", error));
+		return -1;
+	}
+	return 0;
+}
+
+int hold_expire(struct hold *h, time_t now, struct hold_expiry **expiries_r, size_t *n_r,
+		struct hold_report *report, const char **error_r)
+{
+	static const struct actor expiry = { "council-milter", "hold_expiry" };
+	time_t keep_for = (time_t)h->conf->daemon.hold_expiry_days * DAY;
+	GArray *done = g_array_new(FALSE, TRUE, sizeof(struct hold_expiry));
+	size_t others;
+
+	begin(h, report);
+	*expiries_r = NULL;
+	*n_r = 0;
+	if (keep_for == 0) {
+		g_array_free(done, TRUE);
+		return 0;
+	}
+	if (journal_writable(h, error_r) < 0) {
+		g_array_free(done, TRUE);
+		return -1;
+	}
+	GPtrArray *all = listing(h, error_r);
+	if (all == NULL) {
+		g_array_free(done, TRUE);
+		return -1;
+	}
+	GPtrArray *items = ours_only(h, all, &others);
+	char *note = g_strdup_printf("not reviewed within %u days (hold_expiry)",
+				     h->conf->daemon.hold_expiry_days);
+	for (guint i = 0; i < items->len; i++) {
+		struct hold_item *item = items->pdata[i];
+		time_t expires = item->entry->arrival + keep_for;
+		struct hold_expiry e = { .item = item };
+		struct hold_report one = { 0 };
+		const char *error = NULL;
+
+		if (item->council == NULL || item->entry->arrival <= 0 || now < expires - DAY)
+			continue;
+		if (now < expires) {
+			if (item->reminded)
+				continue;
+			e.action = HOLD_EXPIRY_REMINDED;
+			e.done = remind(h, item, &expiry, expires, &one, &error) == 0;
+		} else if (item->council->on_hold_expiry == CONF_EXPIRY_RELEASE) {
+			e.action = HOLD_EXPIRY_RELEASED;
+			e.done = release_item(h, item, &expiry, note, HOLD_VERDICT_NONE, &one,
+					      &error) == 0;
+		} else {
+			e.action = HOLD_EXPIRY_RETURNED;
+			e.done = delete_item(h, item, &expiry, note, HOLD_VERDICT_NONE, true, &one,
+					     &error) == 0;
+			e.notified = one.notified;
+			if (e.done && one.notice_error != NULL)
+				error = one.notice_error;
+		}
+		/* A failure's text is util_error's until the next one: keep it. */
+		e.error = error != NULL ? keep(h, g_strdup(error)) : NULL;
+		if (one.unmarked != NULL)
+			report->unmarked = one.unmarked;
+		g_array_append_val(done, e);
+	}
+	g_free(note);
+	/* The items the report points at live until the next action. */
+	for (guint i = items->len; i-- > 0;)
+		g_ptr_array_add(h->items, g_ptr_array_steal_index(items, i));
+	g_ptr_array_unref(items);
+	h->failure = HOLD_OK;
+	*n_r = done->len;
+	*expiries_r = (struct hold_expiry *)g_array_free(done, FALSE);
 	return 0;
 }

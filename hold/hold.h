@@ -15,8 +15,9 @@
  * one council (hold_set_scope), as a Clerk's sudo rule pins it.
  *
  * Where the MTA keeps held mail is a backend, struct hold_queue: Postfix's
- * hold queue through its own tools (hold_queue_postfix); Sendmail's
- * quarantine would be another; the tests use a fake. An expiry job
+ * hold queue through its own tools (hold_queue_postfix), Sendmail's
+ * quarantine (hold_queue_sendmail), the one the configuration's mta names
+ * (hold_queue_new); the tests use a fake. An expiry job
  * (hold_expiry, SPEC 6) is one more front end: hold_list, then hold_delete
  * or hold_release for what is older than it keeps, as the actor
  * { "council-milter", "hold_expiry" }.
@@ -38,9 +39,9 @@
 #include "conf/conf.h"
 #include "notice/notice.h"
 
-/* Who took an action, for the journal: the person (a login, or the account
-   when nobody else is known) and how they came ("council-review", "sudo",
-   "web", "hold_expiry"). */
+/* Who took an action, for the journal: the person (a login, a reviewer of
+   the web page, or the account when nobody else is known) and how they came
+   ("council-review", "sudo", "web", "hold_expiry"). */
 struct actor {
 	const char *who;
 	const char *via;
@@ -81,6 +82,18 @@ struct hold_queue {
    shell. CONFIG_DIR (NULL: the default) is passed as "-c DIR". */
 struct hold_queue *hold_queue_postfix(const char *config_dir);
 
+/* Sendmail's quarantine, through SENDMAIL, Sendmail's sendmail program (an
+   absolute path; the configuration's sendmail): "-bp -qQ" (mailq -qQ) to
+   list, the queue files to read, "-qQ -qI<id> -Q" to release (then "-qI<id>"
+   to deliver it at once), and, since Sendmail has no command for it, the
+   queue files removed under Sendmail's own lock to delete (root only, as
+   the queue is). CF (NULL: Sendmail's default) is passed as "-C CF". */
+struct hold_queue *hold_queue_sendmail(const char *sendmail, const char *cf);
+
+/* The backend CONF's mta names: Postfix's with CONFIG as its -c DIR, or
+   Sendmail's with CONFIG as its -C FILE (NULL: the MTA's default). */
+struct hold_queue *hold_queue_new(const struct conf *conf, const char *config);
+
 /* A queue id: 1 to 64 letters and digits (Postfix's short and long forms,
    Sendmail's). */
 bool hold_id_valid(const char *id);
@@ -94,6 +107,7 @@ struct hold_item {
 	const char *hold_reason;		/* NULL: not recorded */
 	bool in_journal;			/* the journal records that council-milter
 						   held it: true for all hold_list gives */
+	bool reminded;				/* the journal records the expiry reminder */
 	void *private_;				/* the library's */
 };
 
@@ -114,6 +128,24 @@ enum hold_failure {
 	HOLD_JOURNAL_UNWRITABLE,	/* it cannot be written: before an action,
 					   nothing was done; after, see done */
 };
+
+/* The reviewer's verdict on the hold itself, kept in the journal with the
+   release or the return, so that each rule's precision on a council's own
+   mail can be reported (Microsoft Purview's communication compliance asks
+   its reviewers the same). */
+enum hold_verdict {
+	HOLD_VERDICT_NONE = 0,		/* not given */
+	HOLD_VERDICT_BREACH,		/* "breach": a breach, held rightly */
+	HOLD_VERDICT_BREACH_ALLOWED,	/* "breach-allowed": a breach, but allowed */
+	HOLD_VERDICT_NO_BREACH,		/* "no-breach": no breach, the filter was wrong */
+};
+
+/* The verdict's word in the journal and on command lines (NULL for NONE);
+   its words for people ("a breach, held rightly"); a word back to the
+   verdict (-1: not one of the three). */
+const char *hold_verdict_name(enum hold_verdict verdict);
+const char *hold_verdict_words(enum hold_verdict verdict);
+int hold_verdict_parse(const char *name, enum hold_verdict *verdict_r);
 
 /* What an action did besides its main effect. */
 struct hold_report {
@@ -138,6 +170,9 @@ enum hold_failure hold_failure(const struct hold *hold);
 /* From now on, only what is held for COUNCIL (one of the hold's
    configuration's; NULL: every council's). */
 void hold_set_scope(struct hold *hold, const struct conf_council *council);
+/* Only what is held for one of the N COUNCILS (a reviewer's; N may be 0:
+   nothing at all). Copied. */
+void hold_set_scopes(struct hold *hold, const struct conf_council *const *councils, size_t n);
 
 /* The council of CONF whose name (in any case) or one of whose domains is
    NAME; NULL when none is. */
@@ -156,16 +191,18 @@ int hold_show(struct hold *hold, const char *id, const struct actor *actor,
 	      struct hold_item **item_r, char **text_r, size_t *len_r,
 	      struct hold_report *report_r, const char **error_r);
 
-/* Deliver ID; NOTE (may be NULL) is kept in the journal. */
+/* Deliver ID; NOTE (may be NULL) and VERDICT are kept in the journal. */
 int hold_release(struct hold *hold, const char *id, const struct actor *actor,
-		 const char *note, struct hold_report *report_r, const char **error_r);
+		 const char *note, enum hold_verdict verdict, struct hold_report *report_r,
+		 const char **error_r);
 
 /* Delete ID: never delivered; its author (the From: address when a person
    of its council, else the envelope sender when inside it; never outside)
    is sent NOTE and the reasons. A notice that cannot be sent is reported,
-   not a failure. */
+   not a failure. NOTE and VERDICT are kept in the journal. */
 int hold_delete(struct hold *hold, const char *id, const struct actor *actor,
-		const char *note, struct hold_report *report_r, const char **error_r);
+		const char *note, enum hold_verdict verdict, struct hold_report *report_r,
+		const char **error_r);
 
 /* The digest for one council: how many of its messages are held, and
    whether review_to was sent the digest (notice_error: why not). */
@@ -184,5 +221,32 @@ struct hold_digest {
 int hold_digest(struct hold *hold, bool always, struct hold_digest **digests_r,
 		size_t *n_r, size_t *unassigned_r, struct hold_report *report_r,
 		const char **error_r);
+
+/* What hold_expire did with one held message. */
+enum hold_expiry_action {
+	HOLD_EXPIRY_REMINDED,		/* review_to was told it expires within a day */
+	HOLD_EXPIRY_RETURNED,		/* deleted; its author told (notified) */
+	HOLD_EXPIRY_RELEASED,		/* delivered (on_hold_expiry = "release") */
+};
+
+struct hold_expiry {
+	const struct hold_item *item;	/* the hold's until its next action */
+	enum hold_expiry_action action;
+	bool done;			/* false: it failed, see error */
+	const char *error;		/* why it failed, or why a notice was not sent */
+	const char *notified;		/* returned: the author told, NULL: not told */
+};
+
+/* Held mail past the configuration's hold_expiry at NOW (in the scope):
+   each message held longer is returned to its author with a notice, or
+   released when its council says so; each within a day of it whose council's
+   review_to was not yet reminded is reminded, once. Everything is in the
+   journal, as the actor { "council-milter", "hold_expiry" }. Messages of no
+   council in the configuration are left alone (nobody could be told).
+   *EXPIRIES_R (g_free; the items and texts the hold's until its next action)
+   has one entry per message acted on; -1 only when nothing could be looked
+   at (the queue or the journal), or the journal cannot record anything. */
+int hold_expire(struct hold *hold, time_t now, struct hold_expiry **expiries_r, size_t *n_r,
+		struct hold_report *report_r, const char **error_r);
 
 #endif

@@ -3,7 +3,7 @@
  * run with spawn (fixed argv, no shell, empty environment): postqueue -j to
  * list, postcat -bh -q to read, postsuper -H / -d to release or delete.
  */
-#include "hold/hold.h"
+#include "hold/hold-private.h"
 
 #include <string.h>
 #include <sys/wait.h>
@@ -15,34 +15,10 @@
 #define COUNCIL_POSTFIX_SBINDIR "/usr/sbin"
 #endif
 
-#define ID_MAX 64
-
 struct postfix_queue {
 	struct hold_queue q;	/* first: the backend's functions */
 	char *config_dir;	/* -c DIR, or NULL */
 };
-
-bool hold_id_valid(const char *id)
-{
-	size_t len = id != NULL ? strlen(id) : 0;
-
-	if (len == 0 || len > ID_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!g_ascii_isalnum(id[i]))
-			return false;
-	return true;
-}
-
-void hold_entry_free(struct hold_entry *e)
-{
-	if (e == NULL)
-		return;
-	g_free(e->queue_id);
-	g_free(e->sender);
-	g_strfreev(e->rcpts);
-	g_free(e);
-}
 
 /* Postfix's own words when it refuses us (this machine, Postfix 3.7):
    postqueue "User nobody(65534) is not allowed to view the mail queue" (exit
@@ -63,12 +39,7 @@ static int run_tool(const struct postfix_queue *pq, const char *tool, const char
 		    const char **error_r)
 {
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-	char *out = NULL, *err = NULL;
-	size_t len = 0;
-	int status, ret;
 
-	if (denied_r != NULL)
-		*denied_r = false;
 	g_ptr_array_add(argv, g_strdup_printf("%s/%s", COUNCIL_POSTFIX_SBINDIR, tool));
 	if (pq->config_dir != NULL) {
 		g_ptr_array_add(argv, g_strdup("-c"));
@@ -77,30 +48,9 @@ static int run_tool(const struct postfix_queue *pq, const char *tool, const char
 	for (; *args != NULL; args++)
 		g_ptr_array_add(argv, g_strdup(*args));
 	g_ptr_array_add(argv, NULL);
-	ret = spawn_run((char *const *)argv->pdata, NULL, 0, &out, &len, &err, &status,
-			error_r);
-	if (ret == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		char *how = spawn_status_text(status);
-		if (denied_r != NULL)
-			*denied_r = refused(err);
-		*error_r = util_error("%s %s: %s", (char *)argv->pdata[0], how,
-				      *g_strstrip(err) != '\0' ? err : "(it said nothing)");
-		g_free(how);
-		ret = -1;
-	}
+	int ret = hold_run_tool((char *const *)argv->pdata, out_r, len_r, err_r, refused,
+				denied_r, error_r);
 	g_ptr_array_unref(argv);
-	if (ret == 0 && out_r != NULL) {
-		*out_r = out;
-		out = NULL;
-		if (len_r != NULL)
-			*len_r = len;
-	}
-	if (ret == 0 && err_r != NULL) {
-		*err_r = err;
-		err = NULL;
-	}
-	g_free(out);
-	g_free(err);
 	return ret;
 }
 

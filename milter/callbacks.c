@@ -14,6 +14,7 @@
 #include "milter/inflight.h"
 #include "audit/audit.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
 #include "util/util.h"
@@ -206,8 +207,14 @@ static char *refused_text(const struct engine_op *op)
    engine's own (engine_error_result), so the daemon says what the judge
    says. Header operations can be carried out at end of message (EOM) only;
    accept delivers the message even when the MTA refuses them too. */
+static const char *status_name(sfsistat status)
+{
+	return status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ? "tempfail" :
+		"accept";
+}
+
 static sfsistat answer_error(SMFICTX *ctx, struct milter_conn *c, const char *reason, bool eom,
-			     bool ours_written)
+			     bool ours_written, enum milter_tempfail cause)
 {
 	/* Without a connection of its own (out of step before MAIL), the
 	   configuration in force answers. */
@@ -237,6 +244,9 @@ static sfsistat answer_error(SMFICTX *ctx, struct milter_conn *c, const char *re
 	}
 	engine_result_free(&res);
 	milter_gen_unpin(&gen);
+	milter_metrics_message(status_name(status));
+	if (status == SMFIS_TEMPFAIL)
+		milter_metrics_tempfail(cause);
 	return status;
 }
 
@@ -245,7 +255,8 @@ sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
 	struct milter_conn *c = conn_get(ctx);
 
 	if (c == NULL)
-		return answer_error(ctx, NULL, "no configuration loaded", false, false);
+		return answer_error(ctx, NULL, "no configuration loaded", false, false,
+				    MILTER_TEMPFAIL_NO_CONFIG);
 	/* A leftover from a message the MTA never finished or aborted. */
 	message_end(c);
 	if (!milter_inflight_begin()) {
@@ -255,6 +266,8 @@ sfsistat milter_envfrom(SMFICTX *ctx, char **argv)
 			   "server keeps the message and tries again", id != NULL ? id : NOQUEUE);
 		milter_seam->setreply(ctx, "451", "4.3.2", "The council mail filter is "
 				      "stopping; please try again in a few minutes.");
+		milter_metrics_message("tempfail");
+		milter_metrics_tempfail(MILTER_TEMPFAIL_STOPPING);
 		return SMFIS_TEMPFAIL;
 	}
 	c->msg = engine_message_new(milter_gen_engine(c->gen));
@@ -276,7 +289,8 @@ sfsistat milter_envrcpt(SMFICTX *ctx, char **argv)
 	if (c == NULL || c->msg == NULL) {
 		milter_log(LOG_ERR, "%s: recipient before sender: protocol out of step",
 			   queue_id(c));
-		return answer_error(ctx, c, "protocol out of step", false, false);
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
 	}
 	char *rcpt = strip_brackets(argv[0]);
 	(void)engine_message_add_rcpt(c->msg, rcpt);
@@ -290,7 +304,8 @@ sfsistat milter_header(SMFICTX *ctx, char *name, char *value)
 
 	if (c == NULL || c->msg == NULL) {
 		milter_log(LOG_ERR, "%s: header before sender: protocol out of step", queue_id(c));
-		return answer_error(ctx, c, "protocol out of step", false, false);
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
 	}
 	(void)engine_message_add_header(c->msg, name, value);
 	return SMFIS_CONTINUE;
@@ -302,16 +317,11 @@ sfsistat milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (c == NULL || c->msg == NULL) {
 		milter_log(LOG_ERR, "%s: body before sender: protocol out of step", queue_id(c));
-		return answer_error(ctx, c, "protocol out of step", false, false);
+		return answer_error(ctx, c, "protocol out of step", false, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
 	}
 	(void)engine_message_add_body(c->msg, chunk, len);
 	return SMFIS_CONTINUE;
-}
-
-static const char *status_name(sfsistat status)
-{
-	return status == SMFIS_REJECT ? "reject" : status == SMFIS_TEMPFAIL ? "tempfail" :
-		"accept";
 }
 
 /* The journal said what engine_run decided; when the MTA then refuses to
@@ -329,6 +339,7 @@ static void journal_refusal(struct milter_conn *c, const char *what, sfsistat st
 	char *line = journal_line_end(b);
 	if (engine_journal_append(engine, line, true, &error) < 0) {
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c), error, line);
+		milter_metrics_journal_failure();
 	}
 	g_free(line);
 }
@@ -358,7 +369,8 @@ static sfsistat apply_result(SMFICTX *ctx, struct milter_conn *c,
 			char *what = refused_text(op);
 			milter_log(LOG_ERR, "%s: %s; answering as on_error says", queue_id(c),
 				   what);
-			sfsistat status = answer_error(ctx, c, what, true, ours_written);
+			sfsistat status = answer_error(ctx, c, what, true, ours_written,
+						       MILTER_TEMPFAIL_MTA_REFUSED);
 			journal_refusal(c, what, status);
 			g_free(what);
 			return status;
@@ -389,6 +401,20 @@ static void log_evidence(const struct milter_conn *c, const struct engine_result
 	}
 }
 
+/* The metrics of a message judged and carried out. */
+static void count_result(const struct engine_result *res)
+{
+	if (res->own_notice) {
+		milter_metrics_notice();
+		return;
+	}
+	milter_metrics_message(engine_result_action(res));
+	for (size_t i = 0; res->verdict != NULL && i < res->verdict->n_findings; i++)
+		milter_metrics_finding(res->verdict->findings[i].rule);
+	if (res->status == ENGINE_TEMPFAIL)
+		milter_metrics_tempfail(milter_tempfail_from_engine(res->cause));
+}
+
 sfsistat milter_eom(SMFICTX *ctx)
 {
 	struct milter_conn *c = conn_of(ctx);
@@ -396,26 +422,34 @@ sfsistat milter_eom(SMFICTX *ctx)
 	if (c == NULL || c->msg == NULL) {
 		milter_log(LOG_ERR, "%s: end of message before sender: protocol out of step",
 			   queue_id(c));
-		return answer_error(ctx, c, "protocol out of step", true, false);
+		return answer_error(ctx, c, "protocol out of step", true, false,
+				    MILTER_TEMPFAIL_PROTOCOL);
 	}
 	/* Sendmail knows the queue id only from RCPT on: ask again. */
 	if (engine_message_queue_id(c->msg) == NULL)
 		engine_message_set_queue_id(c->msg, milter_seam->getsymval(ctx, "i"));
 
 	struct engine *engine = milter_gen_engine(c->gen);
+	gint64 started = g_get_monotonic_time();
 	struct engine_result *res = engine_run(engine, c->msg);
+	milter_metrics_judge_seconds((double)(g_get_monotonic_time() - started) / 1e6);
 	milter_log(res->error != NULL ? LOG_ERR : LOG_INFO, "%s: %s", queue_id(c), res->summary);
 	log_evidence(c, res);
-	if (res->journal_error != NULL)
+	if (res->journal_error != NULL) {
 		/* The record is not lost: it is in the log instead. */
 		milter_log(LOG_ERR, "%s: %s; the line not written: %s", queue_id(c),
 			   res->journal_error, res->journal_line);
+		milter_metrics_journal_failure();
+	}
 	if (res->verdict != NULL && res->verdict->store_error != NULL)
 		milter_log(LOG_ERR, "%s: %s; this confidential message is not remembered, so a "
 			   "reply to it may pass as not confidential: check thread_store.path",
 			   queue_id(c), res->verdict->store_error);
 	bool applied;
 	sfsistat ret = apply_result(ctx, c, res, &applied);
+	/* What the engine decided was done (else answer_error counted what was). */
+	if (applied || res->status != ENGINE_CONTINUE)
+		count_result(res);
 	if (applied && res->status == ENGINE_CONTINUE && res->verdict != NULL &&
 	    res->verdict->action == CONF_ACTION_HOLD)
 		milter_notify_hold(engine, c->msg, res);

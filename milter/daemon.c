@@ -21,6 +21,7 @@
 #include "milter/generation.h"
 #include "milter/inflight.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/milter.h"
 #include "policy/policy.h"
 #include "milter/privs.h"
@@ -47,17 +48,22 @@ static void reload(const char *signame)
 		for (size_t i = 0; i < errors->n_lines; i++)
 			milter_log(LOG_ERR, "reload refused: %s", errors->lines[i]);
 		conf_errors_free(&errors);
+		milter_metrics_reload_failed();
 		return;
 	}
 	if (policy_prepare(conf, &error) < 0 || milter_gen_install(conf, &error) < 0) {
 		milter_log(LOG_ERR, "reload refused: %s: %s; the configuration loaded before "
 			   "stays in force", path, error);
+		milter_metrics_reload_failed();
 	} else {
 		milter_log_set_level(milter_log_level_from_name(conf->daemon.log_level));
 		milter_log_set_facility(milter_log_facility_from_name(conf->daemon.log_facility));
 		milter_log(LOG_INFO, "reloaded %s on %s: %zu council(s); new connections use it, "
 			   "open ones finish with the one they started with", path, signame,
 			   conf->n_councils);
+		if (milter_metrics_changed(&conf->daemon.metrics))
+			milter_log(LOG_WARNING, "the metrics settings changed; they take effect at "
+				   "the next restart");
 		if (daemon_opt->socket == NULL && conf->daemon.socket != NULL &&
 		    strcmp(conf->daemon.socket, daemon_socket) != 0)
 			milter_log(LOG_WARNING, "the socket setting changed to %s; it takes "
@@ -163,7 +169,12 @@ static int start(const struct milter_options *opt, struct conf *conf, const char
 	}
 	if (milter_privs_drop(&privs) < 0 || socket_mode(socket, &conf->daemon) < 0) {
 		status = EXIT_OSERR;
+	} else if (milter_metrics_open(&conf->daemon.metrics, &error) < 0) {
+		/* Asked for and not to be had: said now, not found missing later. */
+		milter_log(LOG_ERR, "cannot start: %s", error);
+		status = EXIT_OSERR;
 	} else {
+		milter_metrics_set_journal(conf->daemon.journal);
 		parser_init();
 		if (policy_prepare(conf, &error) < 0 || milter_gen_install(conf, &error) < 0) {
 			milter_log(LOG_ERR, "cannot start: %s", error);
@@ -171,8 +182,10 @@ static int start(const struct milter_options *opt, struct conf *conf, const char
 			status = EXIT_SOFTWARE;
 		}
 	}
-	if (status != 0)
+	if (status != 0) {
+		milter_metrics_stop();
 		remove_socket(socket);
+	}
 	milter_privs_clear(&privs);
 	return status;
 }
@@ -266,6 +279,17 @@ static void signal_loop(const sigset_t *set)
 	}
 }
 
+/* A start given up after start(): what it made is undone. */
+static int abandon(const char *socket)
+{
+	milter_metrics_stop();
+	remove_socket(socket);
+	milter_gen_shutdown();
+	parser_shutdown();
+	g_free((char *)socket);
+	return EXIT_OSERR;
+}
+
 int milter_daemon_run(const struct milter_options *opt)
 {
 	milter_log_init(opt->foreground);
@@ -300,11 +324,7 @@ int milter_daemon_run(const struct milter_options *opt)
 
 	if (!opt->foreground && daemon(0, 0) < 0) {
 		milter_log(LOG_ERR, "cannot go into the background: %s", strerror(errno));
-		remove_socket(socket);
-		milter_gen_shutdown();
-		parser_shutdown();
-		g_free((char *)socket);
-		return EXIT_OSERR;
+		return abandon(socket);
 	}
 
 	/* An MTA that hangs up while we write must not kill the daemon. */
@@ -312,14 +332,15 @@ int milter_daemon_run(const struct milter_options *opt)
 	sigset_t set;
 	signals_block(&set);
 	main_thread = pthread_self();
+	const char *error;
+	if (milter_metrics_start(&error) < 0) {
+		milter_log(LOG_ERR, "cannot start: %s", error);
+		return abandon(socket);
+	}
 	pthread_t thread;
 	if (pthread_create(&thread, NULL, milter_thread, NULL) != 0) {
 		milter_log(LOG_ERR, "cannot start the milter thread");
-		remove_socket(socket);
-		milter_gen_shutdown();
-		parser_shutdown();
-		g_free((char *)socket);
-		return EXIT_OSERR;
+		return abandon(socket);
 	}
 
 	milter_log(LOG_INFO, "council-milter %s started on %s with %s (%zu council(s))",
@@ -331,6 +352,7 @@ int milter_daemon_run(const struct milter_options *opt)
 		status = EXIT_SOFTWARE;
 	}
 	remove_socket(socket);
+	milter_metrics_stop();
 	/* Nothing a message may still use is freed while one is in flight (a
 	   stop that did not wait: a second SIGTERM). */
 	if (milter_inflight_count() == 0) {

@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 
 struct milter_gen {
@@ -42,6 +43,7 @@ int milter_gen_install(struct conf *conf, const char **error_r)
 	gen_current = gen;
 	pthread_mutex_unlock(&gen_lock);
 	milter_gen_unpin(&old);
+	milter_metrics_generation();
 	return 0;
 }
 

@@ -406,6 +406,30 @@ static void field(GString *out, const char *name, const char *value)
 	g_free(v);
 }
 
+char *letter_review_link(const struct conf *conf, const struct letter_held *h)
+{
+	/* A queue id is letters and digits; anything else gets no link. */
+	for (const char *p = h->queue_id; p != NULL && *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p))
+			return NULL;
+	if (conf->daemon.review_url == NULL || h->queue_id == NULL || *h->queue_id == '\0')
+		return NULL;
+	return g_strdup_printf("%s/held/%s", conf->daemon.review_url, h->queue_id);
+}
+
+/* The link to the message's page, when there is a web page: it only opens
+   the page (mail scanners follow links); the reviewer signs in and acts. */
+static void review_link(GString *out, const struct letter_from *from,
+			const struct letter_held *h)
+{
+	char *link = letter_review_link(from->conf, h);
+
+	if (link != NULL)
+		g_string_append_printf(out, "To review it in your web browser (you sign in, then "
+				       "choose):\n  %s\n\n", link);
+	g_free(link);
+}
+
 static void review_commands(GString *out, const char *queue_id)
 {
 	const char *id = queue_id != NULL ? queue_id : "QUEUEID";
@@ -427,16 +451,13 @@ static char *author_line(const struct letter_held *h)
 	return g_strdup(h->author != NULL ? h->author : "(no From: address)");
 }
 
-char *letter_hold_review(const struct letter_from *from, const struct letter_held *h)
+/* What review_to is told of a held message: its facts, why it was held,
+   and how to review it (the web page's link, the commands). */
+static void review_facts(GString *out, const struct letter_from *from,
+			 const struct letter_held *h)
 {
 	char *subject = quoted_subject(h), *rcpts = rcpt_list(h), *author = author_line(h);
-	char *title = g_strdup_printf("Held for review: %s from %s", subject,
-				      h->author_name != NULL ? h->author_name :
-				      h->author != NULL ? h->author : "an unknown sender");
-	struct draft d;
-	GString *out = letter_start(&d, from, from->council->review_to, title);
 
-	para(out, "A message has been held for you to review. It has not been delivered.");
 	field(out, "From:", author);
 	field(out, "Submitted:", h->submitter);
 	field(out, "To:", rcpts);
@@ -444,12 +465,27 @@ char *letter_hold_review(const struct letter_from *from, const struct letter_hel
 	field(out, "Queue id:", h->queue_id);
 	g_string_append(out, "\nWhy it was held:\n\n");
 	findings(out, from, h, true);
+	review_link(out, from, h);
 	review_commands(out, h->queue_id);
-	para(out, "Its author has been told that it is held and that you will release or "
-	     "return it.");
 	g_free(subject);
 	g_free(rcpts);
 	g_free(author);
+}
+
+char *letter_hold_review(const struct letter_from *from, const struct letter_held *h)
+{
+	char *subject = quoted_subject(h);
+	char *title = g_strdup_printf("Held for review: %s from %s", subject,
+				      h->author_name != NULL ? h->author_name :
+				      h->author != NULL ? h->author : "an unknown sender");
+	struct draft d;
+	GString *out = letter_start(&d, from, from->council->review_to, title);
+
+	para(out, "A message has been held for you to review. It has not been delivered.");
+	review_facts(out, from, h);
+	para(out, "Its author has been told that it is held and that you will release or "
+	     "return it.");
+	g_free(subject);
 	g_free(title);
 	return letter_end(&d, from);
 }
@@ -544,6 +580,10 @@ char *letter_digest(const struct letter_from *from, const struct letter_held *he
 			field(out, k == 0 ? "Why:" : "", why);
 			g_free(why);
 		}
+		char *link = letter_review_link(from->conf, h);
+		if (link != NULL)
+			field(out, "Review:", link);
+		g_free(link);
 		g_string_append_c(out, '\n');
 		g_free(age);
 		g_free(subject);
@@ -556,6 +596,79 @@ char *letter_digest(const struct letter_from *from, const struct letter_held *he
 			"  sudo council-review show QUEUEID\n"
 			"  sudo council-review release QUEUEID\n"
 			"  sudo council-review delete QUEUEID --note \"how to send it properly\"\n\n");
+	g_free(title);
+	return letter_end(&d, from);
+}
+
+/* A moment in words: "Tuesday 14 May at 09:30". */
+static char *when_words(time_t when)
+{
+	static const char *const days[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
+					    "Friday", "Saturday", "Sunday" };
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+					      "June", "July", "August", "September", "October",
+					      "November", "December" };
+	GDateTime *t = g_date_time_new_from_unix_local(when);
+	char *out = g_strdup_printf("%s %d %s at %02d:%02d",
+				    days[g_date_time_get_day_of_week(t) - 1],
+				    g_date_time_get_day_of_month(t),
+				    months[g_date_time_get_month(t) - 1], g_date_time_get_hour(t),
+				    g_date_time_get_minute(t));
+	g_date_time_unref(t);
+	return out;
+}
+
+char *letter_expiry_reminder(const struct letter_from *from, const struct letter_held *h,
+			     time_t expires)
+{
+	bool release = from->council->on_hold_expiry == CONF_EXPIRY_RELEASE;
+	char *subject = quoted_subject(h);
+	char *when = when_words(expires);
+	char *title = g_strdup_printf("Review by %s: %s from %s", when, subject,
+				      h->author_name != NULL ? h->author_name :
+				      h->author != NULL ? h->author : "an unknown sender");
+	struct draft d;
+	GString *out = letter_start(&d, from, from->council->review_to, title);
+	char *text = g_strdup_printf("A message held for review has not been reviewed yet. "
+				     "Unless somebody releases or returns it first, on %s it "
+				     "will be %s.", when, release ?
+				     "released: delivered to its recipients, with its notices" :
+				     "returned to its author unsent, with a notice saying nobody "
+				     "reviewed it in time");
+
+	para(out, text);
+	review_facts(out, from, h);
+	g_free(text);
+	g_free(subject);
+	g_free(when);
+	g_free(title);
+	return letter_end(&d, from);
+}
+
+char *letter_expired(const struct letter_from *from, const struct letter_held *h,
+		     const char *to, unsigned days)
+{
+	char *subject = quoted_subject(h), *rcpts = rcpt_list(h), *clerk = clerk_words(from);
+	char *title = g_strdup_printf("Your message %s was not sent", subject);
+	struct draft d;
+	GString *out = letter_start(&d, from, to, title);
+	char *text = g_strdup_printf("Your message %s to %s was held for the Clerk, and nobody "
+				     "reviewed it within %u days, so it has been returned: it was "
+				     "not delivered to anyone.", subject, rcpts, days);
+
+	para(out, text);
+	g_string_append(out, "Why it was held:\n\n");
+	findings(out, from, h, false);
+	g_free(text);
+	text = g_strdup_printf("If the message still needs to go, please send it again in a "
+			       "way that follows the protocol, or ask %s to send it for you.",
+			       clerk);
+	para(out, text);
+	reference(out, h);
+	g_free(text);
+	g_free(subject);
+	g_free(rcpts);
+	g_free(clerk);
 	g_free(title);
 	return letter_end(&d, from);
 }

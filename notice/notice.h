@@ -59,13 +59,26 @@ struct letter_from {
 /* To the author: your message is held for the Clerk, why, what next. */
 char *letter_hold_author(const struct letter_from *from, const struct letter_held *held,
 			 const char *to);
-/* To review_to: what is held, the evidence, and the council-review commands. */
+/* To review_to: what is held, the evidence, the link to its page on the web
+   page (review_url) and the council-review commands. */
 char *letter_hold_review(const struct letter_from *from, const struct letter_held *held);
 /* To the author: the Clerk returned (deleted) your message, with NOTE. */
 char *letter_returned(const struct letter_from *from, const struct letter_held *held,
 		      const char *to, const char *note);
 /* To review_to: the N messages held for this council (N may be 0). */
 char *letter_digest(const struct letter_from *from, const struct letter_held *held, size_t n);
+/* To review_to: HELD will leave the queue at EXPIRES (returned to its
+   author, or released, as the council's on_hold_expiry says) unless
+   somebody reviews it first. */
+char *letter_expiry_reminder(const struct letter_from *from, const struct letter_held *held,
+			     time_t expires);
+/* To the author: nobody reviewed your message within DAYS days, so it was
+   returned unsent, with why it was held. */
+char *letter_expired(const struct letter_from *from, const struct letter_held *held,
+		     const char *to, unsigned days);
+/* The page of HELD on the web page (review_url/held/QUEUEID), or NULL when
+   no review_url is configured (g_free). */
+char *letter_review_link(const struct conf *conf, const struct letter_held *held);
 
 /* Where the author of a held message is told, or NULL: the From: address
    when it is a person of COUNCIL, else the envelope sender when it is inside

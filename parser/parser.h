@@ -162,6 +162,46 @@ int parser_parse_take(char *data, size_t len, const struct parser_limits *limits
 int parser_parse_in_place(const char *data, size_t len, const struct parser_limits *limits,
 			  struct parser_message **msg_r, const char **error_r);
 
+/* What a person reviewing a message is shown (council-review-web): the
+   header fields a mail client shows, decoded; the text of each body part a
+   client shows, HTML as text (never rendered: no markup, script, form, image
+   or link survives), with the text HTML hides from readers kept and marked
+   "[hidden from readers]"; and every other part (attachments, attached
+   messages, alternatives clients pass over) listed, never opened. All text
+   is UTF-8; it is not escaped for any output. */
+struct parser_view_field {
+	char *name;		/* "From", as listed here, whatever its case */
+	char *value;		/* decoded */
+};
+
+struct parser_view_text {
+	char *content_type;	/* "text/plain" or "text/html" */
+	char *text;
+	bool truncated;		/* more than the text budget: cut */
+};
+
+struct parser_view_file {
+	char *filename;		/* decoded, "" when none */
+	char *content_type;
+	size_t size;		/* encoded bytes */
+	const char *note;	/* what it is besides a file, or NULL */
+};
+
+struct parser_view {
+	struct parser_view_field *fields;
+	size_t n_fields;
+	struct parser_view_text *texts;
+	size_t n_texts;
+	struct parser_view_file *files;
+	size_t n_files;
+};
+
+/* The view of MSG, reading at most MAX_TEXT_BYTES of decoded text in all
+   (0: the default text limit). */
+int parser_view(const struct parser_message *msg, size_t max_text_bytes,
+		struct parser_view **view_r, const char **error_r);
+void parser_view_free(struct parser_view **view);
+
 /* Length of the header block at the start of DATA, including the blank
    line that ends it. A line that is no header field (an indented first line
    included) ends the block too and is then the first line of the body, as

@@ -102,6 +102,18 @@ static void end_sentence(struct builder *b)
 	if (!b->sentence_open)
 		return;
 	last = TOK(b->t, b->t->toks->len - 1);
+	/* ")." after "(not my idea!)": no words, no sentence of its own */
+	if (b->t->sentences->len > 0 && !b->bullet) {
+		bool words = false;
+
+		for (guint k = b->sentence_first; k < b->t->toks->len && !words; k++)
+			words = (TOK(b->t, k)->flags & (TOK_WORD | TOK_NUMBER)) != 0;
+		if (!words) {
+			SENT(b->t, b->t->sentences->len - 1)->end = b->t->toks->len;
+			b->sentence_open = false;
+			return;
+		}
+	}
 	s = (struct sentence){
 		.first = b->sentence_first, .end = b->t->toks->len, .paragraph = b->paragraph,
 		.bullet = b->bullet, .question = strcmp(last->w, "?") == 0,
@@ -258,6 +270,30 @@ static const char *texting(const char *w)
 	return w;
 }
 
+/* Contractions written without their apostrophe ("dont", "im", "theyre"):
+   the two words they stand for. */
+static bool bare_contraction(const char *w, const char **a_r, const char **b_r)
+{
+	static const char *const forms[][3] = {
+		{ "dont", "do", "not" }, { "cant", "can", "not" }, { "didnt", "did", "not" },
+		{ "doesnt", "does", "not" }, { "isnt", "is", "not" }, { "arent", "are", "not" },
+		{ "wasnt", "was", "not" }, { "couldnt", "could", "not" },
+		{ "wouldnt", "would", "not" }, { "shouldnt", "should", "not" },
+		{ "havent", "have", "not" }, { "hasnt", "has", "not" }, { "wont", "will", "not" },
+		{ "im", "i", "am" }, { "ive", "i", "have" }, { "youre", "you", "are" },
+		{ "theyre", "they", "are" }, { "thats", "that", "is" }, { "whats", "what", "is" },
+		{ "itll", "it", "will" }, { "youll", "you", "will" }, { "weve", "we", "have" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
+		if (strcmp(w, forms[i][0]) == 0) {
+			*a_r = forms[i][1];
+			*b_r = forms[i][2];
+			return true;
+		}
+	return false;
+}
+
 /* A word token: split "council's", "Tories'", "don't", "I'd". */
 static void push_word(struct builder *b, const char *src, size_t start, size_t end)
 {
@@ -296,7 +332,14 @@ static void push_word(struct builder *b, const char *src, size_t start, size_t e
 			push(b, w, start, end, flags);
 		}
 	} else {
-		push(b, texting(w), start, end, flags);
+		const char *a, *second;
+
+		if (n <= 7 && bare_contraction(w, &a, &second)) {
+			push(b, a, start, end, flags);
+			push(b, second, start, end, TOK_WORD | TOK_EXPANDED);
+		} else {
+			push(b, texting(w), start, end, flags);
+		}
 	}
 	if (w != buf)
 		g_free(w);

@@ -135,17 +135,19 @@ static bool entry_at(const struct list_entry *e, const struct lang_text *t, size
 /* Is the match at I covered by an exception ("!Conservative Club" over
    "Conservative")? */
 static bool excepted(const struct lang_list *list, const struct lang_text *t, size_t i,
-		     size_t end)
+		     size_t end, const char *first)
 {
 	size_t from = i >= list->max_except ? i - list->max_except + 1 : 0;
 
 	for (size_t s = from; s <= i && list->max_except > 0; s++) {
-		GPtrArray *bucket = g_hash_table_lookup(list->except_by_first, TOK(t, s)->w);
+		GPtrArray *bucket = g_hash_table_lookup(list->except_by_first,
+							s == i && first != NULL ? first : TOK(t, s)->w);
 
 		for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
 			const struct list_entry *e = bucket->pdata[k];
 
-			if (s + e->toks->len > i && entry_at(e, t, s, end, NULL, false))
+			if (s + e->toks->len > i &&
+			    entry_at(e, t, s, end, s == i ? first : NULL, false))
 				return true;
 		}
 	}
@@ -176,7 +178,7 @@ bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, si
 	if (list == NULL || i >= end)
 		return false;
 	best = longest_at(list, t, i, end, first, false);
-	if (best == 0 || excepted(list, t, i, end))
+	if (best == 0 || excepted(list, t, i, end, first))
 		return false;
 	if (len_r != NULL)
 		*len_r = best;
@@ -239,6 +241,7 @@ static const char *const *const NOT_IMPERATIVE =
 static const char *const *const FILLERS =
 	SET("please", "pls", "plz", "kindly", "just", "also", "then", "so", "and", "or", "but",
 	    "ok", "okay", "right", "oh", "now", "anyway", "actually", "firstly", "secondly",
+	    "champion", "brill", "smashing", "ace", "cheers", "ta", "super", "lovely", "perfect",
 	    "thirdly", "finally", "lastly", "next", "meanwhile", "otherwise", "again", "ideally",
 	    "basically", "honestly", "seriously", "btw", "ps", "nb", "yes", "yeah",
 	    "additionally", "plus", "quickly", "urgently", "definitely", "certainly", "perhaps",
@@ -572,6 +575,9 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP))
 		return 0;
 	for (size_t k = i + 1; k < end && k <= i + 10; k++) {
+		/* "a dozen chairs and a table set out": things listed */
+		if (IS(c, k, "and") && (INC(c, k + 1, C_DETERMINERS) || has_flag(c, k + 1, TOK_NUMBER)))
+			continue;
 		if (IN(c, k, SET("and", "or", "but", "because", "if", "when", "so")) ||
 		    (INC(c, k, C_AUXILIARIES) && !IS(c, k, "got")))
 			return 0;
@@ -664,6 +670,11 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	if (i >= c->end || !is_word(c, i))
 		return none();
 	lem = lemma(c, i, buf, sizeof(buf));
+	/* "let me have 50 of the council's timetable cards": goods, though
+	   "let me have" alone asks for information */
+	if (lem != NULL && strcmp(lem, "let") == 0 && IN(c, i + 1, SET("me", "us")) &&
+	    IS(c, i + 2, "have") && has_flag(c, i + 3, TOK_NUMBER))
+		return make(V_REQUEST, how, i, true);
 	if (lang_list_at_as(c->lang->lists.courtesy, c->t, i, c->end, lem, NULL))
 		/* "pop round and put the rules up" */
 		return (k = task_later(c, i)) != 0 ? request(how, k, lemma(c, k, buf, sizeof(buf))) :
@@ -708,8 +719,12 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	/* "could you let us have your rates" (not "let's have the baskets
 	   up", an imperative read elsewhere) */
 	if (strcmp(lem, "let") == 0 && IN(c, i + 1, SET("us", "me")) &&
-	    IN(c, i + 2, SET("have", "know", "see")))
+	    IN(c, i + 2, SET("have", "know", "see"))) {
+		/* "let me have 50 of the council's timetable cards": goods */
+		if (IS(c, i + 2, "have") && has_flag(c, i + 3, TOK_NUMBER))
+			return make(V_REQUEST, how, i, true);
 		return info(i);
+	}
 	if (in_set(lem, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
 			    "bring", "copy", "show", "drop")) && to_me(c, i) &&
 	    /* "send us 200 metres of bunting" orders goods */
@@ -733,7 +748,7 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 	/* "the minutes could go up on the website": going up is done */
 	if (in_set(lem, SET("go", "come")) &&
 	    IN(c, i + 1, SET("up", "out", "back", "down", "round", "through", "over", "off",
-			     "ahead", "in", "into")) &&
+			     "ahead", "in", "into", "on", "onto")) &&
 	    !(strcmp(lem, "come") == 0 && IN(c, i + 1, SET("round", "over", "in", "along"))))
 	{
 		/* "can the cones come off the bays" is a task; "could someone
@@ -760,7 +775,13 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 
 	j = skip_set(c, j, ADVERBS);
 	if (IS(c, j, "mind")) {
-		const char *w = W(c, j + 1), *lem = lemma(c, j + 1, buf, sizeof(buf));
+		const char *w, *lem;
+
+		/* "would you mind terribly ordering" */
+		j = skip_set(c, j + 1, SET("terribly", "awfully", "very", "much", "too", "at",
+					   "all", "just", "please")) - 1;
+		w = W(c, j + 1);
+		lem = lemma(c, j + 1, buf, sizeof(buf));
 		size_t n = strlen(w);
 
 		/* "would you mind strimming": a verb WordNet does not know */
@@ -778,9 +799,19 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 			k++;
 		return IS(c, k, "to") ? verb_phrase(c, k + 1, how) : none();
 	}
+	/* "would you be a star and crop the photo", "be an angel and" */
+	if (IS(c, j, "be") && IN(c, j + 1, SET("a", "an"))) {
+		for (size_t k = j + 3; k < c->end && k <= j + 5 && is_word(c, k); k++)
+			if (IS(c, k, "and"))
+				return verb_phrase(c, k + 1, how);
+		return none();
+	}
 	if (IS(c, j, "see") && IN(c, j + 1, SET("if", "whether")))
 		return IS(c, j + 2, "you") && IN(c, j + 3, SET("can", "could")) ?
 		       verb_phrase(c, j + 4, how) : info(j);
+	/* "... if the planters could be watered every day" */
+	if (IS(c, j, "be") && verb_form(c, j + 1))
+		return make(V_REQUEST, how, j + 1, true);
 	return verb_phrase(c, j, how);
 }
 
@@ -805,7 +836,7 @@ static size_t agent(const struct ctx *c, size_t i)
 			j += 2;	/* "one of the team" */
 		/* The noun phrase ends where a verb with its object starts
 		   ("your team mow the pitches": "team" can be a verb too). */
-		for (size_t k = j; k < c->end && k < j + 4 && is_word(c, k); k++) {
+		for (size_t k = j; k < c->end && k < j + 6 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
@@ -836,10 +867,16 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			/* "could we have the pitch by the fountain", "can I have
 			   the keys": asking to be given something */
 			if (IS(c, k, "have") && INC(c, k + 1, C_DETERMINERS) &&
-			    !IN(c, k + 1, SET("a", "an")))
-				return make(V_REQUEST, "modal request", k, true);
+			    !IN(c, k + 1, SET("a", "an"))) {
+				v = make(V_REQUEST, "modal request", k, true);
+				v.order = false;
+				return v;
+			}
 			if (IS(c, i + 1, "we")) {
+				/* "could we borrow ten of yours": asked as a favour,
+				   no work ordered from the reader */
 				v = verb_phrase(c, k, "modal request");
+				v.order = false;
 				return v.kind == V_INFO ? v : task_only(v);
 			}
 		}
@@ -848,6 +885,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			return verb_phrase(c, k + 1, "modal request");
 		if ((k = agent(c, i + 1)) != 0 && k < c->end) {
 			struct verdict v = modal_tail(c, k, "modal request");
+
+			/* "can the flags go to half mast": a thing that goes
+			   somewhere is moved by someone */
+			if (v.kind == V_REQUEST && !v.task && IN(c, i + 1, SET("the", "your", "our")) &&
+			    IN(c, k, SET("go", "come")))
+				v.task = true;
 
 			/* "could the council fund it?": only "you" may be
 			   asked for more than work */
@@ -859,7 +902,7 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	/* "can the Quay toilets be opened at 7", "could the village hall be
 	   opened and the heating put on" */
 	if (IN(c, i, SET("can", "could", "would", "will")) && INC(c, i + 1, C_DETERMINERS)) {
-		for (k = i + 2; k < c->end && k <= i + 6 && is_word(c, k); k++) {
+		for (k = i + 2; k < c->end && k <= i + 10 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS) && !IS(c, k, "this"))
 				break;
 			if (IS(c, k, "be")) {
@@ -871,15 +914,32 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	}
 	/* "can it go in the council newsletter", "could they be moved" */
 	if (IN(c, i, SET("can", "could", "will", "would")) && IN(c, i + 1, SET("it", "this", "they",
-									    "these", "those")) &&
+									    "these", "those", "that")) &&
 	    IN(c, i + 2, SET("go", "be", "come", "get"))) {
-		struct verdict v = task_only(IS(c, i + 2, "be") ?
+		struct verdict v = task_only(IN(c, i + 2, SET("be", "get")) ?
 					     (verb_form(c, i + 3) ?
 					      make(V_REQUEST, "modal request", i + 3, true) : none()) :
 					     verb_phrase(c, i + 2, "modal request"));
 
 		if (v.kind != V_NONE)
 			return v;
+	}
+	/* "have you got a minute this week to look at the door", "do you
+	   have time to", "got five minutes to" */
+	if ((IS(c, i, "have") && IS(c, i + 1, "you")) || (IS(c, i, "do") && IS(c, i + 1, "you") &&
+							  IS(c, i + 2, "have")) ||
+	    IS(c, i, "got")) {
+		for (k = i + 1; k < c->end && k <= i + 8; k++) {
+			if (IN(c, k, SET("minute", "moment", "time", "minutes", "sec", "chance")) ) {
+				size_t m;
+
+				for (m = k + 1; m < c->end && m <= k + 4 && !IS(c, m, "to"); m++)
+					;
+				if (IS(c, m, "to"))
+					return task_only(verb_phrase(c, m + 1, "modal request"));
+				break;
+			}
+		}
 	}
 	/* are you able to / are you ok to */
 	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
@@ -1084,6 +1144,19 @@ static struct verdict cleft(const struct ctx *c, size_t i)
 	return verb_phrase(c, k, "request");
 }
 
+/* A noun phrase at I and then one of WORDS ("the Legion want"), within a
+   few words: the index of that word, or 0. */
+static size_t subject_then_word(const struct ctx *c, size_t i, const char *const *words)
+{
+	for (size_t k = i + 1; k < c->end && k <= i + 5 && is_word(c, k); k++) {
+		if (IN(c, k, words))
+			return k;
+		if (INC(c, k, C_AUXILIARIES) || INC(c, k, C_NEW_CLAUSE) || is_verb(c, k))
+			return 0;
+	}
+	return 0;
+}
+
 /* "I'd be grateful for a list of the residents" asks for something to be
    fetched; "... for your view" asks for information. Neither orders work. */
 static struct verdict grateful_for(const struct ctx *c, size_t k)
@@ -1103,6 +1176,39 @@ static struct verdict grateful_for(const struct ctx *c, size_t k)
 /* Wants and needs with an object: "I need you to", "I want them
    repainted", "I'd like the hall cleaned", "We need the bins moving",
    "need the trestles up by 9", "we need to get the fence fixed". */
+/* "Mrs Kaur at 14 Station Road needs a copy of the regulations in the
+   post", "Mr Patel wants an answer by Friday": a named resident's need
+   for something the office sends, told to staff, is the thing to do. Not
+   "Mr Jones needs a hip operation" (nothing the office sends). Returns
+   the word of the thing needed, or 0. */
+static size_t resident_needs(const struct ctx *c, size_t i)
+{
+	size_t k, end = clause_end(c, i);
+
+	if (!IN(c, i, SET("mr", "mrs", "ms", "miss", "dr")) || !has_flag(c, i + 1, TOK_CAP))
+		return 0;
+	for (k = i + 2; k < end && k <= i + 9; k++) {
+		if (IN(c, k, SET("needs", "wants", "would")) &&
+		    (!IS(c, k, "would") || IN(c, k + 1, SET("like", "need")))) {
+			size_t n = k + 1 + IS(c, k, "would");
+
+			if (IN(c, n, SET("a", "an", "the", "another", "some")))
+				n++;
+			if (IS(c, n, "copy") || IN(c, n, SET(
+				    "form", "forms", "letter", "reply", "answer", "response",
+				    "receipt", "refund", "key", "keys", "map", "plan", "leaflet",
+				    "application", "details", "quote", "invoice", "list",
+				    "certificate", "permit", "call", "callback", "word",
+				    "booking", "visit", "confirmation", "decision")))
+				return n;
+			return 0;
+		}
+		if (INC(c, k, C_AUXILIARIES))
+			return 0;	/* "Mrs Kaur has had a letter" */
+	}
+	return 0;
+}
+
 static struct verdict want(const struct ctx *c, size_t i)
 {
 	size_t j = i, k;
@@ -1125,6 +1231,22 @@ static struct verdict want(const struct ctx *c, size_t i)
 			return grateful_for(c, j + 3);
 	} else if (IN(c, j, SET("need", "want"))) {
 		we = false;	/* "need the trestles up by 9" */
+	} else if (IS(c, j, "the") && (k = subject_then_word(c, j, SET("want", "wants"))) != 0 &&
+		   object_then_verb(c, k + 1) != 0) {
+		/* "the conservatives want the hall set up for Saturday" */
+		return make(V_REQUEST, "want", object_then_verb(c, k + 1), true);
+	} else if (IN(c, j, SET("someone", "somebody")) &&
+		   ((IN(c, j + 1, SET("needs", "has", "ought")) && IS(c, j + 2, "to")) ||
+		    (IN(c, j + 1, SET("should", "must")) && is_verb(c, j + 2)))) {
+		/* "Somebody needs to ring the fallen stock people today"; not
+		   "somebody needs to tell the county, and I will" */
+		for (k = j + 2; k + 1 < c->end; k++)
+			if (IS(c, k, "i") && IN(c, k + 1, SET("will", "shall", "can", "am")))
+				return none();
+		k = j + 2 + IS(c, j + 2, "to");
+		return task_only(verb_phrase(c, k, "need"));
+	} else if ((k = resident_needs(c, j)) != 0) {
+		return make(V_REQUEST, "need", k, true);
 	} else {
 		return none();
 	}
@@ -1150,10 +1272,27 @@ static struct verdict want(const struct ctx *c, size_t i)
 	   bins ...": an amount of something, or a list of what is needed */
 	if (IS(c, j - 1, "need") && (has_flag(c, j, TOK_NUMBER) ||
 				    IN(c, j, SET("more", "extra", "another", "several")) ||
+				    (IS(c, j, "a") && IN(c, j + 1, SET("dozen", "couple", "few"))) ||
 				    (is_punct(c, j, ":") && j + 1 >= c->end)))
 		return make(V_REQUEST, "need", j, true);
-	if ((k = object_then_verb(c, j)) != 0)
-		return make(V_REQUEST, "want", k, true);
+	/* "need the cones at the rec by 7": things wanted somewhere by a time */
+	if (IS(c, j - 1, "need") && IS(c, j, "the")) {
+		for (k = j + 1; k < clause_end(c, j) && k <= j + 5; k++)
+			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
+			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
+			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
+					      "tuesday", "wednesday", "thursday", "saturday",
+					      "sunday", "sat", "sun", "fri", "noon"))))
+				return make(V_REQUEST, "need", j, true);
+	}
+	if ((k = object_then_verb(c, j)) != 0) {
+		struct verdict v = make(V_REQUEST, "want", k, true);
+
+		/* "We'd need it done before November, if it goes ahead": a
+		   condition put to a supplier, no order */
+		v.order = !(IS(c, j - 1, "need") && IS(c, j - 2, "would"));
+		return v;
+	}
 	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
 		k = k != 0 ? k : j + 1;
 		if (IS(c, k, "to") && !IS(c, k + 1, "be")) {
@@ -1165,8 +1304,51 @@ static struct verdict want(const struct ctx *c, size_t i)
 	return none();
 }
 
+static struct verdict needs_doing_at(const struct ctx *c, size_t i);
+
 /* "The verges need cutting", "the gate needs fixing before Saturday". */
+/* Past up to two adjectives that are not verbs ("a proper deep clean",
+   "a good hard scrub"). */
+static size_t skip_adjectives(const struct ctx *c, size_t m)
+{
+	for (int n = 0; n < 2 && is_word(c, m) && m + 1 < c->end; n++) {
+		const struct lex_word *e = lex_lookup(LEX(c), W(c, m));
+
+		/* the lexicon holds verbs only: other adjectives are the
+		   intensifiers of work */
+		if (!(e != NULL ? (e->flags & LEX_ADJ) && !lex_is_verb(LEX(c), W(c, m)) :
+				  IN(c, m, SET("deep", "hard", "thorough", "full", "real", "big",
+					       "general", "professional", "final", "spring"))) ||
+		    !is_verb(c, m + 1))
+			break;
+		m++;
+	}
+	return m;
+}
+
 static struct verdict needs_doing(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	/* "Needs a gentle scrub, no bleach, before November." */
+	if (IN(c, i, SET("needs", "wants")) && IN(c, i + 1, SET("a", "another"))) {
+		size_t m = skip_set(c, i + 2, SET("good", "proper", "quick", "decent", "gentle",
+						   "bit", "of", "a", "little", "thorough"));
+
+		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES))
+			return make(V_REQUEST, "need", m, true);
+	}
+	/* "In this heat the hanging baskets need watering": after a phrase
+	   put first without its comma */
+	if (IN(c, i, SET("in", "on", "at", "with", "after", "before", "during", "for", "by"))) {
+		for (size_t d = i + 1; d < end && d <= i + 5; d++)
+			if (IN(c, d, SET("the", "our")) && d > i + 1)
+				return needs_doing_at(c, d);
+	}
+	return needs_doing_at(c, i);
+}
+
+static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
 
@@ -1176,8 +1358,17 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		size_t m = k + 1;
 
 		if (IN(c, k, SET("need", "needs", "want", "wants"))) {
-			/* "the verges need cutting" */
-			if (lex_is_gerund(LEX(c), W(c, m)))
+			size_t o;
+
+			/* "the coffee morning needs the urns on by ten" */
+			if (INC(c, m, C_DETERMINERS) && (o = object_then_verb(c, m)) != 0)
+				return make(V_REQUEST, "need", o, true);
+			if (INC(c, m, C_DETERMINERS) && IN(c, m + 2, SET("on", "off", "out", "up")))
+				return make(V_REQUEST, "need", m + 2, true);
+			/* "the verges need cutting", "the culvert needs rodding out" */
+			if (lex_is_gerund(LEX(c), W(c, m)) ||
+			    (g_str_has_suffix(W(c, m), "ing") && strlen(W(c, m)) > 5 &&
+			     lex_lookup(LEX(c), W(c, m)) == NULL))
 				return make(V_REQUEST, "need", m, true);
 			/* "the flag needs to go to half mast", "... to be moved",
 			   "the heating needs to be on from six" */
@@ -1189,14 +1380,18 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 				return make(V_REQUEST, "need", m + 1, true);
 			/* "the hedge wants a good trim" */
 			if (IN(c, m, SET("a", "another")))
-				m = skip_set(c, m + 1, SET("good", "proper", "quick", "decent",
-							   "bit", "of", "a", "little"));
+				m = skip_adjectives(c, skip_set(c, m + 1, SET("good", "proper", "quick",
+									   "decent", "bit", "of", "a",
+									   "little")));
 			if (m > k + 1 && is_verb(c, m) &&
+			    !IN(c, m, SET("copy", "word", "chat", "reply", "answer", "call", "ring",
+					  "update", "meeting", "list", "quote", "chance", "break",
+					  "rest", "holiday", "drink", "say", "vote", "go")) &&
 			    (m + 1 >= end || !is_word(c, m + 1) ||
 			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
 					      "asap", "today", "tomorrow", "in", "when", "please",
 					      "sometime", "ready", "every", "each", "twice", "daily",
-					      "tonight", "weekly", "while", "now"))))
+					      "tonight", "weekly", "while", "now", "of"))))
 				return make(V_REQUEST, "need", m, true);
 		}
 		/* "The hall should be opened at seven", "the flag should be at
@@ -1229,7 +1424,7 @@ static struct verdict verbless(const struct ctx *c, size_t i)
 		size_t n = strlen(W(c, i));
 
 		if (i != c->first || W(c, i)[n - 1] != 's' || INC(c, i, C_NOT_IMPERATIVE) ||
-		    is_verb(c, i) ||
+		    is_verb(c, i) || last <= i + 2 ||	/* "Heads up" alone says where nothing goes */
 		    !IN(c, i + 1, SET("out", "up", "down", "back", "away", "in", "off")))
 			return none();
 		for (size_t k = i + 2; k < end; k++)
@@ -1306,6 +1501,10 @@ static bool finite_later(const struct ctx *c, size_t i)
 
 		if (INC(c, k, C_NEW_CLAUSE))
 			return false;
+		/* "Fill the grit bin on Bridge Street will you": a tag, not
+		   the clause's verb */
+		if (INC(c, k, C_MODALS) && IS(c, k + 1, "you") && k + 2 >= end)
+			return false;
 		if (INC(c, k - 1, C_DETERMINERS))
 			continue;	/* "the broken bench" */
 		/* A finite verb: an auxiliary, or an irregular past ("rang");
@@ -1355,8 +1554,11 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	}
 	if (IS(c, i, "have") && (c->question || IN(c, i + 1, SET("you", "we", "they", "i"))))
 		return none();		/* "Have the new bins arrived?" */
+	/* "remember to lock up", "do remember the buttonholes"; not "remember
+	   that the hall is shut" */
 	if (IS(c, i, "remember"))
-		return IS(c, i + 1, "to") ? make(V_REQUEST, "imperative", i, true) : none();
+		return IS(c, i + 1, "to") || (INC(c, i + 1, C_DETERMINERS) && !IS(c, i + 1, "that")) ?
+		       make(V_REQUEST, "imperative", i, true) : none();
 	if (IS(c, i, "mind"))
 		return (IS(c, i + 1, "you") && is_verb(c, i + 2) && !INC(c, i + 2, C_NOT_IMPERATIVE)) ||
 		       (INC(c, i + 1, C_DETERMINERS) && finite_later(c, i + 1)) ?
@@ -1415,6 +1617,16 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	return none();
 }
 
+/* Are the words from FIRST to I all fillers ("champion alan leave the
+   signs out")? */
+static bool only_fillers(const struct ctx *c, size_t first, size_t i)
+{
+	for (size_t k = first; k < i; k++)
+		if (!INC(c, k, C_FILLERS))
+			return false;
+	return true;
+}
+
 /* The first request (or information request) of the clause at I. */
 static struct verdict clause_request(const struct ctx *c, size_t i, bool coordinated)
 {
@@ -1446,6 +1658,20 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 		i += 3;
 	else if (IS(c, i, "if") && IN(c, i + 1, SET("so", "not")) && !is_word(c, i + 2))
 		i += 2;
+	/* "pete the conservatives want ...", "alan leave the signs out",
+	   "darren dont forget": a name first in the sentence (no word
+	   WordNet knows, no preposition), outside a subject line */
+	if (only_fillers(c, c->first, i) && !c->t->headline && is_word(c, i) &&
+	    lex_lookup(LEX(c), W(c, i)) == NULL && strlen(W(c, i)) >= 3 &&
+	    !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_DETERMINERS) && !INC(c, i, C_FILLERS) &&
+	    !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_MODALS) && !INC(c, i, C_OBJECT_START) &&
+	    !IN(c, i, SET("with", "from", "for", "into", "about", "after", "before", "during",
+			  "third", "second", "first", "last", "next")) &&
+	    ((is_verb(c, i + 1) && lex_verb_first(LEX(c), W(c, i + 1)) &&
+	      (INC(c, i + 2, C_OBJECT_START) || INC(c, i + 2, C_DETERMINERS))) ||
+	     (IS(c, i + 1, "do") && IS(c, i + 2, "not")) ||
+	     IN(c, i + 1, SET("the", "our"))))
+		i++;
 	/* "hiya gary can u ...", "derek mate could u ...": greetings and
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
@@ -1470,6 +1696,11 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	v = modal_request(c, i);
 	if (v.kind != V_NONE)
 		return v;
+	if (IS(c, i, "be") && IN(c, i + 1, SET("a", "an"))) {
+		v = modal_tail(c, i, "imperative");	/* "be an angel and pop the kettle on" */
+		if (v.kind != V_NONE)
+			return v;
+	}
 	v = directive(c, i);
 	if (v.kind != V_NONE)
 		return v;
@@ -1499,6 +1730,71 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	if (start > c->first && !please && is_punct(c, start - 1, ",") && verb_list_before(c, start))
 		return none();
 	return imperative(c, i, please);
+}
+
+/* Could the word at I be the subject of a plural verb ("the lads get",
+   "the council get", "we all get")? */
+static bool plural_subject(const struct ctx *c, size_t i)
+{
+	const char *w = W(c, i);
+	size_t n = strlen(w);
+
+	return (n > 2 && w[n - 1] == 's' && w[n - 2] != 's') ||
+	       IN(c, i, SET("council", "committee", "staff", "police", "people", "team", "folk",
+			     "children", "men", "women", "public", "family", "club", "group",
+			     "board", "management", "government", "press", "media", "all",
+			     "both", "who", "someone", "somebody", "anyone", "everyone",
+			     "nobody", "u", "ya", "yous", "me", "myself", "themselves",
+			     "ourselves", "yourself", "yourselves"));
+}
+
+/* A sentence written as one unpunctuated run, the way mail is typed on a
+   phone, in lower case: "alan the beck's over the road about a foot deep
+   get the flood signs out", "the top rail's snapped get up there and fix
+   it". A verb with its object or particle starts a new clause there when
+   the word before cannot be its subject or govern it: not a closed-class
+   word (pronoun, determiner, preposition, auxiliary), not a plural or
+   collective noun, not a verb that takes a bare verb ("help clear the",
+   "go get the") and not an adverb ("we always get the"). A writer who capitalises also
+   punctuates, so a capitalised sentence is left alone. */
+static bool run_on(const struct ctx *c, size_t i)
+{
+	const char *p;
+
+	if (c->t->headline || c->question || has_flag(c, c->first, TOK_CAP) ||
+	    i < c->first + 6 || !is_word(c, i - 1) || !is_verb(c, i) ||
+	    /* "blast turn it down": a pronoun object makes a verb of a word
+	       seen more often as a noun */
+	    !(lex_verb_first(LEX(c), W(c, i)) ||
+	      IN(c, i + 1, SET("it", "them", "him", "me", "us"))) ||
+	    INC(c, i, C_NOT_IMPERATIVE) ||
+	    lex_is_past(LEX(c), W(c, i)) || g_str_has_suffix(W(c, i), "ing") ||
+	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)))
+		return false;
+	for (size_t k = c->first; k < i; k++)
+		if (!is_word(c, k))
+			return false;		/* punctuated: the writer marks clauses */
+	p = W(c, i - 1);
+	if (INC(c, i - 1, C_DETERMINERS) || INC(c, i - 1, C_AUXILIARIES) ||
+	    INC(c, i - 1, C_MODALS) || INC(c, i - 1, C_NEW_CLAUSE) || INC(c, i - 1, C_WH) ||
+	    INC(c, i - 1, C_COORDINATORS) || INC(c, i - 1, C_LINKS) ||
+	    INC(c, i - 1, C_ADVERBS) || INC(c, i - 1, C_NOT_AGENTS) ||
+	    IN(c, i - 1, SET("i", "you", "we", "they", "he", "she", "it", "to", "not", "never",
+			     "of", "for", "with", "by", "from", "at", "on", "in", "into", "onto",
+			     "about", "than", "like", "let", "lets", "help", "make", "made",
+			     "go", "come", "see", "watch", "hear", "dare", "need", "try",
+			     "bother", "must", "should", "shall", "might", "please", "did",
+			     "didnt", "dont", "cant", "wont", "cannot", "only", "just", "even",
+			     "also", "still", "ever", "rather", "sooner", "would", "instead")) ||
+	    g_str_has_suffix(p, "ly") || plural_subject(c, i - 1) ||
+	    has_flag(c, i - 1, TOK_POSSESSIVE))
+		return false;
+	/* "the chairs we ordered arrive the same day": a clause with its
+	   subject pronoun before the verb, inside a longer subject */
+	if (lex_is_past(LEX(c), p) &&
+	    IN(c, i - 2, SET("i", "you", "we", "they", "he", "she", "u")))
+		return false;
+	return true;
 }
 
 /* Where clauses start: the sentence start, and after , : ( - so then but;
@@ -1544,6 +1840,8 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) &&
 	    !INC(c, i, C_NOT_IMPERATIVE))
 		return true;
+	if (run_on(c, i))
+		return true;
 	/* After a subordinate clause without its comma: "when you're up at
 	   the pinfold have a look at the wall", "if it's loose take the top
 	   stones off" */
@@ -1551,7 +1849,7 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    !c->question && !INC(c, c->first + 1, C_AUXILIARIES) &&
 	    i > c->first + 2 && is_verb(c, i) && !INC(c, i - 1, C_MODALS) &&
 	    !INC(c, i - 1, C_AUXILIARIES) && !IN(c, i - 1, SET("to", "you", "they", "we", "i",
-							      "he", "she", "it")) &&
+							      "he", "she")) &&
 	    !INC(c, i - 1, C_DETERMINERS) && !INC(c, i, C_NOT_IMPERATIVE) &&
 	    (IS(c, i, "have") ? IN(c, i + 1, SET("a", "an")) :
 			       (INC(c, i + 1, C_OBJECT_START) && lex_verb_first(LEX(c), W(c, i)))))
@@ -1702,12 +2000,17 @@ static size_t commit_modal(const struct ctx *c, size_t j)
 	if (!IN(c, j, SET("will", "shall", "would", "can", "is", "are", "am", "have", "has",
 			  "do", "does", "wish", "want", "intend", "intends", "plan", "plans",
 			  "agree", "agrees", "undertake", "undertakes", "hereby", "d", "may"))) {
-		/* the present ("we accept your quote"), not the past ("we
-		   paid the deposit last week") */
-		const char *w = W(c, j);
-		size_t n = strlen(w);
-
-		if (lex_is_past(LEX(c), w) || (n > 2 && strcmp(w + n - 2, "ed") == 0))
+		/* the present that performs the act ("we accept your
+		   quote", "the council agrees to pay"), not the past ("we
+		   paid the deposit last week") nor a habit ("the council pay
+		   the contractor direct") */
+		if (!IN(c, j, SET("accept", "accepts", "approve", "approves", "confirm",
+				  "confirms", "authorise", "authorises", "authorize",
+				  "authorizes", "commission", "commissions", "appoint",
+				  "appoints", "award", "awards", "commit", "commits",
+				  "guarantee", "guarantees", "promise", "promises", "order",
+				  "orders", "instruct", "instructs", "offer", "offers",
+				  "undertake", "undertakes", "hereby", "happily", "gladly")))
 			return 0;
 		return j;
 	}
@@ -1827,7 +2130,7 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	/* "Your quote (for the tree works) is accepted" */
 	if (IS(c, i, "your") && IN(c, i + 1, SET("quote", "quotation", "estimate", "tender",
 						 "offer", "price", "proposal", "booking"))) {
-		for (k = i + 2; k < clause_end(c, i) && k <= i + 8; k++)
+		for (k = i + 2; k < clause_end(c, i) && k <= i + 24; k++)
 			if (IN(c, k, SET("accepted", "approved", "confirmed")) &&
 			    IN(c, k - 1, SET("is", "been", "are")))
 				return make(V_REQUEST, "acceptance", k, true);
@@ -1901,7 +2204,20 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 static bool commit_start(const struct ctx *c, size_t i)
 {
 	bool coordinated;
+	size_t next;
 
+	/* "... about 80 metres down to the brook council will pay" */
+	if (i > c->first && IS(c, i, "council") && IN(c, i + 1, SET("will", "shall")) &&
+	    !INC(c, i - 1, C_DETERMINERS) && !IN(c, i - 1, SET("by", "of", "from", "to", "with",
+							     "for", "at", "on", "county",
+							     "district", "borough", "city")))
+		return true;
+	/* "Tell your committee the town council will fund half the mower" */
+	if (i > c->first && IS(c, i, "the") && council_subject(c, i, &next) &&
+	    IN(c, next, SET("will", "shall", "is", "has", "can")) &&
+	    !INC(c, i - 1, C_NEW_CLAUSE) && !IN(c, i - 1, SET("by", "of", "from", "to", "with",
+							    "for", "at", "on")))
+		return true;
 	return clause_start(c, i, &coordinated) || IS(c, i - 1, "that");
 }
 
@@ -1929,6 +2245,41 @@ static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const st
 
 /* Every clause of SENTENCE: requests and information requests, or
    commitments. */
+/* Is the request at AT to bring or wear something, in the sentence after
+   an invitation ("Would you like to come along on Sunday? ... Bring
+   wellies!")? */
+static bool after_invitation(const struct ctx *c, size_t at)
+{
+	char buf[64];
+	const char *lem = lemma(c, at, buf, sizeof(buf));
+
+	if (lem == NULL || !in_set(lem, SET("bring", "wear", "dress")))
+		return false;
+	for (size_t s = c->sentence; s > 0 && s + 3 > c->sentence; s--) {
+		const struct sentence *sn = SENT(c->t, s - 1);
+
+		for (size_t k = sn->first; k + 2 < sn->end; k++)
+			if ((IN(c, k, SET("would", "do")) && IS(c, k + 1, "you") &&
+			     IN(c, k + 2, SET("like", "fancy", "want"))) ||
+			    (IS(c, k, "you") && IS(c, k + 1, "are") && IS(c, k + 2, "welcome")) ||
+			    (IS(c, k, "join") && IS(c, k + 1, "us")))
+				return true;
+	}
+	return false;
+}
+
+/* Is the request at AT left to the reader's wish: "if you need the
+   space", "if you like", "if you'd rather"? */
+static bool left_to_reader(const struct ctx *c, size_t at)
+{
+	for (size_t k = at; k + 2 < c->end && k < at + CLAUSE_MAX; k++)
+		if (IS(c, k, "if") && IS(c, k + 1, "you") &&
+		    IN(c, k + 2 + IN(c, k + 2, SET("would", "really", "do")),
+		       SET("need", "want", "like", "wish", "prefer", "rather", "fancy", "feel")))
+			return true;
+	return false;
+}
+
 /* Every clause of SENTENCE: requests and information requests (into
    OUT[LANG_REQUEST] and OUT[LANG_INFORMATION]), or commitments (into
    OUT[LANG_COMMITMENT]). */
@@ -1957,6 +2308,11 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 		if (!clause_start(&c, i, &coordinated))
 			continue;
 		v = clause_request(&c, i, coordinated);
+		/* "do trim it if you need the space": leave to do as the reader
+		   wishes is no request; nor "Bring wellies!" after "would you
+		   like to come along" */
+		if (v.kind == V_REQUEST && (left_to_reader(&c, v.at) || after_invitation(&c, v.at)))
+			v.kind = V_NONE;
 		if (v.kind == V_REQUEST || v.kind == V_INFO) {
 			fill_hit(&c, sentence, i, &v, v.kind == V_REQUEST ? LANG_REQUEST
 								   : LANG_INFORMATION, &h);
@@ -1975,6 +2331,12 @@ static bool about_author(const struct ctx *c, size_t i)
 {
 	size_t k = i;
 
+	/* "as you know I'm a Conservative councillor", "I've been a Labour
+	   party member for forty years": who the author is */
+	for (size_t m = i >= c->first + 4 ? i - 4 : c->first; m < i; m++)
+		if (IN(c, m, SET("am", "been", "was")) && IN(c, m + 1, SET("a", "an")) &&
+		    m > c->first && IN(c, m - 1, SET("i", "have", "always", "also")))
+			return true;
 	/* "I'll be late tonight, the Conservatives' AGM runs till 7": an
 	   apology for absence explains itself with the party */
 	for (size_t m = c->first; m < i && m < c->first + 12; m++)
@@ -1986,7 +2348,8 @@ static bool about_author(const struct ctx *c, size_t i)
 	       !is_punct(c, k - 1, ":") && !IN(c, k - 1, SET("so", "but", "and", "because")))
 		k--;
 	/* "because Labour at the county have axed the 42": the reason */
-	if (IS(c, k, "because") || IS(c, k + 1, "because") || (k > c->first && IS(c, k - 1, "because")))
+	if (IS(c, k, "because") || IS(c, k + 1, "because") || (k > c->first && IS(c, k - 1, "because")) ||
+	    (IS(c, k, "now") && IS(c, k + 1, "that")) || IS(c, k, "since"))
 		return true;
 	k = skip_set(c, k, SET("as", "although", "though", "since", "while", "because"));
 	if (IS(c, k, "you") && IS(c, k + 1, "know"))
@@ -2030,7 +2393,21 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			       IN(&c, i + len, SET("are", "have", "were", "r")) ||
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
-			      !excepted(lang->lists.party, t, i, s->end);
+			      !excepted(lang->lists.party, t, i, s->end, NULL);
+		/* "the Conservative administration at Oakham wants to close the
+		   tip", "the county's Labour cabinet": a party governing, named
+		   as the news, is no campaign work asked for */
+		if (hit && (IN(&c, i + len, SET("administration", "cabinet", "government",
+						"leadership", "controlled", "majority",
+						"run", "ran")) ||
+			    (i > s->first && has_flag(&c, i - 1, TOK_POSSESSIVE) &&
+			     IN(&c, i - 1, SET("county", "district", "borough", "city", "council")))))
+			hit = false;
+		/* "council hat on, not my Labour rosette": disclaimed */
+		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
+			    (i >= s->first + 2 && IN(&c, i - 2, SET("not", "no", "nothing"))) ||
+			    (i >= s->first + 3 && IN(&c, i - 3, SET("not", "nothing")))))
+			hit = false;
 		if (hit && !about_author(&c, i)) {
 			struct verdict v = make(V_REQUEST, "party", i, false);
 			struct lang_hit h;
@@ -2099,6 +2476,22 @@ static bool about_rules(const struct lang_text *t, size_t s)
 	return false;
 }
 
+/* Does sentence S say what something is for ("It's for the branch's
+   meeting", "They're for the Lib Dem survey")? */
+static bool explains(const struct lang_text *t, size_t s)
+{
+	const struct sentence *sn = SENT(t, s);
+	size_t k = sn->first;
+
+	if (k + 2 >= sn->end || !in_set(TOK(t, k)->w, SET("it", "they", "this", "these", "that",
+							    "those")))
+		return false;
+	k++;
+	if (in_set(TOK(t, k)->w, SET("is", "are", "was", "were")))
+		k++;
+	return strcmp(TOK(t, k)->w, "for") == 0;
+}
+
 static gint hit_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct lang_hit *x = a, *y = b;
@@ -2148,6 +2541,21 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	for (guint p = 0, r = 0; p < parties->len && !found; p++) {
 		const struct lang_hit *ph = &g_array_index(parties, struct lang_hit, p);
 
+		/* "Could you pay the attached invoice? It's for the Conservative
+		   Association's ward meeting": the sentence after a request,
+		   saying what it is for */
+		if (ph->sentence > 0 && r < requests->len && explains(body, ph->sentence)) {
+			for (guint q = 0; q < requests->len && !found; q++) {
+				const struct lang_hit *rh = &g_array_index(requests, struct lang_hit, q);
+
+				if (rh->sentence + 1 == ph->sentence && rh->paragraph == ph->paragraph &&
+				    !about_rules(body, ph->sentence)) {
+					*hit_r = *ph;
+					*in_subject_r = false;
+					found = true;
+				}
+			}
+		}
 		while (r < requests->len &&
 		       g_array_index(requests, struct lang_hit, r).sentence < ph->sentence)
 			r++;
@@ -2170,6 +2578,25 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	return found;
 }
 
+/* "I'm writing in a personal capacity", "not as a councillor": the
+   author says the letter is not the council's. */
+static bool writes_personally(const struct lang *lang, const struct lang_text *text)
+{
+	struct ctx c = { .lang = lang, .t = text, .first = 0, .end = text->toks->len };
+
+	for (size_t k = 0; k + 2 < c.end; k++) {
+		if (IN(&c, k, SET("personal", "private")) && IS(&c, k + 1, "capacity") &&
+		    !IS(&c, k - 1, "no"))
+			return true;
+		if (IS(&c, k, "not") && IS(&c, k + 1, "as") &&
+		    (IN(&c, k + 2, SET("councillor", "cllr")) ||
+		     (IN(&c, k + 2, SET("a", "your", "the")) &&
+		      IN(&c, k + 3, SET("councillor", "cllr", "council")))))
+			return true;
+	}
+	return false;
+}
+
 bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 		      const struct lang_hit *hit, bool to_supplier)
 {
@@ -2181,6 +2608,15 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	size_t end = clause_end(&c, hit->at_tok);
 
 	if (!hit->order)
+		return false;
+	/* "invoice me at home, not the council": the author's own */
+	for (size_t k = hit->at_tok; k < end; k++)
+		if (IN(&c, k, SET("me", "myself", "my")))
+			return false;
+	for (size_t k = c.first; k + 1 < c.end; k++)
+		if (IN(&c, k, SET("invoice", "bill", "charge")) && IN(&c, k + 1, SET("me", "myself")))
+			return false;
+	if (writes_personally(lang, text))
 		return false;
 	if (lang_sentence_speaks_for(lang, text, hit))
 		return true;
@@ -2199,6 +2635,19 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	return true;
 }
 
+/* "not" or "than" just before the noun phrase at I ("not the town
+   council", "rather than the council"). */
+static bool not_before(const struct ctx *c, size_t i)
+{
+	for (size_t k = i; k > c->first && k + 3 > i; k--) {
+		if (IN(c, k - 1, SET("not", "than")))
+			return true;
+		if (!IN(c, k - 1, SET("the", "our", "parish", "town", "village", "city")))
+			return false;
+	}
+	return false;
+}
+
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
 			      const struct lang_hit *hit)
 {
@@ -2213,6 +2662,8 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
 			if (!personal_we(text, hit->sentence, i))
 				return true;
+		} else if (not_before(&c, i)) {
+			continue;	/* "invoice me, not the town council" */
 		} else if (council_subject(&c, i, &next)) {
 			return true;
 		} else if (IS(&c, i, "council") && i > s->first && !INC(&c, i - 1, C_OTHER_BODIES) &&

@@ -169,15 +169,19 @@ static void read_exceptions(struct lang_lexicon *lex, char *text, size_t len)
 		if (e == NULL)
 			continue;
 		e->flags |= LEX_INFLECTED;
-		if ((size_t)(sp - line) != n || strncmp(line, lemma, n) != 0) {
+		if ((size_t)(sp - line) == n && strncmp(line, lemma, n) == 0)
+			continue;
+		/* verb.exc lists -s and -ing forms too ("programmes",
+		   "cutting"): only the others are a past form of another
+		   lemma ("found", "rang") */
+		if (line[sp - line - 1] != 's' &&
+		    !((size_t)(sp - line) > 3 && strncmp(sp - 3, "ing", 3) == 0))
 			e->flags |= LEX_OTHER_LEMMA;
-			lemma[n] = '\0';
-			*sp = '\0';
-			if (!g_hash_table_contains(lex->forms, line))
-				g_hash_table_insert(lex->forms,
-						    g_string_chunk_insert(lex->chunk, line),
-						    g_string_chunk_insert(lex->chunk, lemma));
-		}
+		lemma[n] = '\0';
+		*sp = '\0';
+		if (!g_hash_table_contains(lex->forms, line))
+			g_hash_table_insert(lex->forms, g_string_chunk_insert(lex->chunk, line),
+					    g_string_chunk_insert(lex->chunk, lemma));
 	}
 }
 
@@ -362,9 +366,19 @@ bool lex_lemma(const struct lang_lexicon *lex, const char *word, char *buf, size
 
 bool lex_is_participle(const struct lang_lexicon *lex, const char *word)
 {
+	/* Participles the same as their verb, which verb.exc does not list
+	   ("could the grass be cut", "have it put back") */
+	static const char *const invariant[] = {
+		"cut", "put", "set", "shut", "hit", "let", "cost", "hurt", "spread", "split",
+		"burst", "cast", "quit", "rid", "shed", "slit", "upset", "broadcast", "read",
+		"reset", "recut", "preset", "offset",
+	};
 	const struct lex_word *e = lex_lookup(lex, word);
 	size_t len = strlen(word);
 
+	for (size_t i = 0; i < G_N_ELEMENTS(invariant); i++)
+		if (strcmp(word, invariant[i]) == 0)
+			return true;
 	if (e != NULL && (e->flags & LEX_INFLECTED))
 		return true;
 	return stem_is_verb(lex, word, len, "ed") || stem_is_verb(lex, word, len, "d");

@@ -24,14 +24,27 @@
 
 static const char usage_text[] =
 "Usage:\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] list [--json]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] show QUEUEID\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] release QUEUEID [--note TEXT]\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] delete QUEUEID --note TEXT\n"
-"  council-review [-c CONF] [-C POSTFIX_DIR] [--council NAME] digest [--always]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] list [--json]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] show QUEUEID\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] release QUEUEID [--note TEXT]\n"
+"                 [--verdict VERDICT]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] delete QUEUEID --note TEXT\n"
+"                 [--verdict VERDICT]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] digest [--always]\n"
+"  council-review [-c CONF] [-C MTA_CONF] [--council NAME] expire\n"
+"  council-review [-c CONF] user add NAME --council NAME [--council NAME ...]\n"
+"                 [--password-stdin]\n"
+"  council-review [-c CONF] user passwd NAME [--password-stdin]\n"
+"  council-review [-c CONF] user del NAME\n"
+"  council-review [-c CONF] user list\n"
+"  council-review [-c CONF] [--council NAME] report [--since DATE] [--until DATE]\n"
+"                 [--csv | --json]\n"
+"  council-review [-c CONF] verify [FILE ...]\n"
+"  council-review [-c CONF] [--council NAME] export QUEUEID|MESSAGE-ID [--json]\n"
 "\n"
 "The messages council-milter held for the Clerk wait in the mail server's hold\n"
-"queue. council-review lists them with the reasons and the evidence, shows one\n"
+"queue (Postfix's, or Sendmail's quarantine: the configuration's mta says\n"
+"which). council-review lists them with the reasons and the evidence, shows one\n"
 "as its recipients would see it (with the notices added), releases it (it is\n"
 "delivered), or deletes it (it is not; its author is told, with your note).\n"
 "Each of these is recorded in the audit journal with who did it. It acts only\n"
@@ -44,31 +57,66 @@ static const char usage_text[] =
 "  release QUEUEID  deliver it; --note TEXT is kept in the journal\n"
 "  delete QUEUEID --note TEXT\n"
 "                   delete it; its author is sent your note and the reasons\n"
+"  --verdict VERDICT  with release or delete, your verdict on the hold, kept in\n"
+"                   the journal: breach (a breach, held rightly), breach-allowed\n"
+"                   (a breach, but allowed) or no-breach (the filter was wrong)\n"
 "  digest           send each council's review address a summary of what is\n"
 "                   held; nothing is sent when nothing is held, unless --always\n"
+"  expire           return to its author (or release, as the council's\n"
+"                   on_hold_expiry says) what was held longer than hold_expiry,\n"
+"                   and remind review_to a day before; the hourly timer runs it\n"
+"  user add NAME --council NAME\n"
+"                   a reviewer of the web page (council-review-web) for one or\n"
+"                   more councils (--council again for each); the password is\n"
+"                   asked twice, or read from one line of standard input with\n"
+"                   --password-stdin\n"
+"  user passwd NAME a new password (their sessions end)\n"
+"  user del NAME    remove the reviewer (their sessions end)\n"
+"  user list        the reviewers and their councils\n"
+"  report           from the journal, for a period (--since DATE and --until\n"
+"                   DATE, YYYY-MM-DD, both days included; last month unless\n"
+"                   given): messages by action, findings by rule and clause,\n"
+"                   holds released, returned and expired, the median time to\n"
+"                   review, the busiest senders of held mail, and each rule's\n"
+"                   precision from the reviewers' verdicts; --csv or --json\n"
+"                   for a spreadsheet or a script\n"
+"  verify [FILE ...]\n"
+"                   check the journal's chain of hashes (the journal and its\n"
+"                   rotations, or the FILEs, oldest first) and name the first\n"
+"                   line that breaks it: a line changed, removed or added\n"
+"  export QUEUEID|MESSAGE-ID\n"
+"                   every line of the journal about one message (decision,\n"
+"                   review actions), with the hashes that verify them, for a\n"
+"                   complaint file; --json for a program\n"
 "\n"
 "  -c CONF          the configuration (default " COUNCIL_CONF_DEFAULT ")\n"
-"  -C POSTFIX_DIR   a Postfix instance other than the default (passed to\n"
-"                   postqueue, postcat and postsuper as -c POSTFIX_DIR)\n"
+"  -C MTA_CONF      a mail server configuration other than the default: a\n"
+"                   Postfix instance's folder (passed to postqueue, postcat and\n"
+"                   postsuper as -c MTA_CONF), or a Sendmail .cf file (passed\n"
+"                   to sendmail as -C MTA_CONF)\n"
 "  --council NAME   only what is held for this council (its name, or one of its\n"
 "                   domains); a Clerk's sudo rule can pin it (council-review(8))\n"
 "  -h, --help       this help;  -V, --version  the version\n"
 "\n"
-"show, release and delete need root's power over the mail queue: a Clerk runs\n"
-"them as \"sudo council-review ...\" (see council-review(8) for the sudo rule\n"
-"that allows exactly this). Exit status: 0 done, 64 usage, 66 no such held\n"
-"message, 69 a Postfix tool failed, 70 the journal cannot be read, 73 the\n"
+"show, release, delete and expire need root's power over the mail queue: a\n"
+"Clerk runs them as \"sudo council-review ...\" (see council-review(8) for the\n"
+"sudo rule that allows exactly this); user is for root, never through sudo.\n"
+"Exit status: 0 done, 64 usage, 66 no such held\n"
+"message, 69 a mail server tool failed, 70 the journal cannot be read, 73 the\n"
 "journal cannot be written, 75 done but a notice could not be sent, 77 not\n"
-"allowed, 78 configuration error.\n";
+"allowed, 78 configuration error, 65 the journal's chain is broken.\n";
 
 struct review {
 	const char *conf_path;
-	const char *postfix_dir;	/* -C */
+	const char *mta_conf;		/* -C: Postfix's -c DIR, Sendmail's -C FILE */
 	const char *council;		/* --council: the scope, or NULL */
 	const char *command;
 	const char *id;			/* show, release, delete */
 	char *note;			/* release, delete: --note, made safe */
-	bool json, always;
+	enum hold_verdict verdict;	/* release, delete: --verdict */
+	bool json, always, csv;
+	const char *since, *until;	/* report */
+	char **files;			/* verify: the files given (argv's) */
 	char *account;			/* the invoking account's name */
 	const char *sudo_user;		/* SUDO_USER when run through sudo */
 	struct conf *conf;
@@ -80,19 +128,15 @@ static int say(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("council-review: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	review_vsay(status, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status;
 }
 
 static int usage_error(const char *what)
 {
-	say(0, "%s", what);
-	fputs("Try 'council-review --help'.\n", stderr);
-	return REVIEW_EX_USAGE;
+	return review_usage_error(what);
 }
 
 /* ---- the power to act ---------------------------------------------------- */
@@ -105,22 +149,44 @@ static void who(struct review *r)
 	r->sudo_user = getuid() == 0 ? g_getenv("SUDO_USER") : NULL;
 }
 
-/* Through sudo, -c and -C would lend root's power to any file or Postfix
+/* Through sudo, -c and -C would lend root's power to any file or mail server
    instance the caller names: only the configured ones are allowed. */
 static int check_sudo_options(const struct review *r, bool options_given)
 {
 	const char *uid = g_getenv("SUDO_UID");
 
+	if (r->files != NULL && r->files[0] != NULL)
+		options_given = true;	/* verify FILE: root reading a file you name */
 	if (r->sudo_user == NULL || !options_given || (uid != NULL && strcmp(uid, "0") == 0))
 		return 0;
-	return say(REVIEW_EX_NOPERM, "-c and -C are not allowed through sudo (they would "
-		   "use root's power on a file or mail system you choose); run it without "
-		   "them, on the configured ones");
+	return say(REVIEW_EX_NOPERM, "-c, -C and verify's FILEs are not allowed through "
+		   "sudo (they would use root's power on a file or mail system you choose); "
+		   "run it without them, on the configured ones");
+}
+
+/* The reviewers of the web page are root's to manage: a Clerk's sudo rule
+   for council-review must not make accounts (for any council). */
+static int check_user_command(const struct review *r)
+{
+	const char *uid = g_getenv("SUDO_UID");
+
+	if (strcmp(r->command, "user") != 0 || r->sudo_user == NULL ||
+	    (uid != NULL && strcmp(uid, "0") == 0))
+		return 0;
+	return say(REVIEW_EX_NOPERM, "\"user\" is not allowed through sudo: the reviewers of "
+		   "the web page are managed by root (a Clerk's sudo rule for council-review "
+		   "does not let them make accounts)");
 }
 
 static int need_root(const char *command)
 {
-	if (strcmp(command, "list") == 0 || strcmp(command, "digest") == 0 || geteuid() == 0)
+	static const char *const anyone[] = { "list", "digest", "report", "verify", "export",
+					      "user" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(anyone); i++)
+		if (strcmp(command, anyone[i]) == 0)
+			return 0;
+	if (geteuid() == 0)
 		return 0;
 	return say(REVIEW_EX_NOPERM, "\"%s\" needs root's power over the mail queue (reading "
 		   "and releasing held messages), which your account does not have. Run it as: "
@@ -236,7 +302,7 @@ static int cmd_release(struct review *r, const struct actor *actor)
 	const char *error;
 	int status = 0;
 
-	if (hold_release(r->hold, r->id, actor, r->note, &report, &error) < 0)
+	if (hold_release(r->hold, r->id, actor, r->note, r->verdict, &report, &error) < 0)
 		status = failed(r, error);
 	if (report.done)
 		printf("Released %s: it is on its way to its recipients, with its notices.\n",
@@ -250,7 +316,7 @@ static int cmd_delete(struct review *r, const struct actor *actor)
 	const char *error;
 	int status = 0;
 
-	if (hold_delete(r->hold, r->id, actor, r->note, &report, &error) < 0)
+	if (hold_delete(r->hold, r->id, actor, r->note, r->verdict, &report, &error) < 0)
 		status = failed(r, error);
 	if (!report.done)
 		return status;
@@ -302,6 +368,62 @@ static int cmd_digest(struct review *r)
 	return status;
 }
 
+static const char *const expiry_words[] = {
+	[HOLD_EXPIRY_REMINDED] = "reminded",
+	[HOLD_EXPIRY_RETURNED] = "returned to its author",
+	[HOLD_EXPIRY_RELEASED] = "released",
+};
+
+static int cmd_expire(struct review *r)
+{
+	struct hold_expiry *done;
+	struct hold_report report;
+	const char *error;
+	size_t n;
+	int status = 0;
+
+	if (r->conf->daemon.hold_expiry_days == 0) {
+		printf("hold_expiry is 0: held mail waits until somebody acts.\n");
+		return 0;
+	}
+	if (hold_expire(r->hold, time(NULL), &done, &n, &report, &error) < 0)
+		return failed(r, error);
+	report_warnings(&report);
+	for (size_t i = 0; i < n; i++) {
+		const struct hold_expiry *e = &done[i];
+		const char *id = e->item->entry->queue_id;
+		const char *council = e->item->council->name;
+
+		if (!e->done) {
+			say(0, "%s (%s) was not %s: %s", id, council, expiry_words[e->action],
+			    e->error);
+			status = e->action == HOLD_EXPIRY_REMINDED ? REVIEW_EX_TEMPFAIL :
+				REVIEW_EX_UNAVAILABLE;
+			continue;
+		}
+		if (e->action == HOLD_EXPIRY_REMINDED)
+			printf("Reminded %s: %s (%s) expires within a day.\n",
+			       e->item->council->review_to, id, council);
+		else if (e->action == HOLD_EXPIRY_RELEASED)
+			printf("Released %s (%s): nobody reviewed it within %u days.\n", id,
+			       council, r->conf->daemon.hold_expiry_days);
+		else
+			printf("Returned %s (%s) to its author%s%s%s: nobody reviewed it within "
+			       "%u days.\n", id, council, e->notified != NULL ? " <" : "",
+			       e->notified != NULL ? e->notified : " (who could not be told)",
+			       e->notified != NULL ? ">" : "", r->conf->daemon.hold_expiry_days);
+		if (e->error != NULL) {
+			say(0, "%s", e->error);
+			if (status == 0)
+				status = REVIEW_EX_TEMPFAIL;
+		}
+	}
+	if (n == 0)
+		printf("Nothing held is due to expire or to be reminded of.\n");
+	g_free(done);
+	return status;
+}
+
 /* ---- the command line ---------------------------------------------------- */
 
 /* The note: one text, control characters other than line breaks dropped. */
@@ -329,26 +451,65 @@ static int parse_command(struct review *r, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "always", no_argument, NULL, 'a' },
+		{ "csv", no_argument, NULL, 'V' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "verdict", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *command = r->command = argv[optind];
+	bool report = strcmp(command, "report") == 0;
 	int c, status;
+
+	if (strcmp(command, "user") == 0) {
+		static const char *const subs[] = { "add", "passwd", "del", "list" };
+		for (size_t i = 0; optind + 1 < argc && i < G_N_ELEMENTS(subs); i++)
+			if (strcmp(argv[optind + 1], subs[i]) == 0)
+				return 0;	/* its options are users.c's */
+		return usage_error("user what? add, passwd, del or list");
+	}
 
 	argc -= optind;
 	argv += optind;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", cmd_options, NULL)) != -1) {
-		if (c == 'j' && strcmp(command, "list") == 0)
+		if (c == 'j' && (strcmp(command, "list") == 0 || report ||
+				 strcmp(command, "export") == 0))
 			r->json = true;
+		else if (c == 'V' && report)
+			r->csv = true;
+		else if (c == 's' && report)
+			r->since = optarg;
+		else if (c == 'u' && report)
+			r->until = optarg;
 		else if (c == 'a' && strcmp(command, "digest") == 0)
 			r->always = true;
 		else if (c == 'n' && (strcmp(command, "release") == 0 ||
 				      strcmp(command, "delete") == 0)) {
 			if ((status = take_note(r, optarg)) != 0)
 				return status;
+		} else if (c == 'v' && (strcmp(command, "release") == 0 ||
+				      strcmp(command, "delete") == 0)) {
+			if (hold_verdict_parse(optarg, &r->verdict) < 0)
+				return usage_error("--verdict is breach (a breach, held rightly), "
+						   "breach-allowed (a breach, but allowed) or "
+						   "no-breach (no breach: the filter was wrong)");
 		} else {
 			return usage_error("an option that command does not take");
 		}
+	}
+	if (r->csv && r->json)
+		return usage_error("give --csv or --json, not both");
+	if (strcmp(command, "verify") == 0) {
+		r->files = argv + optind;	/* the rest: the files */
+		optind = argc;
+	}
+	if (strcmp(command, "export") == 0) {
+		/* A queue id or a Message-ID: any text, searched for as it is. */
+		if (optind + 1 != argc || argv[optind][0] == '\0' || strlen(argv[optind]) > 998)
+			return usage_error("export takes one queue id or Message-ID");
+		r->id = argv[optind++];
+		return 0;
 	}
 	bool takes_id = strcmp(command, "show") == 0 || strcmp(command, "release") == 0 ||
 		strcmp(command, "delete") == 0;
@@ -365,7 +526,7 @@ static int parse_command(struct review *r, int argc, char **argv)
 	return 0;
 }
 
-static int run(struct review *r)
+static int run(struct review *r, int argc, char **argv)
 {
 	struct actor actor = { r->sudo_user != NULL ? r->sudo_user : r->account,
 			       r->sudo_user != NULL ? "sudo" : "council-review" };
@@ -379,19 +540,45 @@ static int run(struct review *r)
 		return say(REVIEW_EX_CONFIG, "%s has errors (council-milter -n -c %s checks it)",
 			   r->conf_path, r->conf_path);
 	}
+	if (strcmp(r->command, "user") == 0) {
+		status = r->council != NULL ?
+			usage_error("--council before \"user\" is not allowed: give it after "
+				    "\"user add NAME\"") :
+			review_users(r->conf, argc - optind, argv + optind);
+		conf_unref(&r->conf);
+		return status;
+	}
 	const struct conf_council *scope = hold_find_council(r->conf, r->council);
 	if (r->council != NULL && scope == NULL) {
 		conf_unref(&r->conf);
 		return usage_error("--council: no such council in the configuration; give its "
 				   "name or one of its domains");
 	}
+	/* The journal's own commands: no queue, no notices. */
+	struct review_journal journal = { r->conf->daemon.journal,
+					  scope != NULL ? scope->name : NULL };
+	if (strcmp(r->command, "report") == 0 || strcmp(r->command, "verify") == 0 ||
+	    strcmp(r->command, "export") == 0) {
+		if (strcmp(r->command, "report") == 0)
+			status = review_report(&journal, r->since, r->until, r->csv ? REVIEW_CSV :
+					       r->json ? REVIEW_JSON : REVIEW_TEXT);
+		else if (strcmp(r->command, "verify") == 0)
+			status = review_verify(&journal, (const char *const *)r->files,
+					       g_strv_length(r->files));
+		else
+			status = review_export(&journal, r->id, r->json);
+		conf_unref(&r->conf);
+		return status;
+	}
 	parser_init();
-	r->hold = hold_new(r->conf, hold_queue_postfix(r->postfix_dir));
+	r->hold = hold_new(r->conf, hold_queue_new(r->conf, r->mta_conf));
 	hold_set_scope(r->hold, scope);
 	if (strcmp(r->command, "list") == 0)
 		status = cmd_list(r);
 	else if (strcmp(r->command, "digest") == 0)
 		status = cmd_digest(r);
+	else if (strcmp(r->command, "expire") == 0)
+		status = cmd_expire(r);
 	else if (strcmp(r->command, "show") == 0)
 		status = cmd_show(r, &actor);
 	else if (strcmp(r->command, "release") == 0)
@@ -423,7 +610,7 @@ int main(int argc, char **argv)
 			options_given = true;
 			break;
 		case 'C':
-			r.postfix_dir = optarg;
+			r.mta_conf = optarg;
 			options_given = true;
 			break;
 		case 'S':
@@ -445,14 +632,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("which command? list, show, release, delete or digest");
-	static const char *const commands[] = { "list", "show", "release", "delete", "digest" };
+		return usage_error("which command? list, show, release, delete, digest, expire, "
+				   "user, report, verify or export");
+	static const char *const commands[] = { "list", "show", "release", "delete", "digest",
+						"expire", "user", "report", "verify", "export" };
 	bool known = false;
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		known |= strcmp(argv[optind], commands[i]) == 0;
 	if (!known)
 		return usage_error("unknown command; the commands are list, show, release, "
-				   "delete and digest");
+				   "delete, digest, expire, user, report, verify and export");
 
 	/* Usage, then the caller's power, and only then the configuration: a
 	   command refused for want of power says so whatever the configuration
@@ -462,9 +651,11 @@ int main(int argc, char **argv)
 	if (status == 0)
 		status = check_sudo_options(&r, options_given);
 	if (status == 0)
+		status = check_user_command(&r);
+	if (status == 0)
 		status = need_root(r.command);
 	if (status == 0)
-		status = run(&r);
+		status = run(&r, argc, argv);
 	g_free(r.note);
 	g_free(r.account);
 	return status;

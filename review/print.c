@@ -1,12 +1,38 @@
 /* council-review: a held message shown to a person (see review.h). */
 #include "review/review.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "parser/parser.h"
 #include "util/util.h"
 
 #define FIELD_MAX 998
+
+int review_vsay(int status, const char *fmt, va_list ap)
+{
+	fputs("council-review: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int review_say(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	review_vsay(status, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int review_usage_error(const char *what)
+{
+	review_say(0, "%s", what);
+	fputs("Try 'council-review --help'.\n", stderr);
+	return REVIEW_EX_USAGE;
+}
 
 void review_print_safe(FILE *out, const char *s, size_t len)
 {

@@ -6,8 +6,9 @@ a private Postfix on 127.0.0.1:2525 that passes every message through it and
 delivers to a local sink, sends the demo messages (tests/messages/demo/*.eml)
 and says, for each, what happened to it (delivered, annotated, held or
 refused), read from the sink, the Postfix log and the milter's log; then the
-notices of the held ones and how the Clerk reviews them with council-review.
-Then it stays up for you to send your own with swaks, until Ctrl-C, and stops
+notices of the held ones and how the Clerk reviews them with council-review,
+and the Clerk's web page on loopback with a demo reviewer's sign-in. Then it
+stays up for you to send your own with swaks, until Ctrl-C, and stops
 everything it started.
 """
 
@@ -21,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
@@ -28,26 +30,38 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
 os.environ.setdefault("COUNCIL_SOURCE_DIR", SOURCE)
 import council_e2e  # noqa: E402
 from council_e2e import Env, wait_for  # noqa: E402
+import web_e2e  # noqa: E402
+
+# The demo's reviewer of the web page (council-review user add).
+DEMO_REVIEWER = "clerk"
+DEMO_PASSWORD = "ashcombe demo password"
 
 FOOTER_BEGIN = "---- Council mail notice ----"
 FOOTER_END = "---- End of council mail notice ----"
 ENVELOPE_RE = re.compile(r"^X-Council-Demo-Envelope:\s*(.*)$", re.M)
 
 
-def demo_conf(env):
+def demo_conf(env, metrics_port, web_port):
     """demo.conf with its journal, notice key and thread store in the demo's own
-    temporary directory, and notices sent through the demo's own Postfix (the
-    socket comes from -p)."""
+    temporary directory, notices sent through the demo's own Postfix (the
+    socket comes from -p), its metrics served on METRICS_PORT, and the web
+    page on 127.0.0.1:WEB_PORT (as nobody, its helper's socket in the
+    temporary directory too)."""
     with open(os.path.join(SOURCE, "conf", "examples", "demo.conf")) as f:
         text = f.read()
     paths = {"journal": 'journal = "%s/journal.jsonl";' % env.root,
              "notice_key": 'notice_key = "%s/notice.key";' % env.root,
              "sendmail": 'sendmail = "%s";' % env.write_sendmail(),
-             "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root}
+             "thread_store": 'thread_store = { path = "%s/threads"; };' % env.root,
+             "metrics": 'metrics = { listen = "inet:%d@127.0.0.1"; };' % metrics_port}
     for key, line in paths.items():
         text, n = re.subn(r"^%s\s*=.*;\s*$" % key, line, text, flags=re.M)
         if n == 0:
             text = line + "\n" + text
+    text = ('review_url = "http://127.0.0.1:%d";\n'
+            'web = { listen = "127.0.0.1:%d"; user = "%s"; '
+            'helper_socket = "%s/helper.sock"; };\n'
+            % (web_port, web_port, web_e2e.WEB_USER, env.root)) + text
     path = os.path.join(env.root, "demo.conf")
     with open(path, "w") as f:
         f.write(text)
@@ -182,6 +196,70 @@ def review_part(env, conf, review_bin, held, once):
           % env.root, flush=True)
 
 
+def show(cmd, max_lines=None):
+    """Run CMD (a list) and print it and what it says, indented."""
+    print("  $ %s" % " ".join(cmd))
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    lines = (r.stdout + r.stderr).rstrip().splitlines()
+    for line in lines[:max_lines]:
+        print("    " + line)
+    if max_lines is not None and len(lines) > max_lines:
+        print("    ... (%d more lines)" % (len(lines) - max_lines))
+    return r
+
+
+def evidence_part(env, conf, review_bin, directory_bin, metrics_port, held):
+    """The journal counted, checked and quoted; the metrics; an import."""
+    cmd = [review_bin, "-c", conf]
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    print("\nThe Clerk's report from the journal (by default last month; here today):\n")
+    show(cmd + ["report", "--since", today, "--until", today])
+    print("\nThe journal is chained by hashes; verify checks that no line was changed:\n")
+    show(cmd + ["verify"])
+    if held:
+        print("\nEverything the journal says about one message, with what verifies it, "
+              "for a complaint:\n")
+        show(cmd + ["export", held[0]], max_lines=12)
+    print("\nThe filter's metrics, for Prometheus (an excerpt):\n")
+    url = "http://127.0.0.1:%d/metrics" % metrics_port
+    print("  $ curl -s %s" % url)
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            text = r.read().decode()
+    except OSError as e:
+        text = "(not read: %s)" % e
+    for line in text.splitlines():
+        if line.startswith("#") or line.endswith(" 0"):
+            continue
+        if re.match(r"council_milter_(messages|findings|tempfails|notices|held_messages|"
+                    r"config_generation)", line):
+            print("    " + line)
+    print("\nAfter a by-election, the administrator brings the council's people in line "
+          "with its\naddress book (a dry run: nothing is written without --apply):\n")
+    show([directory_bin, "import", "-c", conf, "-u", "root", "--council",
+          "ashcombe-pc.gov.uk", os.path.join(SOURCE, "conf", "examples",
+                                             "ashcombe-people.csv")])
+
+
+def web_part(web):
+    """Where the Clerk's web page is, and how to sign in."""
+    status, _, html = web_e2e.Client(web.port).request("GET", "/signin")
+    if status != 200 or "Sign in" not in html:
+        raise council_e2e.Failure("the web page does not answer: %d" % status)
+    print("""
+The Clerk's web page is running on loopback (council-review-web as %s, its
+root helper beside it). Open it in a browser on this machine (or through
+"ssh -L %d:127.0.0.1:%d" from yours) and sign in:
+
+  %s
+  reviewer: %s    password: %s
+
+It lists the held messages; open one to read it, then release it or return
+it to its author. The notices to the Clerk above link to each message's page.
+""" % (web_e2e.WEB_USER, web.port, web.port, web.url("/held"), DEMO_REVIEWER, DEMO_PASSWORD),
+          flush=True)
+
+
 def watch(env, seen):
     """Print the outcome of every new message the milter judges, until Ctrl-C."""
     while True:
@@ -223,7 +301,11 @@ def main():
     ap = argparse.ArgumentParser(description="council-milter demo")
     ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "milter", "council-milter"))
     ap.add_argument("--review-bin", help="council-review (default: the same build tree's)")
+    ap.add_argument("--directory-bin",
+                    help="council-directory (default: the same build tree's)")
     ap.add_argument("--port", type=int, default=2525, help="SMTP port (0: any free port)")
+    ap.add_argument("--web-port", type=int, default=8027,
+                    help="the web page's port (0: any free port)")
     ap.add_argument("--once", action="store_true",
                     help="send the demo messages, report, and stop (no interactive part)")
     args = ap.parse_args()
@@ -232,10 +314,21 @@ def main():
     if args.port and council_e2e.port_open(args.port):
         sys.exit("demo: something already listens on 127.0.0.1:%d; stop it or use --port"
                  % args.port)
+    if args.web_port and council_e2e.port_open(args.web_port):
+        sys.exit("demo: something already listens on 127.0.0.1:%d; stop it or use --web-port"
+                 % args.web_port)
+    web_port = args.web_port or council_e2e.free_port()
     messages = sorted(glob.glob(os.path.join(SOURCE, "tests", "messages", "demo", "*.eml")))
     with Env("demo") as env:
         try:
-            conf = demo_conf(env)
+            metrics_port = council_e2e.free_port()
+            conf = demo_conf(env, metrics_port, web_port)
+            build = os.path.dirname(os.path.dirname(os.path.abspath(args.bin)))
+            review_bin = args.review_bin or os.path.join(build, "review", "council-review")
+            web_e2e.REVIEW_BIN = review_bin
+            web_e2e.WEB_BIN = os.path.join(build, "web", "council-review-web")
+            web_e2e.HELPER_BIN = os.path.join(build, "helper", "council-review-helper")
+            web_e2e.add_reviewer(env, conf, DEMO_REVIEWER, "ashcombe-pc.gov.uk", DEMO_PASSWORD)
             env.start_milter(conf, args.bin)
             env.start_postfix(args.port)
             print("council-milter is running on demo.conf (Ashcombe Parish Council), behind")
@@ -256,15 +349,19 @@ def main():
                 print("  %s: %s" % (name, said), flush=True)
                 if said.startswith("held"):
                     held.append(re.search(r"queued as ([0-9A-F]+)", text).group(1))
-            build = os.path.dirname(os.path.dirname(os.path.abspath(args.bin)))
-            review_part(env, conf, args.review_bin or
-                        os.path.join(build, "review", "council-review"), held, args.once)
-            if args.once:
-                print("\nStopping the demo (--once): Postfix, council-milter, the sink...")
-            else:
-                interactive(env)
+            review_part(env, conf, review_bin, held, args.once)
+            evidence_part(env, conf, review_bin, args.directory_bin or
+                          os.path.join(build, "directory", "council-directory"),
+                          metrics_port, held)
+            with web_e2e.WebPage(env, conf, web_port) as web:
+                web_part(web)
+                if args.once:
+                    print("Stopping the demo (--once): the web page, Postfix, council-milter, "
+                          "the sink...")
+                else:
+                    interactive(env)
         except KeyboardInterrupt:
-            print("\nStopping the demo (Postfix, council-milter, the sink)...")
+            print("\nStopping the demo (the web page, Postfix, council-milter, the sink)...")
     print("Stopped; nothing of the demo is left running.")
 
 

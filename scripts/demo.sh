@@ -10,5 +10,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 echo "== building council-milter"
 cmake -S . -B build >/dev/null
-cmake --build build -j2 --target council-milter council-review
+cmake --build build -j2 --target council-milter council-review council-review-web \
+    council-review-helper
 exec /usr/bin/python3 scripts/demo.py "$@"

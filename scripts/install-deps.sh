@@ -12,8 +12,13 @@ packages=(
 	libidn2-dev	# international (IDNA) domain names compared in one form
 	libpoppler-glib-dev	# PDF attachments read for confidential markings (extractor/pdf.c)
 	libarchive-dev	# the zip of Office and OpenDocument attachments (extractor/zip.c)
+	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
+	libmicrohttpd-dev	# a small HTTP(S) server: the Clerk's web page and the metrics endpoint
 	postfix swaks python3 valgrind clang
+	chromium chromium-driver python3-selenium	# the web page's test in a real browser
 	systemd procps man-db groff-base	# systemd-analyze (and /bin/kill), man, groff: the units and man pages
+	debhelper lintian	# the Debian packages: dpkg-buildpackage (dpkg-dev) and their check (ops_debian_package)
+	m4 libsasl2-modules	# e2e_sendmail: Sendmail's .cf from its m4 files; SMTP AUTH (PLAIN) through Cyrus SASL
 )
 
 missing=()

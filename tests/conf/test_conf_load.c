@@ -47,6 +47,7 @@ static void test_defaults(void **state)
 		{ "on_error", d->on_error, CONF_ON_ERROR_TEMPFAIL },
 		{ "on_incomplete", d->on_incomplete, CONF_ACTION_HOLD },
 		{ "journal_failure", d->journal_failure, CONF_JOURNAL_TEMPFAIL },
+		{ "mta", d->mta, CONF_MTA_POSTFIX },
 		{ "timeout", d->timeout_seconds, 300 },
 		{ "subaddress_folding", d->subaddress_folding, true },
 		{ "subaddress_delimiter", (unsigned char)d->subaddress_delimiter, '+' },
@@ -99,6 +100,7 @@ static void test_settings_and_paths(void **state)
 	assert_string_equal(conf->daemon.socket, "inet:8894@127.0.0.1");
 	assert_int_equal(conf->daemon.socket_mode, 0600);
 	assert_int_equal(conf->daemon.on_error, CONF_ON_ERROR_ACCEPT);
+	assert_int_equal(conf->daemon.mta, CONF_MTA_SENDMAIL);
 	assert_string_equal(conf->daemon.authserv_id, "mx.hosting.example");
 	assert_int_equal(conf->daemon.limits.max_recipients, 200);
 	assert_int_equal(conf->daemon.limits.max_depth, 8);

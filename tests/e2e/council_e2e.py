@@ -18,6 +18,7 @@ Environment: COUNCIL_MILTER_BIN and COUNCIL_REVIEW_BIN (the binaries under
 test), COUNCIL_SOURCE_DIR (set by ctest). Python standard library only.
 """
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -371,10 +372,12 @@ class Env:
         return [json.loads(l)["queue_id"] for l in r.stdout.splitlines()
                 if l.strip() and json.loads(l).get("queue_name") == "hold"]
 
-    def start_milter(self, conf_path, binary=None, user="root"):
+    def start_milter(self, conf_path, binary=None, user="root", phrase_dir=PHRASE_DIR):
         """Start the daemon on CONF_PATH. It runs as root (-u root) unless
         USER names another account: the temporary directory belongs to
-        root; tests/ops covers the drop to an unprivileged user."""
+        root; tests/ops covers the drop to an unprivileged user. PHRASE_DIR
+        is given with -P (None: the configured or compiled-in one, as an
+        installed daemon reads it)."""
         log_path = os.path.join(self.root, "milter-%d.log" % (len(self.milter_logs) + 1))
         self.milter_logs.append(log_path)
         if os.path.exists(self.milter_socket):
@@ -382,7 +385,7 @@ class Env:
         log = open(log_path, "wb")
         self.milter = subprocess.Popen(
             [binary or MILTER_BIN, "-f", "-c", conf_path, "-p", "unix:" + self.milter_socket,
-             "-P", PHRASE_DIR, "-u", user],
+             "-u", user] + (["-P", phrase_dir] if phrase_dir is not None else []),
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
 
@@ -528,11 +531,15 @@ class Env:
     def smtp(self):
         return SmtpClient(self.smtp_port)
 
-    def send(self, mail_from, rcpts, data):
+    def send(self, mail_from, rcpts, data, auth=None):
         """One message in one SMTP session; returns the final reply
-        (code, text) to DATA, or to the command that failed before it."""
+        (code, text) to DATA, or to the command that failed before it.
+        AUTH: (login, password) for AUTH PLAIN first."""
         with self.smtp() as c:
             c.command("EHLO council-e2e-client", expect=250)
+            if auth is not None:
+                token = base64.b64encode(("\0%s\0%s" % auth).encode()).decode()
+                c.command("AUTH PLAIN " + token, expect=235)
             code, text = c.command("MAIL FROM:<%s>" % mail_from)
             if code != 250:
                 return code, text

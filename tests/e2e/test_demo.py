@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""The demo (scripts/demo.py --once, on a free port) runs through, prints one
+"""The demo (scripts/demo.py --once, on free ports) runs through, prints one
 line per demo message, stops everything it started, and what it observed
 through Postfix agrees with what the offline judge says of each message; the
 messages show each kind of outcome (delivered, annotated, held, refused), and
 the demo shows the notices of the held ones and council-review listing them,
-with the commands to show and release one."""
+with the commands to show and release one, and where the Clerk's web page is
+with the demo reviewer's sign-in."""
 
 import glob
 import json
@@ -37,7 +38,7 @@ def judge(path):
 
 def test():
     r = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE_DIR, "scripts", "demo.py"),
-                        "--once", "--port", "0", "--bin", MILTER_BIN,
+                        "--once", "--port", "0", "--web-port", "0", "--bin", MILTER_BIN,
                         "--review-bin", REVIEW_BIN],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
     check(r.returncode == 0, "demo exit status (%s%s)" % (r.stdout, r.stderr), r.returncode, 0)
@@ -77,6 +78,12 @@ def test():
         m = re.search(r"council-review -c \S+ -C \S+ %s ([0-9A-F]+)\n" % cmd, review)
         check(m is not None and m.group(1) in qids, "the %s command for a held message" % cmd,
               review, " or ".join(qids))
+
+    # The web page: where it is, and the demo reviewer's sign-in.
+    web = re.search(r"^  (http://127\.0\.0\.1:\d+/held)\n  reviewer: (\S+)    password: (.+)$",
+                    r.stdout, re.M)
+    check(web is not None and web.group(2) == "clerk", "the web page's address and sign-in",
+          r.stdout[-900:], "http://127.0.0.1:PORT/held, reviewer and password")
 
 
 if __name__ == "__main__":

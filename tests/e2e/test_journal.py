@@ -4,6 +4,10 @@
 - log rotation: the journal renamed, SIGUSR1, and the next decision goes to
   a new file under the configured name (the daemon opens it again even
   though the configuration did not change);
+- the chain of hashes survives the rotation and a restart: council-review
+  verify finds it whole through both files, and export shows a held
+  message's decision and the Clerk's show with the hash the next line
+  records; a line edited in the rotated file is found, with its line;
 - a journal that cannot be written (it becomes /dev/full once the daemon
   runs): the client is told to try again later (4xx) and the line is in the
   daemon's log;
@@ -11,6 +15,7 @@
   judged like any other message: here held, with the marker removed.
 """
 
+import json
 import os
 import re
 
@@ -54,7 +59,15 @@ def test():
         check(old == ["demo-01.clean@ashcombe-pc.gov.uk"], "the rotated file", old,
               ["demo-01.clean@ashcombe-pc.gov.uk"])
 
-        # A forged marker from <>: judged, held, the marker gone.
+        # A rotation without SIGUSR1: the daemon follows the name by itself.
+        os.rename(journal + ".1", journal + ".2")
+        os.rename(journal, journal + ".1")
+        code, text = env.send("clerk@ashcombe-pc.gov.uk", ["m.wood@example.org"], clean)
+        check(code == 250, "third message (%s)" % text, code, 250)
+        check(len(decision_ids(journal)) == 1, "after a rotation without a signal, the new file",
+              decision_ids(journal), 1)
+
+
         code, text = env.send("", ["accounts@benchcraft.example.com"],
                               read_message("tests/messages/milter/forged-notice.eml"))
         check(code == 250, "forged notice accepted for judging (%s)" % text, code, 250)
@@ -68,6 +81,32 @@ def test():
               "the forged marker is removed from the held message", r.stdout[-1500:],
               "no Council-Policy-Notice")
         env.stop_milter()
+
+        # A restart: the chain goes on from the last line.
+        env.start_milter(conf)
+        code, text = env.send("clerk@ashcombe-pc.gov.uk", ["m.wood@example.org"], clean)
+        check(code == 250, "after a restart (%s)" % text, code, 250)
+        r = env.review(conf, "verify")
+        n = sum(len(decision_ids(journal + s)) for s in (".2", ".1", ""))
+        check(r.returncode == 0 and "The chain is whole" in r.stdout and
+              ("Checked 3 files, %d lines" % n) in r.stdout and ("record %d" % n) in r.stdout,
+              "verify through two rotations and a restart", r.stdout, "whole, %d lines" % n)
+        r = env.review(conf, "export", qid, "--json")
+        got = [(x["text"], x["sha256"], x["next_line_prev"])
+               for x in json.loads(r.stdout)["records"]]
+        check(len(got) == 2 and '"event":"decision"' in got[0][0] and
+              '"action":"show"' in got[1][0] and all(h == n for _, h, n in got),
+              "export: the decision and the show, each vouched for by the next line", got)
+        env.stop_milter()
+        with open(journal + ".1") as f:
+            lines = f.read().splitlines(True)
+        lines[0] = lines[0].replace("demo-02", "demo-99")
+        with open(journal + ".1", "w") as f:
+            f.writelines(lines)
+        r = env.review(conf, "verify")
+        says = "%s line 1: the last line of %s.1 (line 1) was changed" % (journal, journal)
+        check(r.returncode == 65 and says in r.stdout, "verify finds the edited line",
+              r.stdout, says)
 
         # The journal cannot be written (its disk is full): the sender is asked
         # to retry. Start-up refuses a journal that is no regular file

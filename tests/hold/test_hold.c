@@ -284,24 +284,26 @@ static void test_release(void **state)
 	struct hold_report report;
 	const char *error;
 
-	if (hold_release(f->hold, "A1B2C3D4E5", &clerk, "Confirmed by phone", &report,
-			 &error) < 0)
+	if (hold_release(f->hold, "A1B2C3D4E5", &clerk, "Confirmed by phone",
+			 HOLD_VERDICT_BREACH_ALLOWED, &report, &error) < 0)
 		fail_msg("hold_release: %s", error);
 	if (strcmp(f->fake.calls->str, "release A1B2C3D4E5\n") != 0 || !report.done)
 		fail_msg("queue calls: got [%s] (done %d), want one release", f->fake.calls->str,
 			 report.done);
 	JsonObject *o = last_line(f);
-	char *got = g_strdup_printf("%s %s %s by=%s via=%s note=%s", str(o, "event"),
+	char *got = g_strdup_printf("%s %s %s by=%s via=%s note=%s verdict=%s", str(o, "event"),
 				    str(o, "action"), str(o, "queue_id"), str(o, "by"),
-				    str(o, "via"), str(o, "note"));
+				    str(o, "via"), str(o, "note"), str(o, "verdict"));
 	if (strcmp(got, "review release A1B2C3D4E5 by=tom via=sudo "
-		   "note=Confirmed by phone") != 0 || !json_object_has_member(o, "account"))
+		   "note=Confirmed by phone verdict=breach-allowed") != 0 ||
+	    !json_object_has_member(o, "account"))
 		fail_msg("journal: got %s", got);
 	g_free(got);
 	json_object_unref(o);
 
 	g_string_truncate(f->fake.calls, 0);
-	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_NOT_HELD);
 	if (strstr(error, "A1B2C3D4E5 is not in the hold queue") == NULL || report.done ||
 	    f->fake.calls->len != 0)
@@ -346,7 +348,8 @@ static void test_failures(void **state)
 				      "/nonexistent-council-dir/journal.jsonl", NULL);
 	struct hold *h = hold_new(conf, &f->fake.q);
 	conf_unref(&conf);
-	assert_int_equal(hold_release(h, "A1B2C3D4E5", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(h, "A1B2C3D4E5", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(h), HOLD_JOURNAL_UNWRITABLE);
 	if (strstr(error, "nothing was done") == NULL || f->fake.calls->len != 0 || report.done)
 		fail_msg("journal unwritable: got [%s], calls [%s]", error, f->fake.calls->str);
@@ -354,7 +357,8 @@ static void test_failures(void **state)
 
 	/* The tool fails: not released, nothing recorded. */
 	f->fake.act_error = "postsuper: fatal: A1B2C3D4E5: no such file";
-	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_QUEUE_FAILED);
 	JsonObject *o = last_line(f);
 	if (report.done || strstr(error, "A1B2C3D4E5 was not released: postsuper") == NULL ||
@@ -366,7 +370,8 @@ static void test_failures(void **state)
 
 	/* Released, and then the journal cannot record it: done, and said. */
 	f->fake.break_journal = g_strdup(f->journal);
-	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_JOURNAL_UNWRITABLE);
 	if (!report.done || strstr(error, "was released, but the journal could not record it") ==
 	    NULL)
@@ -386,8 +391,8 @@ static void test_delete(void **state)
 	if (marker_key_load(key_path, true, &key, &error) < 0)
 		fail_msg("notice key: %s", error);
 	marker_key_free(&key);
-	if (hold_delete(f->hold, "A1B2C3D4E5", &clerk, "Please ask me to order it.", &report,
-			&error) < 0)
+	if (hold_delete(f->hold, "A1B2C3D4E5", &clerk, "Please ask me to order it.",
+			HOLD_VERDICT_BREACH, &report, &error) < 0)
 		fail_msg("hold_delete: %s", error);
 	if (strcmp(f->fake.calls->str, "remove A1B2C3D4E5\n") != 0 ||
 	    g_strcmp0(report.notified, "cllr.jones@ashcombe-pc.gov.uk") != 0 ||
@@ -409,8 +414,10 @@ static void test_delete(void **state)
 	g_ptr_array_unref(sent);
 	JsonObject *o = last_line(f);
 	if (strcmp(str(o, "action"), "delete") != 0 ||
-	    strcmp(str(o, "notified"), "cllr.jones@ashcombe-pc.gov.uk") != 0)
-		fail_msg("journal: action %s, notified %s", str(o, "action"), str(o, "notified"));
+	    strcmp(str(o, "notified"), "cllr.jones@ashcombe-pc.gov.uk") != 0 ||
+	    strcmp(str(o, "verdict"), "breach") != 0)
+		fail_msg("journal: action %s, notified %s, verdict %s", str(o, "action"),
+			 str(o, "notified"), str(o, "verdict"));
 	json_object_unref(o);
 	g_free(key_path);
 }
@@ -425,7 +432,8 @@ static void test_delete_notice_fails(void **state)
 	char *status = g_build_filename(f->root, "status", NULL);
 
 	g_file_set_contents(status, "75\n", -1, NULL);
-	assert_int_equal(hold_delete(f->hold, "A1B2C3D4E5", &clerk, "No.", &report, &error), 0);
+	assert_int_equal(hold_delete(f->hold, "A1B2C3D4E5", &clerk, "No.", HOLD_VERDICT_NONE,
+				     &report, &error), 0);
 	if (!report.done || report.notified != NULL || report.notice_error == NULL ||
 	    strstr(report.notice_error, "the notice to cllr.jones@ashcombe-pc.gov.uk was not "
 		   "sent") == NULL || report.unmarked == NULL)
@@ -503,7 +511,8 @@ static void test_only_ours(void **state)
 	const char *error;
 	time_t later = time(NULL) + 3600;
 
-	assert_int_equal(hold_release(f->hold, "99AA88BB77", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(f->hold, "99AA88BB77", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_NOT_HELD);
 	if (strstr(error, "99AA88BB77 was not held by council-milter") == NULL ||
 	    f->fake.calls->len != 0 || report.done)
@@ -513,11 +522,13 @@ static void test_only_ours(void **state)
 	/* A1B2C3D4E5 again, arriving after its old decision was written. */
 	g_ptr_array_remove_index(f->fake.entries, 0);
 	fake_add(&f->fake, "A1B2C3D4E5", later, "x@example.org", "y@example.org");
-	assert_int_equal(hold_delete(f->hold, "A1B2C3D4E5", &clerk, "No.", &report, &error), -1);
+	assert_int_equal(hold_delete(f->hold, "A1B2C3D4E5", &clerk, "No.",
+				     HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_NOT_HELD);
 
 	/* 0F1E2D3C4B released by the Clerk, then held again by something else. */
-	if (hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL, &report, &error) < 0)
+	if (hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL,
+			 HOLD_VERDICT_NONE, &report, &error) < 0)
 		fail_msg("release: %s", error);
 	fake_add(&f->fake, "0F1E2D3C4B", 1700000100, "x@example.org", "y@example.org");
 	GPtrArray *items;
@@ -553,7 +564,8 @@ static void test_scope(void **state)
 			 others);
 	g_ptr_array_unref(items);
 
-	assert_int_equal(hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL, &report, &error), -1);
+	assert_int_equal(hold_release(f->hold, "0F1E2D3C4B", &clerk, NULL,
+				      HOLD_VERDICT_NONE, &report, &error), -1);
 	assert_int_equal(hold_failure(f->hold), HOLD_NOT_YOURS);
 	if (strstr(error, "0F1E2D3C4B is not held for Ashcombe Parish Council") == NULL ||
 	    f->fake.calls->len != 0)
@@ -571,6 +583,186 @@ static void test_scope(void **state)
 	g_free(d);
 }
 
+/* A reviewer of several councils sees and acts on theirs, and no other's;
+   of none, on nothing. */
+static void test_scopes(void **state)
+{
+	struct fixture *f = *state;
+	const struct conf_council *both[] = { &f->conf->councils[1], &f->conf->councils[0] };
+	struct hold_report report;
+	GPtrArray *items;
+	const char *error;
+	size_t others;
+
+	hold_set_scopes(f->hold, both, 2);
+	assert_int_equal(hold_list(f->hold, &items, &others, &error), 0);
+	if (items->len != 2 || others != 1)
+		fail_msg("two councils: got %u (others %zu), want 2 and 1", items->len, others);
+	g_ptr_array_unref(items);
+	hold_set_scopes(f->hold, both, 0);
+	assert_int_equal(hold_list(f->hold, &items, &others, &error), 0);
+	if (items->len != 0 || others != 3)
+		fail_msg("no council: got %u (others %zu), want 0 and 3", items->len, others);
+	g_ptr_array_unref(items);
+	assert_int_equal(hold_release(f->hold, "A1B2C3D4E5", &clerk, NULL, HOLD_VERDICT_NONE,
+				      &report, &error), -1);
+	assert_int_equal(hold_failure(f->hold), HOLD_NOT_YOURS);
+	if (strstr(error, "is not held for a council you review") == NULL ||
+	    f->fake.calls->len != 0)
+		fail_msg("no council: got [%s], calls [%s]", error, f->fake.calls->str);
+	hold_set_scope(f->hold, NULL);
+	assert_int_equal(hold_list(f->hold, &items, &others, &error), 0);
+	assert_int_equal(items->len, 2);
+	g_ptr_array_unref(items);
+}
+
+/* The verdicts' words, both ways. */
+static void test_verdicts(void **state)
+{
+	static const char *const names[] = { "breach", "breach-allowed", "no-breach" };
+	enum hold_verdict v;
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hold_verdict_parse(names[i], &v), 0);
+		assert_string_equal(hold_verdict_name(v), names[i]);
+	}
+	assert_string_equal(hold_verdict_words(HOLD_VERDICT_NO_BREACH),
+			    "no breach: the filter was wrong");
+	assert_int_equal(hold_verdict_parse("Breach", &v), -1);
+	assert_int_equal(hold_verdict_parse(NULL, &v), -1);
+	assert_null(hold_verdict_name(HOLD_VERDICT_NONE));
+}
+
+#define DAY (24 * 3600)
+
+/* A letter sendmail was given, its lines run together (g_free). */
+static char *flat_letter(JsonObject *run)
+{
+	char **words = g_strsplit_set(json_object_get_string_member(run, "stdin"), " \t\n", -1);
+	char *flat = g_strjoinv(" ", words);
+
+	g_strfreev(words);
+	return flat;
+}
+
+/* The journal's lines of EVENT and ACTION as "queue_id by via
+   [notified]", one per line. */
+static char *journal_of(struct fixture *f, const char *action)
+{
+	GString *out = g_string_new(NULL);
+	char *text = NULL;
+
+	g_file_get_contents(f->journal, &text, NULL, NULL);
+	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	JsonParser *p = json_parser_new();
+	for (char **l = lines; *l != NULL; l++) {
+		if (**l == '\0' || !json_parser_load_from_data(p, *l, -1, NULL))
+			continue;
+		JsonObject *o = json_node_get_object(json_parser_get_root(p));
+		if (strcmp(str(o, "event"), "review") == 0 && strcmp(str(o, "action"), action) == 0)
+			g_string_append_printf(out, "%s %s %s %s\n", str(o, "queue_id"),
+					       str(o, "by"), str(o, "via"), str(o, "notified"));
+	}
+	g_object_unref(p);
+	g_strfreev(lines);
+	g_free(text);
+	return g_string_free(out, FALSE);
+}
+
+/* hold_expiry (7 days): a day before, review_to is reminded, once; after
+   it, Ashcombe's message is returned to its author with the expiry notice,
+   and Bramley's (on_hold_expiry = "release") delivered; each in the
+   journal as council-milter's hold_expiry. */
+static void test_expire(void **state)
+{
+	struct fixture *f = *state;
+	struct hold_expiry *done;
+	struct hold_report report;
+	const char *error;
+	size_t n;
+
+	/* Six days and a half: both within a day of it. */
+	assert_int_equal(hold_expire(f->hold, 1700000000 + 6 * DAY + DAY / 2, &done, &n, &report,
+				     &error), 0);
+	if (n != 2 || done[0].action != HOLD_EXPIRY_REMINDED || !done[0].done ||
+	    done[1].action != HOLD_EXPIRY_REMINDED || !done[1].done || f->fake.calls->len != 0)
+		fail_msg("a day before: got %zu, calls [%s]", n, f->fake.calls->str);
+	g_free(done);
+	char *got = journal_of(f, "remind");
+	assert_string_equal(got, "A1B2C3D4E5 council-milter hold_expiry clerk@ashcombe-pc.gov.uk\n"
+			    "0F1E2D3C4B council-milter hold_expiry review@bramley-tc.gov.uk\n");
+	g_free(got);
+	GPtrArray *sent = test_sent(f->root);
+	assert_int_equal(sent->len, 2);
+	const char *letter;
+	char *flat = flat_letter(sent->pdata[0]);
+	if (strstr(flat, "returned to its author unsent") == NULL)
+		fail_msg("Ashcombe's reminder: got\n%s", flat);
+	g_free(flat);
+	flat = flat_letter(sent->pdata[1]);
+	if (strstr(flat, "it will be released") == NULL)
+		fail_msg("Bramley's reminder: got\n%s", flat);
+	g_free(flat);
+	g_ptr_array_unref(sent);
+
+	/* Once only. */
+	assert_int_equal(hold_expire(f->hold, 1700000000 + 6 * DAY + DAY / 2 + 600, &done, &n,
+				     &report, &error), 0);
+	assert_int_equal(n, 0);
+	g_free(done);
+
+	/* Past it: returned and released. */
+	assert_int_equal(hold_expire(f->hold, 1700000100 + 7 * DAY, &done, &n, &report, &error),
+			 0);
+	if (n != 2 || done[0].action != HOLD_EXPIRY_RETURNED || !done[0].done ||
+	    g_strcmp0(done[0].notified, "cllr.jones@ashcombe-pc.gov.uk") != 0 ||
+	    done[1].action != HOLD_EXPIRY_RELEASED || !done[1].done)
+		fail_msg("after it: got %zu: %d %d %s", n, n > 0 ? (int)done[0].action : -1,
+			 n > 0 ? done[0].done : -1, n > 0 ? done[0].notified : "-");
+	g_free(done);
+	assert_string_equal(f->fake.calls->str, "remove A1B2C3D4E5\nrelease 0F1E2D3C4B\n");
+	got = journal_of(f, "delete");
+	assert_string_equal(got, "A1B2C3D4E5 council-milter hold_expiry "
+			    "cllr.jones@ashcombe-pc.gov.uk\n");
+	g_free(got);
+	got = journal_of(f, "release");
+	assert_string_equal(got, "0F1E2D3C4B council-milter hold_expiry (null)\n");
+	g_free(got);
+	sent = test_sent(f->root);
+	bool told = false;
+	for (guint i = 0; i < sent->len; i++) {
+		letter = json_object_get_string_member(sent->pdata[i], "stdin");
+		flat = flat_letter(sent->pdata[i]);
+		told |= strstr(flat, "nobody reviewed it within 7 days") != NULL &&
+			strstr(letter, "To: <cllr.jones@ashcombe-pc.gov.uk>") != NULL;
+		g_free(flat);
+	}
+	assert_true(told);
+	g_ptr_array_unref(sent);
+}
+
+/* Expiry keeps to the scope, and leaves alone what is not due. */
+static void test_expire_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct hold_expiry *done;
+	struct hold_report report;
+	const char *error;
+	size_t n;
+
+	assert_int_equal(hold_expire(f->hold, 1700000000 + 5 * DAY, &done, &n, &report, &error),
+			 0);
+	assert_int_equal(n, 0);
+	g_free(done);
+	hold_set_scope(f->hold, &f->conf->councils[1]);
+	assert_int_equal(hold_expire(f->hold, 1700000100 + 8 * DAY, &done, &n, &report, &error),
+			 0);
+	if (n != 1 || strcmp(done[0].item->entry->queue_id, "0F1E2D3C4B") != 0)
+		fail_msg("scoped to Bramley: got %zu", n);
+	g_free(done);
+	assert_string_equal(f->fake.calls->str, "release 0F1E2D3C4B\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +775,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_ours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expire_scope, setup, teardown),
 	};
 
 	parser_init();

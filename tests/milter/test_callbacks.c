@@ -14,10 +14,12 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "audit/audit.h"
 #include "helpers.h"
 #include "milter/callbacks.h"
 #include "milter/generation.h"
 #include "milter/log.h"
+#include "milter/metrics.h"
 #include "milter/notify.h"
 #include "milter/seam.h"
 #include "parser/parser.h"
@@ -885,6 +887,142 @@ static void test_shared_state(void **state)
 	g_free(other);
 }
 
+/* The metrics as numbers: "name{labels}" -> value. */
+static GHashTable *metrics_now(void)
+{
+	GHashTable *m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	char *text = milter_metrics_text();
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (char **l = lines; *l != NULL; l++) {
+		char *space = strrchr(*l, ' ');
+		if (**l == '#' || **l == '\0' || space == NULL)
+			continue;
+		double *v = g_new(double, 1);
+		*v = g_ascii_strtod(space + 1, NULL);
+		g_hash_table_insert(m, g_strndup(*l, (gsize)(space - *l)), v);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	return m;
+}
+
+static double metric(GHashTable *m, const char *name)
+{
+	double *v = g_hash_table_lookup(m, name);
+
+	if (v == NULL)
+		fail_msg("metric %s: got none, want it reported", name);
+	return *v;
+}
+
+/* The daemon's counters after what the callbacks did: messages by action,
+   findings by rule, tempfails by cause, judge times, what is held (from the
+   journal, council-review's release included), generations and refused
+   reloads. */
+static void test_metrics(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const outside[] = { "d.ferris@example.net", NULL };
+	static const char *const bcc[] = { "clerk@ashcombe-pc.gov.uk",
+					   "cllr.jones@ashcombe-pc.gov.uk", NULL };
+	char *journal = g_build_filename(f->root, "journal.jsonl", NULL);
+	char *rcpt[] = { "<b@example.org>", NULL };
+	struct fake_ctx c;
+	SMFICTX *ctx = (SMFICTX *)&c;
+
+	install(f, "unit", "");
+	milter_metrics_set_journal(journal);
+	GHashTable *before = metrics_now();
+	double held_before = metric(before, "council_milter_held_messages");
+
+	fake_init(&c, "B1000001");
+	log_clear();
+	assert_int_equal(feed(ctx, "messages/demo/01-clean-clerk-replies-to-resident.eml",
+			      "clerk@ashcombe-pc.gov.uk", to_clerk, 4096), SMFIS_CONTINUE);
+	c.queue_id = "B1000002";
+	assert_int_equal(feed(ctx, "messages/demo/02-councillor-blind-copies-councillor.eml",
+			      "cllr.smith@ashcombe-pc.gov.uk", bcc, 4096), SMFIS_CONTINUE);
+	c.queue_id = "B1000003";
+	assert_int_equal(feed(ctx, "messages/demo/04-confidential-briefing-forwarded-to-"
+			      "resident.eml", "cllr.jones@ashcombe-pc.gov.uk", outside, 4096),
+			 SMFIS_CONTINUE);
+	c.queue_id = "B1000004";
+	c.fail_kind = CALL_INSHEADER;
+	assert_int_equal(feed(ctx, "messages/milter/plain-lf.eml",
+			      "cllr.smith@ashcombe-pc.gov.uk", to_clerk, 64), SMFIS_TEMPFAIL);
+	milter_close(ctx);
+	fake_clear(&c);
+	fake_init(&c, NULL);
+	assert_int_equal(milter_envrcpt(ctx, rcpt), SMFIS_TEMPFAIL);	/* out of step */
+	milter_close(ctx);
+	fake_clear(&c);
+
+	GHashTable *after = metrics_now();
+	static const struct {
+		const char *name;
+		double delta;
+	} want[] = {
+		{ "council_milter_messages_total{action=\"accept\"}", 1 },
+		{ "council_milter_messages_total{action=\"annotate\"}", 1 },
+		{ "council_milter_messages_total{action=\"hold\"}", 1 },
+		{ "council_milter_messages_total{action=\"reject\"}", 0 },
+		{ "council_milter_messages_total{action=\"tempfail\"}", 2 },
+		{ "council_milter_findings_total{rule=\"silent-copy\"}", 1 },
+		{ "council_milter_findings_total{rule=\"confidential\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"mta_refused\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"protocol\"}", 1 },
+		{ "council_milter_tempfails_total{cause=\"journal\"}", 0 },
+		{ "council_milter_judge_duration_seconds_count", 4 },
+		{ "council_milter_judge_duration_seconds_bucket{le=\"+Inf\"}", 4 },
+		{ "council_milter_held_messages", 1 },
+		{ "council_milter_journal_failures_total", 0 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		double got = metric(after, want[i].name) - metric(before, want[i].name);
+		if (got != want[i].delta)
+			fail_msg("%s: got %+g, want %+g", want[i].name, got, want[i].delta);
+	}
+	if (metric(after, "council_milter_judge_duration_seconds_sum") <=
+	    metric(before, "council_milter_judge_duration_seconds_sum"))
+		fail_msg("judge time: the sum did not grow");
+
+	/* council-review releases it: no longer held. */
+	struct journal *j;
+	const char *error;
+	assert_int_equal(journal_open(journal, &j, &error), 0);
+	assert_int_equal(journal_append(j, "{\"event\":\"review\",\"action\":\"release\","
+					"\"queue_id\":\"B1000003\"}", false, &error), 0);
+	journal_close(&j);
+	/* A reload refused, then one that works. */
+	double generation = metric(after, "council_milter_config_generation");
+	milter_metrics_reload_failed();
+	GHashTable *refused = metrics_now();
+	install(f, "unit", "");
+	GHashTable *reloaded = metrics_now();
+	if (metric(refused, "council_milter_held_messages") != held_before ||
+	    metric(refused, "council_milter_config_reload_failures_total") !=
+	    metric(after, "council_milter_config_reload_failures_total") + 1 ||
+	    metric(refused, "council_milter_config_last_reload_successful") != 0 ||
+	    metric(refused, "council_milter_config_generation") != generation ||
+	    metric(reloaded, "council_milter_config_generation") != generation + 1 ||
+	    metric(reloaded, "council_milter_config_last_reload_successful") != 1)
+		fail_msg("after a release and reloads: got held %g (want %g), generation %g then "
+			 "%g (want %g then %g), last reload %g then %g (want 0 then 1)",
+			 metric(refused, "council_milter_held_messages"), held_before,
+			 metric(refused, "council_milter_config_generation"),
+			 metric(reloaded, "council_milter_config_generation"), generation,
+			 generation + 1,
+			 metric(refused, "council_milter_config_last_reload_successful"),
+			 metric(reloaded, "council_milter_config_last_reload_successful"));
+	milter_metrics_set_journal(NULL);
+	g_hash_table_unref(before);
+	g_hash_table_unref(after);
+	g_hash_table_unref(refused);
+	g_hash_table_unref(reloaded);
+	g_free(journal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +1037,7 @@ int main(void)
 		cmocka_unit_test(test_store_write_failure),
 		cmocka_unit_test(test_replace_body_chunks),
 		cmocka_unit_test(test_hold_notices),
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_shared_state),
 	};
 

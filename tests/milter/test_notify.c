@@ -431,6 +431,58 @@ static void test_letters_bidi(void **state)
 	test_rmdir(&root);
 }
 
+/* With review_url, the letters to review_to link to the message's page on
+   the web page (and only there: never a link that acts); without it, none.
+   The expiry letters say what happens and when. */
+static void test_letters_review_link(void **state)
+{
+	char *root = test_tmpdir();
+	char *journal = g_build_filename(root, "journal.jsonl", NULL);
+	struct conf *with = test_conf("hold", root, "JOURNAL", journal, NULL);
+	struct conf *without = test_conf("unit", root, NULL);
+	static const char *const rcpts[] = { "accounts@benchcraft.example.com" };
+	struct letter_held held = {
+		.queue_id = "4F2A1B3C5D", .subject = "Bench repairs",
+		.author = "cllr.jones@ashcombe-pc.gov.uk", .author_name = "Ann Jones",
+		.rcpts = rcpts, .n_rcpts = 1, .held_at = 1700000000,
+	};
+	const char *link = "https://mail.ashcombe-pc.gov.uk/review/held/4F2A1B3C5D";
+	struct letter_from from = { with, &with->councils[0], NULL, 1700000000 };
+	char *letters[] = { letter_hold_review(&from, &held), letter_digest(&from, &held, 1),
+			    letter_expiry_reminder(&from, &held, 1700000000 + 7 * 86400) };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(letters); i++) {
+		if (strstr(letters[i], link) == NULL)
+			fail_msg("letter %zu: want the link %s in:\n%s", i, link, letters[i]);
+		g_free(letters[i]);
+	}
+	char *author = letter_hold_author(&from, &held, held.author);
+	assert_null(strstr(author, "/held/"));	/* the author has no page to review */
+	g_free(author);
+	char *expired = letter_expired(&from, &held, held.author, 7);
+	GRegex *ws = g_regex_new("\\s+", 0, 0, NULL);
+	char *flat = g_regex_replace_literal(ws, expired, -1, 0, " ", 0, NULL);
+	if (strstr(flat, "nobody reviewed it within 7 days") == NULL ||
+	    strstr(flat, "not delivered to anyone") == NULL)
+		fail_msg("expired: got\n%s", expired);
+	g_free(flat);
+	g_free(expired);
+	g_regex_unref(ws);
+
+	from.conf = without;
+	from.council = &without->councils[0];
+	char *plain = letter_hold_review(&from, &held);
+	assert_null(strstr(plain, "http"));
+	assert_non_null(strstr(plain, "sudo council-review show 4F2A1B3C5D"));
+	g_free(plain);
+	held.queue_id = "4F2A/../x";
+	assert_null(letter_review_link(with, &held));
+	conf_unref(&with);
+	conf_unref(&without);
+	g_free(journal);
+	test_rmdir(&root);
+}
+
 /* The letters are messages a reader and a parser both understand: the
    subject (non-ASCII included) survives encoding, and each says what the
    reader needs. */
@@ -545,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_sendmail_argv),
 		cmocka_unit_test(test_send_no_shell),
 		cmocka_unit_test(test_letters),
+		cmocka_unit_test(test_letters_review_link),
 		cmocka_unit_test(test_letters_bidi),
 	};
 

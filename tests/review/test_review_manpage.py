@@ -40,7 +40,8 @@ def main():
     usage = [l for l in helptext.splitlines() if l.startswith("  council-review ")]
     help_cmds = {re.sub(r"\[[^]]*\]", "", l).split()[1] for l in usage}
     synopsis = plain.split(".SH SYNOPSIS", 1)[1].split(".SH", 1)[0]
-    page_cmds = set(re.findall(r"^\.B (list|show|release|delete|digest)$", synopsis, re.M))
+    page_cmds = set(re.findall(r"^\.B (list|show|release|delete|digest|expire|user|report|verify|export)$",
+                               synopsis, re.M))
     check(help_cmds == page_cmds, "commands: help vs SYNOPSIS", sorted(help_cmds),
           sorted(page_cmds))
 
@@ -49,7 +50,7 @@ def main():
     for sec in ("COMMANDS", "OPTIONS"):
         body = plain.split(".SH %s" % sec, 1)[1].split("\n.SH", 1)[0]
         page_opts |= set(OPTION.findall(body))
-    page_opts -= {"-bh", "-q", "-H", "-d", "-j"}  # Postfix's own, in the text
+    page_opts -= {"-bh", "-q", "-H", "-d", "-j", "-n"}  # Postfix's and sed's, in the text
     for o in sorted(help_opts - page_opts):
         check(False, "option %s of --help is not in the page" % o)
     for o in sorted(page_opts - help_opts):
