@@ -84,6 +84,15 @@ static const struct exception_case cases[] = {
 	{ "recipients.conf", "instructs-staff.eml", { A("parks"), A("admin") }, 0,
 	  "silent-copy member-instructs-staff", "to admin@ashcombe-tc.gov.uk (staff)", NULL, NULL, NULL },
 
+	/* By role alone: every member of staff, by any of their addresses. */
+	{ "recipient-roles.conf", "instructs-staff.eml", { A("parks"), A("admin") }, 0, "", NULL,
+	  "member-instructs-staff", "except_recipients \"role:staff\" for parks@ashcombe-tc.gov.uk",
+	  "to parks@ashcombe-tc.gov.uk (staff)" },
+	{ "recipient-roles.conf", "instructs-staff.eml", { "amy.green@parishmail.example" }, 0, "",
+	  NULL, "member-instructs-staff",
+	  "except_recipients \"role:staff\" for amy.green@parishmail.example",
+	  "to amy.green@parishmail.example (staff)" },
+
 	/* ---- confidential: the Monitoring Officer and the auditors ---- */
 	{ "none.conf", "confidential.eml", { "monitoring.officer@district.example" }, 0,
 	  "confidential", "to monitoring.officer@district.example (outside the council)", NULL, NULL, NULL },
@@ -121,6 +130,15 @@ static const struct exception_case cases[] = {
 	  "to parks@ashcombe-tc.gov.uk (staff)" },
 	{ "recipients.conf", "party-political.eml", { A("admin") }, 0,
 	  "member-instructs-staff party-political", "to admin@ashcombe-tc.gov.uk (staff)", NULL, NULL, NULL },
+
+	/* "role:officer" is the Clerk and staff alike. */
+	{ "recipient-roles.conf", "party-political.eml", { A("clerk") }, 0, "", NULL,
+	  "party-political", "except_recipients \"role:officer\" for clerk@ashcombe-tc.gov.uk",
+	  "party reference \"Lib Dem\"" },
+	{ "recipient-roles.conf", "party-political.eml", { A("parks") }, 0, "", NULL,
+	  "party-political member-instructs-staff",
+	  "except_recipients \"role:officer\" for parks@ashcombe-tc.gov.uk",
+	  "to parks@ashcombe-tc.gov.uk (staff)" },
 
 	/* ---- pre-election: to the press in the period ---- */
 	{ "none.conf", "pre-election.eml", { "news@ashcombe-gazette.example" }, IN_PERIOD,
