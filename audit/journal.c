@@ -29,19 +29,26 @@ struct journal {
 
 /* Opened as root (council-review through sudo) in a folder that belongs
    to another user (the daemon's), a new journal is given to that user, so
-   the daemon can go on writing it. */
-static void give_to_folder_owner(int fd, const char *path)
+   the daemon can go on writing it. Failing that, the journal is not used:
+   a file the daemon cannot write would stop its journal later, unseen. */
+static int give_to_folder_owner(int fd, const char *path, const char **error_r)
 {
 	struct stat st, dir_st;
 	char *dir;
+	int ret = 0;
 
 	if (geteuid() != 0 || fstat(fd, &st) < 0 || st.st_size != 0 || st.st_uid != 0 ||
 	    !S_ISREG(st.st_mode))
-		return;
+		return 0;
 	dir = g_path_get_dirname(path);
-	if (stat(dir, &dir_st) == 0 && dir_st.st_uid != 0)
-		(void)fchown(fd, dir_st.st_uid, dir_st.st_gid);
+	if (stat(dir, &dir_st) == 0 && dir_st.st_uid != 0 &&
+	    fchown(fd, dir_st.st_uid, dir_st.st_gid) < 0) {
+		*error_r = util_error("cannot give the new journal %s to the owner of its "
+				      "folder: %s", path, g_strerror(errno));
+		ret = -1;
+	}
 	g_free(dir);
+	return ret;
 }
 
 static int open_append(const char *path, int *fd_r, const char **error_r)
@@ -54,7 +61,10 @@ static int open_append(const char *path, int *fd_r, const char **error_r)
 				      g_strerror(errno));
 		return -1;
 	}
-	give_to_folder_owner(fd, path);
+	if (give_to_folder_owner(fd, path, error_r) < 0) {
+		close(fd);
+		return -1;
+	}
 	*fd_r = fd;
 	return 0;
 }

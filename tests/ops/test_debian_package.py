@@ -54,6 +54,7 @@ FIRST_INSTALL_LINE = ("council-milter: not started yet: put your council in "
 # What the packages put on the system, and what their scripts make.
 THEIRS = ("/usr/sbin/council-milter", "/usr/sbin/council-review", "/etc/council-milter",
           "/usr/libexec/council-milter",
+          "/usr/sbin/council-directory", "/usr/share/man/man8/council-directory.8.gz",
           STATE, SOCKET_DIR, "/run/council-milter", "/usr/share/council-milter",
           "/usr/share/doc/council-milter", "/usr/share/doc/council-review",
           "/lib/systemd/system/council-milter.service",
