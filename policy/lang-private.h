@@ -27,6 +27,9 @@ bool lex_verb_first(const struct lang_lexicon *lex, const char *word);
 bool lex_is_participle(const struct lang_lexicon *lex, const char *word);	/* moved, cut, done */
 bool lex_is_gerund(const struct lang_lexicon *lex, const char *word);		/* moving */
 bool lex_is_past(const struct lang_lexicon *lex, const char *word);		/* moved, found */
+/* Is "FIRST SECOND" a noun of two words that starts with a verb ("mince
+   pies", "order form")? */
+bool lex_noun_compound(const struct lang_lexicon *lex, const char *first, const char *second);
 /* The verb lemma of WORD ("going" -> go, "accepts" -> accept, "went" ->
    go) into BUF, or false when WORD is no form of a verb. */
 bool lex_lemma(const struct lang_lexicon *lex, const char *word, char *buf, size_t size);

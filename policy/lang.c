@@ -658,6 +658,18 @@ static size_t subject_then(const struct ctx *c, size_t i, enum word_class cls)
 	return 0;
 }
 
+/* "Send us five tonnes of rock salt", "bring me 20 chairs": an amount
+   is goods, ordered, though "send us" mostly asks for information. */
+static bool goods_ordered(const struct ctx *c, size_t i)
+{
+	return IN(c, i, SET("send", "get", "bring", "give", "deliver")) &&
+	       IN(c, i + 1, SET("me", "us")) &&
+	       (has_flag(c, i + 2, TOK_NUMBER) ||
+		IN(c, i + 2, SET("two", "three", "four", "five", "six", "seven", "eight", "nine",
+				 "ten", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty",
+				 "hundred", "dozen", "several")));
+}
+
 /* A verb phrase at I, after "please", "could you", "I need you to" ...:
    asking for information, a courtesy, or a request. */
 static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how)
@@ -679,12 +691,20 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		/* "pop round and put the rules up" */
 		return (k = task_later(c, i)) != 0 ? request(how, k, lemma(c, k, buf, sizeof(buf))) :
 		       make(V_COURTESY, how, i, false);
+	if (goods_ordered(c, i))
+		return make(V_REQUEST, how, i, true);
 	if (lang_list_at_as(c->lang->lists.information, c->t, i, c->end, lem, NULL))
 		/* "send me", "look up": information fetched is work for a
 		   party, though not an instruction (party-political) */
 		return make(V_INFO, "request for information", i,
-			    lem != NULL && in_set(lem, SET("send", "forward", "email", "give",
-							    "look", "dig", "get", "show")));
+			    lem != NULL && (in_set(lem, SET("send", "forward", "email", "give",
+							     "look", "dig", "get", "show")) ||
+					    /* "let me have a list of the addresses" */
+					    (strcmp(lem, "let") == 0 && IS(c, i + 2, "have") &&
+					     INC(c, i + 3, C_DETERMINERS) &&
+					     !IN(c, i + 4, SET("thoughts", "views", "view",
+							       "comments", "opinion", "feedback",
+							       "answer", "reply", "advice")))));
 	if (lem == NULL) {
 		/* "re-hang", "strim": a verb form WordNet does not know,
 		   followed by what follows a verb */
@@ -723,7 +743,13 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		/* "let me have 50 of the council's timetable cards": goods */
 		if (IS(c, i + 2, "have") && has_flag(c, i + 3, TOK_NUMBER))
 			return make(V_REQUEST, how, i, true);
-		return info(i);
+		/* "let me have a list of the addresses": something fetched
+		   (work for a party, though no instruction); not "let me have
+		   your thoughts" */
+		return make(V_INFO, "request for information", i,
+			    IS(c, i + 2, "have") && INC(c, i + 3, C_DETERMINERS) &&
+			    !IN(c, i + 4, SET("thoughts", "views", "view", "comments", "opinion",
+					      "feedback", "answer", "reply", "advice")));
 	}
 	if (in_set(lem, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
 			    "bring", "copy", "show", "drop")) && to_me(c, i) &&
@@ -958,6 +984,17 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	/* "Want to give the plumber a ring?" */
 	if (c->question && IS(c, i, "want") && IS(c, i + 1, "to"))
 		return task_only(verb_phrase(c, i + 2, "modal request"));
+	/* "If is possible to repair it this week I will be very thankful",
+	   "if it's possible to get it done by Friday" */
+	if (IS(c, i, "if") && (IS(c, i + 1, "is") || (IS(c, i + 1, "it") && IS(c, i + 2, "is")))) {
+		j = i + 2 + IS(c, i + 1, "it");
+		if (IS(c, j, "possible") && IS(c, j + 1, "to"))
+			return task_only(verb_phrase(c, j + 2, "modal request"));
+	}
+	/* "how about giving the bus shelter a lick of paint?" */
+	if (IN(c, i, SET("how", "what")) && IS(c, i + 1, "about") && c->question &&
+	    lex_is_gerund(LEX(c), W(c, i + 2)) && INC(c, i + 3, C_OBJECT_START))
+		return task_only(verb_phrase(c, i + 2, "suggestion"));
 	/* is it possible / would it be possible (for you) to */
 	if ((IS(c, i, "is") && IS(c, i + 1, "it") && IS(c, i + 2, "possible")) ||
 	    (IN(c, i, SET("would", "will")) && IS(c, i + 1, "it") && IS(c, i + 2, "be") &&
@@ -971,6 +1008,22 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	j = i;
 	if (IS(c, j, "is") && IS(c, j + 1, "there"))
 		j += 2;
+	/* "is there any reason the gate can't be fixed this week?", "any
+	   reason you couldn't ring them today?": asked as a question */
+	if (IS(c, j, "any") && IS(c, j + 1, "reason") && c->question) {
+		size_t subj = j + 2 + IN(c, j + 2, SET("why", "that"));
+
+		for (k = subj; k + 2 < c->end && k <= subj + 10 && is_word(c, k); k++) {
+			if (!IN(c, k, SET("can", "could", "should", "would")) || !IS(c, k + 1, "not"))
+				continue;
+			if (IS(c, k + 2, "be") && verb_form(c, k + 3))
+				return make(V_REQUEST, "modal request", k + 3, true);
+			if (IN(c, subj, SET("you", "someone", "somebody", "we")))
+				return task_only(verb_phrase(c, k + 2, "modal request"));
+			break;
+		}
+		return none();
+	}
 	if (IS(c, j, "any") && IN(c, j + 1, SET("chance", "way", "hope"))) {
 		j += 2;
 		if (IS(c, j, "that"))
@@ -995,12 +1048,19 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		}
 		return none();
 	}
-	/* (it) might be worth ringing / would be a good idea to */
+	/* (it) might be worth ringing / would be a good idea to / it'd
+	   probably be sensible to get on to the scaffolders */
 	j = IS(c, i, "it") ? i + 1 : i;
 	if (IN(c, j, SET("might", "would", "could", "may", "will", "is")) &&
-	    (IS(c, j, "is") || IS(c, j + 1, "be"))) {
-		k = IS(c, j, "is") ? j + 1 : j + 2;
+	    (IS(c, j, "is") || IS(c, skip_set(c, j + 1, SET("probably", "definitely", "really",
+							     "also", "perhaps")), "be"))) {
+		k = IS(c, j, "is") ? j + 1 :
+		    skip_set(c, j + 1, SET("probably", "definitely", "really", "also", "perhaps")) + 1;
 		k = skip_set(c, k, SET("really", "probably", "definitely", "also"));
+		if (IS(c, i, "it") && IN(c, k, SET("sensible", "wise", "best", "advisable")) &&
+		    IS(c, k + 1, "to") && (INC(c, k + 3, C_OBJECT_START) ||
+					   IN(c, k + 3, SET("on", "onto", "in", "round"))))
+			return task_only(verb_phrase(c, k + 2, "suggestion"));
 		if (IS(c, k, "worth") && lex_is_gerund(LEX(c), W(c, k + 1)))
 			return task_only(verb_phrase(c, k + 1, "suggestion"));
 		if (IN(c, k, SET("an", "a")) && IS(c, k + 1 + IS(c, k + 1, "good"), "idea") &&
@@ -1137,6 +1197,12 @@ static struct verdict cleft(const struct ctx *c, size_t i)
 	if (k >= end || k > i + 16)
 		return none();
 	k++;
+	/* "... is for the leaves to be cleared off the steps" */
+	if (IS(c, k, "for") && INC(c, k + 1, C_DETERMINERS)) {
+		for (size_t m = k + 2; m < end && m <= k + 8; m++)
+			if (IS(c, m, "to") && IS(c, m + 1, "be") && verb_form(c, m + 2))
+				return make(V_REQUEST, "request", m + 2, true);
+	}
 	if (IS(c, k, "for") && IN(c, k + 1, SET("you", "someone", "somebody")) && IS(c, k + 2, "to"))
 		k += 3;
 	else if (IS(c, k, "to"))
@@ -1201,12 +1267,28 @@ static size_t resident_needs(const struct ctx *c, size_t i)
 				    "certificate", "permit", "call", "callback", "word",
 				    "booking", "visit", "confirmation", "decision")))
 				return n;
-			return 0;
+			/* "needs the allotment rules posted to him" */
+			return INC(c, k + 1 + IS(c, k, "would"), C_DETERMINERS) ?
+			       object_then_verb(c, k + 1 + IS(c, k, "would")) : 0;
 		}
 		if (INC(c, k, C_AUXILIARIES))
 			return 0;	/* "Mrs Kaur has had a letter" */
 	}
 	return 0;
+}
+
+/* Is the noun phrase at J facts for the author ("the figures", "the
+   latest numbers", "your bank details")? Needing them asks for
+   information. */
+static bool facts_at(const struct ctx *c, size_t j)
+{
+	j = skip_set(c, j, SET("the", "your", "those", "these", "some", "any", "this", "that",
+			       "latest", "final", "current", "updated", "up-to-date", "exact",
+			       "rough", "new", "full", "correct", "right"));
+	return IN(c, j, SET("figures", "numbers", "details", "information", "info", "dates",
+			    "date", "times", "breakdown", "totals", "total", "balance", "answer",
+			    "answers", "facts", "stats", "statistics", "data", "costings",
+			    "contact", "address", "postcode"));
 }
 
 static struct verdict want(const struct ctx *c, size_t i)
@@ -1225,6 +1307,10 @@ static struct verdict want(const struct ctx *c, size_t i)
 		j = skip_set(c, j, SET("would", "do", "really", "also", "just", "still", "will",
 				       "definitely", "urgently", "therefore", "now", "desperately",
 				       "should", "nevertheless", "therefore", "respectfully"));
+		/* "I'm going to need the projector set up" */
+		if (IN(c, j, SET("am", "are")) && IS(c, j + 1, "going") && IS(c, j + 2, "to") &&
+		    IN(c, j + 3, SET("need", "want")))
+			j += 3;
 		/* "I'd be grateful for a list of the residents who wrote in" */
 		if (IS(c, j, "be") && IN(c, j + 1, SET("grateful", "glad", "obliged")) &&
 		    IS(c, j + 2, "for") && INC(c, j + 3, C_DETERMINERS))
@@ -1268,6 +1354,9 @@ static struct verdict want(const struct ctx *c, size_t i)
 	if (!IN(c, j, SET("need", "want", "like", "love", "expect", "require", "prefer")))
 		return none();
 	j++;
+	/* "Just need the figures for my ward report": information, fetched */
+	if (IN(c, j - 1, SET("need", "want")) && facts_at(c, j) && object_then_verb(c, j) == 0)
+		return make(V_INFO, "request for information", j - 1, true);
 	/* "need 20 more chairs in the chamber", "we'll need: - six extra
 	   bins ...": an amount of something, or a list of what is needed */
 	if (IS(c, j - 1, "need") && (has_flag(c, j, TOK_NUMBER) ||
@@ -1338,6 +1427,9 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES))
 			return make(V_REQUEST, "need", m, true);
 	}
+	/* "bollard knocked flat again, needs straightening before Monday" */
+	if (IN(c, i, SET("needs", "wants")) && i > c->first && lex_is_gerund(LEX(c), W(c, i + 1)))
+		return make(V_REQUEST, "need", i + 1, true);
 	/* "In this heat the hanging baskets need watering": after a phrase
 	   put first without its comma */
 	if (IN(c, i, SET("in", "on", "at", "with", "after", "before", "during", "for", "by"))) {
@@ -1400,6 +1492,10 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 		    (verb_form(c, k + 2) || IN(c, k + 2, SET("at", "on", "up", "down", "out",
 							     "open", "ready", "in"))))
 			return make(V_REQUEST, "need", k + 2, true);
+		/* "the gutters really ought to be cleared before winter" */
+		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
+		    verb_form(c, k + 3))
+			return make(V_REQUEST, "need", k + 3, true);
 		if (INC(c, k, C_AUXILIARIES) || IS(c, k, "and"))
 			break;
 	}
@@ -1463,7 +1559,9 @@ static struct verdict appreciated(const struct ctx *c, size_t i)
 			if (IN(c, h, SET("thoughts", "views", "comments", "feedback", "response",
 					 "reply", "answer", "advice", "information", "news", "update",
 					 "updates", "details", "ideas", "help", "suggestions",
-					 "attendance", "support", "company")))
+					 "attendance", "support", "company", "partner", "husband",
+					 "wife", "family", "children", "kids", "friends", "guests",
+					 "everyone", "anyone", "all", "guest", "friend")))
 				return none();
 		return INC(c, i, C_AUXILIARIES) || IN(c, i, SET("i", "we", "it", "you", "this",
 							    "that")) ?
@@ -1533,7 +1631,7 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	if (list_at(c, c->lang->lists.courtesy, i, NULL))
 		return make(V_COURTESY, "courtesy", i, false);
 	if (list_at(c, c->lang->lists.information, i, NULL))
-		return info(i);
+		return goods_ordered(c, i) ? verb_phrase(c, i, "imperative") : info(i);
 	if (IS(c, i, "do") && IS(c, i + 1, "not")) {
 		/* "don't forget to lock up" / "the keys"; not "don't forget
 		   it's my last meeting" */
@@ -1542,6 +1640,12 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 			       make(V_REQUEST, "imperative", i + 2, true);
 		return task_only(verb_phrase(c, i + 2, "imperative"));
 	}
+	/* "Yes do that please", "do it": the reader's proposal, agreed to */
+	if (IS(c, i, "do") && IN(c, i + 1, SET("that", "this", "it")) && !c->question &&
+	    (i + 2 >= c->end || !is_word(c, i + 2) ||
+	     IN(c, i + 2, SET("please", "pls", "then", "now", "asap", "today", "thanks", "ta",
+			      "cheers", "if", "as", "first", "straight", "when"))))
+		return make(V_REQUEST, "imperative", i, true);
 	if (IS(c, i, "do"))
 		return is_verb(c, i + 1) && !INC(c, i + 1, C_NOT_IMPERATIVE) ?
 		       imperative(c, i + 1, true) : none();
@@ -1578,6 +1682,13 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	    INC(c, i + 2, C_DETERMINERS) && lex_lookup(LEX(c), w) != NULL)
 		return verb_phrase(c, i + 1, "imperative");
 	if (!is_verb(c, i) || in_set(w, NOT_IMPERATIVE) || (t->flags & TOK_POSSESSIVE))
+		return none();
+	/* "tea, mince pies and the band", "Order form attached": a noun of
+	   two words (not a verb and its particle: "mop up the water") */
+	if (is_word(c, i + 1) && !INC(c, i + 1, C_OBJECT_START) &&
+	    !IN(c, i + 1, SET("up", "out", "off", "back", "down", "in", "on", "away", "round",
+			      "over", "through", "along", "about", "around", "by")) &&
+	    lex_noun_compound(LEX(c), w, W(c, i + 1)))
 		return none();
 	{
 		const struct lex_word *e = lex_lookup(LEX(c), w);
@@ -1725,7 +1836,14 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	/* A bare verb after "and" shares its subject unless a word marks a
 	   new request ("and then send ..."); after a comma, it continues a
 	   verb list. */
-	if (coordinated && !please && !softened)
+	/* In a question the modal carries over: "Can u dig out the map and
+	   leave it in reception?" asks for both. */
+	if (coordinated && !please && !softened &&
+	    !(c->question && is_word(c, c->first) && INC(c, c->first, C_MODALS) &&
+	      IN(c, c->first + 1, SET("you", "u", "ya", "someone")) &&
+	      /* "... and send it over" fetches, like the first */
+	      !IN(c, i, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
+			    "bring", "copy", "show", "drop", "let", "tell"))))
 		return none();
 	if (start > c->first && !please && is_punct(c, start - 1, ",") && verb_list_before(c, start))
 		return none();
@@ -1807,7 +1925,12 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	if (is_punct(c, i - 1, ",") || is_punct(c, i - 1, ":") || is_punct(c, i - 1, "(") ||
 	    is_punct(c, i - 1, "-") || is_punct(c, i - 1, "\""))
 		return true;
-	if (is_word(c, i - 1) && INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")))
+	/* not "I heard nothing but praise", "all but finished": "but" as
+	   "except" */
+	if (is_word(c, i - 1) && INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")) &&
+	    !(IS(c, i - 1, "but") && i >= c->first + 2 &&
+	      IN(c, i - 2, SET("nothing", "anything", "everything", "none", "all", "everyone",
+			       "anyone", "nobody", "everybody"))))
 		return true;
 	if (is_word(c, i - 1) && INC(c, i - 1, C_COORDINATORS)) {
 		*coordinated_r = true;
@@ -1906,7 +2029,9 @@ static bool personal(const struct ctx *c, size_t k)
 {
 	size_t end = clause_end(c, k);
 
-	for (size_t m = k; m < end; m++)
+	/* up to a dash too: "... will reimburse you - please send me your
+	   receipts and I'll pass them on" */
+	for (size_t m = k; m < end && !is_punct(c, m, "-"); m++)
 		if (INC(c, m, C_PERSONAL))
 			return true;
 	return false;
@@ -2117,10 +2242,28 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	/* "(We're) happy to go ahead", "happy for you to go ahead" */
 	if (IN(c, i, SET("happy", "delighted", "pleased", "glad", "content"))) {
 		k = i + 1;
-		if (IS(c, k, "for") && IS(c, k + 1, "you"))
+		if (IS(c, k, "for") && IS(c, k + 1, "you")) {
 			k += 2;
+			/* "happy for you to start on the Monday after Easter":
+			   the supplier starting is the work accepted */
+			if (IS(c, k, "to") && IN(c, k + 1, SET("start", "begin", "crack", "get",
+								"carry", "commence")) &&
+			    !c->question)
+				return make(V_REQUEST, "acceptance", k + 1, true);
+		}
 		if (IS(c, k, "to") && commit_verb(c, k + 1, depth, &v))
 			return make(V_REQUEST, "acceptance", v, true);
+	}
+	/* "That price works for us", "your quote is fine", "the estimate
+	   suits us": the supplier's figure agreed */
+	if (IN(c, i, SET("that", "the", "your", "this")) &&
+	    IN(c, i + 1, SET("price", "quote", "quotation", "estimate", "figure", "fee", "rate"))) {
+		k = skip_set(c, i + 2, ADVERBS);
+		if (((IN(c, k, SET("works", "suits")) && (IS(c, k + 1, "us") || IS(c, k + 2, "us"))) ||
+		     (IS(c, k, "is") && IN(c, skip_set(c, k + 1, ADVERBS),
+					   SET("fine", "acceptable", "agreed", "good")))) &&
+		    !c->question)
+			return make(V_REQUEST, "acceptance", k, true);
 	}
 	/* "you can go ahead", "you may proceed" */
 	if (IS(c, i, "you") && IN(c, i + 1, SET("can", "may")) &&
@@ -2136,7 +2279,9 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 				return make(V_REQUEST, "acceptance", k, true);
 	}
 	/* "you're booked in for the 28th", "ur booked" */
-	if ((IS(c, i, "you") && IS(c, i + 1, "are") && IS(c, i + 2, "booked")) ||
+	/* ... "you're hired", "you are appointed" */
+	if ((IS(c, i, "you") && IS(c, i + 1, "are") &&
+	     IN(c, i + 2, SET("booked", "hired", "appointed", "engaged", "commissioned"))) ||
 	    (IS(c, i, "your") && IS(c, i + 1, "booked")))
 		return make(V_REQUEST, "acceptance", i, true);
 	if (IS(c, i, "you") && IN(c, i + 1, SET("have", "got")) ) {
@@ -2389,11 +2534,26 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 		if (!hit && lang->lists.party != NULL &&
 		    (len = longest_at(lang->lists.party, t, i, s->end, NULL, true)) > 0)
 			hit = (INC(&c, i + len, C_CAMPAIGN_NOUNS) ||
+			       /* "Labour street stall Saturday" */
+			       (is_word(&c, i + len) && !is_verb(&c, i + len) &&
+				!INC(&c, i + len, C_OBJECT_START) &&
+				INC(&c, i + len + 1, C_CAMPAIGN_NOUNS)) ||
 			       /* "reform are doing a street stall", "tories r" */
 			       IN(&c, i + len, SET("are", "have", "were", "r")) ||
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
 			      !excepted(lang->lists.party, t, i, s->end, NULL);
+		/* "Our candidate for Grotton is launching her campaign": a
+		   candidate of the author's side; not one for a post at the
+		   council ("our candidate for the deputy clerk job") */
+		if (!hit && IS(&c, i, "our") && IN(&c, i + 1, SET("candidate", "candidates"))) {
+			hit = true;
+			len = 2;
+			for (size_t k = s->first; k < s->end && hit; k++)
+				hit = !IN(&c, k, SET("post", "job", "role", "vacancy", "interview",
+						     "interviews", "shortlist", "appointment",
+						     "position", "recruitment", "applicant"));
+		}
 		/* "the Conservative administration at Oakham wants to close the
 		   tip", "the county's Labour cabinet": a party governing, named
 		   as the news, is no campaign work asked for */
@@ -2401,7 +2561,11 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 						"leadership", "controlled", "majority",
 						"run", "ran")) ||
 			    (i > s->first && has_flag(&c, i - 1, TOK_POSSESSIVE) &&
-			     IN(&c, i - 1, SET("county", "district", "borough", "city", "council")))))
+			     IN(&c, i - 1, SET("county", "district", "borough", "city", "council"))) ||
+			    /* "The Greens on the district have got a grant" */
+			    (IN(&c, i + len, SET("on", "at")) && IS(&c, i + len + 1, "the") &&
+			     IN(&c, i + len + 2, SET("county", "district", "borough", "city",
+						     "council", "unitary")))))
 			hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
@@ -2477,7 +2641,8 @@ static bool about_rules(const struct lang_text *t, size_t s)
 }
 
 /* Does sentence S say what something is for ("It's for the branch's
-   meeting", "They're for the Lib Dem survey")? */
+   meeting", "They're for the Lib Dem survey") or what it is ("It's the
+   Green group's ward survey")? */
 static bool explains(const struct lang_text *t, size_t s)
 {
 	const struct sentence *sn = SENT(t, s);
@@ -2489,7 +2654,7 @@ static bool explains(const struct lang_text *t, size_t s)
 	k++;
 	if (in_set(TOK(t, k)->w, SET("is", "are", "was", "were")))
 		k++;
-	return strcmp(TOK(t, k)->w, "for") == 0;
+	return in_set(TOK(t, k)->w, SET("for", "the", "our", "their"));
 }
 
 static gint hit_cmp(gconstpointer a, gconstpointer b)

@@ -12,15 +12,22 @@
  *   verb.exc      irregular forms ("found" -> find, "cut" -> cut), so that
  *                 "Found the keys" is not read as the verb "to found"
  *
+ * and from index.noun the two-word nouns that start with a verb ("mince
+ * pie", "order form", "check list"), so that "tea, mince pies and the
+ * band" is a list of things and not an order to mince anything.
+ * A few verbs of outdoor work that WordNet lacks ("strim") are added.
+ *
  * Read once per configuration; afterwards read-only, shared by threads.
  */
 #include "policy/lang-private.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct lang_lexicon {
 	GHashTable *words;	/* folded lemma -> struct lex_word */
 	GHashTable *forms;	/* irregular form -> its lemma ("went" -> "go") */
+	GHashTable *compounds;	/* "mince pie": nouns of a verb and a noun */
 	GStringChunk *chunk;
 	size_t n_verbs;
 };
@@ -90,6 +97,28 @@ static char *next_line(char **p, char *end)
 	return line;
 }
 
+/* A line of index.noun ("mince_pie n ..."), SP its first space: a noun
+   of two words whose first word is a verb. */
+static void add_compound(struct lang_lexicon *lex, const char *line, const char *sp)
+{
+	const char *us = memchr(line, '_', (size_t)(sp - line));
+	char key[128];
+	const struct lex_word *e;
+
+	if (us == NULL || (size_t)(sp - line) >= sizeof(key) ||
+	    memchr(us + 1, '_', (size_t)(sp - us - 1)) != NULL)
+		return;
+	memcpy(key, line, (size_t)(us - line));
+	key[us - line] = '\0';
+	e = g_hash_table_lookup(lex->words, key);
+	if (e == NULL || !(e->flags & LEX_VERB))
+		return;
+	memcpy(key, line, (size_t)(sp - line));
+	key[sp - line] = '\0';
+	key[us - line] = ' ';
+	g_hash_table_add(lex->compounds, g_string_chunk_insert(lex->chunk, key));
+}
+
 /* Each line of an index file: "lemma pos ...". License lines start with
    two spaces. FLAG is set on the lemmas; with ONLY_KNOWN, only on lemmas
    already in the table (the verbs). */
@@ -104,12 +133,32 @@ static void read_index(struct lang_lexicon *lex, char *text, size_t len, unsigne
 
 		if (line[0] == ' ' || sp == NULL)
 			continue;
+		if (flag == LEX_NOUN)
+			add_compound(lex, line, sp);
 		e = word_entry(lex, line, (size_t)(sp - line), !only_known);
 		if (e == NULL)
 			continue;
 		if (flag == LEX_VERB && !(e->flags & LEX_VERB))
 			lex->n_verbs++;
 		e->flags |= flag;
+	}
+}
+
+/* Verbs of a council's outdoor work that WordNet does not list, each
+   taken to be a verb first. */
+static void add_missing_verbs(struct lang_lexicon *lex)
+{
+	static const char *const verbs[] = {
+		"strim", "jetwash", "rotavate", "rotovate", "weedkill", "litterpick",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
+		struct lex_word *e = word_entry(lex, verbs[i], strlen(verbs[i]), true);
+
+		if (!(e->flags & LEX_VERB))
+			lex->n_verbs++;
+		e->flags |= LEX_VERB;
+		e->verb = MAX(e->verb, 1);
 	}
 }
 
@@ -206,6 +255,7 @@ int lang_lexicon_new(const char *dir, struct lang_lexicon **lex_r, char **error_
 	lex = g_new0(struct lang_lexicon, 1);
 	lex->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	lex->forms = g_hash_table_new(g_str_hash, g_str_equal);
+	lex->compounds = g_hash_table_new(g_str_hash, g_str_equal);
 	lex->chunk = g_string_chunk_new(64 * 1024);
 	/* The irregular forms first, so that "broken" or "fallen" is known
 	   as an adjective too ("the two broken benches"). */
@@ -214,6 +264,7 @@ int lang_lexicon_new(const char *dir, struct lang_lexicon **lex_r, char **error_
 	read_index(lex, texts[1], lens[1], LEX_NOUN, true);
 	read_index(lex, texts[2], lens[2], LEX_ADJ, true);
 	read_counts(lex, texts[3], lens[3]);
+	add_missing_verbs(lex);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		g_free(texts[i]);
 	if (lex->n_verbs < 1000) {
@@ -233,6 +284,7 @@ void lang_lexicon_free(struct lang_lexicon **lex)
 		return;
 	g_hash_table_destroy((*lex)->words);
 	g_hash_table_destroy((*lex)->forms);
+	g_hash_table_destroy((*lex)->compounds);
 	g_string_chunk_free((*lex)->chunk);
 	g_free(*lex);
 	*lex = NULL;
@@ -241,6 +293,36 @@ void lang_lexicon_free(struct lang_lexicon **lex)
 size_t lang_lexicon_verbs(const struct lang_lexicon *lex)
 {
 	return lex->n_verbs;
+}
+
+bool lex_noun_compound(const struct lang_lexicon *lex, const char *first, const char *second)
+{
+	char key[128];
+	int n = snprintf(key, sizeof(key), "%s %s", first, second);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return false;
+	if (g_hash_table_contains(lex->compounds, key))
+		return true;
+	/* the plural: "pies", "boxes", "lorries" */
+	len = (size_t)n;
+	if (len > 3 && strcmp(key + len - 3, "ies") == 0) {
+		strcpy(key + len - 3, "y");
+		if (g_hash_table_contains(lex->compounds, key))
+			return true;
+		snprintf(key, sizeof(key), "%s %s", first, second);
+	}
+	if (len > 2 && key[len - 1] == 's') {
+		key[len - 1] = '\0';
+		if (g_hash_table_contains(lex->compounds, key))
+			return true;
+		if (len > 3 && key[len - 2] == 'e') {
+			key[len - 2] = '\0';
+			return g_hash_table_contains(lex->compounds, key);
+		}
+	}
+	return false;
 }
 
 /* "re-seed", "double-check", "pre-book": the verb after a prefix. */
