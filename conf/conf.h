@@ -123,6 +123,33 @@ struct conf_profile {
 	struct conf_profile_rule rules[CONF_RULE_COUNT];
 };
 
+/* Who an exception names: one address, everyone at one domain, or everyone
+   of one directory role. */
+enum conf_exception_kind {
+	CONF_EXCEPT_ADDRESS = 0,	/* "monitoring.officer@district.gov.uk" */
+	CONF_EXCEPT_DOMAIN,		/* "@auditors.example.co.uk" */
+	CONF_EXCEPT_ROLE		/* "role:clerk" */
+};
+
+/* Roles an exception may name, a bit set: "role:officer" is clerk and staff. */
+enum conf_exception_role {
+	CONF_EXCEPT_ROLE_COUNCILLOR = 1u << 0,
+	CONF_EXCEPT_ROLE_CLERK = 1u << 1,
+	CONF_EXCEPT_ROLE_STAFF = 1u << 2
+};
+
+/* One entry of a rule's except_recipients or except_senders. */
+struct conf_exception {
+	enum conf_exception_kind kind;
+	const char *value;		/* the normal form: an address (ADDRESS
+					   MATCHING), a domain (A-label), or the
+					   role's name */
+	unsigned roles;			/* ROLE: enum conf_exception_role bits */
+	const char *written;		/* as written in the config, for evidence */
+	const char *file;
+	int line;
+};
+
 /* The effective setting of one rule for one council: profile + overrides. */
 struct conf_rule_setting {
 	bool enabled;
@@ -131,6 +158,13 @@ struct conf_rule_setting {
 	const char *quote;
 	bool include_staff;		/* silent-copy: blind copies to staff count too */
 	bool copy_clerk;		/* member-instructs-staff: copy the Clerk openly */
+	/* Who the rule does not apply to: a recipient listed here is never the
+	   one a finding is about, and mail from a sender listed here is not
+	   judged by the rule at all (doc/rules.md, "Exceptions"). */
+	const struct conf_exception *except_recipients;
+	size_t n_except_recipients;
+	const struct conf_exception *except_senders;
+	size_t n_except_senders;
 };
 
 struct conf_phrases {
@@ -168,6 +202,15 @@ struct conf_limits {
 	unsigned max_html_attributes;	/* per HTML start tag */
 	unsigned max_html_depth;	/* open HTML elements */
 	unsigned max_recipients;
+	/* Attached documents the confidential rule reads (a worker each):
+	   past any of these a document is not read, and the message gets
+	   on_incomplete. */
+	size_t max_attachment_bytes;	/* one document */
+	unsigned max_attachment_pages;	/* a PDF's pages */
+	unsigned max_expansion_ratio;	/* bytes unpacked per byte of a zip */
+	unsigned max_attachment_seconds;	/* reading one message's documents */
+	size_t max_attachment_memory;	/* the worker's address space */
+	unsigned max_attachments;	/* documents read per message */
 };
 
 struct conf_thread_store {
@@ -228,6 +271,7 @@ struct conf_daemon {
 	char subaddress_delimiter;
 	const char *phrase_dir;
 	const char *wordnet_dir;	/* WordNet's dict folder (the language layer) */
+	const char *document_reader;	/* council-extract: reads attached documents */
 	bool notify;			/* send hold notices */
 	const char *review_url;		/* the web page's address, without a trailing
 					   '/'; NULL: notices carry no link */
@@ -264,7 +308,8 @@ void conf_errors_free(struct conf_errors **errors);
 /* What CONF names on this system, checked as start-up needs it: RUN_AS
    (NULL: the configured user), the account the daemon will run as, exists
    and, unless ROOT_OK (-u root), is not root; the sendmail program exists
-   and RUN_AS may run it; the journal is a regular file RUN_AS may append
+   and RUN_AS may run it, and so may it the document_reader; the journal
+   is a regular file RUN_AS may append
    to, or can be created by RUN_AS in its existing folder. -n and start-up
    both run this after conf_load; on failure *errors_r says what is wrong,
    "file:line: key: message". */
@@ -302,6 +347,11 @@ const char *conf_address_problem(const char *addr);
 
 /* Who is ADDR (any form), or NULL. Costs one hash lookup. */
 const struct conf_person *conf_person_lookup(const struct conf *conf, const char *addr);
+
+/* Does exception E name ADDR (an address in its normal form, or NULL) or
+   someone of ROLES (enum conf_exception_role bits: the directory role of
+   ADDR's person in E's council; 0 for anyone else)? */
+bool conf_exception_matches(const struct conf_exception *e, const char *addr, unsigned roles);
 
 /* The council whose name (in any case) or one of whose domains is NAME, or
    NULL. */

@@ -68,6 +68,9 @@ char *conf_domain_normalise(const char *s);
    (static text) that follows the quoted value in an error message. */
 const char *conf_check_address(const char *s);
 const char *conf_check_domain(const char *s);
+/* An entry of except_recipients or except_senders: an address, "@domain"
+   or "role:NAME" (exception.c). */
+const char *conf_check_exception(const char *s);
 
 /* Build the address and domain hashes and report duplicates. Needs the
    source positions of each address, kept by the loader. */

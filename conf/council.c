@@ -196,6 +196,14 @@ static void rule_settings(struct build *b, const struct council_load *cl, struct
 			continue;
 		out->include_staff = o->include_staff;
 		out->copy_clerk = o->copy_clerk;
+		conf_exceptions_build(b->ctx, &o->node, "except_recipients",
+				      b->ctx->conf->daemon.subaddress_folding,
+				      b->ctx->conf->daemon.subaddress_delimiter,
+				      &out->except_recipients, &out->n_except_recipients);
+		conf_exceptions_build(b->ctx, &o->node, "except_senders",
+				      b->ctx->conf->daemon.subaddress_folding,
+				      b->ctx->conf->daemon.subaddress_delimiter,
+				      &out->except_senders, &out->n_except_senders);
 		if (o->action == CONF_ACTION_NONE) {
 			out->enabled = false;
 			out->action = CONF_ACTION_NONE;
@@ -366,6 +374,8 @@ void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase
 	conf->daemon = top->d;
 	conf->daemon.limits = top->limits.v;
 	conf->daemon.thread_store = top->store.v;
+	if (member(&top->node, "document_reader") == NULL)
+		conf->daemon.document_reader = conf_strdup(conf, conf_default_document_reader());
 	conf->daemon.metrics = top->metrics.v;
 	conf->daemon.web = top->web.v;
 	web_settings(ctx, top);

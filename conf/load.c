@@ -34,6 +34,22 @@ const char *conf_default_phrase_dir(void)
 	return COUNCIL_PHRASE_DIR;
 }
 
+#ifndef COUNCIL_EXTRACTOR
+#define COUNCIL_EXTRACTOR "/usr/libexec/council-milter/council-extract"
+#endif
+
+/* The document reader, like the phrase lists: the installed one, or, for a
+   binary run from its build tree, the one built beside it. */
+const char *conf_default_document_reader(void)
+{
+#ifdef COUNCIL_BUILD_EXTRACTOR
+	if (!g_file_test(COUNCIL_EXTRACTOR, G_FILE_TEST_IS_EXECUTABLE) &&
+	    g_file_test(COUNCIL_BUILD_EXTRACTOR, G_FILE_TEST_IS_EXECUTABLE))
+		return COUNCIL_BUILD_EXTRACTOR;
+#endif
+	return COUNCIL_EXTRACTOR;
+}
+
 #define KiB 1024LL
 #define MiB (1024LL * 1024)
 #define GiB (1024LL * 1024 * 1024)
@@ -352,6 +368,18 @@ static const struct schema rule_schema = {
 		  .expected = "the clause to cite, e.g. \"12.1\"" },
 		{ .name = "include_staff", .type = SCHEMA_BOOL, .offset = R(include_staff) },
 		{ .name = "copy_clerk", .type = SCHEMA_BOOL, .offset = R(copy_clerk) },
+		{ .name = "except_recipients", .type = SCHEMA_STRINGS,
+		  .offset = R(except_recipients), .count_offset = R(n_except_recipients),
+		  .check = conf_check_exception, .max = CONF_ADDRESS_MAX + 1,
+		  .item = "an address, \"@domain\" or \"role:NAME\"",
+		  .expected = "a list of recipients the rule does not apply to "
+			      "[ \"name@domain\", \"@domain\", \"role:clerk\" ]" },
+		{ .name = "except_senders", .type = SCHEMA_STRINGS,
+		  .offset = R(except_senders), .count_offset = R(n_except_senders),
+		  .check = conf_check_exception, .max = CONF_ADDRESS_MAX + 1,
+		  .item = "an address, \"@domain\" or \"role:NAME\"",
+		  .expected = "a list of senders the rule does not apply to "
+			      "[ \"name@domain\", \"@domain\", \"role:clerk\" ]" },
 		{ .name = NULL },
 	},
 };
@@ -456,6 +484,23 @@ static const struct schema limits_schema = {
 		  .def_num = 256, .min = 32, .max = 4096, .unit = "levels" },
 		{ .name = "max_recipients", .type = SCHEMA_UINT, .offset = L(max_recipients),
 		  .def_num = 10000, .min = 1, .max = 1000000, .unit = "recipients" },
+		{ .name = "max_attachment_bytes", .type = SCHEMA_SIZE,
+		  .offset = L(max_attachment_bytes), .def_num = 32 * MiB, .min = 64 * KiB,
+		  .max = 1 * GiB, .unit = "bytes" },
+		{ .name = "max_attachment_pages", .type = SCHEMA_UINT,
+		  .offset = L(max_attachment_pages), .def_num = 2000, .min = 1, .max = 100000,
+		  .unit = "pages" },
+		{ .name = "max_expansion_ratio", .type = SCHEMA_UINT,
+		  .offset = L(max_expansion_ratio), .def_num = 100, .min = 2, .max = 10000,
+		  .unit = "bytes unpacked per byte" },
+		{ .name = "max_attachment_seconds", .type = SCHEMA_UINT,
+		  .offset = L(max_attachment_seconds), .def_num = 10, .min = 1, .max = 300,
+		  .unit = "seconds" },
+		{ .name = "max_attachment_memory", .type = SCHEMA_SIZE,
+		  .offset = L(max_attachment_memory), .def_num = 256 * MiB, .min = 128 * MiB,
+		  .max = 4 * GiB, .unit = "bytes" },
+		{ .name = "max_attachments", .type = SCHEMA_UINT, .offset = L(max_attachments),
+		  .def_num = 10, .min = 1, .max = 1000, .unit = "documents" },
 		{ .name = NULL },
 	},
 };
@@ -581,6 +626,8 @@ static const struct schema top_schema = {
 		  .def_str = COUNCIL_PHRASE_DIR },
 		{ .name = "wordnet_dir", .type = SCHEMA_PATH, .offset = D(wordnet_dir),
 		  .max = 4095, .def_str = "/usr/share/wordnet", .check = check_wordnet },
+		{ .name = "document_reader", .type = SCHEMA_STRING, .offset = D(document_reader),
+		  .max = 4095, .def_str = COUNCIL_EXTRACTOR, .check = check_program },
 		{ .name = "notify", .type = SCHEMA_BOOL, .offset = D(notify), .def_num = true },
 		{ .name = "review_url", .type = SCHEMA_STRING, .offset = D(review_url), .max = 400,
 		  .check = check_url },
@@ -648,7 +695,7 @@ static bool readable(const char *path, struct conf_error_list *errors)
 /* Where the settings conf_check_system speaks of were written. */
 static void keep_places(struct schema_ctx *ctx, const config_setting_t *root)
 {
-	static const char *const keys[] = { "user", "journal", "sendmail" };
+	static const char *const keys[] = { "user", "journal", "sendmail", "document_reader" };
 	struct conf *conf = ctx->conf;
 
 	conf->priv->file_place.file = conf_strdup(conf, ctx->file);

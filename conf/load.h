@@ -18,6 +18,10 @@ struct rule_load {
 	const char *clause;
 	bool include_staff;
 	bool copy_clerk;
+	const char **except_recipients;	/* as written; conf_exceptions_build */
+	size_t n_except_recipients;
+	const char **except_senders;
+	size_t n_except_senders;
 };
 
 struct period_load {
@@ -73,9 +77,17 @@ struct top_load {
 /* Parse "YYYY-MM-DD" (1970..2100, a real day). */
 bool conf_parse_date(const char *s, GDateYear *y, GDateMonth *m, GDateDay *d);
 
+/* The exceptions listed under KEY ("except_recipients") of the rule
+   settings RULE, in their normal form; an entry listed twice is an error. */
+void conf_exceptions_build(struct schema_ctx *ctx, const struct schema_node *rule,
+			   const char *key, bool fold, char delim,
+			   const struct conf_exception **list_r, size_t *n_r);
+
 /* Checks across keys, the directory and the phrase lists; fills ctx->conf. */
 void conf_build(struct schema_ctx *ctx, struct top_load *top, const char *phrase_dir_override);
 /* The phrase_dir used when neither the config nor -P names one (load.c). */
 const char *conf_default_phrase_dir(void);
+/* The document_reader used when the config names none (load.c). */
+const char *conf_default_document_reader(void);
 
 #endif

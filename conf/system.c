@@ -133,6 +133,29 @@ static void check_sendmail(const struct conf *conf, const struct account *a, boo
 	}
 }
 
+static void check_reader(const struct conf *conf, const struct account *a, bool known,
+			 struct conf_error_list *errors)
+{
+	const char *path = conf->daemon.document_reader;
+	struct stat st;
+
+	if (path == NULL)
+		return;
+	if (stat(path, &st) < 0) {
+		place_error(errors, conf, "document_reader", "\"%s\" cannot be used: %s; "
+			    "council-milter runs it to read the documents attached to mail "
+			    "(the package installs it in /usr/libexec/council-milter)", path,
+			    g_strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		place_error(errors, conf, "document_reader", "\"%s\" is not a program (a "
+			    "regular file); council-milter runs it to read attached documents",
+			    path);
+	} else if (known && !may(a, path, &st, X_OK)) {
+		place_error(errors, conf, "document_reader", "\"%s\" is not executable by the "
+			    "user %s, who runs it to read attached documents", path, a->name);
+	}
+}
+
 static void check_journal(const struct conf *conf, const struct account *a, bool known,
 			  struct conf_error_list *errors)
 {
@@ -187,6 +210,7 @@ int conf_check_system(const struct conf *conf, const char *run_as, bool root_ok,
 	else
 		memset(&a, 0, sizeof(a));
 	check_sendmail(conf, &a, known, &errors);
+	check_reader(conf, &a, known, &errors);
 	check_journal(conf, &a, known, &errors);
 	*errors_r = conf_error_list_finish(&errors);
 	return *errors_r == NULL ? 0 : -1;

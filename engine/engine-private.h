@@ -80,6 +80,23 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 			 const struct policy_verdict *v);
 
+/* "exceptions": an array of the findings the council's exceptions stopped,
+   each {ID_KEY, exception, evidence} (journal-line.c). */
+void engine_add_exceptions(JsonBuilder *b, const char *id_key, const struct policy_verdict *v);
+
+/* Attached documents, read by the document_reader worker (documents.c). */
+struct engine_documents {
+	const struct conf *conf;
+	const struct parser_message *msg;
+	gint64 deadline;	/* monotonic; 0 until the first document */
+};
+/* The policy_documents read function over an engine_documents CTX. */
+int engine_read_document(void *ctx, size_t index, enum extract_kind kind,
+			 struct extract_doc **doc_r, const char **error_r);
+/* The environment variable the tests set to make the worker die, spin or
+   sleep in the middle of a document (council-extract --test-hook). */
+#define ENGINE_EXTRACT_TEST_HOOK "COUNCIL_EXTRACT_TEST_HOOK"
+
 /* Header names compare case-insensitively (RFC 5322). */
 static inline gboolean engine_header_is(const char *a, const char *b)
 {

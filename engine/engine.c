@@ -264,9 +264,17 @@ static char *summary_line(const struct engine_result *res, const struct engine_m
 					       conf_rule_id(f->rule), conf_action_name(f->action));
 		}
 	}
+	if (res->verdict != NULL && res->verdict->n_exceptions > 0) {
+		g_string_append(s, ", excepted=");
+		for (size_t i = 0; i < res->verdict->n_exceptions; i++)
+			g_string_append_printf(s, "%s%s", i > 0 ? " " : "",
+					       conf_rule_id(res->verdict->exceptions[i].rule));
+	}
 	if (res->footer_refused != NULL)
 		g_string_append_printf(s, ", footer=refused (%s)", res->footer_refused);
 	append_limits(s, parser_flags);
+	if (res->verdict != NULL && res->verdict->unread != NULL)
+		g_string_append_printf(s, ", unread=(%s)", res->verdict->unread);
 	if (res->own_notice)
 		g_string_append(s, ", notice=ours (passed unjudged)");
 	if (res->verdict != NULL && res->verdict->store_error != NULL)
@@ -649,7 +657,11 @@ struct engine_result *engine_run_verdict(struct engine *engine, struct engine_me
 	}
 	parser_flags = pmsg->flags;
 
+	struct engine_documents docs = { .conf = engine->conf, .msg = pmsg };
+	struct policy_documents reader = { .read = engine_read_document, .ctx = &docs };
 	struct policy_envelope env = envelope_of(msg);
+
+	env.documents = &reader;
 	if (res->verdict == NULL &&
 	    policy_judge(engine->conf, &env, pmsg, engine->store, &res->verdict, &error) < 0) {
 		reason = g_strdup_printf("could not judge the message: %s", error);

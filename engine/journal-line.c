@@ -25,6 +25,22 @@ void engine_add_findings(JsonBuilder *b, const char *member, const char *id_key,
 	json_builder_end_array(b);
 }
 
+void engine_add_exceptions(JsonBuilder *b, const char *id_key, const struct policy_verdict *v)
+{
+	json_builder_set_member_name(b, "exceptions");
+	json_builder_begin_array(b);
+	for (size_t i = 0; v != NULL && i < v->n_exceptions; i++) {
+		const struct policy_exception *x = &v->exceptions[i];
+
+		json_builder_begin_object(b);
+		journal_add_string(b, id_key, conf_rule_id(x->rule));
+		journal_add_string(b, "exception", x->exception);
+		journal_add_string(b, "evidence", x->evidence);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
 static void add_strings(JsonBuilder *b, const char *name, const char *const *items, size_t n)
 {
 	json_builder_set_member_name(b, name);
@@ -57,6 +73,10 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 	add_strings(b, "recipients", (const char *const *)msg->rcpts->pdata, msg->rcpts->len);
 	journal_add_string(b, "subject", res->subject);
 	engine_add_findings(b, "findings", "rule", v);
+	/* A finding-free entry for each finding an exception stopped, so the
+	   Clerk can audit the exceptions; only when there is one. */
+	if (v != NULL && v->n_exceptions > 0)
+		engine_add_exceptions(b, "rule", v);
 	journal_add_string(b, "action", engine_result_action(res));
 	if (res->own_notice) {
 		json_builder_set_member_name(b, "own_notice");
@@ -76,6 +96,8 @@ char *engine_journal_line(const struct engine_result *res, const struct engine_m
 	}
 	if (res->error != NULL)
 		journal_add_string(b, "error", res->error);
+	if (v != NULL && v->unread != NULL)
+		journal_add_string(b, "unread", v->unread);
 	if (v != NULL && v->store_error != NULL)
 		journal_add_string(b, "thread_store_error", v->store_error);
 	return journal_line_end(b);

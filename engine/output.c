@@ -133,6 +133,7 @@ char *engine_result_json(const struct engine_result *res)
 	journal_add_string(b, "action", engine_result_action(res));
 	journal_add_string(b, "council", v != NULL && v->council != NULL ? v->council->name : NULL);
 	engine_add_findings(b, "rules", "id", v);
+	engine_add_exceptions(b, "id", v);
 	add_headers(b, res);
 
 	json_builder_set_member_name(b, "footers");
@@ -148,6 +149,8 @@ char *engine_result_json(const struct engine_result *res)
 		if (res->ops[i].kind == ENGINE_OP_QUARANTINE)
 			hold = res->ops[i].value;
 	journal_add_string(b, "hold_reason", hold);
+	/* An attached document not read: why the message got on_incomplete. */
+	journal_add_string(b, "unread", v != NULL ? v->unread : NULL);
 
 	json_builder_set_member_name(b, "reply");
 	if (res->status != ENGINE_CONTINUE && res->reply_code != NULL) {

@@ -16,6 +16,7 @@
  * Conventions: functions return newly allocated text (g_free).
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -114,6 +115,14 @@ int spawn_start(char *const *argv, const char *input, size_t input_len, pid_t *p
    its wait status. Fails only when it cannot be started or waited for. */
 int spawn_run(char *const *argv, const char *input, size_t input_len, char **out_r,
 	      size_t *out_len_r, char **err_r, int *status_r, const char **error_r);
+
+/* As spawn_run, with the environment ENVP (NULL: empty) and a deadline: a
+   child still running TIMEOUT_MS after it started is killed (SIGKILL), and
+   *timed_out_r set. At most MAX_OUT bytes of its stdout and 4 KiB of its
+   stderr are kept. */
+int spawn_run_timed(char *const *argv, char *const *envp, const char *input, size_t input_len,
+		    unsigned timeout_ms, size_t max_out, char **out_r, size_t *out_len_r,
+		    char **err_r, int *status_r, bool *timed_out_r, const char **error_r);
 
 /* A wait status in words: "exited with status 75", "killed by signal 9".
    g_free. */

@@ -6,14 +6,19 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "util/util.h"
+
+/* How much of a child's stderr spawn_run_timed keeps. */
+#define SPAWN_ERRORS_MAX 4096
 
 /* RFC 5321's limit on a path. */
 #define ADDRESS_MAX 254
@@ -72,9 +77,10 @@ static int memfd_with(const char *name, const char *data, size_t len, const char
 }
 
 /* The child: stdin, stdout and stderr in place, nothing else open, the
-   signal state of a fresh process, then execve. Async-signal-safe only. */
-static G_GNUC_NORETURN void child(char *const *argv, int in_fd, int out_fd, int err_fd,
-				  int max_fd)
+   signal state of a fresh process, then execve with ENVP (NULL: empty).
+   Async-signal-safe only. */
+static G_GNUC_NORETURN void child(char *const *argv, char *const *envp, int in_fd, int out_fd,
+				  int err_fd, int max_fd)
 {
 	static char *const empty_env[] = { NULL };
 	sigset_t none;
@@ -90,7 +96,7 @@ static G_GNUC_NORETURN void child(char *const *argv, int in_fd, int out_fd, int 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGPIPE, &dfl, NULL);
-	execve(argv[0], argv, empty_env);
+	execve(argv[0], argv, envp != NULL ? envp : empty_env);
 	_exit(127);
 }
 
@@ -102,9 +108,10 @@ static int max_fd(void)
 		rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
 }
 
-/* Fork and exec ARGV with the given descriptors (ERR_FD -1: inherit). */
-static int start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pid_r,
-		 const char **error_r)
+/* Fork and exec ARGV with ENVP (NULL: empty) and the given descriptors
+   (ERR_FD -1: inherit). */
+static int start(char *const *argv, char *const *envp, int in_fd, int out_fd, int err_fd,
+		 pid_t *pid_r, const char **error_r)
 {
 	if (argv[0] == NULL || argv[0][0] != '/') {
 		*error_r = util_error("\"%s\" is not an absolute path",
@@ -118,7 +125,7 @@ static int start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pi
 		return -1;
 	}
 	if (pid == 0)
-		child(argv, in_fd, out_fd, err_fd, top);
+		child(argv, envp, in_fd, out_fd, err_fd, top);
 	*pid_r = pid;
 	return 0;
 }
@@ -135,21 +142,23 @@ int spawn_start(char *const *argv, const char *input, size_t input_len, pid_t *p
 		close(in_fd);
 		return -1;
 	}
-	int ret = start(argv, in_fd, null_fd, -1, pid_r, error_r);
+	int ret = start(argv, NULL, in_fd, null_fd, -1, pid_r, error_r);
 	close(in_fd);
 	close(null_fd);
 	return ret;
 }
 
-/* All of memory file FD as a NUL-terminated string. */
-static char *slurp(int fd, size_t *len_r)
+/* Memory file FD as a NUL-terminated string, at most MAX bytes of it. */
+static char *slurp(int fd, size_t max, size_t *len_r)
 {
 	GString *s = g_string_new(NULL);
 	char buf[65536];
 	ssize_t n;
 
 	if (lseek(fd, 0, SEEK_SET) == 0)
-		while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		while (s->len < max &&
+		       ((n = read(fd, buf, MIN(sizeof(buf), max - s->len))) > 0 ||
+			(n < 0 && errno == EINTR)))
 			if (n > 0)
 				g_string_append_len(s, buf, n);
 	if (len_r != NULL)
@@ -157,8 +166,46 @@ static char *slurp(int fd, size_t *len_r)
 	return g_string_free(s, FALSE);
 }
 
-int spawn_run(char *const *argv, const char *input, size_t input_len, char **out_r,
-	      size_t *out_len_r, char **err_r, int *status_r, const char **error_r)
+/* Wait for PID; with a DEADLINE (g_get_monotonic_time's clock; 0: none),
+   past it kill it (SIGKILL) and reap it. *timed_out_r says which. */
+static int wait_until(pid_t pid, gint64 deadline, int *status_r, bool *timed_out_r)
+{
+	int pidfd = deadline != 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	pid_t got;
+
+	*timed_out_r = false;
+	for (;;) {
+		got = waitpid(pid, status_r, deadline != 0 ? WNOHANG : 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got != 0)
+			break;
+		gint64 left = deadline - g_get_monotonic_time();
+		if (left <= 0) {
+			*timed_out_r = true;
+			kill(pid, SIGKILL);
+			do
+				got = waitpid(pid, status_r, 0);
+			while (got < 0 && errno == EINTR);
+			break;
+		}
+		if (pidfd >= 0) {
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+			poll(&p, 1, (int)MIN(left / 1000 + 1, 1000));
+		} else {
+			g_usleep((gulong)MIN(left, 10000));	/* a kernel without pidfds */
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return got == pid ? 0 : -1;
+}
+
+/* spawn_run and spawn_run_timed: DEADLINE 0 waits as long as it takes. */
+static int run(char *const *argv, char *const *envp, const char *input, size_t input_len,
+	       gint64 deadline, size_t max_out, size_t max_err, char **out_r, size_t *out_len_r,
+	       char **err_r, int *status_r, bool *timed_out_r, const char **error_r)
 {
 	int in_fd = memfd_with("council-input", input != NULL ? input : "", input_len, error_r);
 	int out_fd = in_fd >= 0 ? memfd_with("council-output", "", 0, error_r) : -1;
@@ -166,17 +213,14 @@ int spawn_run(char *const *argv, const char *input, size_t input_len, char **out
 	pid_t pid;
 	int ret = -1;
 
-	if (err_fd >= 0 && start(argv, in_fd, out_fd, err_fd, &pid, error_r) == 0) {
-		pid_t got;
-		do
-			got = waitpid(pid, status_r, 0);
-		while (got < 0 && errno == EINTR);
-		if (got < 0) {
+	*timed_out_r = false;
+	if (err_fd >= 0 && start(argv, envp, in_fd, out_fd, err_fd, &pid, error_r) == 0) {
+		if (wait_until(pid, deadline, status_r, timed_out_r) < 0) {
 			*error_r = util_error("cannot wait for %s: %s", argv[0],
 					      g_strerror(errno));
 		} else {
-			*out_r = slurp(out_fd, out_len_r);
-			*err_r = slurp(err_fd, NULL);
+			*out_r = slurp(out_fd, max_out, out_len_r);
+			*err_r = slurp(err_fd, max_err, NULL);
 			ret = 0;
 		}
 	}
@@ -187,6 +231,24 @@ int spawn_run(char *const *argv, const char *input, size_t input_len, char **out
 	if (err_fd >= 0)
 		close(err_fd);
 	return ret;
+}
+
+int spawn_run(char *const *argv, const char *input, size_t input_len, char **out_r,
+	      size_t *out_len_r, char **err_r, int *status_r, const char **error_r)
+{
+	bool timed_out;
+
+	return run(argv, NULL, input, input_len, 0, G_MAXSIZE, G_MAXSIZE, out_r, out_len_r,
+		   err_r, status_r, &timed_out, error_r);
+}
+
+int spawn_run_timed(char *const *argv, char *const *envp, const char *input, size_t input_len,
+		    unsigned timeout_ms, size_t max_out, char **out_r, size_t *out_len_r,
+		    char **err_r, int *status_r, bool *timed_out_r, const char **error_r)
+{
+	return run(argv, envp, input, input_len,
+		   g_get_monotonic_time() + (gint64)MAX(timeout_ms, 1) * 1000, max_out,
+		   SPAWN_ERRORS_MAX, out_r, out_len_r, err_r, status_r, timed_out_r, error_r);
 }
 
 char *spawn_status_text(int status)

@@ -266,6 +266,7 @@ static void walk_parts(struct parser_message *msg, const struct parser_limits *l
 			break;
 		}
 		add_part(parts, f.obj, f.depth, f.embedded >= 0);
+		g_ptr_array_add(msg->priv->part_objects, f.obj);
 		GMimeMessage *decoded = decoded_message(msg, lim, f.obj, &decode_budget);
 
 		if (GMIME_IS_MESSAGE_PART(f.obj) || decoded != NULL) {

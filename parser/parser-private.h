@@ -44,6 +44,9 @@ struct parser_private {
 	/* Messages carried encoded (base64 message/rfc822), decoded and
 	   parsed on their own: GMimeMessage *, owned. */
 	GPtrArray *decoded;
+	/* The GMimeObject of each entry of the model's parts, same index
+	   (parser_part_content); owned by the trees above. */
+	GPtrArray *part_objects;
 };
 
 /* ---- prescan.c: bound what GMime is handed ---- */

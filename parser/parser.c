@@ -155,6 +155,7 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	msg->flags = pre.flags;
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
 	priv->decoded = g_ptr_array_new_with_free_func(g_object_unref);
+	priv->part_objects = g_ptr_array_new();
 	/* Only header lines left out of the top-level header: the body is the
 	   same, and can be rewritten, unless a MIME field went with them. */
 	priv->no_rewrite = pre.body_cut || pre.mime_field_cut;
@@ -431,8 +432,33 @@ void parser_message_free(struct parser_message **msgp)
 		data_release(m->priv);
 		g_ptr_array_free(m->priv->footers_seen, TRUE);
 		g_ptr_array_free(m->priv->decoded, TRUE);
+		g_ptr_array_free(m->priv->part_objects, TRUE);
 		g_free(m->priv);
 	}
 	g_free(m);
 	*msgp = NULL;
+}
+
+int parser_part_content(const struct parser_message *msg, size_t index, size_t max,
+			char **data_r, size_t *len_r, bool *truncated_r, const char **error_r)
+{
+	GMimeObject *obj;
+	GByteArray *bytes;
+
+	*data_r = NULL;
+	*len_r = 0;
+	*truncated_r = false;
+	if (index >= msg->n_parts || index >= msg->priv->part_objects->len) {
+		*error_r = "parser_part_content: no such part";
+		return -1;
+	}
+	obj = g_ptr_array_index(msg->priv->part_objects, index);
+	if (!GMIME_IS_PART(obj)) {
+		*error_r = "parser_part_content: not a leaf part";
+		return -1;
+	}
+	bytes = part_decoded_content(GMIME_PART(obj), max, truncated_r);
+	*len_r = bytes->len;
+	*data_r = (char *)g_byte_array_free(bytes, FALSE);
+	return 0;
 }

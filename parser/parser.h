@@ -155,6 +155,12 @@ struct parser_message {
 int parser_parse(const char *data, size_t len, const struct parser_limits *limits,
 		 struct parser_message **msg_r, const char **error_r);
 void parser_message_free(struct parser_message **msg);
+/* The decoded content (transfer encoding removed) of MSG->parts[INDEX], a
+   leaf part, at most MAX bytes: *data_r (g_free; NUL-terminated past
+   *len_r is not promised) and *truncated_r when there was more. The
+   attached documents the confidential rule reads come from here. */
+int parser_part_content(const struct parser_message *msg, size_t index, size_t max,
+			char **data_r, size_t *len_r, bool *truncated_r, const char **error_r);
 /* As parser_parse, but DATA (LEN bytes from g_malloc) becomes the model's
    own copy instead of being copied: a message may be tens of megabytes.
    DATA is the model's or freed, whatever the outcome. */

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "util/util.h"
+
 #define EVIDENCE_MAX 600	/* one log line's worth per finding */
 #define FOOTER_WIDTH 76		/* plain-text footer lines, in characters */
 
@@ -296,7 +298,7 @@ const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_clas
 	for (guint i = 0; i < j->rcpts->len; i++) {
 		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
 
-		if (r->cls == cls && !r->own)
+		if (r->cls == cls && !r->own && !judge_rcpt_excepted(j, r))
 			return r;
 	}
 	return NULL;
@@ -670,7 +672,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	   message cut short by a parser limit gets on_incomplete at least
 	   (hold by default), so nesting an instruction 40 levels deep, or
 	   behind a thousand empty parts, does not get it through unseen. */
-	if (j->incomplete != 0)
+	if (j->incomplete != 0 || j->unread != NULL)
 		v->action = j->conf->daemon.on_incomplete;
 	for (guint i = 0; i < j->findings->len; i++) {
 		struct policy_finding *f = &g_array_index(j->findings, struct policy_finding, i);
@@ -742,6 +744,7 @@ static void decide(struct judge *j, struct policy_verdict *v)
 	}
 	v->result_header = notice_result_header(j, v->action);
 	v->store_error = g_steal_pointer(&j->store_error);
+	v->unread = g_strdup(j->unread);
 }
 
 static void judge_clear(struct judge *j)
@@ -768,6 +771,7 @@ static void judge_clear(struct judge *j)
 	lang_text_free(&j->lang_subject);
 	g_free(j->author_note);
 	g_free(j->store_error);
+	attachments_clear(j);
 }
 
 static void (*const rules[CONF_RULE_COUNT])(struct judge *) = {
@@ -853,20 +857,46 @@ int policy_judge(const struct conf *conf, const struct policy_envelope *env,
 	j.rcpts = g_array_new(FALSE, TRUE, sizeof(struct judge_rcpt));
 	j.headers = g_array_new(FALSE, TRUE, sizeof(struct judge_header));
 	j.findings = g_array_new(FALSE, TRUE, sizeof(struct policy_finding));
+	j.exceptions = g_array_new(FALSE, TRUE, sizeof(struct policy_exception));
 	j.incomplete = msg->flags & PARSER_FLAGS_INCOMPLETE;
 	collect_rcpts(&j);
 	prepare_texts(&j);
 	judge_council_lists(conf, j.council, &j.lang.lists);
 
+	judge_exceptions_prepare(&j);
+
 	for (size_t r = 0; r < CONF_RULE_COUNT; r++)
 		if (judge_rule(&j, (enum conf_rule)r) != NULL)
-			rules[r](&j);
+			judge_run_rule(&j, (enum conf_rule)r, rules[r]);
 
+	if (j.error != NULL) {
+		/* The documents could not even be handed to their reader. */
+		*error_r = util_error("%s", j.error);
+		for (guint i = 0; i < j.findings->len; i++)
+			judge_finding_clear(&g_array_index(j.findings, struct policy_finding, i));
+		g_array_free(j.findings, TRUE);
+		for (guint i = 0; i < j.exceptions->len; i++) {
+			struct policy_exception *x =
+				&g_array_index(j.exceptions, struct policy_exception, i);
+
+			g_free(x->exception);
+			g_free(x->evidence);
+		}
+		g_array_free(j.exceptions, TRUE);
+		judge_clear(&j);
+		g_free(v);
+		return -1;
+	}
 	v->n_findings = j.findings->len;
 	decide(&j, v);
 	v->findings = (struct policy_finding *)g_array_free(j.findings, v->n_findings == 0);
 	if (v->n_findings == 0)
 		v->findings = NULL;
+	v->n_exceptions = j.exceptions->len;
+	v->exceptions = (struct policy_exception *)g_array_free(j.exceptions,
+								 v->n_exceptions == 0);
+	if (v->n_exceptions == 0)
+		v->exceptions = NULL;
 	judge_clear(&j);
 	*verdict_r = v;
 	return 0;
@@ -878,15 +908,14 @@ void policy_verdict_free(struct policy_verdict **verdict)
 
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < v->n_findings; i++) {
-		struct policy_finding *f = &v->findings[i];
-
-		g_free(f->evidence);
-		g_free(f->notice_text);
-		g_free(f->notice_html);
-		g_strfreev(f->add_rcpts);
-	}
+	for (size_t i = 0; i < v->n_findings; i++)
+		judge_finding_clear(&v->findings[i]);
 	g_free(v->findings);
+	for (size_t i = 0; i < v->n_exceptions; i++) {
+		g_free(v->exceptions[i].exception);
+		g_free(v->exceptions[i].evidence);
+	}
+	g_free(v->exceptions);
 	for (size_t i = 0; i < v->n_headers; i++) {
 		g_free(v->headers[i].name);
 		g_free(v->headers[i].value);
@@ -900,6 +929,7 @@ void policy_verdict_free(struct policy_verdict **verdict)
 	g_free(v->hold_reason);
 	g_free(v->result_header);
 	g_free(v->store_error);
+	g_free(v->unread);
 	g_free(v);
 	*verdict = NULL;
 }

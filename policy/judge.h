@@ -32,6 +32,8 @@ struct judge_rcpt {
 	bool open;			/* in To or Cc */
 	bool envelope;			/* an envelope recipient */
 	bool own;			/* one of the author's own addresses */
+	unsigned excepted;		/* rules (1u << rule) whose except_recipients
+					   name this recipient */
 };
 
 /* Where a text the rules read came from, for evidence. */
@@ -86,6 +88,23 @@ struct judge {
 						   body, when on_footer_refused held
 						   the message for it; else NULL */
 	GArray *findings;			/* struct policy_finding */
+	GArray *exceptions;			/* struct policy_exception */
+	/* The rule running, and whether its exceptions count (exceptions.c:
+	   false while finding out what an exception stopped). */
+	enum conf_rule rule;
+	bool ignore_exceptions;
+	unsigned sender_excepted;		/* rules whose except_senders name
+						   the author */
+	bool store_done;			/* this message is in the thread
+						   store already (or failed to be) */
+	/* Attached documents (attachments.c), read once, on first need. */
+	GPtrArray *docs;			/* struct extract_doc *, NULL for a
+						   part that is no document */
+	unsigned docs_read;			/* documents handed to the reader */
+	char *unread;				/* why a document was not read */
+	const char *unread_key;			/* its token in the result header */
+	char *error;				/* an internal error: policy_judge
+						   fails with it */
 	GArray *headers;			/* struct judge_header */
 	char *store_error;			/* the thread store failed (verdict) */
 };
@@ -159,7 +178,17 @@ char *judge_evidence_phrase(const struct phrase_match *m, enum judge_where where
 /* SUBJECT without its "Re:", "Fwd:" ... prefixes, however many. */
 const char *judge_subject_unprefixed(const char *subject);
 
-/* Recipients by class. */
+/* Exceptions (exceptions.c): find who the council's rule exceptions name
+   (after collect_rcpts), then run RULE through FN so that an exception
+   stops its finding and the verdict records what it stopped. */
+void judge_exceptions_prepare(struct judge *j);
+void judge_run_rule(struct judge *j, enum conf_rule rule, void (*fn)(struct judge *j));
+/* Is R, for the rule running, a recipient its exceptions leave out? */
+bool judge_rcpt_excepted(const struct judge *j, const struct judge_rcpt *r);
+/* Free what a finding owns. */
+void judge_finding_clear(struct policy_finding *f);
+
+/* Recipients by class (those the rule running excepts left out). */
 bool judge_has_class(const struct judge *j, enum rcpt_class cls);
 const struct judge_rcpt *judge_first_class(const struct judge *j, enum rcpt_class cls);
 bool judge_is_councillor(const struct conf_person *p);
@@ -178,6 +207,13 @@ void rule_confidential(struct judge *j);
 void rule_capacity(struct judge *j);
 void rule_party_political(struct judge *j);
 void rule_pre_election(struct judge *j);
+
+/* The first marking of an attached document, as a label where one counts
+   (attachments.c): evidence 'marking "X" on page 1 of attachment "N"', or
+   NULL. A document that cannot be read is recorded in J->unread (unless
+   the rule runs only to find what an exception stopped). */
+char *attachment_marking(struct judge *j, const struct phrase_set *set);
+void attachments_clear(struct judge *j);
 
 /* Wording (notice.c): the protocol and clause of RULE for this council,
    e.g. 'the Member/Officer Protocol (adopted May 2023), clause 12.1'. */

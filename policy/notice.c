@@ -463,7 +463,7 @@ char *notice_incomplete(const struct judge *j)
 	const struct conf_limits *lim = &j->conf->daemon.limits;
 	GString *out;
 
-	if (j->incomplete == 0)
+	if (j->incomplete == 0 && j->unread == NULL)
 		return NULL;
 	out = g_string_new(NULL);
 	if (j->incomplete & PARSER_FLAG_DEPTH_LIMIT)
@@ -487,6 +487,8 @@ char *notice_incomplete(const struct judge *j)
 		g_string_append_printf(out, "%sHTML nested deeper than %u levels "
 				       "(limits.max_html_depth)", out->len ? ", " : "",
 				       lim->max_html_depth);
+	if (j->unread != NULL)
+		g_string_append_printf(out, "%s%s", out->len ? ", " : "", j->unread);
 	return g_string_free(out, FALSE);
 }
 
@@ -598,7 +600,7 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 	g_string_append_printf(s, "%s; council=\"%s\"; profile=%s; action=%s", id, name,
 			       j->council->profile != NULL ? j->council->profile->id : "none",
 			       conf_action_name(action));
-	if (j->incomplete != 0) {
+	if (j->incomplete != 0 || j->unread_key != NULL) {
 		const char *sep = "; incomplete=";
 
 		for (unsigned flag = 1; flag <= PARSER_FLAGS_INCOMPLETE; flag <<= 1)
@@ -606,6 +608,8 @@ char *notice_result_header(const struct judge *j, enum conf_action action)
 				g_string_append_printf(s, "%s%s", sep, parser_limit_key(flag));
 				sep = ",";
 			}
+		if (j->unread_key != NULL)
+			g_string_append_printf(s, "%s%s", sep, j->unread_key);
 	}
 	if (j->findings->len == 0)
 		g_string_append(s, "; rules=none");

@@ -16,7 +16,20 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "extract/extract.h"
 #include "parser/parser.h"
+
+/* How the rules read the documents attached to a message (the engine's
+   way: council-extract, a worker process under limits). */
+struct policy_documents {
+	/* Read MSG->parts[INDEX], which says it is a document of KIND: 0 with
+	   *doc_r (extract_doc_free), whose status says whether it could be
+	   read; -1 with *error_r only when reading could not even be tried
+	   (the worker could not be started): an internal error. */
+	int (*read)(void *ctx, size_t index, enum extract_kind kind, struct extract_doc **doc_r,
+		    const char **error_r);
+	void *ctx;
+};
 
 /* Who submitted the message and to whom, as the MTA saw it. */
 struct policy_envelope {
@@ -26,6 +39,8 @@ struct policy_envelope {
 	const char *auth_login;		/* {auth_authen}, NULL when not authenticated */
 	const char *queue_id;		/* {i}, NULL when unknown (judge) */
 	time_t now;			/* decision time (pre-election periods) */
+	const struct policy_documents *documents;	/* NULL: attached documents
+							   are judged by name only */
 };
 
 /* A header a finding asks for besides the result header, e.g. the explicit
@@ -49,6 +64,18 @@ struct policy_finding {
 	size_t n_add_rcpts;
 };
 
+/* A finding an exception stopped (conf_rule_setting's except_recipients,
+   except_senders): what the rule would have found, had the council not
+   listed the recipients or the sender it is about. Recorded so that the
+   Clerk can audit what the exceptions let through; it changes nothing. */
+struct policy_exception {
+	enum conf_rule rule;
+	char *exception;		/* which entries applied, to whom, one line:
+					   'except_recipients "@auditors.example.co.uk"
+					   for jo@auditors.example.co.uk' */
+	char *evidence;			/* the evidence the finding would have had */
+};
+
 struct policy_verdict {
 	const struct conf_council *council;	/* NULL: nobody we judge */
 	const struct conf_person *author;	/* From: (its first mailbox) in the
@@ -60,6 +87,9 @@ struct policy_verdict {
 						   CONF_ACTION_NONE means accept */
 	struct policy_finding *findings;
 	size_t n_findings;
+	struct policy_exception *exceptions;	/* findings the council's
+						   exceptions stopped */
+	size_t n_exceptions;
 
 	/* Ready-made outputs, all NULL/0 when not needed: */
 	char *footer_text;		/* every annotation's notice, combined */
@@ -76,6 +106,10 @@ struct policy_verdict {
 	char *hold_reason;		/* hold: why, in one line, kept with the held
 					   message for the Clerk */
 	char *result_header;		/* value of the result header, unfolded */
+	char *unread;			/* why an attached document was not read
+					   (a limit, a password, damage), so the
+					   message got on_incomplete; for the log;
+					   NULL when none was left unread */
 	char *store_error;		/* why the thread store could not remember
 					   this confidential message (replies to it
 					   may then pass as not confidential), for

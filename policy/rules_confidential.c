@@ -6,9 +6,10 @@
  *
  * A marking is a label, not a word in prose: a subject tag, a banner line,
  * a Sensitivity: or classification header, an attachment name, the same in
- * a message carried inside this one, or a reference to a message already
- * judged confidential (the thread store). "I'll keep this confidential" is
- * not a marking.
+ * a message carried inside this one, a reference to a message already
+ * judged confidential (the thread store), or the label at the top of an
+ * attached document (attachments.c). "I'll keep this confidential" is not
+ * a marking.
  */
 #include "policy/disguise.h"
 #include "policy/judge.h"
@@ -216,6 +217,15 @@ static char *marking(struct judge *j)
 	return NULL;
 }
 
+/* Could marked mail be a finding? An outside recipient, or an officer
+   writing to councillors. Only then are attached documents worth reading. */
+static bool finding_possible(const struct judge *j)
+{
+	return judge_first_class(j, RCPT_PRESS) != NULL ||
+	       judge_first_class(j, RCPT_THIRD_PARTY) != NULL ||
+	       (judge_is_officer(j->author) && judge_first_class(j, RCPT_COUNCILLOR) != NULL);
+}
+
 void rule_confidential(struct judge *j)
 {
 	const struct conf_rule_setting *s = judge_rule(j, CONF_RULE_CONFIDENTIAL);
@@ -224,14 +234,19 @@ void rule_confidential(struct judge *j)
 	char *ev = marking(j);
 	const char *error;
 
+	/* Inside the documents last: reading them costs a worker each. */
+	if (ev == NULL && finding_possible(j))
+		ev = attachment_marking(j, judge_phrases(j, CONF_PHRASES_CONFIDENTIAL));
 	if (ev == NULL)
 		return;
 	/* Remember it, so that replies and forwards stay confidential when
 	   the marking is deleted. A store that cannot be written does not
 	   change this verdict; the verdict says so, for the log. */
-	if (j->store != NULL && j->msg->message_id != NULL && *j->msg->message_id != '\0' &&
+	if (!j->store_done && j->store != NULL && j->msg->message_id != NULL &&
+	    *j->msg->message_id != '\0' &&
 	    policy_thread_store_add(j->store, j->msg->message_id, j->env->now, &error) < 0)
 		j->store_error = g_strdup(error);
+	j->store_done = true;
 
 	out = judge_first_class(j, RCPT_PRESS);
 	if (out == NULL)

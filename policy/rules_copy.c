@@ -9,9 +9,10 @@
  */
 #include "policy/judge.h"
 
-static bool counts(const struct judge_rcpt *r, const struct conf_rule_setting *s)
+static bool counts(const struct judge *j, const struct judge_rcpt *r,
+		   const struct conf_rule_setting *s)
 {
-	if (r->open || !r->envelope || r->own || r->person == NULL)
+	if (r->open || !r->envelope || r->own || r->person == NULL || judge_rcpt_excepted(j, r))
 		return false;
 	if (r->cls == RCPT_COUNCILLOR)
 		return true;
@@ -53,7 +54,7 @@ void rule_silent_copy(struct judge *j)
 		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, i);
 		char *label;
 
-		if (!counts(r, s))
+		if (!counts(j, r, s))
 			continue;
 		label = judge_person_label(r->person);
 		if (evidence->len > 0)

@@ -1,12 +1,13 @@
 #!/bin/bash
-# Fuzz the message path, the config loader and the HTML code with libFuzzer
-# (issues 8, 15). Builds build-fuzz with clang, ASan and UBSan, copies the
+# Fuzz the message path, the config loader, the HTML code and the document
+# readers with libFuzzer (issues 8, 15, 18). Builds build-fuzz with clang, ASan and UBSan, copies the
 # seeds into a temporary directory (../shared/corpus and tests/messages for
 # messages, conf/examples and tests/conf for configs, HTML bodies for html,
+# tests/extract/fixtures for documents,
 # and fuzz/regressions for each), joins each target's dictionaries into one
 # (libFuzzer takes one -dict: message.dict, markers.dict, html.dict and
 # addresses.dict for messages; config.dict and addresses.dict for configs;
-# html.dict for html), then runs each target for a bounded time. Anything found is left as a
+# html.dict for html; document.dict for documents), then runs each target for a bounded time. Anything found is left as a
 # crash-* / leak-* / timeout-* file in the artifact directory, printed, and
 # makes the script exit 1: add it to fuzz/regressions/<target>/ with a fix.
 #
@@ -15,7 +16,7 @@
 # --time: per target (default 60, what scripts/test.sh uses); --jobs: libFuzzer
 # -jobs/-workers (default 1); --keep DIR: keep the grown corpora and the
 # artifacts in DIR (default: a temporary directory, removed when nothing
-# was found). Targets: message config html (default all three).
+# was found). Targets: message config html document (default all four).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -25,11 +26,11 @@ while [ $# -gt 0 ]; do
 	--time) time_per=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) targets+=("$1"); shift ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(message config html)
+[ ${#targets[@]} -gt 0 ] || targets=(message config html document)
 build=${COUNCIL_FUZZ_BUILD:-build-fuzz}
 
 echo "== fuzz: build $build (clang, ASan + UBSan, libFuzzer)"
@@ -60,6 +61,9 @@ seed() {	# seed TARGET: fill $work/TARGET/seeds
 			\( -name '*.eml' -o -name '*.msg' \) -size -256k -print0 |
 			xargs -0 -r grep -lisZ '<html' |
 			xargs -0 -r cp -t "$dir" --backup=numbered ;;
+	document)
+		find "$src/tests/extract/fixtures" -type f ! -name '*.py' -print0 |
+			xargs -0 -r cp -t "$dir" --backup=numbered ;;
 	esac
 	cp -t "$dir" --backup=numbered "$src/fuzz/regressions/$1"/* 2>/dev/null || true
 }
@@ -74,6 +78,7 @@ for t in "${targets[@]}"; do
 	message) dicts=(message markers html addresses); args+=(-max_len=131072) ;;
 	config) dicts=(config addresses); args+=(-max_len=16384) ;;
 	html) dicts=(html); args+=(-max_len=65536) ;;
+	document) dicts=(document); args+=(-max_len=131072) ;;
 	esac
 	for d in "${dicts[@]}"; do cat "$src/fuzz/$d.dict"; done >"$work/$t/all.dict"
 	args+=(-dict="$work/$t/all.dict")

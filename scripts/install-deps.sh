@@ -10,6 +10,8 @@ packages=(
 	wordnet-base	# the verb lexicon behind the text rules (policy/lexicon.c)
 	libicu-dev	# Unicode confusables and properties: disguised words in policy/disguise.c
 	libidn2-dev	# international (IDNA) domain names compared in one form
+	libpoppler-glib-dev	# PDF attachments read for confidential markings (extractor/pdf.c)
+	libarchive-dev	# the zip of Office and OpenDocument attachments (extractor/zip.c)
 	libsodium-dev	# Argon2id password hashes and random tokens of the web page's sign-in
 	libmicrohttpd-dev	# a small HTTP(S) server: the Clerk's web page and the metrics endpoint
 	postfix swaks python3 valgrind clang

@@ -328,6 +328,68 @@ static void test_pre_election(void **state)
 	g_free(old);
 }
 
+/* Exceptions in their normal form, with where each was written; a rule
+   without any has none; matching by address, domain and role. */
+static void test_exceptions(void **state)
+{
+	struct conf *conf = test_load_ok("conf/valid/exceptions.conf");
+	const struct conf_rule_setting *conf_rule =
+		&conf->councils[0].rules[CONF_RULE_CONFIDENTIAL];
+	const struct conf_rule_setting *cap = &conf->councils[0].rules[CONF_RULE_CAPACITY];
+	const struct {
+		enum conf_exception_kind kind;
+		const char *value, *written;
+		int line;
+	} want[] = {
+		{ CONF_EXCEPT_ADDRESS, "monitoring.officer@district.gov.uk",
+		  "Monitoring.Officer+papers@District.GOV.uk", 12 },
+		{ CONF_EXCEPT_DOMAIN, "auditors.example.co.uk", "@Auditors.Example.co.uk", 13 },
+		{ CONF_EXCEPT_DOMAIN, "xn--bcher-kva.example", "@bücher.example", 13 },
+		{ CONF_EXCEPT_ROLE, "officer", "role:officer", 13 },
+	};
+
+	assert_int_equal(conf_rule->n_except_recipients, G_N_ELEMENTS(want));
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		const struct conf_exception *e = &conf_rule->except_recipients[i];
+
+		if (e->kind != want[i].kind || strcmp(e->value, want[i].value) != 0 ||
+		    strcmp(e->written, want[i].written) != 0 || e->line != want[i].line ||
+		    strcmp(e->file, "conf/valid/exceptions.conf") != 0)
+			fail_msg("exception %zu: got %d '%s' ('%s', %s:%d), want %d '%s' "
+				 "('%s', line %d)", i, e->kind, e->value, e->written, e->file,
+				 e->line, want[i].kind, want[i].value, want[i].written,
+				 want[i].line);
+	}
+	assert_int_equal(conf_rule->n_except_senders, 1);
+	assert_int_equal(conf_rule->except_senders[0].roles, CONF_EXCEPT_ROLE_CLERK);
+	assert_int_equal(cap->n_except_senders, 1);
+	assert_int_equal(cap->except_senders[0].roles, CONF_EXCEPT_ROLE_COUNCILLOR);
+	assert_int_equal(cap->n_except_recipients, 0);
+	assert_int_equal(conf->councils[0].rules[CONF_RULE_SILENT_COPY].n_except_recipients, 0);
+
+	/* Matching: exact address; a domain and not its subdomains nor a
+	   look-alike suffix; a role by its bits. */
+	assert_true(conf_exception_matches(&conf_rule->except_recipients[0],
+					   "monitoring.officer@district.gov.uk", 0));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[0],
+					    "monitoring.officer@district.gov.uk.example", 0));
+	assert_true(conf_exception_matches(&conf_rule->except_recipients[1],
+					   "jo@auditors.example.co.uk", 0));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[1],
+					    "jo@mail.auditors.example.co.uk", 0));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[1],
+					    "jo@fakeauditors.example.co.uk", 0));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[1], NULL, 0));
+	assert_true(conf_exception_matches(&conf_rule->except_recipients[3], "x@y",
+					   CONF_EXCEPT_ROLE_STAFF));
+	assert_true(conf_exception_matches(&conf_rule->except_recipients[3], NULL,
+					   CONF_EXCEPT_ROLE_CLERK));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[3], "x@y",
+					    CONF_EXCEPT_ROLE_COUNCILLOR));
+	assert_false(conf_exception_matches(&conf_rule->except_recipients[3], "x@y", 0));
+	conf_unref(&conf);
+}
+
 #define THREADS 4
 #define ROUNDS 20000
 
@@ -381,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_phrase_lists),
 		cmocka_unit_test(test_pre_election),
+		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_refcount),
 	};
 

@@ -691,6 +691,73 @@ static void test_summary_limits(void **state)
 	}
 }
 
+/* A finding an exception stopped is no finding: the action stands, and
+   the judge's JSON, the journal line and the summary say what it stopped. */
+static void test_exceptions_recorded(void **state)
+{
+	struct fixture *f = *state;
+	const struct conf *conf = engine_conf(f->engine);
+	static const char *const to[] = { "jo@auditors.example.co.uk", NULL };
+	struct engine_message *msg = test_message(f->engine, "messages/milter/plain-lf.eml",
+						  "clerk@ashcombe-pc.gov.uk", to);
+	struct policy_verdict *v = test_verdict_new(conf, CONF_ACTION_NONE);
+	struct engine_result *res;
+	JsonParser *parser;
+	JsonObject *o;
+	JsonArray *a;
+	char *text;
+
+	v->exceptions = g_new0(struct policy_exception, 1);
+	v->n_exceptions = 1;
+	v->exceptions[0].rule = CONF_RULE_CONFIDENTIAL;
+	v->exceptions[0].exception = g_strdup("except_recipients \"@auditors.example.co.uk\" "
+					      "for jo@auditors.example.co.uk");
+	v->exceptions[0].evidence = g_strdup("marking \"confidential\" in subject");
+	res = engine_run_verdict(f->engine, msg, v);
+	if (strcmp(engine_result_action(res), "accept") != 0 || res->ops == NULL)
+		fail_msg("action: got %s, want accept", engine_result_action(res));
+	if (strstr(res->summary, ", excepted=confidential") == NULL)
+		fail_msg("summary: got \"%s\", want \", excepted=confidential\"", res->summary);
+
+	const char *lines[] = { "json", "journal" };
+	for (size_t k = 0; k < G_N_ELEMENTS(lines); k++) {
+		text = k == 0 ? engine_result_json(res) : g_strdup(res->journal_line);
+		o = parse_json(text, &parser);
+		a = json_object_has_member(o, "exceptions") ?
+			json_object_get_array_member(o, "exceptions") : NULL;
+		if (a == NULL || json_array_get_length(a) != 1)
+			fail_msg("%s: got %s, want one entry in exceptions", lines[k], text);
+		JsonObject *x = json_array_get_object_element(a, 0);
+		if (g_strcmp0(member_string(x, k == 0 ? "id" : "rule"), "confidential") != 0 ||
+		    g_strcmp0(member_string(x, "exception"),
+			      "except_recipients \"@auditors.example.co.uk\" for "
+			      "jo@auditors.example.co.uk") != 0 ||
+		    g_strcmp0(member_string(x, "evidence"),
+			      "marking \"confidential\" in subject") != 0)
+			fail_msg("%s: got %s, want the exception, its rule and its evidence",
+				 lines[k], text);
+		a = json_object_get_array_member(o, k == 0 ? "rules" : "findings");
+		if (json_array_get_length(a) != 0)
+			fail_msg("%s: got %s, want no finding", lines[k], text);
+		g_object_unref(parser);
+		g_free(text);
+	}
+	engine_result_free(&res);
+
+	/* None: an empty list for the judge, nothing in the journal line. */
+	res = engine_run_verdict(f->engine, msg, test_verdict_new(conf, CONF_ACTION_NONE));
+	text = engine_result_json(res);
+	o = parse_json(text, &parser);
+	if (json_array_get_length(json_object_get_array_member(o, "exceptions")) != 0)
+		fail_msg("judge JSON: got %s, want \"exceptions\": []", text);
+	g_object_unref(parser);
+	g_free(text);
+	if (strstr(res->journal_line, "exceptions") != NULL || strstr(res->summary, "excepted"))
+		fail_msg("journal: got %s, want no exceptions", res->journal_line);
+	engine_result_free(&res);
+	engine_message_free(&msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_render_ops),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_exceptions_recorded),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_limits),
 	};

@@ -53,6 +53,7 @@ FIRST_INSTALL_LINE = ("council-milter: not started yet: put your council in "
                       "council-milter\".")
 # What the packages put on the system, and what their scripts make.
 THEIRS = ("/usr/sbin/council-milter", "/usr/sbin/council-review", "/etc/council-milter",
+          "/usr/libexec/council-milter",
           "/usr/sbin/council-directory", "/usr/share/man/man8/council-directory.8.gz",
           STATE, SOCKET_DIR, "/run/council-milter", "/usr/share/council-milter",
           "/usr/share/doc/council-milter", "/usr/share/doc/council-review",
@@ -65,7 +66,7 @@ THEIRS = ("/usr/sbin/council-milter", "/usr/sbin/council-review", "/etc/council-
           "/etc/systemd/system/multi-user.target.wants/council-milter.service",
           "/etc/systemd/system/timers.target.wants/council-review-digest.timer")
 # Where a name with "council-milter" or "council-review" in it would be ours.
-SCAN = ("/etc", "/usr/sbin", "/usr/bin", "/usr/lib", "/usr/share", "/lib/systemd",
+SCAN = ("/etc", "/usr/sbin", "/usr/bin", "/usr/lib", "/usr/libexec", "/usr/share", "/lib/systemd",
         "/var/lib", "/var/spool", "/var/cache/apt/archives", "/var/log", "/run")
 
 timings = []
@@ -300,6 +301,14 @@ def one_message():
               "the result header at the sink", results, ["...member-instructs-staff=annotate..."])
         check(b"Note for Sam Patel" in body_of(got["data"]), "the notice in the body at the sink",
               body_of(got["data"])[-600:], b"Note for Sam Patel ...")
+
+        # The Clerk's exempt report to a solicitor, marked only inside the
+        # PDF: read by the installed worker (council-extract, the default
+        # document_reader), under its sandbox, for the package's user.
+        paper = read_message("tests/messages/attachments/libreoffice-heading-pdf.eml")
+        paper = paper.replace(b"ashcombe-tc.gov.uk", b"ashcombe-pc.gov.uk")
+        code, text = env.send("clerk@ashcombe-pc.gov.uk", ["cases@lawfirm.example"], paper)
+        check(code == 250, "reply to DATA for the marked PDF (%s)" % text, code, 250)
         env.stop_postfix()
         env.stop_milter()
 
@@ -307,9 +316,17 @@ def one_message():
     if check(os.path.isfile(journal), "the decision in the package's journal", journal, "a file"):
         check(os.stat(journal).st_uid == user.pw_uid, "the journal belongs to " + USER)
         with open(journal) as f:
-            last = json.loads(f.read().splitlines()[-1])
-        check(last.get("action") == "annotate" and last.get("queue_id"),
-              "the journal's last line", last, "an annotate decision with a queue id")
+            lines = [json.loads(l) for l in f.read().splitlines()]
+        first = [l for l in lines if l.get("subject") == "Mill Lane hedge"]
+        check(first and first[-1].get("action") == "annotate" and first[-1].get("queue_id"),
+              "the journal's line for the councillor's request", first[-1:],
+              "an annotate decision with a queue id")
+        pdf = [l for l in lines if l.get("subject") == "Item 9 papers"]
+        evidence = [f.get("evidence", "") for l in pdf[-1:] for f in l.get("findings", [])]
+        check(pdf and pdf[-1].get("action") == "hold" and
+              any('on page 1 of attachment "Item 9 report.pdf"' in e for e in evidence),
+              "the journal's line for the marked PDF (read by the installed worker)", pdf[-1:],
+              'a hold, evidence ... on page 1 of attachment "Item 9 report.pdf"')
 
 
 # ---- 5. upgrade -------------------------------------------------------------------

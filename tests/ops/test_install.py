@@ -61,7 +61,8 @@ def stage(top):
 # ---- layout ----------------------------------------------------------------
 
 # Where an install with prefix /usr may put files: the FHS places.
-ALLOWED = ("usr/sbin/", "usr/share/man/man5/", "usr/share/man/man8/",
+ALLOWED = ("usr/sbin/", "usr/libexec/council-milter/", "usr/share/man/man5/",
+           "usr/share/man/man8/",
            "usr/share/council-milter/", "usr/share/doc/council-milter/",
            "etc/council-milter/", "lib/systemd/system/", "usr/lib/sysusers.d/",
            "usr/lib/tmpfiles.d/")
@@ -78,6 +79,8 @@ def installed_files(root):
 def expected_files(root):
     want = {
         "usr/sbin/council-milter": 0o755,
+        # The worker the daemon runs for each attached document.
+        "usr/libexec/council-milter/council-extract": 0o755,
         "usr/share/man/man8/council-milter.8": 0o644,
         "usr/share/man/man5/council-milter.conf.5": 0o644,
         "etc/council-milter/council-milter.conf": 0o644,
@@ -182,6 +185,12 @@ def layout(top):
         check(b"/usr/share/council-milter/phrases\0" in f.read(),
               "the binary's default phrase_dir", "absent",
               "/usr/share/council-milter/phrases")
+
+    # The default document_reader compiled in is where the worker was installed.
+    with open(binary, "rb") as f:
+        check(b"/usr/libexec/council-milter/council-extract\0" in f.read(),
+              "the binary's default document_reader", "absent",
+              "/usr/libexec/council-milter/council-extract")
 
     # Each unit names installed files (or, for /bin/kill, the system's);
     # a timer has no Exec lines, only the service it starts.

@@ -17,16 +17,21 @@ char *test_path(const char *path)
 
 struct conf *test_conf_load(void)
 {
+	return test_conf_load_file(TEST_CONF);
+}
+
+struct conf *test_conf_load_file(const char *name)
+{
 	struct conf *conf = NULL;
 	struct conf_errors *errors = NULL;
-	char *path = test_path(TEST_CONF), *phrases = test_path(TEST_PHRASES);
+	char *path = test_path(name), *phrases = test_path(TEST_PHRASES);
 
 	if (conf_load(path, phrases, &conf, &errors) != 0) {
 		GString *all = g_string_new(NULL);
 
 		for (size_t i = 0; errors != NULL && i < errors->n_lines; i++)
 			g_string_append_printf(all, "\n  %s", errors->lines[i]);
-		fail_msg("loading %s: got errors:%s\nwant none", TEST_CONF, all->str);
+		fail_msg("loading %s: got errors:%s\nwant none", name, all->str);
 	}
 	conf_errors_free(&errors);
 	g_free(path);

@@ -22,6 +22,8 @@ char *test_path(const char *path);
 
 /* Load TEST_CONF or fail the test with the loader's errors. */
 struct conf *test_conf_load(void);
+/* The same for NAME (relative to tests/). */
+struct conf *test_conf_load_file(const char *name);
 
 /* Read and parse messages/NAME, or fail the test. */
 struct parser_message *test_parse(const char *name);
