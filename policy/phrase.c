@@ -311,7 +311,7 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 	again = nfkc_or_null(folded);
 	p = again != NULL ? again : folded;
 
-	for (p = again; *p != '\0'; p = g_utf8_next_char(p)) {
+	for (; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = plain_char(g_utf8_get_char(p));
 
 		if (g_unichar_isspace(c) || c == 0 || g_unichar_iscntrl(c) ||
