@@ -117,6 +117,16 @@ static void first_page(struct extract_doc *doc, PopplerPage *page)
 	g_free(text);
 }
 
+/* Does the PDF end as a PDF ends, with "%%EOF" in its last kilobyte (some
+   producers and mailers add a few bytes after it)? A file cut short does
+   not. */
+static bool complete_pdf(const void *data, size_t len)
+{
+	size_t from = len > 1024 ? len - 1024 : 0;
+
+	return memmem((const char *)data + from, len - from, "%%EOF", 5) != NULL;
+}
+
 struct extract_doc *pdf_read(const void *data, size_t len, const struct extract_limits *limits)
 {
 	unsigned max_pages = limits->max_pages != 0 ? limits->max_pages : EXTRACT_DEFAULT_PAGES;
@@ -139,7 +149,12 @@ struct extract_doc *pdf_read(const void *data, size_t len, const struct extract_
 		return doc;
 	}
 	n = poppler_document_get_n_pages(pd);
-	if (n < 1) {
+	if (n < 1 && complete_pdf(data, len)) {
+		/* A whole PDF with no page shows nothing to anyone: read,
+		   and nothing in it */
+		doc = extract_doc_new(EXTRACT_OK, "the PDF has no pages");
+	} else if (n < 1) {
+		/* Cut short: another reader may still recover its pages */
 		doc = extract_doc_new(EXTRACT_DAMAGED, "the PDF has no pages");
 	} else if ((unsigned)n > max_pages) {
 		char *detail = g_strdup_printf("the PDF has %d pages, more than %u", n, max_pages);

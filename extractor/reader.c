@@ -21,6 +21,48 @@ static bool is_pdf(const char *data, size_t len)
 	return false;
 }
 
+/* Is any office document's part named in DATA? Zip stores member names
+   as they are, in every local header and in the central directory. */
+static bool office_part_named(const char *data, size_t len)
+{
+	static const char *const parts[] = { "word/", "xl/", "ppt/", "content.xml" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+		if (memmem(data, len, parts[i], strlen(parts[i])) != NULL)
+			return true;
+	return false;
+}
+
+/* Neither a PDF nor a zip package nor an Office compound file: no office
+   program opens it as the document it says it is. Text (an RTF, HTML or
+   plain file given a document's name, which Word or an editor shows as
+   it is) is read as text: its first EXTRACT_TEXT_BUDGET bytes, line by
+   line, as the top of its first page. Anything else shows nothing. */
+static struct extract_doc *text_read(const char *data, size_t len)
+{
+	size_t n = MIN(len, (size_t)EXTRACT_TEXT_BUDGET), odd = 0;
+	struct extract_doc *doc;
+	const char *p, *end, *nl;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)data[i];
+
+		if (ch == 0)
+			return extract_doc_new(EXTRACT_OK, "not a document: binary data");
+		odd += ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && ch != '\f';
+	}
+	if (odd * 20 > n)
+		return extract_doc_new(EXTRACT_OK, "not a document: binary data");
+	doc = extract_doc_new(EXTRACT_OK, "not a document: read as text");
+	for (p = data, end = data + n; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		extract_doc_add(doc, p, (size_t)(nl - p), 1, EXTRACT_TOP);
+	}
+	return doc;
+}
+
 struct extract_doc *reader_read(enum extract_kind kind, const void *data, size_t len,
 				const struct extract_limits *limits)
 {
@@ -46,7 +88,7 @@ struct extract_doc *reader_read(enum extract_kind kind, const void *data, size_t
 		return extract_doc_new(kind == EXTRACT_OOXML ? EXTRACT_ENCRYPTED : EXTRACT_DAMAGED,
 				       "an encrypted Office document or an old binary format");
 	if (len < 4 || memcmp(bytes, "PK\x03\x04", 4) != 0)
-		return extract_doc_new(EXTRACT_DAMAGED, "neither a PDF nor a zip package");
+		return text_read(bytes, len);
 	zip = zip_open(data, len, limits);
 	if (zip_has(zip, "content.xml") && zip_has(zip, "mimetype"))
 		doc = odf_read(zip);
@@ -61,5 +103,12 @@ struct extract_doc *reader_read(enum extract_kind kind, const void *data, size_t
 		doc->detail = g_strdup(detail);
 	}
 	zip_close(&zip);
+	/* A package with no part any office program shows (no word/, xl/,
+	   ppt/ or content.xml anywhere in it, not even in a damaged local
+	   header that a repair could recover) holds nothing to read */
+	if (doc->status == EXTRACT_DAMAGED && !office_part_named(bytes, len)) {
+		extract_doc_free(&doc);
+		doc = extract_doc_new(EXTRACT_OK, "a zip package with no document in it");
+	}
 	return doc;
 }

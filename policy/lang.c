@@ -1444,6 +1444,18 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	return needs_doing_at(c, i);
 }
 
+/* "it should be in your account by now", "should have arrived already":
+   what the author expects has happened, not a task */
+static bool expected_by_now(const struct ctx *c, size_t k, size_t end)
+{
+	if (IS(c, k, "in") && IS(c, k + 1, "your"))
+		return true;
+	for (; k < end; k++)
+		if ((IS(c, k, "by") && IS(c, k + 1, "now")) || IS(c, k, "already"))
+			return true;
+	return false;
+}
+
 static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
@@ -1494,7 +1506,8 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 		   half mast": what a thing should be, said to the one who does it */
 		if (IN(c, k, SET("should", "must")) && IS(c, k + 1, "be") &&
 		    (verb_form(c, k + 2) || IN(c, k + 2, SET("at", "on", "up", "down", "out",
-							     "open", "ready", "in"))))
+							     "open", "ready", "in"))) &&
+		    !expected_by_now(c, k + 2, end))
 			return make(V_REQUEST, "need", k + 2, true);
 		/* "the gutters really ought to be cleared before winter" */
 		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
@@ -1662,6 +1675,17 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	}
 	if (IS(c, i, "have") && (c->question || IN(c, i + 1, SET("you", "we", "they", "i"))))
 		return none();		/* "Have the new bins arrived?" */
+	/* "scratch that", "ignore my last message": an earlier request
+	   withdrawn */
+	if (IN(c, i, SET("scratch", "ignore", "disregard", "forget", "cancel")) &&
+	    ((IN(c, i + 1, SET("that", "this", "it")) && !is_word(c, i + 2)) ||
+	     (IN(c, i + 1, SET("my", "the")) && IN(c, i + 2, SET("last", "previous", "earlier")))))
+		return make(V_COURTESY, "courtesy", i, false);
+	/* "count me in for the meal", "put me down for two tickets": the
+	   author's own place */
+	if (IN(c, i, SET("count", "put", "sign", "pencil")) && IS(c, i + 1, "me") &&
+	    IN(c, i + 2, SET("in", "out", "down", "up")))
+		return make(V_COURTESY, "courtesy", i, false);
 	/* "remember to lock up", "do remember the buttonholes"; not "remember
 	   that the hall is shut" */
 	if (IS(c, i, "remember"))
@@ -1948,6 +1972,20 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 				    (IS(c, i + 1, "the") && is_word(c, i - 1))) &&
 	    !INC(c, i - 1, C_WH) && !(i >= c->first + 2 && INC(c, i - 2, C_WH)) &&
 	    !IN(c, i - 1, SET("that", "what")))
+		return true;
+	/* "the long and short of it is that the lifebelt needs replacing",
+	   "the main thing is the gate needs a new chain": what the author
+	   sums up, after "is (that)" */
+	if (i >= c->first + 2 && IN(c, i, SET("the", "this", "these", "our")) &&
+	    (IN(c, i - 1, SET("is", "was")) ||
+	     (IS(c, i - 1, "that") && IN(c, i - 2, SET("is", "was")))))
+		return true;
+	/* "When it dries out a bit it'd be great if you could run the
+	   mower": a welcome after an opening clause without its comma */
+	if (IS(c, i, "it") && IN(c, i + 1, SET("would", "might", "will")) && IS(c, i + 2, "be") &&
+	    i > c->first + 2 && !INC(c, i - 1, C_NEW_CLAUSE) &&
+	    IN(c, c->first, SET("if", "when", "once", "whenever", "after", "before", "while",
+				"as", "since")))
 		return true;
 	if (IN(c, i, SET("i", "we")) && !INC(c, i - 1, C_NEW_CLAUSE) &&
 	    IN(c, i + 1, SET("am", "are", "need", "want", "would", "instruct", "expect",
@@ -2411,6 +2449,9 @@ static bool after_invitation(const struct ctx *c, size_t at)
 			if ((IN(c, k, SET("would", "do")) && IS(c, k + 1, "you") &&
 			     IN(c, k + 2, SET("like", "fancy", "want"))) ||
 			    (IS(c, k, "you") && IS(c, k + 1, "are") && IS(c, k + 2, "welcome")) ||
+			    /* "are you coming to Ken's party? Bring Linda!" */
+			    (IN(c, k, SET("are", "will", "can")) && IS(c, k + 1, "you") &&
+			     IN(c, k + 2, SET("coming", "come", "joining", "join"))) ||
 			    (IS(c, k, "join") && IS(c, k + 1, "us")))
 				return true;
 	}
@@ -2438,6 +2479,8 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 	const struct sentence *s = SENT(t, sentence);
 	struct ctx c = { .lang = lang, .t = t, .sentence = sentence, .first = s->first,
 			 .end = s->end, .question = s->question };
+	struct lang_hit other;
+	bool have_other = false;
 
 	for (size_t i = s->first; i < s->end; i++) {
 		struct verdict v;
@@ -2462,6 +2505,16 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 		   like to come along" */
 		if (v.kind == V_REQUEST && (left_to_reader(&c, v.at) || after_invitation(&c, v.at)))
 			v.kind = V_NONE;
+		if (v.kind == V_REQUEST && !v.task) {
+			/* "Meet the lorry, get it up in the square": a request
+			   for a task later in the sentence is the one that
+			   counts; the first other request is kept if none is */
+			if (!have_other) {
+				fill_hit(&c, sentence, i, &v, LANG_REQUEST, &other);
+				have_other = true;
+			}
+			continue;
+		}
 		if (v.kind == V_REQUEST || v.kind == V_INFO) {
 			fill_hit(&c, sentence, i, &v, v.kind == V_REQUEST ? LANG_REQUEST
 								   : LANG_INFORMATION, &h);
@@ -2470,6 +2523,8 @@ static void sentence_pass(const struct lang *lang, const struct lang_text *t, si
 				return;		/* one request per sentence is enough */
 		}
 	}
+	if (have_other)
+		g_array_append_val(out[LANG_REQUEST], other);
 }
 
 /* Is the party reference at I in a clause about the author ("I'll be out
@@ -2490,7 +2545,8 @@ static bool about_author(const struct ctx *c, size_t i)
 	   apology for absence explains itself with the party */
 	for (size_t m = c->first; m < i && m < c->first + 12; m++)
 		if (IN(c, m, SET("late", "away", "unable", "apologies", "sorry", "miss")) ||
-		    (IS(c, m, "not") && IN(c, m + 1, SET("make", "be", "able"))))
+		    (IS(c, m, "not") && IN(c, m + 1, SET("make", "be", "able", "do", "come",
+							     "attend"))))
 			return true;
 	while (k > c->first && k + CLAUSE_MAX > i && !is_punct(c, k - 1, ",") &&
 	       !is_punct(c, k - 1, ";") && !is_punct(c, k - 1, "-") &&
@@ -2517,6 +2573,10 @@ static bool about_author(const struct ctx *c, size_t i)
 	/* who the author is: the party right after "a"/"an" */
 	if (IN(c, k + 1, SET("a", "an")))
 		return i <= k + 3;
+	/* "I'm up at the Labour conference", "I'm away at" */
+	if (IN(c, k + 1, SET("up", "down", "away", "off", "over", "out")) &&
+	    IN(c, k + 2, SET("at", "in", "to")))
+		return true;
 	return IN(c, k + 1, SET("at", "standing", "there"));
 }
 

@@ -150,6 +150,7 @@ static void add_missing_verbs(struct lang_lexicon *lex)
 {
 	static const char *const verbs[] = {
 		"strim", "jetwash", "rotavate", "rotovate", "weedkill", "litterpick",
+		"deadhead", "powerwash",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
@@ -158,7 +159,8 @@ static void add_missing_verbs(struct lang_lexicon *lex)
 		if (!(e->flags & LEX_VERB))
 			lex->n_verbs++;
 		e->flags |= LEX_VERB;
-		e->verb = MAX(e->verb, 1);
+		/* a verb first in a council's mail ("deadhead the planters") */
+		e->verb = MAX(e->verb, (unsigned)e->noun + e->adj + 1);
 	}
 }
 
@@ -343,6 +345,16 @@ const struct lex_word *lex_lookup(const struct lang_lexicon *lex, const char *wo
 
 	if (e == NULL && (rest = unprefixed(word)) != NULL)
 		e = g_hash_table_lookup(lex->words, rest);
+	/* "dead-head", "proof-read": WordNet writes them as one word */
+	if (e == NULL && (rest = strchr(word, '-')) != NULL && rest > word && rest[1] != '\0' &&
+	    strchr(rest + 1, '-') == NULL && strlen(word) < 64) {
+		char joined[64];
+		size_t n = (size_t)(rest - word);
+
+		memcpy(joined, word, n);
+		strcpy(joined + n, rest + 1);
+		e = g_hash_table_lookup(lex->words, joined);
+	}
 	return e;
 }
 

@@ -270,7 +270,15 @@ static const char *const title_lines[] = {
 	"vice-chair of", "vice chair of", "vice-chairman of", "leader of", "deputy leader of",
 	"vice-chair,", "vice chair,", "vice-chair -", "leader,", "leader -", "council leader",
 	"deputy leader,", "deputy leader -", "group leader", "chairman -", "chairwoman,",
-	"ward councillor", "ward member", "councillor for", "cllr for",
+	"ward councillor", "ward member", "councillor for", "cllr for", "councillor,",
+	"councillor -", "parish councillor", "town councillor", "district councillor",
+};
+
+/* A title after the name on the same line ("Bernard Pugh, Vice-chair",
+   "Jo Bell - Mayor"): the title alone, or one of the above. */
+static const char *const bare_titles[] = {
+	"mayor", "deputy mayor", "chair", "chairman", "chairwoman", "vice-chair", "vice chair",
+	"vice-chairman", "leader", "deputy leader", "councillor", "ward councillor",
 };
 
 /* How many lines at the end of the author's text count as the sign-off
@@ -284,6 +292,26 @@ static bool title_line(const char *line)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(title_lines) && !hit; i++)
 		hit = g_str_has_prefix(norm, title_lines[i]);
+	if (!hit && strlen(norm) <= 80) {
+		/* "Name, Title": a short line, the title after its first
+		   separator, ending the line or followed by more of it */
+		const char *sep = strstr(norm, ", "), *dash = strstr(norm, " - ");
+
+		if (sep == NULL || (dash != NULL && dash < sep))
+			sep = dash;
+		if (sep != NULL) {
+			const char *rest = sep + (sep[0] == ',' ? 2 : 3);
+
+			for (size_t i = 0; i < G_N_ELEMENTS(title_lines) && !hit; i++)
+				hit = g_str_has_prefix(rest, title_lines[i]);
+			for (size_t i = 0; i < G_N_ELEMENTS(bare_titles) && !hit; i++) {
+				size_t n = strlen(bare_titles[i]);
+
+				hit = strncmp(rest, bare_titles[i], n) == 0 &&
+				      (rest[n] == '\0' || rest[n] == ',' || rest[n] == ' ');
+			}
+		}
+	}
 	g_free(norm);
 	return hit;
 }

@@ -212,13 +212,40 @@ static void test_sniffing(void **state)
 	assert_int_equal(doc->status, EXTRACT_OK);
 	assert_int_equal(doc->pages, 3);
 	extract_doc_free(&doc);
-	doc = reader_read(EXTRACT_PDF, S("Dear Sir,\nplease find"), &lim);
-	assert_int_equal(doc->status, EXTRACT_DAMAGED);
+	/* Text given a document's name is read as the text an editor shows */
+	doc = reader_read(EXTRACT_PDF, S("CONFIDENTIAL\nDear Sir,\nplease find"), &lim);
+	assert_int_equal(doc->status, EXTRACT_OK);
+	assert_int_equal(doc->n_lines, 3);
+	assert_string_equal(doc->lines[0].text, "CONFIDENTIAL");
+	assert_int_equal(doc->lines[0].place, EXTRACT_TOP);
+	assert_int_equal(doc->lines[0].page, 1);
+	extract_doc_free(&doc);
+	/* Binary that no program opens as a document shows nothing */
+	doc = reader_read(EXTRACT_OOXML, S("\xf3\x13\xb9\x00\x04j_\xfbR CONFIDENTIAL"), &lim);
+	assert_int_equal(doc->status, EXTRACT_OK);
+	assert_int_equal(doc->n_lines, 0);
 	extract_doc_free(&doc);
 	doc = reader_read(EXTRACT_OOXML, ole, sizeof(ole) - 1, &lim);
 	assert_int_equal(doc->status, EXTRACT_ENCRYPTED);
 	extract_doc_free(&doc);
+	/* A zip with no office part named anywhere in it holds nothing ... */
 	doc = reader_read(EXTRACT_OOXML, S("PK\x03\x04 not really"), &lim);
+	assert_int_equal(doc->status, EXTRACT_OK);
+	assert_int_equal(doc->n_lines, 0);
+	extract_doc_free(&doc);
+	/* ... but one that names a part a repair could recover is damaged */
+	doc = reader_read(EXTRACT_OOXML, S("PK\x03\x04 junk word/document.xml junk"), &lim);
+	assert_int_equal(doc->status, EXTRACT_DAMAGED);
+	extract_doc_free(&doc);
+	/* A whole PDF with no page is empty; one cut short is damaged */
+	doc = reader_read(EXTRACT_PDF, S("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+					 "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+					 "trailer<</Root 1 0 R>>\n%%EOF\n"), &lim);
+	assert_int_equal(doc->status, EXTRACT_OK);
+	assert_int_equal(doc->n_lines, 0);
+	extract_doc_free(&doc);
+	doc = reader_read(EXTRACT_PDF, S("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+					 "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"), &lim);
 	assert_int_equal(doc->status, EXTRACT_DAMAGED);
 	extract_doc_free(&doc);
 }

@@ -402,6 +402,13 @@ static const struct judge_case town_council_2023[] = {
 	  .council = ASHCOMBE, .action = "accept" },
 	{ .eml = T23 "capacity-signed-title.eml", .mail_from = A("cllr.smith"),
 	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "accept" },
+	/* "Jane Smith, Mayor": the title after the name on one line */
+	{ .eml = T23 "capacity-title-after-name.eml", .mail_from = A("cllr.smith"),
+	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "accept" },
+	/* ... but not a word that only starts like one */
+	{ .eml = T23 "capacity-name-comma-prose.eml", .mail_from = A("cllr.smith"),
+	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "capacity", "annotate", "12.5 (with 11.5(a))", NULL } } },
 	{ .eml = T23 "capacity-title-in-prose.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "annotate",
 	  .findings = { { "capacity", "annotate", "12.5 (with 11.5(a))", NULL } },
