@@ -23,10 +23,18 @@ static void append_escaped(GString *out, const char *text)
    ASCII-compatible charset, so HTML parts keep theirs. */
 static char *ascii_html(const char *html)
 {
-	GString *out = g_string_new(NULL);
-	char *valid = g_utf8_make_valid(html, -1);
+	GString *out;
+	char *valid;
+	const char *p;
 
-	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+	for (p = html; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return g_strdup(html);		/* ASCII already: nothing to encode */
+	out = g_string_new(NULL);
+	valid = g_utf8_make_valid(html, -1);
+
+	for (p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
 		if (c < 0x80)
@@ -77,7 +85,7 @@ void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 	GString *plain = g_string_new(PARSER_FOOTER_BEGIN "\n");
 	GString *html = g_string_new("<div class=\"council-mail-notice\" style=\"" FOOTER_DIV_STYLE
 				     "\">" FOOTER_P PARSER_FOOTER_BEGIN "</p>");
-	char *text = g_utf8_make_valid(f->text, -1), *as_text;
+	char *text = g_utf8_make_valid(f->text, -1);
 	gchar **lines = g_strsplit(text, "\n", -1);
 
 	for (gchar **l = lines; *l != NULL; l++) {
@@ -104,15 +112,11 @@ void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 	fb->plain = g_string_free(plain, FALSE);
 	fb->html = ascii_html(html->str);
 	fb->norm_text = footer_normalise(text);
-	as_text = html_to_text(f->html != NULL ? f->html : html->str, strlen(f->html != NULL ?
-									 f->html : html->str), NULL, NULL);
-	fb->norm_html = footer_normalise(as_text);
-	if (f->html == NULL) {
-		/* derived: the HTML says exactly what the text says */
-		g_free(fb->norm_html);
-		fb->norm_html = g_strdup(fb->norm_text);
-	}
-	g_free(as_text);
+	/* The HTML variant as text is wanted only to compare with footers
+	   the message already carries (footer_already_there): read back
+	   through the HTML parser then, not for every message */
+	fb->source_html = f->html != NULL ? g_strdup(f->html) : NULL;
+	fb->norm_html = NULL;
 	g_string_free(html, TRUE);
 	g_strfreev(lines);
 	g_free(text);
@@ -124,10 +128,23 @@ void footer_clear(struct footer_bytes *fb)
 	g_free(fb->html);
 	g_free(fb->norm_text);
 	g_free(fb->norm_html);
+	g_free(fb->source_html);
 }
 
-bool footer_already_there(const struct parser_private *priv, const struct footer_bytes *fb)
+bool footer_already_there(const struct parser_private *priv, struct footer_bytes *fb)
 {
+	if (priv->footers_seen->len > 0 && fb->norm_html == NULL) {
+		if (fb->source_html != NULL) {
+			char *as_text = html_to_text(fb->source_html, strlen(fb->source_html),
+						     NULL, NULL);
+
+			fb->norm_html = footer_normalise(as_text);
+			g_free(as_text);
+		} else {
+			/* derived: the HTML says exactly what the text says */
+			fb->norm_html = g_strdup(fb->norm_text);
+		}
+	}
 	for (guint i = 0; i < priv->footers_seen->len; i++) {
 		const char *seen = g_ptr_array_index(priv->footers_seen, i);
 

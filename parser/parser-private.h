@@ -126,13 +126,15 @@ struct footer_bytes {
 	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
 	char *html;		/* ASCII: non-ASCII as character references */
 	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
-	char *norm_html;	/* the same of the HTML variant as text */
+	char *norm_html;	/* the same of the HTML variant as text, made
+				   by footer_already_there when needed */
+	char *source_html;	/* the notice's own HTML, NULL: derived */
 };
 
 void footer_build(const struct parser_footer *f, struct footer_bytes *fb);
 void footer_clear(struct footer_bytes *fb);
 /* PRIV's text carries this footer already (unquoted). */
-bool footer_already_there(const struct parser_private *priv, const struct footer_bytes *fb);
+bool footer_already_there(const struct parser_private *priv, struct footer_bytes *fb);
 
 /* ---- html-footer.c: where the HTML footer goes ---- */
 
