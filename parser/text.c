@@ -78,6 +78,21 @@ static void compile_once(void)
 	g_once(&once, compile_all, NULL);
 }
 
+/* Can a line starting with S (LEN bytes) match a pattern that must start
+   with one of the ASCII letters or marks in FIRSTS (any case)? Most lines
+   cannot, and this costs one byte's look instead of the regex's setup. */
+static bool may_start(const char *s, size_t len, const char *firsts)
+{
+	return len > 0 && (unsigned char)s[0] < 0x80 &&
+	       strchr(firsts, g_ascii_tolower(s[0])) != NULL;
+}
+
+/* Does S (LEN bytes) end with "wrote:", in any case? */
+static bool ends_wrote(const char *s, size_t len)
+{
+	return len >= 6 && g_ascii_strncasecmp(s + len - 6, "wrote:", 6) == 0;
+}
+
 static bool match(GRegex *re, const char *s, size_t len)
 {
 	return g_regex_match_full(re, s, (gssize)len, 0, 0, NULL, NULL);
@@ -252,7 +267,8 @@ static bool is_outlook_block(GArray *lines, guint i)
 	bool sent = false, other = false;
 	guint j = i, seen = 0;
 
-	if (!match(re_from, LINE(i)->core, LINE(i)->core_len))
+	if (!may_start(LINE(i)->core, LINE(i)->core_len, "*f") ||
+	    !match(re_from, LINE(i)->core, LINE(i)->core_len))
 		return false;
 	while (seen < 6 && (j = next_content(lines, j)) < lines->len) {
 		const struct line *l = LINE(j);
@@ -412,13 +428,18 @@ static guint attribution_lines(GArray *lines, guint i)
 	const struct line *l = LINE(i);
 	guint j;
 
-	if (match(re_on_wrote, l->core, l->core_len) || addr_attribution(l))
+	bool on = may_start(l->core, l->core_len, "o");
+
+	if ((on && ends_wrote(l->core, l->core_len) && match(re_on_wrote, l->core, l->core_len)) ||
+	    addr_attribution(l))
 		return 1;
-	if (!match(re_on_start, l->core, l->core_len) ||
-	    match(re_wrote_end, l->core, l->core_len) || l->core_len > 250)
+	if (!on || !match(re_on_start, l->core, l->core_len) ||
+	    (ends_wrote(l->core, l->core_len) && match(re_wrote_end, l->core, l->core_len)) ||
+	    l->core_len > 250)
 		return 0;
 	j = i + 1;
 	if (j < lines->len && LINE(j)->level == l->level && LINE(j)->core_len <= 250 &&
+	    ends_wrote(LINE(j)->core, LINE(j)->core_len) &&
 	    match(re_wrote_end, LINE(j)->core, LINE(j)->core_len))
 		return 2;
 	return 0;
@@ -432,7 +453,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 
 	for (guint i = 0; i < lines->len; i++) {
 		struct line *l = LINE(i);
-		bool forward;
+		bool forward, original;
 		guint n;
 
 		if (l->cls == L_DROP)
@@ -445,9 +466,11 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 			continue;
 		}
 		/* Forwarded blocks are recorded wherever they are, quoted or not. */
-		forward = match(re_forward, l->core, l->core_len);
-		if (forward || (match(re_original, l->core, l->core_len) &&
-				subject_is_forward(own_subject)))
+		forward = may_start(l->core, l->core_len, "-b") &&
+			  match(re_forward, l->core, l->core_len);
+		original = may_start(l->core, l->core_len, "-") &&
+			   match(re_original, l->core, l->core_len);
+		if (forward || (original && subject_is_forward(own_subject)))
 			add_forward(lines, i, i + 1, spans);
 		if (state == S_REST) {
 			l->cls = L_QUOTED;
@@ -478,7 +501,7 @@ static void classify(GArray *lines, const char *own_subject, struct text_segment
 			state = S_SIG;
 			continue;
 		}
-		if (forward || match(re_original, l->core, l->core_len)) {
+		if (forward || original) {
 			l->cls = L_QUOTED;
 			state = S_REST;
 			continue;
@@ -538,7 +561,8 @@ static void find_signoffs(GArray *lines)
 
 		if (l->cls != L_OWN || is_blank(l) || l->hidden)
 			continue;
-		if (!seen_own || !match(re_signoff, l->core, l->core_len)) {
+		if (!seen_own || !may_start(l->core, l->core_len, "kbwraystmc") ||
+		    !match(re_signoff, l->core, l->core_len)) {
 			seen_own = true;
 			continue;
 		}
