@@ -407,6 +407,26 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 	return text;
 }
 
+/* TEXT with every run of white space one space, trimmed: a text's words
+   as a client shows them, however its lines were wrapped. */
+static char *collapsed_text(const char *text)
+{
+	GString *out = g_string_sized_new(strlen(text));
+	bool space = false;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (g_ascii_isspace(*p)) {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(out, ' ');
+		space = false;
+		g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* The body of ROOT into SEG; *PGP_R (when not NULL) says whether its first
    text is an inline PGP signed or encrypted block. */
 static void segment_body(GMimeObject *root, const char *subject, unsigned max_depth,
@@ -414,18 +434,42 @@ static void segment_body(GMimeObject *root, const char *subject, unsigned max_de
 			 unsigned *pgp_r)
 {
 	GArray *parts = model_read_text_parts(root, max_depth);
+	char **texts = g_new0(char *, parts->len + 1);
+	GHashTable *shown = NULL;
 
 	for (guint i = 0; i < parts->len; i++) {
 		const struct model_text_part *p = &g_array_index(parts, struct model_text_part, i);
-		char *text = part_text(GMIME_PART(p->obj), b);
 
+		texts[i] = part_text(GMIME_PART(p->obj), b);
 		if (i == 0 && pgp_r != NULL && type_is(p->obj, "text", "plain"))
-			*pgp_r = pgp_inline_kind(text, strlen(text));
-		text_segment(text, subject, p->shown, seg);
-		g_free(text);
+			*pgp_r = pgp_inline_kind(texts[i], strlen(texts[i]));
+		if (p->shown && parts->len > 1) {
+			if (shown == NULL)
+				shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			g_hash_table_add(shown, collapsed_text(texts[i]));
+		}
+	}
+	for (guint i = 0; i < parts->len; i++) {
+		const struct model_text_part *p = &g_array_index(parts, struct model_text_part, i);
+
+		/* An alternative no client shows that says word for word what the
+		   shown one says (the usual plain and HTML pair) adds nothing to
+		   read: it is segmented once, as shown */
+		if (!p->shown && shown != NULL) {
+			char *c = collapsed_text(texts[i]);
+			bool same = g_hash_table_contains(shown, c);
+
+			g_free(c);
+			if (same)
+				continue;
+		}
+		text_segment(texts[i], subject, p->shown, seg);
 	}
 	if (n_parts_r != NULL)
 		*n_parts_r = parts->len;
+	if (shown != NULL)
+		g_hash_table_destroy(shown);
+	g_strfreev(texts);
 	g_array_free(parts, TRUE);
 }
 
