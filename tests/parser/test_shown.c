@@ -96,6 +96,22 @@ static void test_shown(void **state)
 	}
 }
 
+/* The usual plain and HTML pair that say the same words (wrapped
+   differently) put them in own_text once, not twice: the rules read each
+   sentence once. (Alternatives that differ are each read: above.) */
+static void test_alternative_same_words(void **state)
+{
+	const char *path = "messages/parser/text/alternative-same-words.eml";
+	struct parser_message *msg = fixture_parse(path, NULL);
+	const char *first = strstr(msg->own_text, "pane of glass");
+
+	(void)state;
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "pane of glass"));
+	expect_contains(path, "own_text_shown", msg->own_text_shown, "pane of glass");
+	parser_message_free(&msg);
+}
+
 /* A message/rfc822 part sent base64 or quoted-printable is read as the
    message it carries, as mail clients read it. */
 static void test_encoded_rfc822(void **state)
@@ -178,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shown),
+		cmocka_unit_test(test_alternative_same_words),
 		cmocka_unit_test(test_encoded_rfc822),
 		cmocka_unit_test(test_encoded_rfc822_budget),
 		cmocka_unit_test(test_encoded_words),
