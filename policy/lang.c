@@ -102,6 +102,26 @@ bool lang_list_at(const struct lang_list *list, const struct lang_text *t, size_
 	return lang_list_at_as(list, t, i, end, NULL, len_r);
 }
 
+/* At the start of a sentence, a capital proves the name when what
+   follows is what a party has: "Reform meeting thurs 7.30", "Labour group
+   tonight". */
+static bool party_noun_after(const struct lang_text *t, size_t i, const struct tok *got)
+{
+	static const char *const nouns[] = {
+		"meeting", "group", "leaflet", "leaflets", "survey", "newsletter", "stall",
+		"candidate", "candidates", "councillors", "members", "branch", "surgery",
+		"campaign", "canvass", "canvassing", "rally", "agm", "posters", "team", "focus",
+		"association", "party", NULL,
+	};
+
+	if (!(got->flags & TOK_CAP) || i + 1 >= t->toks->len)
+		return false;
+	for (size_t k = 0; nouns[k] != NULL; k++)
+		if (strcmp(TOK(t, i + 1)->w, nouns[k]) == 0)
+			return true;
+	return false;
+}
+
 /* Does entry E match at token I (FIRST, if not NULL, read for token I's
    word)? */
 static bool entry_at(const struct list_entry *e, const struct lang_text *t, size_t i, size_t end,
@@ -126,7 +146,8 @@ static bool entry_at(const struct list_entry *e, const struct lang_text *t, size
 		   of a sentence the capital proves nothing, unless a longer
 		   entry agrees ("Green Party"). */
 		if (!any_case && (want->flags & TOK_CAP) && !(got->flags & TOK_UPPER) &&
-		    !(n > 1 ? (got->flags & TOK_CAP) != 0 : capitalised(got)))
+		    !(n > 1 ? (got->flags & TOK_CAP) != 0 :
+		      capitalised(got) || party_noun_after(t, i + m, got)))
 			return false;
 	}
 	return true;
@@ -885,9 +906,57 @@ static size_t agent(const struct ctx *c, size_t i)
 /* Modal and softened requests at I: "could you (possibly) ring ...",
    "would you be able to", "any chance you could", "I'd appreciate it if
    you", "if you could ...", "could the office send ...". */
+/* The formal letter's request: "I would ask that the minutes be put up",
+   "Might I suggest that the switch-on be moved", "I should like to
+   propose that you write to them", "Perhaps you would be kind enough to
+   post him a copy". */
+static struct verdict formal_request(const struct ctx *c, size_t i)
+{
+	size_t j = IN(c, i, SET("perhaps", "maybe")) ? i + 1 : i, k;
+
+	if (IS(c, j, "you") && IN(c, j + 1, SET("would", "could", "might", "will")) &&
+	    IS(c, j + 2, "be")) {
+		k = skip_set(c, j + 3, SET("so", "very"));
+		if (IN(c, k, SET("kind", "good")) && IN(c, k + 1, SET("enough", "as")) &&
+		    IS(c, k + 2, "to"))
+			return verb_phrase(c, k + 3, "modal request");
+		return none();
+	}
+	if (IS(c, j, "i")) {
+		j++;
+		if (IN(c, j, SET("would", "should", "will", "must")))
+			j++;
+		if (IS(c, j, "like") && IS(c, j + 1, "to"))
+			j += 2;
+	} else if (IN(c, j, SET("might", "may", "can", "could")) && IS(c, j + 1, "i")) {
+		j += 2;
+	} else {
+		return none();
+	}
+	if (!IN(c, j, SET("ask", "suggest", "request", "propose", "recommend", "urge")))
+		return none();
+	j++;
+	if (IS(c, j, "that"))
+		j++;
+	if (IS(c, j, "you"))
+		return task_only(verb_phrase(c, j + 1, "modal request"));
+	/* the subjunctive: "that the minutes (should) be put up" */
+	for (k = j; k + 1 < c->end && k <= j + 12 && is_word(c, k); k++) {
+		if (INC(c, k, C_NEW_CLAUSE) && k > j)
+			break;
+		if (IS(c, k, "be") && k > j && verb_form(c, k + 1))
+			return make(V_REQUEST, "modal request", k + 1, true);
+	}
+	return none();
+}
+
 static struct verdict modal_request(const struct ctx *c, size_t i)
 {
 	size_t j, k;
+	struct verdict formal = formal_request(c, i);
+
+	if (formal.kind != V_NONE)
+		return formal;
 
 	if (INC(c, i, C_MODALS)) {
 		if (IN(c, i + 1, SET("we", "i"))) {	/* can we get the grass cut */
@@ -971,6 +1040,10 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			}
 		}
 	}
+	/* "u ok to pay the water bill today?": "are" left out */
+	if (IN(c, i, SET("you", "u")) && IN(c, i + 1, SET("ok", "okay", "able", "alright")) &&
+	    IS(c, i + 2, "to") && c->question)
+		return verb_phrase(c, i + 3, "modal request");
 	/* are you able to / are you ok to */
 	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
 	    IN(c, i + 2, SET("able", "ok", "okay", "happy", "free", "around")) && IS(c, i + 3, "to"))
@@ -1034,10 +1107,15 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			j++;
 		/* "any chance you could", "any way the draft minutes could go
 		   up on the website" */
-		if ((k = subject_then(c, j, C_MODALS)) != 0)
-			return IN(c, j, SET("you", "someone", "somebody")) ?
-			       modal_tail(c, k + 1, "modal request") :
-			       task_only(modal_tail(c, k + 1, "modal request"));
+		if ((k = subject_then(c, j, C_MODALS)) != 0) {
+			struct verdict v = modal_tail(c, k + 1, "modal request");
+
+			/* "any way it could go near the entrance": a thing
+			   that goes somewhere is moved by someone */
+			if (v.kind == V_REQUEST && !v.task && IN(c, k + 1, SET("go", "come")))
+				v.task = true;
+			return IN(c, j, SET("you", "someone", "somebody")) ? v : task_only(v);
+		}
 		if (IS(c, j, "of")) {
 			j++;
 			if (IN(c, j, SET("you", "someone")))
@@ -1067,6 +1145,13 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			return task_only(verb_phrase(c, k + 2, "suggestion"));
 		if (IS(c, k, "worth") && lex_is_gerund(LEX(c), W(c, k + 1)))
 			return task_only(verb_phrase(c, k + 1, "suggestion"));
+		/* "it would be good to get the verges strimmed", "it'd be
+		   great to have the hall open by six" */
+		if (IS(c, i, "it") && !IS(c, j, "is") &&
+		    IN(c, k, SET("good", "great", "nice", "helpful", "ideal", "lovely", "brilliant",
+				 "useful", "grand", "handy", "fab")) &&
+		    IS(c, k + 1, "to") && IN(c, k + 2, SET("get", "have")))
+			return task_only(verb_phrase(c, k + 2, "suggestion"));
 		if (IN(c, k, SET("an", "a")) && IS(c, k + 1 + IS(c, k + 1, "good"), "idea") &&
 		    IS(c, k + 2 + IS(c, k + 1, "good"), "to"))
 			return task_only(verb_phrase(c, k + 3 + IS(c, k + 1, "good"), "suggestion"));
@@ -1090,8 +1175,8 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		k = IN(c, j, SET("grateful", "appreciated", "obliged")) ? j : j + 1;
 		if (IN(c, k, SET("would", "will", "really", "do", "should", "is", "might")))
 			k++;
-		k = skip_set(c, k, SET("be", "really", "so", "very", "most", "extremely", "ever",
-				       "such", "a", "big"));
+		k = skip_set(c, k, SET("therefore", "also", "indeed", "certainly", "be", "really",
+				       "so", "very", "most", "extremely", "ever", "such", "a", "big"));
 		if (IN(c, k, SET("grateful", "obliged", "glad", "great", "good", "helpful",
 				 "brilliant", "lovely", "useful", "ideal", "fab", "fantastic",
 				 "perfect", "appreciated", "marvellous", "wonderful", "handy",
@@ -1402,6 +1487,13 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i);
 /* "The verges need cutting", "the gate needs fixing before Saturday". */
 /* Past up to two adjectives that are not verbs ("a proper deep clean",
    "a good hard scrub"). */
+/* What someone "wants a ..." that is no work: "wants a word", "needs a
+   break". */
+static const char *const *const TALK_NOUNS =
+	SET("copy", "word", "chat", "reply", "answer", "call", "ring", "update", "meeting", "list",
+	    "quote", "chance", "break", "rest", "holiday", "drink", "say", "vote", "go", "laugh",
+	    "talk");
+
 static size_t skip_adjectives(const struct ctx *c, size_t m)
 {
 	for (int n = 0; n < 2 && is_word(c, m) && m + 1 < c->end; n++) {
@@ -1424,11 +1516,22 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	size_t end = clause_end(c, i);
 
 	/* "Needs a gentle scrub, no bleach, before November." */
+	/* "Chew Green wants a last cut": a place by its name */
+	if (has_flag(c, i, TOK_CAP) && !INC(c, i, C_DETERMINERS) && !INC(c, i, C_NOT_AGENTS) &&
+	    !IN(c, i, SET("i", "he", "she", "we", "you", "they"))) {
+		size_t k = i + 1;
+
+		while (k < c->end && k < i + 4 && has_flag(c, k, TOK_CAP))
+			k++;
+		if (k > i + 1 && IN(c, k, SET("needs", "wants")) && IN(c, k + 1, SET("a", "another")))
+			return needs_doing(c, k);
+	}
 	if (IN(c, i, SET("needs", "wants")) && IN(c, i + 1, SET("a", "another"))) {
 		size_t m = skip_set(c, i + 2, SET("good", "proper", "quick", "decent", "gentle",
-						   "bit", "of", "a", "little", "thorough"));
+						   "bit", "of", "a", "little", "thorough", "last",
+						   "final", "first", "fresh"));
 
-		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES))
+		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES) && !IN(c, m, TALK_NOUNS))
 			return make(V_REQUEST, "need", m, true);
 	}
 	/* "bollard knocked flat again, needs straightening before Monday" */
@@ -1492,9 +1595,7 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 									   "decent", "bit", "of", "a",
 									   "little")));
 			if (m > k + 1 && is_verb(c, m) &&
-			    !IN(c, m, SET("copy", "word", "chat", "reply", "answer", "call", "ring",
-					  "update", "meeting", "list", "quote", "chance", "break",
-					  "rest", "holiday", "drink", "say", "vote", "go")) &&
+			    !IN(c, m, TALK_NOUNS) &&
 			    (m + 1 >= end || !is_word(c, m + 1) ||
 			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
 					      "asap", "today", "tomorrow", "in", "when", "please",
@@ -1746,6 +1847,14 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		return none();
 	if ((lex_verb_first(LEX(c), w) && !c->t->headline) || after_please)
 		return verb_phrase(c, i, "imperative");
+	/* "Tree on Station Hill", "Tree down in Mill Lane": a noun (seen
+	   more as one) and where it is, a place with a name */
+	if (!lex_verb_first(LEX(c), w)) {
+		k = i + 1 + IN(c, i + 1, SET("down", "up", "out", "over", "back"));
+		if (IN(c, k, SET("on", "in", "at", "by", "near", "outside", "behind", "opposite")) &&
+		    has_flag(c, k + 1, TOK_CAP) && !INC(c, k + 1, C_DETERMINERS))
+			return none();
+	}
 	/* Seen more as a noun or adjective ("Book club", "Clear skies"), or
 	   in a subject line, which is mostly a noun phrase ("Notice board"):
 	   a verb only with an object or a particle ("Book us in"). */
@@ -1816,6 +1925,10 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
 		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) ||
 		    (IS(c, m, "any") && IN(c, m + 1, SET("chance", "way"))) ||
+		    /* "hi dave how about giving ...", "julie u ok to pay ..." */
+		    (IN(c, m, SET("how", "what")) && IS(c, m + 1, "about") && c->question) ||
+		    (IN(c, m, SET("you", "u")) && IN(c, m + 1, SET("ok", "okay", "able", "alright")) &&
+		     IS(c, m + 2, "to") && c->question) ||
 		    /* "becky need 20 more chairs", "Kevin please ..." */
 		    (m == i + 1 && IN(c, m, SET("need", "please")) &&
 		     has_flag(c, i, TOK_SENTENCE_FIRST) && !is_verb(c, i))) {
@@ -1832,6 +1945,14 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	}
 	if (i >= c->end)
 		return none();
+	/* "Please you can fix it before weekend?": a request in the word
+	   order of another language */
+	if (please && IN(c, i, SET("you", "u")) && IN(c, i + 1, SET("can", "could", "will")) &&
+	    is_verb(c, i + 2)) {
+		v = modal_tail(c, i + 2, "modal request");
+		if (v.kind != V_NONE)
+			return v;
+	}
 	v = modal_request(c, i);
 	if (v.kind != V_NONE)
 		return v;
@@ -2001,7 +2122,9 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 						   "broken", "overflowing", "blocked", "flooded",
 						   "down", "out", "off", "loose", "missing",
 						   "stolen", "rank", "lethal", "dangerous")) &&
-	    is_verb(c, i) && lex_verb_first(LEX(c), W(c, i)) &&
+	    is_verb(c, i) &&
+	    /* "sort it": a noun is not followed by a pronoun object */
+	    (lex_verb_first(LEX(c), W(c, i)) || IN(c, i + 1, SET("it", "them"))) &&
 	    (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) &&
 	    !INC(c, i, C_NOT_IMPERATIVE))
 		return true;
@@ -2807,13 +2930,19 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	return found;
 }
 
-/* "I'm writing in a personal capacity", "not as a councillor": the
-   author says the letter is not the council's. */
-static bool writes_personally(const struct lang *lang, const struct lang_text *text)
+/* "I'm writing in a personal capacity", "not as a councillor", "not for
+   the council": the author says the letter is not the council's. */
+bool lang_writes_personally(const struct lang *lang, const struct lang_text *text)
 {
 	struct ctx c = { .lang = lang, .t = text, .first = 0, .end = text->toks->len };
 
 	for (size_t k = 0; k + 2 < c.end; k++) {
+		/* "not for the council", "not on behalf of the council" */
+		if (IS(&c, k, "not") && k + 3 < c.end &&
+		    ((IS(&c, k + 1, "for") && IN(&c, k + 2, SET("the", "our")) &&
+		      IS(&c, k + 3, "council")) ||
+		     (IS(&c, k + 1, "on") && IS(&c, k + 2, "behalf") && IS(&c, k + 3, "of"))))
+			return true;
 		if (IN(&c, k, SET("personal", "private")) && IS(&c, k + 1, "capacity") &&
 		    !IS(&c, k - 1, "no"))
 			return true;
@@ -2845,7 +2974,7 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	for (size_t k = c.first; k + 1 < c.end; k++)
 		if (IN(&c, k, SET("invoice", "bill", "charge")) && IN(&c, k + 1, SET("me", "myself")))
 			return false;
-	if (writes_personally(lang, text))
+	if (lang_writes_personally(lang, text))
 		return false;
 	if (lang_sentence_speaks_for(lang, text, hit))
 		return true;
@@ -2889,6 +3018,12 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 								 : 0);
 	     i < s->end && i < hit->clause_tok + CLAUSE_MAX; i++) {
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
+			/* "tell our Liam to put the bins out": a family's "our"
+			   before a name no dictionary holds */
+			if (IS(&c, i, "our") && has_flag(&c, i + 1, TOK_CAP) &&
+			    lex_lookup(LEX(&c), W(&c, i + 1)) == NULL &&
+			    !IN(&c, i + 2, SET("council", "parish", "town", "village", "community")))
+				continue;
 			if (!personal_we(text, hit->sentence, i))
 				return true;
 		} else if (not_before(&c, i)) {

@@ -141,6 +141,10 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
 			      const struct lang_hit *hit);
 
+/* Does the author say the text is not written for the council ("in a
+   personal capacity", "not as a councillor", "not for the council")? */
+bool lang_writes_personally(const struct lang *lang, const struct lang_text *text);
+
 /* Does request HIT order work in the council's name: its sentence speaks
    for the council, or (TO_SUPPLIER: someone outside who is not the press
    receives it) it commissions work ("Please start on the bus shelter on

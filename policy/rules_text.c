@@ -131,8 +131,11 @@ void rule_obligation(struct judge *j)
 		evidence = judge_evidence_lang(j, "commitment", &hit, where);
 	else if (outside_instruction(j, &hit, &where))
 		evidence = judge_evidence_lang(j, "instruction", &hit, where);
+	/* The fixed phrases ("I'd like to order") commit the council only
+	   when the author does not say the letter is their own */
 	for (size_t i = 0; i < G_N_ELEMENTS(sets) && evidence == NULL; i++)
-		if (judge_find(j, sets[i], false, &m, &where))
+		if (judge_find(j, sets[i], false, &m, &where) &&
+		    !(j->lang_body != NULL && lang_writes_personally(&j->lang, j->lang_body)))
 			evidence = judge_evidence_phrase(&m, where);
 	if (evidence == NULL && council_instruction(j, &m, &where))
 		evidence = judge_evidence_phrase(&m, where);
