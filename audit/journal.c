@@ -194,19 +194,21 @@ static void chain_prev(struct journal *j, struct journal_link *prev_r, bool *new
 		*newline_r = ret == 1;
 		return;
 	}
-	/* A new file: it follows the one this process wrote before, or the
-	   one logrotate named .1. */
-	if (j->before.hash[0] != '\0') {
-		*prev_r = j->before;
-		return;
-	}
+	/* A new file: it follows the latest line written before it, the
+	   later of the last this process wrote (its file may have been
+	   rotated more than once while it was idle) and the last of the file
+	   logrotate named .1. */
+	struct journal_link rotated_tail = journal_genesis;
 	char *rotated = g_strconcat(j->path, ".1", NULL);
 	int fd = open(rotated, O_RDONLY | O_CLOEXEC);
+
 	g_free(rotated);
-	if (fd >= 0 && journal_tail_link(fd, prev_r) < 0)
-		*prev_r = journal_genesis;
+	if (fd >= 0 && journal_tail_link(fd, &rotated_tail) < 0)
+		rotated_tail = journal_genesis;
 	if (fd >= 0)
 		close(fd);
+	*prev_r = j->before.hash[0] != '\0' && j->before.seq >= rotated_tail.seq ? j->before
+										  : rotated_tail;
 }
 
 /* One write() of all of BUF, retried only when interrupted before writing. */

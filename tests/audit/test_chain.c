@@ -459,6 +459,41 @@ static void *write_own(void *arg)
 	return NULL;
 }
 
+/* A writer idle while the journal was rotated twice: its next line follows
+   the newest line (at the end of .1), not the last one it wrote itself
+   (now in .2). Found as a rare break in test_concurrent_rotation. */
+static void test_idle_writer_two_rotations(void **state)
+{
+	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
+	char *old = g_strconcat(path, ".1", NULL), *older = g_strconcat(path, ".2", NULL);
+	struct journal *idle, *busy;
+	const char *error;
+
+	(void)state;
+	assert_int_equal(journal_open(path, &idle, &error), 0);
+	assert_int_equal(journal_open(path, &busy, &error), 0);
+	append(idle, 1);
+	append(busy, 2);
+	assert_int_equal(g_rename(path, old), 0);
+	append(busy, 3);		/* a new file */
+	append(busy, 4);
+	assert_int_equal(g_rename(old, older), 0);
+	assert_int_equal(g_rename(path, old), 0);
+	append(idle, 5);		/* its own file is .2 now */
+	journal_close(&idle);
+	journal_close(&busy);
+	const char *files[] = { older, old, path };
+	struct journal_verify *v = verify(files, 3);
+	assert_intact(v, "a writer idle over two rotations");
+	if (v->head.seq != 5)
+		fail_msg("head: got %" G_GUINT64_FORMAT ", want 5", v->head.seq);
+	journal_verify_free(&v);
+	g_free(old);
+	g_free(older);
+	g_free(path);
+	test_rmdir(&root);
+}
+
 static void test_concurrent_writers(void **state)
 {
 	char *root = test_tmpdir(), *path = g_build_filename(root, "journal.jsonl", NULL);
@@ -652,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_unchained_before),
 		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_idle_writer_two_rotations),
 		cmocka_unit_test(test_concurrent_rotation),
 		cmocka_unit_test(test_records_about),
 		cmocka_unit_test(test_follow),
