@@ -14,9 +14,24 @@ struct phrase_text {
 
 struct phrase_entry {
 	char *norm;
+	char *squash;		/* norm's letters and digits only (squashed) */
 	const char *written;
 	bool exception;
 };
+
+/* S with everything but ASCII letters and digits left out, lower case;
+   other bytes (UTF-8) kept: a new string. An ASCII line is normalised by
+   case, white space and the joining of spaced letters only, so a phrase
+   whose squashed form is not in the line's cannot match it. */
+static char *squashed(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p) || (unsigned char)*p >= 0x80)
+			g_string_append_c(out, g_ascii_tolower(*p));
+	return g_string_free(out, FALSE);
+}
 
 struct phrase_set {
 	GArray *entries;	/* struct phrase_entry */
@@ -485,6 +500,7 @@ struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
 			g_free(e.norm);
 			continue;
 		}
+		e.squash = squashed(e.norm);
 		if (!e.exception)
 			set->n_positive++;
 		else
@@ -520,8 +536,10 @@ void phrase_set_free(struct phrase_set **set)
 {
 	if (*set == NULL)
 		return;
-	for (guint i = 0; i < (*set)->entries->len; i++)
+	for (guint i = 0; i < (*set)->entries->len; i++) {
 		g_free(g_array_index((*set)->entries, struct phrase_entry, i).norm);
+		g_free(g_array_index((*set)->entries, struct phrase_entry, i).squash);
+	}
 	g_array_unref((*set)->entries);
 	g_hash_table_destroy((*set)->by_word);
 	g_array_unref((*set)->unindexed);
@@ -823,6 +841,21 @@ bool phrase_set_label(const struct phrase_set *set, const char *line, bool trail
 
 	while (*start != '\0' && is_decoration(g_utf8_get_char_validated(start, -1)))
 		start = g_utf8_next_char(start);
+	if (is_ascii(start, strlen(start))) {
+		/* most lines hold no phrase's letters at all: no normalising */
+		char *sq = squashed(start);
+		bool possible = false;
+
+		for (guint i = 0; i < set->entries->len && !possible; i++) {
+			const struct phrase_entry *e =
+				&g_array_index(set->entries, struct phrase_entry, i);
+
+			possible = !e->exception && strstr(sq, e->squash) != NULL;
+		}
+		g_free(sq);
+		if (!possible)
+			return false;
+	}
 	valid = g_utf8_make_valid(start, -1);
 	norm = phrase_normalise(valid);
 	for (guint i = 0; i < set->entries->len; i++) {
