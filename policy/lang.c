@@ -933,15 +933,20 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 	} else {
 		return none();
 	}
-	if (!IN(c, j, SET("ask", "suggest", "request", "propose", "recommend", "urge")))
+	if (!IN(c, j, SET("ask", "suggest", "request", "propose", "recommend")))
 		return none();
 	j++;
+	/* "I ask you please to close the gate" */
+	if (IS(c, j, "you") && IS(c, skip_set(c, j + 1, SET("please", "kindly")), "to"))
+		return task_only(verb_phrase(c, skip_set(c, j + 1, SET("please", "kindly")) + 1,
+					     "modal request"));
 	if (IS(c, j, "that"))
 		j++;
 	if (IS(c, j, "you"))
 		return task_only(verb_phrase(c, j + 1, "modal request"));
 	/* the subjunctive: "that the minutes (should) be put up" */
-	for (k = j; k + 1 < c->end && k <= j + 12 && is_word(c, k); k++) {
+	for (k = j; k + 1 < c->end && k <= j + 14 && (is_word(c, k) || has_flag(c, k, TOK_NUMBER));
+	     k++) {
 		if (INC(c, k, C_NEW_CLAUSE) && k > j)
 			break;
 		if (IS(c, k, "be") && k > j && verb_form(c, k + 1))
@@ -983,7 +988,20 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		    (k = agent(c, i + 3)) != 0 && IS(c, k, "to"))
 			return verb_phrase(c, k + 1, "modal request");
 		if ((k = agent(c, i + 1)) != 0 && k < c->end) {
-			struct verdict v = modal_tail(c, k, "modal request");
+			struct verdict v;
+
+			/* "can the Market Hall hold 200 people?", "can the ramps
+			   take BMX bikes?": what a thing can bear is a question
+			   of fact */
+			if (IN(c, i, SET("can", "could", "will")) && c->question && k > i + 2 &&
+			    IN(c, i + 1, SET("the", "our", "this", "that")) &&
+			    IN(c, k, SET("hold", "seat", "fit", "accommodate", "cope", "handle",
+					 "bear", "support", "take", "carry", "manage")) &&
+			    !IN(c, k - 1, SET("lads", "team", "staff", "caretaker", "contractor",
+					      "contractors", "office", "crew", "volunteers", "guys",
+					      "clerk", "lengthsman", "gardener", "handyman")))
+				return info(k);
+			v = modal_tail(c, k, "modal request");
 
 			/* "can the flags go to half mast": a thing that goes
 			   somewhere is moved by someone */
@@ -1061,6 +1079,9 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	/* "Want to give the plumber a ring?" */
 	if (c->question && IS(c, i, "want") && IS(c, i + 1, "to"))
 		return task_only(verb_phrase(c, i + 2, "modal request"));
+	/* "is possible you print the leaflets this week?" */
+	if (IS(c, i, "is") && IS(c, i + 1, "possible") && IN(c, i + 2, SET("you", "to")))
+		return task_only(verb_phrase(c, i + 3, "modal request"));
 	/* "If is possible to repair it this week I will be very thankful",
 	   "if it's possible to get it done by Friday" */
 	if (IS(c, i, "if") && (IS(c, i + 1, "is") || (IS(c, i + 1, "it") && IS(c, i + 2, "is")))) {
@@ -1081,9 +1102,15 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			j++;
 		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
 	}
-	/* (is there) any chance / any way (that) you could / of getting */
+	/* (is there) any chance / any way (that) you could / of getting;
+	   "I don't suppose there's any possibility of getting" */
 	j = i;
+	if (IS(c, j, "i") && IS(c, j + 1, "do") && IS(c, j + 2, "not") &&
+	    IN(c, j + 3, SET("suppose", "imagine")))
+		j += 4;
 	if (IS(c, j, "is") && IS(c, j + 1, "there"))
+		j += 2;
+	else if (IS(c, j, "there") && IS(c, j + 1, "is") && j > i)
 		j += 2;
 	/* "is there any reason the gate can't be fixed this week?", "any
 	   reason you couldn't ring them today?": asked as a question */
@@ -1095,13 +1122,16 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				continue;
 			if (IS(c, k + 2, "be") && verb_form(c, k + 3))
 				return make(V_REQUEST, "modal request", k + 3, true);
+			/* "any reason the newsletter can't go out this week?" */
+			if (IN(c, k + 2, SET("go", "come")) && k > subj)
+				return make(V_REQUEST, "modal request", k + 2, true);
 			if (IN(c, subj, SET("you", "someone", "somebody", "we")))
 				return task_only(verb_phrase(c, k + 2, "modal request"));
 			break;
 		}
 		return none();
 	}
-	if (IS(c, j, "any") && IN(c, j + 1, SET("chance", "way", "hope"))) {
+	if (IS(c, j, "any") && IN(c, j + 1, SET("chance", "way", "hope", "possibility"))) {
 		j += 2;
 		if (IS(c, j, "that"))
 			j++;
@@ -1404,8 +1434,28 @@ static struct verdict want(const struct ctx *c, size_t i)
 		if (IS(c, j, "be") && IN(c, j + 1, SET("grateful", "glad", "obliged")) &&
 		    IS(c, j + 2, "for") && INC(c, j + 3, C_DETERMINERS))
 			return grateful_for(c, j + 3);
+		/* "I was rather hoping someone might be able to look at the
+		   bench", "I'm hoping you could" */
+		k = skip_set(c, j, SET("was", "am", "were", "had", "been", "rather", "really",
+				       "so"));
+		if (IS(c, k, "hoping")) {
+			k = skip_set(c, k + 1, SET("that"));
+			if (IN(c, k, SET("you", "someone", "somebody")) &&
+			    IN(c, k + 1, SET("might", "could", "would", "will", "can"))) {
+				size_t v = k + 2;
+
+				if (IS(c, v, "be") && IS(c, v + 1, "able") && IS(c, v + 2, "to"))
+					v += 3;
+				return task_only(verb_phrase(c, v, "want"));
+			}
+		}
 	} else if (IN(c, j, SET("need", "want"))) {
 		we = false;	/* "need the trestles up by 9" */
+	} else if (IS(c, j, "the") && (k = subject_then_word(c, j, SET("would"))) != 0 &&
+		   IS(c, k + 1, "like") && IN(c, k + 2, SET("you", "someone")) &&
+		   is_verb(c, k + 3 + IS(c, k + 3, "to"))) {
+		/* "The association would like you (to) put his poster up" */
+		return task_only(verb_phrase(c, k + 3 + IS(c, k + 3, "to"), "want"));
 	} else if (IS(c, j, "the") && (k = subject_then_word(c, j, SET("want", "wants"))) != 0 &&
 		   object_then_verb(c, k + 1) != 0) {
 		/* "the conservatives want the hall set up for Saturday" */
@@ -1443,6 +1493,13 @@ static struct verdict want(const struct ctx *c, size_t i)
 	if (!IN(c, j, SET("need", "want", "like", "love", "expect", "require", "prefer")))
 		return none();
 	j++;
+	/* "I need that you help me": a request in another language's order */
+	if (IS(c, j, "that") && IS(c, j + 1, "you") && is_verb(c, j + 2) &&
+	    IN(c, j - 1, SET("need", "want", "like", "prefer")))
+		return task_only(verb_phrase(c, j + 2, "want"));
+	/* "I want them for the finance group on Tuesday": why, not what */
+	if (IN(c, j, SET("them", "it", "these", "those", "this")) && IS(c, j + 1, "for"))
+		return none();
 	/* "Just need the figures for my ward report": information, fetched */
 	if (IN(c, j - 1, SET("need", "want")) && facts_at(c, j) && object_then_verb(c, j) == 0)
 		return make(V_INFO, "request for information", j - 1, true);
@@ -1540,9 +1597,13 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	/* "In this heat the hanging baskets need watering": after a phrase
 	   put first without its comma */
 	if (IN(c, i, SET("in", "on", "at", "with", "after", "before", "during", "for", "by"))) {
-		for (size_t d = i + 1; d < end && d <= i + 5; d++)
-			if (IN(c, d, SET("the", "our")) && d > i + 1)
-				return needs_doing_at(c, d);
+		for (size_t d = i + 1; d < end && d <= i + 8; d++)
+			if (IN(c, d, SET("the", "our")) && d > i + 1) {
+				struct verdict v = needs_doing_at(c, d);
+
+				if (v.kind != V_NONE)
+					return v;
+			}
 	}
 	return needs_doing_at(c, i);
 }
@@ -1552,6 +1613,13 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 static bool expected_by_now(const struct ctx *c, size_t k, size_t end)
 {
 	if (IS(c, k, "in") && IS(c, k + 1, "your"))
+		return true;
+	/* "the works should be in the spring": when, not where */
+	if (IN(c, k, SET("in", "on", "at")) &&
+	    IN(c, k + 1 + IN(c, k + 1, SET("the", "early", "late", "next")),
+	       SET("spring", "summer", "autumn", "winter", "january", "february", "march",
+		   "april", "may", "june", "july", "august", "september", "october", "november",
+		   "december", "new", "year", "week", "month", "morning", "afternoon")))
 		return true;
 	for (; k < end; k++)
 		if ((IS(c, k, "by") && IS(c, k + 1, "now")) || IS(c, k, "already"))
@@ -1764,6 +1832,9 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	     IN(c, i + 2, SET("please", "pls", "then", "now", "asap", "today", "thanks", "ta",
 			      "cheers", "if", "as", "first", "straight", "when"))))
 		return make(V_REQUEST, "imperative", i, true);
+	/* "Kindly do the needful" */
+	if (IS(c, i, "do") && IS(c, i + 1, "the") && IS(c, i + 2, "needful"))
+		return make(V_REQUEST, "imperative", i, true);
 	if (IS(c, i, "do"))
 		return is_verb(c, i + 1) && !INC(c, i + 1, C_NOT_IMPERATIVE) ?
 		       imperative(c, i + 1, true) : none();
@@ -1780,8 +1851,30 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	   withdrawn */
 	if (IN(c, i, SET("scratch", "ignore", "disregard", "forget", "cancel")) &&
 	    ((IN(c, i + 1, SET("that", "this", "it")) && !is_word(c, i + 2)) ||
-	     (IN(c, i + 1, SET("my", "the")) && IN(c, i + 2, SET("last", "previous", "earlier")))))
+	     (IN(c, i + 1, SET("my", "the", "that", "this")) &&
+	      IN(c, i + 2, SET("last", "previous", "earlier")))))
 		return make(V_COURTESY, "courtesy", i, false);
+	/* "Take the afternoon off", "Go home early and get warm", "look after
+	   yourself": for the reader's own good, no work */
+	if ((IS(c, i, "take") && skip_set(c, i + 1, SET("the", "a", "this", "that", "some",
+							     "tomorrow", "friday", "monday", "day",
+							     "afternoon", "morning", "week", "time",
+							     "rest", "of")) > i + 1 &&
+	     IS(c, skip_set(c, i + 1, SET("the", "a", "this", "that", "some", "tomorrow",
+					  "friday", "monday", "day", "afternoon", "morning",
+					  "week", "time", "rest", "of")), "off")) ||
+	    (IS(c, i, "go") && IS(c, i + 1, "home")) ||
+	    (IS(c, i, "get") && (IN(c, i + 1, SET("warm", "well", "better")) ||
+				 (IS(c, i + 1, "some") && IN(c, i + 2, SET("rest", "sleep"))))) ||
+	    (IS(c, i, "look") && IS(c, i + 1, "after") && IN(c, i + 2, SET("yourself",
+								       "yourselves"))) ||
+	    (IS(c, i, "put") && IS(c, i + 1, "your") && IS(c, i + 2, "feet")))
+		return make(V_COURTESY, "courtesy", i, false);
+	/* "Bob how much salt is left?": a name (seen more as a noun) before
+	   a question */
+	if (has_flag(c, i, TOK_CAP) && IN(c, i + 1, SET("how", "what", "when", "where", "who")) &&
+	    !lex_verb_first(LEX(c), w))
+		return none();
 	/* "count me in for the meal", "put me down for two tickets": the
 	   author's own place */
 	if (IN(c, i, SET("count", "put", "sign", "pencil")) && IS(c, i + 1, "me") &&
@@ -1865,6 +1958,21 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	return none();
 }
 
+/* Does the clause at I send something "to" someone other than the author
+   ("send a copy of the brief to their secretary")? */
+static bool sends_to_other(const struct ctx *c, size_t i)
+{
+	size_t end = clause_end(c, i);
+
+	if (!IN(c, i, SET("send", "forward", "email", "e-mail", "post", "pass", "give", "copy")))
+		return false;
+	for (size_t k = i + 1; k + 1 < end; k++)
+		if (IS(c, k, "to") && is_word(c, k + 1) &&
+		    !IN(c, k + 1, SET("me", "us", "myself", "both", "my", "our", "be")))
+			return true;
+	return false;
+}
+
 /* Are the words from FIRST to I all fillers ("champion alan leave the
    signs out")? */
 static bool only_fillers(const struct ctx *c, size_t first, size_t i)
@@ -1920,6 +2028,15 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	     (IS(c, i + 1, "do") && IS(c, i + 2, "not")) ||
 	     IN(c, i + 1, SET("the", "our"))))
 		i++;
+	/* "Jade book us in the small hall": a name (seen more as a noun)
+	   before a verb in its base form with its object */
+	if (i == c->first && has_flag(c, i, TOK_CAP) && !c->t->headline && i + 2 < c->end &&
+	    !lex_verb_first(LEX(c), W(c, i)) && !INC(c, i, C_DETERMINERS) &&
+	    !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_FILLERS) &&
+	    is_verb(c, i + 1) &&
+	    !g_str_has_suffix(W(c, i + 1), "s") && !g_str_has_suffix(W(c, i + 1), "ed") &&
+	    IN(c, i + 2, SET("us", "me", "them", "it", "him", "her")))
+		i++;
 	/* "hiya gary can u ...", "derek mate could u ...": greetings and
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
@@ -1945,10 +2062,11 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	}
 	if (i >= c->end)
 		return none();
-	/* "Please you can fix it before weekend?": a request in the word
-	   order of another language */
-	if (please && IN(c, i, SET("you", "u")) && IN(c, i + 1, SET("can", "could", "will")) &&
-	    is_verb(c, i + 2)) {
+	/* "Please you can fix it before weekend?", "You can call the
+	   electrician for come and see this?": a request in the word order of
+	   another language */
+	if ((please || c->question) && IN(c, i, SET("you", "u")) &&
+	    IN(c, i + 1, SET("can", "could", "will")) && is_verb(c, i + 2)) {
 		v = modal_tail(c, i + 2, "modal request");
 		if (v.kind != V_NONE)
 			return v;
@@ -1990,9 +2108,11 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	if (coordinated && !please && !softened &&
 	    !(c->question && is_word(c, c->first) && INC(c, c->first, C_MODALS) &&
 	      IN(c, c->first + 1, SET("you", "u", "ya", "someone")) &&
-	      /* "... and send it over" fetches, like the first */
-	      !IN(c, i, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
-			    "bring", "copy", "show", "drop", "let", "tell"))))
+	      /* "... and send it over" fetches, like the first; "... and send
+		 a copy to Mrs Opie" is work for someone else */
+	      !(IN(c, i, SET("send", "forward", "email", "e-mail", "pass", "post", "give", "get",
+			     "bring", "copy", "show", "drop", "let", "tell")) &&
+		!sends_to_other(c, i))))
 		return none();
 	if (start > c->first && !please && is_punct(c, start - 1, ",") && verb_list_before(c, start))
 		return none();
@@ -2163,7 +2283,9 @@ static bool council_subject(const struct ctx *c, size_t i, size_t *next_r)
 		return true;
 	}
 	/* "council'll sort your fee" (a phone's English) */
-	if (IS(c, i, "council") && IN(c, i + 1, SET("will", "shall", "is", "has"))) {
+	if (IS(c, i, "council") && IN(c, i + 1, SET("will", "shall", "is", "has")) &&
+	    !(i > c->first && has_flag(c, i - 1, TOK_CAP) && !INC(c, i - 1, C_DETERMINERS) &&
+	      !IN(c, i - 1, SET("parish", "town", "village", "community")))) {
 		*next_r = i + 1;
 		return true;
 	}
@@ -2178,6 +2300,12 @@ static bool council_subject(const struct ctx *c, size_t i, size_t *next_r)
 	       !IN(c, j, SET("parish", "town", "village", "community", "council", "pc", "tc")))
 		j++;
 	if (INC(c, j, C_OTHER_BODIES))
+		return false;
+	/* "Somerset Council will fund the crossing": a place's own council
+	   with no "parish" or "town" is a principal authority (the council's
+	   own name is in council_names, above) */
+	if (IS(c, j, "council") && j > i && has_flag(c, j - 1, TOK_CAP) &&
+	    !IN(c, j - 1, SET("the", "our", "parish", "town", "village", "community")))
 		return false;
 	if (IN(c, j, SET("parish", "town", "village", "community")))
 		j++;
@@ -2967,6 +3095,10 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 
 	if (!hit->order)
 		return false;
+	/* "so it needs to go to the Town Hall": where a paper goes, no work
+	   ordered */
+	if (lem != NULL && in_set(lem, SET("go", "come")) && IS(&c, hit->at_tok + 1, "to"))
+		return false;
 	/* "invoice me at home, not the council": the author's own */
 	for (size_t k = hit->at_tok; k < end; k++)
 		if (IN(&c, k, SET("me", "myself", "my")))
@@ -2984,7 +3116,7 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 	if (!to_supplier || lem == NULL ||
 	    !in_set(lem, SET("start", "begin", "commence", "proceed", "deliver", "supply",
 			     "install", "fit", "erect", "carry", "repair", "replace", "build",
-			     "resurface", "lay", "order")))
+			     "resurface", "lay", "order", "crack")))
 		return false;
 	for (size_t k = c.first; k < end; k++)
 		if (IN(&c, k, SET("your", "yours")) ||
