@@ -887,7 +887,7 @@ static size_t agent(const struct ctx *c, size_t i)
 			j += 2;	/* "one of the team" */
 		/* The noun phrase ends where a verb with its object starts
 		   ("your team mow the pitches": "team" can be a verb too). */
-		for (size_t k = j; k < c->end && k < j + 6 && is_word(c, k); k++) {
+		for (size_t k = j; k < c->end && k < j + 9 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
@@ -970,6 +970,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			k = skip_set(c, i + 2, SET("please", "just", "also", "possibly"));
 			/* "could we have the pitch by the fountain", "can I have
 			   the keys": asking to be given something */
+			/* "can I have a printout of the register by Friday?": a
+			   document fetched, information */
+			if (IS(c, k, "have") && IN(c, k + 1, SET("a", "an")) &&
+			    IN(c, k + 2, SET("printout", "print-out", "copy", "list", "map", "plan",
+					     "spreadsheet")))
+				return make(V_INFO, "request for information", k, true);	/* a fetch */
 			if (IS(c, k, "have") && INC(c, k + 1, C_DETERMINERS) &&
 			    !IN(c, k + 1, SET("a", "an"))) {
 				v = make(V_REQUEST, "modal request", k, true);
@@ -1511,8 +1517,8 @@ static struct verdict want(const struct ctx *c, size_t i)
 				    (is_punct(c, j, ":") && j + 1 >= c->end)))
 		return make(V_REQUEST, "need", j, true);
 	/* "need the cones at the rec by 7": things wanted somewhere by a time */
-	if (IS(c, j - 1, "need") && IS(c, j, "the")) {
-		for (k = j + 1; k < clause_end(c, j) && k <= j + 5; k++)
+	if (IN(c, j - 1, SET("need", "want")) && IS(c, j, "the")) {
+		for (k = j + 1; k < clause_end(c, j) && k <= j + 8; k++)
 			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
 			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
 			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
@@ -1678,6 +1684,16 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 							     "open", "ready", "in"))) &&
 		    !expected_by_now(c, k + 2, end))
 			return make(V_REQUEST, "need", k + 2, true);
+		/* "the grass round the shelter could do with a cut" */
+		if (IN(c, k, SET("could", "would")) && IS(c, k + 1, "do") && IS(c, k + 2, "with") &&
+		    IN(c, k + 3, SET("a", "another"))) {
+			size_t w = skip_adjectives(c, skip_set(c, k + 4, SET("good", "proper", "quick",
+									     "bit", "of", "a", "little",
+									     "fresh", "new")));
+
+			if (is_verb(c, w) && !IN(c, w, TALK_NOUNS))
+				return make(V_REQUEST, "need", w, true);
+		}
 		/* "the gutters really ought to be cleared before winter" */
 		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
 		    verb_form(c, k + 3))
@@ -1918,7 +1934,9 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		if (e != NULL && (e->flags & LEX_OTHER_LEMMA))
 			return none();		/* "found", "saw": past forms first */
 	}
-	if (i + 1 >= c->end || !is_word(c, i + 1)) {
+	/* "Print 300 copies", "Order 20 chairs"; not "Plot 14" */
+	if (i + 1 >= c->end ||
+	    (!is_word(c, i + 1) && !(has_flag(c, i + 1, TOK_NUMBER) && is_word(c, i + 2)))) {
 		/* A lone word ("Agreed.", "Move!") asks little; after "please"
 		   it is a request ("please proceed"). */
 		return after_please && !c->question ? verb_phrase(c, i, "imperative") : none();
@@ -2042,6 +2060,7 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
 		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) ||
 		    (IS(c, m, "any") && IN(c, m + 1, SET("chance", "way"))) ||
+		    (IS(c, m, "is") && IS(c, m + 1, "there") && IS(c, m + 2, "any")) ||
 		    /* "hi dave how about giving ...", "julie u ok to pay ..." */
 		    (IN(c, m, SET("how", "what")) && IS(c, m + 1, "about") && c->question) ||
 		    (IN(c, m, SET("you", "u")) && IN(c, m + 1, SET("ok", "okay", "able", "alright")) &&
@@ -2221,6 +2240,18 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    (IN(c, i - 1, SET("is", "was")) ||
 	     (IS(c, i - 1, "that") && IN(c, i - 2, SET("is", "was")))))
 		return true;
+	/* "when you've a minute the grass round the shelter could do with a
+	   cut": after the reader's spare moment, the thing to be done */
+	if (i > c->first + 2 && IN(c, i - 1, SET("minute", "moment", "chance", "sec", "second",
+						    "mo")) &&
+	    IN(c, i, SET("the", "our", "this", "that", "those", "these"))) {
+		for (size_t k = i - 2; k >= c->first && k + 6 >= i; k--) {
+			if (IN(c, k, SET("when", "whenever", "if", "once")))
+				return true;
+			if (k == 0)
+				break;
+		}
+	}
 	/* "When it dries out a bit it'd be great if you could run the
 	   mower": a welcome after an opening clause without its comma */
 	if (IS(c, i, "it") && IN(c, i + 1, SET("would", "might", "will")) && IS(c, i + 2, "be") &&
@@ -3118,9 +3149,13 @@ bool lang_orders_work(const struct lang *lang, const struct lang_text *text,
 			     "install", "fit", "erect", "carry", "repair", "replace", "build",
 			     "resurface", "lay", "order", "crack")))
 		return false;
+	/* the reader's own ("repair your fence"), after the verb: not
+	   "Further to your email, please deliver the planters" */
+	for (size_t k = hit->at_tok; k < end; k++)
+		if (IN(&c, k, SET("your", "yours")))
+			return false;
 	for (size_t k = c.first; k < end; k++)
-		if (IN(&c, k, SET("your", "yours")) ||
-		    (IN(&c, k, SET("we", "us", "our")) && personal_we(text, hit->sentence, k)))
+		if (IN(&c, k, SET("we", "us", "our")) && personal_we(text, hit->sentence, k))
 			return false;
 	return true;
 }
@@ -3138,6 +3173,10 @@ static bool not_before(const struct ctx *c, size_t i)
 	return false;
 }
 
+static const char *const *const COMMUNITY =
+	SET("residents", "community", "town", "village", "area", "ward", "people", "children",
+	    "families", "neighbours", "streets", "roads", "pensioners", "villagers", "elderly");
+
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
 			      const struct lang_hit *hit)
 {
@@ -3150,6 +3189,11 @@ bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *t
 								 : 0);
 	     i < s->end && i < hit->clause_tok + CLAUSE_MAX; i++) {
 		if (IN(&c, i, SET("us", "our", "we", "ours"))) {
+			/* "our older residents", "our town": the community, not
+			   the council acting */
+			if (IS(&c, i, "our") &&
+			    (IN(&c, i + 1, COMMUNITY) || IN(&c, i + 2, COMMUNITY)))
+				continue;
 			/* "tell our Liam to put the bins out": a family's "our"
 			   before a name no dictionary holds */
 			if (IS(&c, i, "our") && has_flag(&c, i + 1, TOK_CAP) &&
