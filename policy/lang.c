@@ -1776,7 +1776,9 @@ static struct verdict appreciated(const struct ctx *c, size_t i)
    Then a bare verb after a comma continues its list. */
 static bool verb_list_before(const struct ctx *c, size_t i)
 {
-	for (size_t k = c->first; k + 1 < i; k++) {
+	/* near it only: a sentence of thousands of commas costs no more per
+	   clause than a short one (issue 15) */
+	for (size_t k = MAX(c->first, i > CLAUSE_MAX ? i - CLAUSE_MAX : 0); k + 1 < i; k++) {
 		if (!IN(c, k, SET("will", "would", "can", "could", "should", "must", "shall",
 				  "may", "might", "to")))
 			continue;

@@ -177,23 +177,32 @@ static const struct judge_rcpt *addressed_staff(const struct judge *j)
 	bool to_outside = false, to_council = false;
 	const struct parser_address_list *to = &j->msg->fields[PARSER_TO];
 
+	GHashTable *kind;	/* address -> 1 outside, 2 council, 3 both */
+
 	if (staff == NULL)
 		return NULL;
-	for (size_t i = 0; i < to->n; i++) {
+	/* one look-up per To: address, not a walk of every recipient: a To:
+	   of thousands of addresses costs time in proportion (issue 15) */
+	kind = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint k = 0; k < j->rcpts->len; k++) {
+		const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, k);
+		guint bits;
+
+		if (r->own)
+			continue;
+		bits = GPOINTER_TO_UINT(g_hash_table_lookup(kind, r->addr)) |
+		       (r->cls == RCPT_PRESS || r->cls == RCPT_THIRD_PARTY ? 1u : 2u);
+		g_hash_table_insert(kind, (gpointer)r->addr, GUINT_TO_POINTER(bits));
+	}
+	for (size_t i = 0; i < to->n && !(to_outside && to_council); i++) {
 		char *addr = conf_address_normalise(j->conf, to->items[i].addr);
+		guint bits = addr != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(kind, addr)) : 0;
 
-		for (guint k = 0; addr != NULL && k < j->rcpts->len; k++) {
-			const struct judge_rcpt *r = &g_array_index(j->rcpts, struct judge_rcpt, k);
-
-			if (r->own || strcmp(r->addr, addr) != 0)
-				continue;
-			if (r->cls == RCPT_PRESS || r->cls == RCPT_THIRD_PARTY)
-				to_outside = true;
-			else
-				to_council = true;
-		}
+		to_outside |= (bits & 1u) != 0;
+		to_council |= (bits & 2u) != 0;
 		g_free(addr);
 	}
+	g_hash_table_destroy(kind);
 	return to_outside && !to_council ? NULL : staff;
 }
 
