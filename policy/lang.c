@@ -597,7 +597,10 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
 
-	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP))
+	/* "last weekend's canvass returns typed up": a possessive first */
+	if (!INC(c, i, C_OBJECT_START) && !has_flag(c, i, TOK_CAP) &&
+	    !(is_word(c, i) && (has_flag(c, i, TOK_POSSESSIVE) ||
+				has_flag(c, i + 1, TOK_POSSESSIVE))))
 		return 0;
 	for (size_t k = i + 1; k < end && k <= i + 10; k++) {
 		/* "a dozen chairs and a table set out": things listed */
@@ -1738,6 +1741,13 @@ static struct verdict verbless(const struct ctx *c, size_t i)
 		particle |= k > i && IN(c, k, SET("up", "down", "out", "back", "on", "off", "away",
 						  "in", "done", "sorted", "fixed", "cleared",
 						  "emptied", "cut", "moved"));
+		/* "the grass by the war memorial by friday please": a thing
+		   and when it is due */
+		particle |= k > i + 1 && INC(c, i, C_DETERMINERS) && IN(c, k, SET("by", "before")) &&
+			    IN(c, k + 1, SET("monday", "tuesday", "wednesday", "thursday", "friday",
+					     "saturday", "sunday", "tomorrow", "tonight", "mon",
+					     "tue", "wed", "thu", "thurs", "fri", "sat", "sun",
+					     "noon", "lunchtime", "teatime"));
 	}
 	return particle ? make(V_REQUEST, "request", i, true) : none();
 }
