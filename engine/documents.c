@@ -3,7 +3,9 @@
  * its own (council-extract, the document_reader setting): the document on
  * its stdin, its answer on stdout, a clean environment, the limits of the
  * limits settings, and a deadline for all of one message's documents, past
- * which the worker is killed. Whatever happens to the worker (killed,
+ * which the worker is killed. What needs no parser (text or junk given a
+ * document's name, a locked package) is answered here without a worker
+ * (extract_triage). Whatever happens to the worker (killed,
  * crashed, out of time or memory, a nonsense answer), the message gets the
  * answer of a document not read (on_incomplete) and the daemon carries on;
  * only a worker that cannot be started at all is an internal error
@@ -149,6 +151,17 @@ int engine_read_document(void *ctx, size_t index, enum extract_kind kind,
 		g_free(data);
 		*doc_r = doc_status(EXTRACT_LIMIT_BYTES, "larger than the limit");
 		return 0;
+	}
+	/* Text, junk or a locked package is answered here, as the worker
+	   would answer it: a worker is started only for what must be parsed
+	   (a PDF or a zip), which is where the risk is. */
+	{
+		struct extract_limits elim = { .max_bytes = lim->max_attachment_bytes };
+
+		if ((*doc_r = extract_triage(kind, data, len, &elim)) != NULL) {
+			g_free(data);
+			return 0;
+		}
 	}
 	seconds = (unsigned)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 	argv = worker_argv(d, kind, seconds);

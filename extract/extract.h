@@ -89,6 +89,17 @@ void extract_doc_add(struct extract_doc *doc, const char *text, size_t len, unsi
 		     enum extract_place place);
 void extract_doc_free(struct extract_doc **doc);
 
+/* What needs no document parser, answered from DATA's first bytes: a
+   document over LIMITS' max_bytes, an Office compound file (a locked
+   package or an old binary format), text given a document's name (read
+   as text), other binary data (nothing to read). NULL: a PDF or a zip
+   package, which only the worker parses. The daemon asks this before it
+   starts a worker, and the worker asks it first too (triage.c). */
+struct extract_doc *extract_triage(enum extract_kind kind, const void *data, size_t len,
+				   const struct extract_limits *limits);
+/* Does "%PDF-" start within DATA's first kilobyte? */
+bool extract_is_pdf(const void *data, size_t len);
+
 /* "ok", "encrypted", "damaged", "limit-bytes" ...: the wire's names. */
 const char *extract_status_name(enum extract_status status);
 

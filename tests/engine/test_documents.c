@@ -160,6 +160,36 @@ static void test_worker_failures(void **state)
 	}
 }
 
+/* Text or junk given a document's name needs no parser: it is answered
+   without starting a worker, the same whether the worker is there or not
+   (so the test runs each with the real reader and with none at all). */
+static void test_not_documents(void **state)
+{
+	struct fixture *f = *state;
+	const char *readers[] = { f->reader, "/nonexistent/council-extract" };
+
+	for (size_t r = 0; r < G_N_ELEMENTS(readers); r++) {
+		struct engine *engine = engine_with(f, "hold", readers[r], "10");
+		struct engine_result *res = run(engine, "text-named-pdf.eml");
+
+		if (strcmp(engine_result_action(res), "hold") != 0 || res->error != NULL ||
+		    res->verdict->n_findings != 1 ||
+		    strstr(res->verdict->findings[0].evidence, "\"CONFIDENTIAL\"") == NULL ||
+		    strstr(res->verdict->findings[0].evidence, "Item 9 note.pdf") == NULL)
+			fail_msg("text named .pdf, reader %s: got %s (%s), want hold for its "
+				 "marking", readers[r], engine_result_action(res), res->summary);
+		engine_result_free(&res);
+		res = run(engine, "junk-named-docx.eml");
+		if (strcmp(engine_result_action(res), "accept") != 0 || res->error != NULL ||
+		    res->verdict->unread != NULL)
+			fail_msg("binary named .docx, reader %s: got %s (%s), want accept, "
+				 "nothing to read", readers[r], engine_result_action(res),
+				 res->summary);
+		engine_result_free(&res);
+		engine_free(&engine);
+	}
+}
+
 /* A reader that cannot be run is the filter's own failure: on_error's
    answer (tempfail), never a message passed unread. */
 static void test_reader_missing(void **state)
@@ -194,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_real_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_documents, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

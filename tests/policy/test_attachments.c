@@ -72,6 +72,11 @@ static const struct attachment_case cases[] = {
 	MARKED("python-heading-odp.eml", "marking \"CONFIDENTIAL\" on slide 1 of attachment "
 	       "\"Item 9 report.odp\"; to cases@lawfirm.example (outside the council)"),
 	UNMARKED("python-none-odp.eml"),
+	/* Not documents, whatever they are called: text is read as text,
+	   binary data holds nothing to read (extract_triage) */
+	MARKED("text-named-pdf.eml", "marking \"CONFIDENTIAL\" on page 1 of attachment \"Item 9 "
+	       "note.pdf\"; to cases@lawfirm.example (outside the council)"),
+	UNMARKED("junk-named-docx.eml"),
 	{ "encrypted-pdf.eml", "hold", NULL,
 	  "attachment \"Item 9 report.pdf\" is locked with a password", "encrypted-attachment" },
 	{ "truncated-pdf.eml", "hold", NULL, "attachment \"Item 9 report.pdf\" cannot be read",
