@@ -217,6 +217,7 @@ static bool as_the_author(const char *s, size_t at)
 	static const char *const words[] = {
 		"i", "i'm", "i've", "i'd", "me", "my", "myself", "writing", "write", "speaking",
 		"speak", "comment", "comments", "statement", "from", "responding", "reply",
+		"say", "saying",
 	};
 	size_t start = at;
 

@@ -613,8 +613,11 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 		    (IN(c, k, SET("back", "out", "away", "up", "down", "off", "cut", "put", "set",
 				  "shut")) && !INC(c, k - 1, C_DETERMINERS)))
 			return k;
+		/* "the hall to be open by six", not "the town to be the first
+		   heart-safe town in the county": a state to be made, not
+		   what something should become */
 		if (IS(c, k, "to") && IS(c, k + 1, "be"))
-			return k;
+			return INC(c, k + 2, C_DETERMINERS) ? 0 : k;
 	}
 	return 0;
 }
@@ -790,9 +793,22 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		if (strcmp(lem, "have") == 0 && IN(c, i + 1, SET("a", "an"))) {
 			k = skip_set(c, i + 2, SET("quick", "proper", "good", "little", "closer",
 						   "careful", "brief"));
-			return IN(c, k, SET("look", "word", "go", "try", "rummage", "dig", "read",
-					    "check", "glance", "peek", "read-through")) ?
-			       request(how, i, "have") : none();
+			if (IN(c, k, SET("look", "word", "go", "try", "rummage", "dig", "read",
+					 "check", "glance", "peek", "read-through")))
+				return request(how, i, "have");
+			/* "have a skip dropped at the car park": something
+			   done by someone else, its participle after it */
+			for (k = i + 2; k < c->end && k <= i + 5 && is_word(c, k); k++)
+				if (k > i + 2 && lex_is_past(LEX(c), W(c, k)) &&
+				    !INC(c, k, C_AUXILIARIES) &&
+				    (k + 1 >= c->end || !is_word(c, k + 1) ||
+				     INC(c, k + 1, C_OBJECT_START) ||
+				     IN(c, k + 1, SET("at", "in", "on", "by", "off", "out", "up",
+						      "down", "back", "round", "before", "outside",
+						      "near", "to", "into", "onto", "from"))))
+					return request(strcmp(how, "imperative") == 0 ? "delegation" : how,
+						       k, "do");
+			return none();
 		}
 		if ((k = delegated(c, i + 1)) != 0)
 			return request(strcmp(how, "imperative") == 0 ? "delegation" : how, k, "do");
@@ -880,6 +896,15 @@ static size_t agent(const struct ctx *c, size_t i)
 		j++;
 		if (IS(c, j, "and") && has_flag(c, j + 1, TOK_CAP))
 			j += 2;	/* "you and Jenny" */
+		/* "can someone in the office help fold them", "could anyone
+		   from the grounds team": who, then the verb */
+		if (!IN(c, i, SET("you", "u", "ya")) && IN(c, j, SET("in", "from", "at", "on")) &&
+		    IN(c, j + 1, SET("the", "your", "our"))) {
+			for (size_t k = j + 2; k < c->end && k <= j + 5 && is_word(c, k); k++)
+				if (k > j + 2 && is_verb(c, k) && lex_verb_first(LEX(c), W(c, k)) &&
+				    !INC(c, k, C_AUXILIARIES))
+					return k;
+		}
 		return j;
 	}
 	if (IN(c, j, SET("the", "your", "our", "one"))) {
@@ -1029,7 +1054,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	   opened and the heating put on" */
 	if (IN(c, i, SET("can", "could", "would", "will")) && INC(c, i + 1, C_DETERMINERS)) {
 		for (k = i + 2; k < c->end && k <= i + 10 && is_word(c, k); k++) {
-			if (INC(c, k, C_NOT_AGENTS) && !IS(c, k, "this"))
+			/* "could the council chamber be made available": a
+			   word that names a body may name what is its */
+			if (INC(c, k, C_NOT_AGENTS) && !IS(c, k, "this") &&
+			    !(IN(c, k, SET("council", "parish", "town")) && k == i + 2 &&
+			      is_word(c, k + 1) && !lex_verb_first(LEX(c), W(c, k + 1)) &&
+			      !INC(c, k + 1, C_MODALS)))
 				break;
 			if (IS(c, k, "be")) {
 				if (verb_form(c, k + 1) || IS(c, k + 1, "done"))
@@ -1067,9 +1097,10 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			}
 		}
 	}
-	/* "u ok to pay the water bill today?": "are" left out */
+	/* "u ok to pay the water bill today?": "are" left out (a question
+	   even without its mark: "stan u ok to open the guildhall at 7") */
 	if (IN(c, i, SET("you", "u")) && IN(c, i + 1, SET("ok", "okay", "able", "alright")) &&
-	    IS(c, i + 2, "to") && c->question)
+	    IS(c, i + 2, "to") && (c->question || !IS(c, i + 1, "able")))
 		return verb_phrase(c, i + 3, "modal request");
 	/* are you able to / are you ok to */
 	if (IS(c, i, "are") && IS(c, i + 1, "you") &&
@@ -1191,9 +1222,35 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				 "useful", "grand", "handy", "fab")) &&
 		    IS(c, k + 1, "to") && IN(c, k + 2, SET("get", "have")))
 			return task_only(verb_phrase(c, k + 2, "suggestion"));
+		/* "it would be good to turn off the instant confirmation": a
+		   task with its object, not "good to see you" or "good to
+		   catch up" (SOCIAL, no task) */
+		if (IS(c, i, "it") && !IS(c, j, "is") &&
+		    IN(c, k, SET("good", "helpful", "useful", "sensible", "better", "best")) &&
+		    IS(c, k + 1, "to") && is_verb(c, k + 2) &&
+		    (INC(c, k + 3, C_OBJECT_START) ||
+		     (IN(c, k + 3, SET("off", "on", "up", "out", "down", "back")) &&
+		      INC(c, k + 4, C_OBJECT_START))))
+			return task_only(verb_phrase(c, k + 2, "suggestion"));
 		if (IN(c, k, SET("an", "a")) && IS(c, k + 1 + IS(c, k + 1, "good"), "idea") &&
 		    IS(c, k + 2 + IS(c, k + 1, "good"), "to"))
 			return task_only(verb_phrase(c, k + 3 + IS(c, k + 1, "good"), "suggestion"));
+	}
+	/* "best if you lock the barrier at 9", "it'd be better if you rang
+	   them first": the reader told what to do, kindly */
+	j = i;
+	if (IS(c, j, "it")) {
+		j = skip_set(c, j + 1, SET("would", "will", "might", "is", "probably", "be",
+					   "definitely", "really"));
+		if (j == i + 1)
+			j = i;
+	}
+	if (IN(c, j, SET("best", "better")) && IS(c, j + 1, "if") &&
+	    IN(c, j + 2, SET("you", "u", "someone"))) {
+		k = j + 3 + (INC(c, j + 3, C_MODALS) ? 1 : 0);
+		if (lex_is_past(LEX(c), W(c, k)) && !IS(c, k, "could"))
+			return make(V_REQUEST, "suggestion", k, true);
+		return task_only(verb_phrase(c, k, "suggestion"));
 	}
 	/* I wonder / I was wondering (if) you could */
 	j = i;
@@ -1666,6 +1723,17 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 						"ready", "done", "locked", "unlocked", "clear")))
 					       : IN(c, m + 1, SET("go", "come", "move"))))
 				return make(V_REQUEST, "need", m + 1, true);
+			/* "it needs a new battery pack", "the gate wants a
+			   replacement hinge": a part to be fitted */
+			if (IN(c, m, SET("a", "an")) &&
+			    IN(c, m + 1, SET("new", "replacement", "fresh", "spare")) &&
+			    is_word(c, m + 2) && !is_verb(c, m + 2) && !INC(c, m + 2, C_NOT_AGENTS) &&
+			    !IN(c, m + 2, TALK_NOUNS) && k > i + (IS(c, i, "it") ? 0 : 1) &&
+			    !IN(c, k - 1, SET("council", "village", "town", "parish", "community",
+					      "area", "ward", "county", "country", "world", "club",
+					      "group", "society", "team", "committee", "association",
+					      "school", "church", "party")))
+				return make(V_REQUEST, "need", m + 2, true);
 			/* "the hedge wants a good trim" */
 			if (IN(c, m, SET("a", "another")))
 				m = skip_adjectives(c, skip_set(c, m + 1, SET("good", "proper", "quick",
@@ -1677,7 +1745,8 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 			     IN(c, m + 1, SET("before", "by", "on", "at", "this", "next", "soon",
 					      "asap", "today", "tomorrow", "in", "when", "please",
 					      "sometime", "ready", "every", "each", "twice", "daily",
-					      "tonight", "weekly", "while", "now", "of"))))
+					      "tonight", "weekly", "while", "now", "of", "over",
+					      "up", "round"))))
 				return make(V_REQUEST, "need", m, true);
 		}
 		/* "The hall should be opened at seven", "the flag should be at
@@ -1701,6 +1770,16 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
 		    verb_form(c, k + 3))
 			return make(V_REQUEST, "need", k + 3, true);
+		/* "the invoice should go out this week": a thing sent on its
+		   way, by the one who is told */
+		if (IN(c, k, SET("should", "must")) && IN(c, k + 1, SET("go", "come")) &&
+		    IN(c, k + 2, SET("out", "up", "down", "back", "off", "round")) &&
+		    !expected_by_now(c, k + 3, end))
+			return make(V_REQUEST, "need", k + 1, true);
+		/* "the flag will need to go to half mast": the need to come */
+		if (IN(c, k, SET("will", "would", "may", "might", "shall")) &&
+		    IN(c, k + 1, SET("need", "want")))
+			continue;
 		if (INC(c, k, C_AUXILIARIES) || IS(c, k, "and"))
 			break;
 	}
@@ -1722,11 +1801,34 @@ static struct verdict verbless(const struct ctx *c, size_t i)
 	if (!IN(c, last - 1, SET("please", "pls", "plz"))) {
 		/* "Cones out on Sea Lane Thurs morning": a plural thing, where it
 		   should go, first in its sentence and with no verb anywhere */
-		size_t n = strlen(W(c, i));
+		size_t n;
 
-		if (i != c->first || W(c, i)[n - 1] != 's' || INC(c, i, C_NOT_IMPERATIVE) ||
+		/* first in its sentence, or after the name it is said to
+		   ("Lorraine - forty chairs out ...") */
+		if (i != c->first && !(i == c->first + 2 && is_punct(c, i - 1, "-") &&
+				       has_flag(c, c->first, TOK_CAP)))
+			return none();
+		/* how many ("forty chairs", "20 cones"), and where ("Church
+		   Lane verges"): capitalised words before the thing */
+		if (has_flag(c, i, TOK_NUMBER) ||
+		    IN(c, i, SET("two", "three", "four", "five", "six", "eight", "ten", "twelve",
+				 "twenty", "thirty", "forty", "fifty", "sixty", "hundred")))
+			i++;
+		else
+			for (size_t k = i; k < i + 3 && has_flag(c, k, TOK_CAP) &&
+			     (!is_verb(c, k) || has_flag(c, k + 1, TOK_CAP)) &&
+			     !INC(c, k, C_NOT_IMPERATIVE) && !INC(c, k, C_DETERMINERS); k++)
+				if (is_word(c, k + 1) && !has_flag(c, k + 1, TOK_CAP) &&
+				    IN(c, k + 2, SET("out", "up", "down", "back", "cut", "trimmed",
+						     "cleared", "emptied", "swept", "mown"))) {
+					i = k + 1;
+					break;
+				}
+		n = strlen(W(c, i));
+		if (!is_word(c, i) || W(c, i)[n - 1] != 's' || INC(c, i, C_NOT_IMPERATIVE) ||
 		    is_verb(c, i) || last <= i + 2 ||	/* "Heads up" alone says where nothing goes */
-		    !IN(c, i + 1, SET("out", "up", "down", "back", "away", "in", "off")))
+		    !IN(c, i + 1, SET("out", "up", "down", "back", "away", "in", "off", "cut",
+				      "trimmed", "cleared", "emptied", "moved", "swept", "mown")))
 			return none();
 		for (size_t k = i + 2; k < end; k++)
 			if (INC(c, k, C_AUXILIARIES) || (is_verb(c, k) && !INC(c, k - 1, C_DETERMINERS) &&
@@ -2076,7 +2178,7 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 		    /* "hi dave how about giving ...", "julie u ok to pay ..." */
 		    (IN(c, m, SET("how", "what")) && IS(c, m + 1, "about") && c->question) ||
 		    (IN(c, m, SET("you", "u")) && IN(c, m + 1, SET("ok", "okay", "able", "alright")) &&
-		     IS(c, m + 2, "to") && c->question) ||
+		     IS(c, m + 2, "to") && (c->question || !IS(c, m + 1, "able"))) ||
 		    /* "becky need 20 more chairs", "Kevin please ..." */
 		    (m == i + 1 && IN(c, m, SET("need", "please")) &&
 		     has_flag(c, i, TOK_SENTENCE_FIRST) && !is_verb(c, i))) {
@@ -2270,6 +2372,12 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    i > c->first + 2 && !INC(c, i - 1, C_NEW_CLAUSE) &&
 	    IN(c, c->first, SET("if", "when", "once", "whenever", "after", "before", "while",
 				"as", "since")))
+		return true;
+	/* "I think it would be good to turn off the instant confirmation",
+	   "I reckon the gutters need clearing": the view, then what it asks */
+	if (i >= c->first + 2 && IN(c, i, SET("it", "the", "we", "you")) &&
+	    IN(c, i - 1 - IS(c, i - 1, "that"), SET("think", "reckon", "suppose", "feel")) &&
+	    IN(c, i - 2 - IS(c, i - 1, "that"), SET("i", "we")))
 		return true;
 	if (IN(c, i, SET("i", "we")) && !INC(c, i - 1, C_NEW_CLAUSE) &&
 	    IN(c, i + 1, SET("am", "are", "need", "want", "would", "instruct", "expect",
@@ -2756,11 +2864,16 @@ static bool after_invitation(const struct ctx *c, size_t at)
    space", "if you like", "if you'd rather"? */
 static bool left_to_reader(const struct ctx *c, size_t at)
 {
-	for (size_t k = at; k + 2 < c->end && k < at + CLAUSE_MAX; k++)
+	for (size_t k = at; k + 2 < c->end && k < at + CLAUSE_MAX; k++) {
+		/* "... get it moved - happy to give you a hand if you need
+		   one": the offer after the dash is another clause */
+		if (is_punct(c, k, "-") || is_punct(c, k, ";") || is_punct(c, k, ":"))
+			break;
 		if (IS(c, k, "if") && IS(c, k + 1, "you") &&
 		    IN(c, k + 2 + IN(c, k + 2, SET("would", "really", "do")),
 		       SET("need", "want", "like", "wish", "prefer", "rather", "fancy", "feel")))
 			return true;
+	}
 	return false;
 }
 
