@@ -586,6 +586,12 @@ static bool verb_form(const struct ctx *c, size_t k)
 		return false;
 	if (lex_is_participle(LEX(c), w) || lex_is_gerund(LEX(c), w))
 		return true;
+	/* "proof-read", "re-hung": a participle with its prefix */
+	const char *dash = strrchr(w, '-');
+
+	if (dash != NULL && dash > w && dash[1] != '\0' && dash - w <= 6 &&
+	    lex_is_participle(LEX(c), dash + 1) && !lex_is_gerund(LEX(c), dash + 1))
+		return true;
 	/* "strimmed": a verb WordNet does not know, in its -ed form */
 	return n >= 6 && strcmp(w + n - 2, "ed") == 0 && lex_lookup(LEX(c), w) == NULL;
 }
@@ -827,6 +833,31 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 
 		v.order = strcmp(lem, "go") == 0;
 		return v;
+	}
+	/* "Please include a price per call-out and a seasonal retainer",
+	   "give us a breakdown of the costs": what a quote should say is
+	   asked for, not ordered */
+	if (in_set(lem, SET("include", "give", "provide", "quote", "state", "show", "itemise",
+			    "itemize", "add", "list"))) {
+		k = skip_set(c, i + 1, SET("us", "me", "the", "a", "an", "your", "separate",
+					   "full", "rough", "fixed", "firm", "total", "itemised"));
+		if (IN(c, k, SET("price", "prices", "quote", "quotation", "estimate", "estimates",
+				 "cost", "costs", "costing", "costings", "breakdown", "rate", "rates",
+				 "figure", "figures", "fee", "fees", "charge", "charges")))
+			return info(i);
+	}
+	/* "See that it is fitted before her visit", "see to it that the
+	   leads go out": the reader made answerable for it being done */
+	if (strcmp(lem, "see") == 0 &&
+	    (IS(c, i + 1, "that") || (IS(c, i + 1, "to") && IS(c, i + 2, "it") &&
+				      IS(c, i + 3, "that")))) {
+		size_t end = clause_end(c, i);
+
+		for (k = i + 2; k < c->end && k <= i + 10 && (k < end || k == i + 2); k++)
+			if (k > i + 2 && (verb_form(c, k) || (is_verb(c, k) &&
+							     !INC(c, k - 1, C_DETERMINERS) &&
+							     !INC(c, k, C_AUXILIARIES))))
+				return make(V_REQUEST, how, i, true);
 	}
 	if (in_set(lem, SOCIAL) && (k = task_later(c, i)) != 0) {
 		/* "come and have a look and give us a price" orders nothing */
@@ -1646,6 +1677,12 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 
 		while (k < c->end && k < i + 4 && has_flag(c, k, TOK_CAP))
 			k++;
+		/* "Mill Lane bench wants a coat of preservative": the thing
+		   at the place */
+		if (k > i + 1 && is_word(c, k) && !has_flag(c, k, TOK_CAP) &&
+		    !IN(c, k, SET("needs", "wants")) && !lex_verb_first(LEX(c), W(c, k)) &&
+		    IN(c, k + 1, SET("needs", "wants")))
+			k++;
 		if (k > i + 1 && IN(c, k, SET("needs", "wants")) && IN(c, k + 1, SET("a", "another")))
 			return needs_doing(c, k);
 	}
@@ -1693,6 +1730,20 @@ static bool expected_by_now(const struct ctx *c, size_t k, size_t end)
 	return false;
 }
 
+/* "the hall needs a new roof before long", "... at some point": a need
+   seen from afar is an observation, not a job for this week */
+static bool someday(const struct ctx *c, size_t k, size_t end)
+{
+	for (; k < end; k++)
+		if ((IS(c, k, "before") && IS(c, k + 1, "long")) || IS(c, k, "eventually") ||
+		    (IS(c, k, "at") && IS(c, k + 1, "some") && IS(c, k + 2, "point")) ||
+		    (IS(c, k, "in") && IN(c, k + 1 + IS(c, k + 1, "the"),
+					  SET("future", "long", "due", "years"))) ||
+		    (IS(c, k, "one") && IN(c, k + 1, SET("day", "of"))))
+			return true;
+	return false;
+}
+
 static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
@@ -1704,6 +1755,9 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 
 		if (IN(c, k, SET("need", "needs", "want", "wants"))) {
 			size_t o;
+
+			if (someday(c, m, end))
+				return none();
 
 			/* "the coffee morning needs the urns on by ten" */
 			if (INC(c, m, C_DETERMINERS) && (o = object_then_verb(c, m)) != 0)
@@ -1727,7 +1781,8 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 			   replacement hinge": a part to be fitted */
 			if (IN(c, m, SET("a", "an")) &&
 			    IN(c, m + 1, SET("new", "replacement", "fresh", "spare")) &&
-			    is_word(c, m + 2) && !is_verb(c, m + 2) && !INC(c, m + 2, C_NOT_AGENTS) &&
+			    is_word(c, m + 2) && !lex_verb_first(LEX(c), W(c, m + 2)) &&
+			    !INC(c, m + 2, C_NOT_AGENTS) &&
 			    !IN(c, m + 2, TALK_NOUNS) && k > i + (IS(c, i, "it") ? 0 : 1) &&
 			    !IN(c, k - 1, SET("council", "village", "town", "parish", "community",
 					      "area", "ward", "county", "country", "world", "club",
@@ -2072,6 +2127,13 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		return none();
 	if ((lex_verb_first(LEX(c), w) && !c->t->headline) || after_please)
 		return verb_phrase(c, i, "imperative");
+	/* "Grit bin at Church Lane - refill before the frost": in a subject
+	   line, the thing, a dash, and what to do with it by when */
+	if (c->t->headline && lex_verb_first(LEX(c), w) && i > c->first + 1 &&
+	    is_punct(c, i - 1, "-") &&
+	    IN(c, i + 1, SET("before", "by", "asap", "today", "tomorrow", "tonight", "please",
+			     "pls", "urgently", "now", "this", "next", "on")))
+		return verb_phrase(c, i, "imperative");
 	/* "Tree on Station Hill", "Tree down in Mill Lane": a noun (seen
 	   more as one) and where it is, a place with a name */
 	if (!lex_verb_first(LEX(c), w)) {
@@ -2172,7 +2234,7 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	/* "hiya gary can u ...", "derek mate could u ...": greetings and
 	   names before a modal request, with no comma to mark them */
 	for (size_t m = i + 1; m < c->end && m <= i + 3; m++) {
-		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "someone"))) ||
+		if ((INC(c, m, C_MODALS) && IN(c, m + 1, SET("you", "u", "someone", "we"))) ||
 		    (IS(c, m, "any") && IN(c, m + 1, SET("chance", "way"))) ||
 		    (IS(c, m, "is") && IS(c, m + 1, "there") && IS(c, m + 2, "any")) ||
 		    /* "hi dave how about giving ...", "julie u ok to pay ..." */
@@ -2277,12 +2339,30 @@ static bool plural_subject(const struct ctx *c, size_t i)
    collective noun, not a verb that takes a bare verb ("help clear the",
    "go get the") and not an adverb ("we always get the"). A writer who capitalises also
    punctuates, so a capitalised sentence is left alone. */
+/* Capitals at random ("Mel The Bowls club Want the Main hall ... Send
+   them the Invoice"), as a phone's dictation writes: two or more verbs
+   capitalised inside the sentence, so a capital first word says nothing
+   of how the writer punctuates. */
+static bool odd_capitals(const struct ctx *c)
+{
+	unsigned n = 0;
+
+	for (size_t k = c->first + 1; k < c->end && k <= c->first + 40 && n < 2; k++)
+		n += has_flag(c, k, TOK_CAP) && !has_flag(c, k, TOK_UPPER) && is_verb(c, k) &&
+		     lex_verb_first(LEX(c), W(c, k)) && !is_punct(c, k - 1, ".");
+	return n >= 2;
+}
+
 static bool run_on(const struct ctx *c, size_t i)
 {
 	const char *p;
 
-	if (c->t->headline || c->question || has_flag(c, c->first, TOK_CAP) ||
-	    i < c->first + 6 || !is_word(c, i - 1) || !is_verb(c, i) ||
+	bool number_before = has_flag(c, i - 1, TOK_NUMBER) &&
+			     IN(c, i + 1, SET("it", "them", "him", "me", "us"));
+
+	if (c->t->headline || c->question ||
+	    (has_flag(c, c->first, TOK_CAP) && !odd_capitals(c)) ||
+	    i < c->first + 6 || !(is_word(c, i - 1) || number_before) || !is_verb(c, i) ||
 	    /* "blast turn it down": a pronoun object makes a verb of a word
 	       seen more often as a noun */
 	    !(lex_verb_first(LEX(c), W(c, i)) ||
@@ -2292,7 +2372,7 @@ static bool run_on(const struct ctx *c, size_t i)
 	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)))
 		return false;
 	for (size_t k = c->first; k < i; k++)
-		if (!is_word(c, k))
+		if (!is_word(c, k) && !has_flag(c, k, TOK_NUMBER))
 			return false;		/* punctuated: the writer marks clauses */
 	p = W(c, i - 1);
 	if (INC(c, i - 1, C_DETERMINERS) || INC(c, i - 1, C_AUXILIARIES) ||
@@ -2534,6 +2614,27 @@ static bool commit_verb(const struct ctx *c, size_t k, unsigned depth, size_t *v
 		    commit_verb(c, commit_modal(c, m + 1), depth + 1, verb_r))
 			return true;
 		return false;
+	}
+	/* "we'll have the larger one", "we'll take two", "we'll have the
+	   deluxe package": one of what was offered, chosen */
+	if (lem != NULL && (strcmp(lem, "have") == 0 || strcmp(lem, "take") == 0)) {
+		size_t m = k + 1;
+
+		if ((has_flag(c, m, TOK_NUMBER) ||
+		     IN(c, m, SET("two", "three", "four", "five", "six", "ten", "twelve", "both"))) &&
+		    !IN(c, m + 1, SET("minutes", "weeks", "days", "hours", "months", "years")))
+			goto found;
+		if (IS(c, m, "the") && is_word(c, m + 1)) {
+			const char *w = W(c, m + 1);
+			size_t n = strlen(w);
+
+			if ((n > 5 && (g_str_has_suffix(w, "er") || g_str_has_suffix(w, "est")) &&
+			     IN(c, m + 2, SET("one", "ones", "option", "package", "model", "size",
+					      "version", "quote", "offer", "deal"))) ||
+			    IN(c, m + 1, SET("deluxe", "premium", "standard", "basic", "cheaper",
+					     "dearer", "bigger", "smaller", "larger")))
+				goto found;
+		}
 	}
 	if (!lang_list_at_as(c->lang->lists.commitment, c->t, k, c->end, lem, NULL)) {
 		/* "we'll extend the hire by a day and pay the extra" */

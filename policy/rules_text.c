@@ -113,6 +113,46 @@ static bool outside_instruction(struct judge *j, struct lang_hit *hit_r, enum ju
 	return false;
 }
 
+/* "Invoice to Wrenford Town Council", "bill it to the parish council":
+   the bill sent to this council by its name, in one sentence. Another
+   name there ("invoice to Tillbrook's Delicatessen") is someone else's. */
+static bool billed_to_council(struct judge *j, struct phrase_match *m_r,
+			      enum judge_where *where_r)
+{
+	static const char *const billing[] = { "invoice to", "invoices to", "invoice it to",
+					       "bill to", "bill it to", "charge it to" };
+	const char *s = j->body != NULL ? phrase_text_str(j->body) : NULL;
+	char *name;
+	size_t at = 0, from, end, n;
+	bool found = false;
+
+	if (s == NULL || j->council == NULL || j->council->name == NULL)
+		return false;
+	name = phrase_normalise(j->council->name);
+	for (size_t b = 0; b < G_N_ELEMENTS(billing) && !found; b++)
+		for (from = 0; !found && phrase_find_word(s, billing[b], from, &at); from = at + 1) {
+			size_t start, name_at;
+
+			phrase_text_sentence(j->body, at, &start, &end);
+			n = strlen(billing[b]);
+			/* the name right after the words, "the" allowed */
+			name_at = at + n + 1;
+			if (strncmp(s + name_at, "the ", 4) == 0)
+				name_at += 4;
+			if (name_at < end && phrase_find_word(s, name, name_at, &start) &&
+			    start == name_at) {
+				m_r->phrase = billing[b];
+				m_r->start = at;
+				m_r->end = at + n;
+				m_r->line = phrase_text_line(j->body, at);
+				*where_r = WHERE_BODY;
+				found = true;
+			}
+		}
+	g_free(name);
+	return found;
+}
+
 void rule_obligation(struct judge *j)
 {
 	static const enum conf_phrase_set sets[] = {
@@ -137,7 +177,8 @@ void rule_obligation(struct judge *j)
 		if (judge_find(j, sets[i], false, &m, &where) &&
 		    !(j->lang_body != NULL && lang_writes_personally(&j->lang, j->lang_body)))
 			evidence = judge_evidence_phrase(&m, where);
-	if (evidence == NULL && council_instruction(j, &m, &where))
+	if (evidence == NULL && (council_instruction(j, &m, &where) ||
+				 billed_to_council(j, &m, &where)))
 		evidence = judge_evidence_phrase(&m, where);
 	if (evidence == NULL)
 		return;

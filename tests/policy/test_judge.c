@@ -314,6 +314,14 @@ static const struct judge_case town_council_2023[] = {
 			  "cut next week\" (imperative) in body line 3" } } },
 	{ .eml = T23 "obligation-instruction-resident.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "p.gale@homemail.example" }, .council = ASHCOMBE, .action = "accept" },
+	/* The bill sent to the council by its name; another name is not it */
+	{ .eml = T23 "obligation-billed-to-council.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "hold",
+	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
+			  "phrase \"invoice to\" in body line 2; to office@valeskips.example "
+			  "(outside the council)" } } },
+	{ .eml = T23 "obligation-billed-to-shop.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "accept" },
 
 	/* member-instructs-staff 2.9 (with 4.6), copy_clerk on */
 	{ .eml = T23 "instructs-staff.eml", .mail_from = A("cllr.jones"), .rcpts = { A("parks") },
