@@ -356,6 +356,9 @@ bool conf_exception_matches(const struct conf_exception *e, const char *addr, un
 /* The council whose name (in any case) or one of whose domains is NAME, or
    NULL. */
 const struct conf_council *conf_council_find(const struct conf *conf, const char *name);
+/* DATE ("YYYY-MM-DD", 1970..2100, as pre_election is written) at H:M:S
+   local time; (time_t)-1 when DATE is no such day. */
+time_t conf_day_time(const char *date, int h, int m, int s);
 
 /* Which council owns ADDR's domain, or NULL. */
 const struct conf_council *conf_council_by_domain(const struct conf *conf, const char *addr);

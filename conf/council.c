@@ -252,6 +252,16 @@ static time_t local_time(const char *date, int h, int m, int s)
 	return mktime(&tm);
 }
 
+time_t conf_day_time(const char *date, int h, int m, int s)
+{
+	GDateYear y;
+	GDateMonth mo;
+	GDateDay d;
+
+	return date != NULL && conf_parse_date(date, &y, &mo, &d) ? local_time(date, h, m, s)
+								  : (time_t)-1;
+}
+
 static void pre_election(struct build *b, const struct council_load *cl, struct conf_council *c)
 {
 	const struct period_load *pe = &cl->pre_election;

@@ -39,6 +39,7 @@ struct engine_message {
 	GPtrArray *rcpts;
 	char *auth;
 	char *queue_id;
+	time_t now;		/* engine_message_set_time; 0: time(NULL) */
 	char *limit_error;	/* the first limit exceeded, NULL when none */
 	bool limit_in_body;	/* it was max_message_bytes, passed by the body */
 	/* The early decision (engine_message_decide): */

@@ -528,7 +528,7 @@ static struct policy_envelope envelope_of(const struct engine_message *msg)
 		.n_rcpts = msg->rcpts->len,
 		.auth_login = msg->auth,
 		.queue_id = msg->queue_id,
-		.now = time(NULL),
+		.now = msg->now != 0 ? msg->now : time(NULL),
 	};
 }
 

@@ -73,6 +73,9 @@ void engine_message_set_sender(struct engine_message *msg, const char *mail_from
 /* Returns -1 once the message has more recipients than the configured limit. */
 int engine_message_add_rcpt(struct engine_message *msg, const char *rcpt);
 void engine_message_set_auth(struct engine_message *msg, const char *login);
+/* Judge the message as at NOW (what day it is decides the pre-election
+   period); 0, the default: the time it is judged. */
+void engine_message_set_time(struct engine_message *msg, time_t now);
 void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id);
 /* The queue id set above, or NULL. */
 const char *engine_message_queue_id(const struct engine_message *msg);

@@ -74,6 +74,11 @@ void engine_message_set_auth(struct engine_message *msg, const char *login)
 	msg->auth = (login != NULL && *login != '\0') ? g_strdup(login) : NULL;
 }
 
+void engine_message_set_time(struct engine_message *msg, time_t now)
+{
+	msg->now = now;
+}
+
 void engine_message_set_queue_id(struct engine_message *msg, const char *queue_id)
 {
 	g_free(msg->queue_id);

@@ -188,6 +188,7 @@ int milter_judge_run(const struct milter_options *opt)
 	for (size_t i = 0; i < opt->n_rcpts; i++)
 		(void)engine_message_add_rcpt(msg, opt->rcpts[i]);
 	engine_message_set_auth(msg, opt->auth);
+	engine_message_set_time(msg, opt->date);
 	if (too_large)
 		engine_message_too_large(msg);
 	else	/* limits: engine_run reports them */

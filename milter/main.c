@@ -60,6 +60,8 @@ static const char usage_text[] =
 "  --mail-from ADDR      the envelope sender (MAIL FROM)\n"
 "  --rcpt ADDR           an envelope recipient (RCPT TO); repeat for each\n"
 "  --auth LOGIN          the SMTP AUTH login it was sent with, if any\n"
+"  --date YYYY-MM-DD     judge it as if sent on that day (at noon, local\n"
+"                        time): for the pre-election period\n"
 "  --json                print the result as JSON: action, council, rules,\n"
 "                        headers, footers, reply, error\n"
 "  --output OUT.eml      write the message as it would be delivered\n"
@@ -78,6 +80,7 @@ enum {
 	OPT_MAIL_FROM,
 	OPT_RCPT,
 	OPT_AUTH,
+	OPT_DATE,
 	OPT_JSON,
 	OPT_OUTPUT,
 };
@@ -90,6 +93,7 @@ static const struct option long_options[] = {
 	{ "mail-from", required_argument, NULL, OPT_MAIL_FROM },
 	{ "rcpt", required_argument, NULL, OPT_RCPT },
 	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "date", required_argument, NULL, OPT_DATE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ NULL, 0, NULL, 0 }
@@ -221,6 +225,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_AUTH:
 			opt.auth = optarg;
+			break;
+		case OPT_DATE:
+			if ((opt.date = conf_day_time(optarg, 12, 0, 0)) == (time_t)-1) {
+				fprintf(stderr, "council-milter: --date \"%s\" is not a day written "
+					"YYYY-MM-DD between 1970 and 2100, for example 2027-04-20\n",
+					optarg);
+				g_ptr_array_unref(rcpts);
+				return EXIT_USAGE;
+			}
 			break;
 		case OPT_JSON:
 			opt.json = true;

@@ -29,6 +29,7 @@ struct milter_options {
 	const char **rcpts;
 	size_t n_rcpts;
 	const char *auth;
+	time_t date;			/* --date: noon that day; 0: now */
 	bool json;
 	const char *output_path;
 };

@@ -30,6 +30,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
+LABELS_DAY = "2026-12-07"
 TEXT_RULES = ("member-instructs-staff", "obligation-in-member-name", "party-political")
 ALL_RULES = ("silent-copy", "obligation-in-member-name", "member-instructs-staff",
              "confidential", "capacity", "party-political", "pre-election")
@@ -63,7 +64,10 @@ def load_cases(devset):
 
 def judge(binary, phrase_dir, case):
     cmd = [binary, "--judge", case["path"], "-c", case["conf"], "--phrase-dir", phrase_dir,
-           "--mail-from", case.get("mail_from", ""), "--json"]
+           "--mail-from", case.get("mail_from", ""), "--json",
+           # the day the labels were written: pre_election periods are
+           # labelled as of it, and stay right after it has passed
+           "--date", LABELS_DAY]
     for rcpt in case.get("rcpts", []):
         cmd += ["--rcpt", rcpt]
     if case.get("auth"):
