@@ -236,12 +236,13 @@ static void rule_settings(struct build *b, const struct council_load *cl, struct
 
 static time_t local_time(const char *date, int h, int m, int s)
 {
-	GDateYear y;
-	GDateMonth mo;
-	GDateDay d;
+	GDateYear y = 1970;
+	GDateMonth mo = G_DATE_JANUARY;
+	GDateDay d = 1;
 	struct tm tm = { 0 };
 
-	conf_parse_date(date, &y, &mo, &d);
+	if (!conf_parse_date(date, &y, &mo, &d))
+		return (time_t)-1;	/* the schema checked the form already */
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
@@ -254,12 +255,7 @@ static time_t local_time(const char *date, int h, int m, int s)
 
 time_t conf_day_time(const char *date, int h, int m, int s)
 {
-	GDateYear y;
-	GDateMonth mo;
-	GDateDay d;
-
-	return date != NULL && conf_parse_date(date, &y, &mo, &d) ? local_time(date, h, m, s)
-								  : (time_t)-1;
+	return date != NULL ? local_time(date, h, m, s) : (time_t)-1;
 }
 
 static void pre_election(struct build *b, const struct council_load *cl, struct conf_council *c)

@@ -348,8 +348,8 @@ static int sm_read(struct hold_queue *q, const char *id, char **text_r, size_t *
 {
 	struct sendmail_queue *sq = (struct sendmail_queue *)q;
 	struct hold_entry *e;
-	char *dir, *body, *df;
-	size_t body_len;
+	char *dir, *body = NULL, *df;
+	size_t body_len = 0;
 	bool missing, denied;
 
 	if (folder_of(sq, id, &dir, error_r) < 0)
