@@ -134,6 +134,10 @@ void judge_lang_texts(struct judge *j)
 	if (j->lang_body != NULL)
 		return;
 	j->lang_body = lang_text_new(j->msg->own_text);
+	/* "josh the hedge wants a trim": the reader called by name */
+	for (size_t f = PARSER_TO; f <= PARSER_CC; f++)
+		for (size_t k = 0; k < j->msg->fields[f].n; k++)
+			lang_text_add_reader(j->lang_body, j->msg->fields[f].items[k].name);
 	if (j->subject != NULL)
 		j->lang_subject = lang_text_new_subject(j->msg->subject);
 }

@@ -68,6 +68,7 @@ struct lang_text {
 	GArray *sentences;	/* struct sentence */
 	GStringChunk *words;
 	bool headline;		/* a subject line: mostly noun phrases */
+	GHashTable *readers;	/* first names of its readers (lang_text_add_reader) */
 	GArray *found[LANG_PARTY + 1];	/* lang_find's answers, made on first question */
 };
 

@@ -306,6 +306,10 @@ static const char *texting(const char *w)
 		{ "thx", "thanks" }, { "b4", "before" }, { "cos", "because" }, { "coz", "because" },
 		{ "cuz", "because" }, { "wk", "week" }, { "wknd", "weekend" }, { "pwd", "password" },
 		{ "abt", "about" }, { "msg", "message" }, { "govt", "government" },
+		{ "cud", "could" }, { "cld", "could" }, { "cd", "could" }, { "wud", "would" }, { "wld", "would" },
+		{ "shud", "should" }, { "cn", "can" }, { "tonite", "tonight" },
+		{ "2day", "today" }, { "2moro", "tomorrow" }, { "2morrow", "tomorrow" },
+		{ "2nite", "tonight" },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
@@ -632,6 +636,36 @@ struct lang_text *lang_text_new(const char *utf8)
 	return t;
 }
 
+void lang_text_add_reader(struct lang_text *text, const char *name)
+{
+	static const char *const titles[] = { "mr", "mrs", "ms", "miss", "dr", "cllr", "mx",
+					      "councillor", "rev", "revd", "sir", "dame" };
+	char **words = g_strsplit_set(name != NULL ? name : "", " \t\"'", -1);
+
+	for (char **w = words; *w != NULL; w++) {
+		char *lower;
+		bool title = false;
+		size_t n = strlen(*w);
+
+		if (n > 0 && (*w)[n - 1] == '.')
+			(*w)[--n] = '\0';
+		if (n < 2 || n > 20 || strchr(*w, '@') != NULL || strchr(*w, '(') != NULL)
+			continue;
+		lower = g_utf8_strdown(*w, -1);
+		for (size_t k = 0; k < G_N_ELEMENTS(titles) && !title; k++)
+			title = strcmp(lower, titles[k]) == 0;
+		if (title || n == 1) {
+			g_free(lower);
+			continue;
+		}
+		if (text->readers == NULL)
+			text->readers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_hash_table_add(text->readers, lower);
+		break;		/* the first name only */
+	}
+	g_strfreev(words);
+}
+
 struct lang_text *lang_text_new_subject(const char *utf8)
 {
 	struct lang_text *t = lang_text_new(utf8);
@@ -647,6 +681,8 @@ void lang_text_free(struct lang_text **text)
 	for (size_t k = 0; k < G_N_ELEMENTS((*text)->found); k++)
 		if ((*text)->found[k] != NULL)
 			g_array_unref((*text)->found[k]);
+	if ((*text)->readers != NULL)
+		g_hash_table_destroy((*text)->readers);
 	g_array_unref((*text)->toks);
 	g_array_unref((*text)->sentences);
 	g_string_chunk_free((*text)->words);

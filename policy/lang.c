@@ -586,6 +586,10 @@ static bool verb_form(const struct ctx *c, size_t k)
 		return false;
 	if (lex_is_participle(LEX(c), w) || lex_is_gerund(LEX(c), w))
 		return true;
+	/* "rehung", "repainted": a participle again */
+	if (n > 5 && strncmp(w, "re", 2) == 0 && lex_is_participle(LEX(c), w + 2) &&
+	    !lex_is_gerund(LEX(c), w + 2))
+		return true;
 	/* "proof-read", "re-hung": a participle with its prefix */
 	const char *dash = strrchr(w, '-');
 
@@ -747,7 +751,10 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		   followed by what follows a verb */
 		if (INC(c, i + 1, C_OBJECT_START) && strchr(W(c, i), '-') == NULL &&
 		    !has_flag(c, i, TOK_CAP) && lex_lookup(LEX(c), W(c, i)) == NULL &&
-		    strlen(W(c, i)) > 3)
+		    (strlen(W(c, i)) > 3 ||
+		     /* "rod them out", "jet it off" */
+		     (IN(c, i + 1, SET("it", "them")) &&
+		      IN(c, i + 2, SET("out", "off", "up", "down", "through", "back")))))
 			return request(how, i, "do");
 		return none();
 	}
@@ -972,6 +979,7 @@ static size_t agent(const struct ctx *c, size_t i)
 static struct verdict formal_request(const struct ctx *c, size_t i)
 {
 	size_t j = IN(c, i, SET("perhaps", "maybe")) ? i + 1 : i, k;
+	bool insist;
 
 	if (IS(c, j, "you") && IN(c, j + 1, SET("would", "could", "might", "will")) &&
 	    IS(c, j + 2, "be")) {
@@ -982,9 +990,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 		return none();
 	}
 	if (IS(c, j, "i")) {
-		j++;
+		j = skip_set(c, j + 1, SET("really", "do", "therefore", "respectfully", "now"));
 		if (IN(c, j, SET("would", "should", "will", "must")))
 			j++;
+		j = skip_set(c, j, SET("really", "respectfully", "therefore", "now"));
 		if (IS(c, j, "like") && IS(c, j + 1, "to"))
 			j += 2;
 	} else if (IN(c, j, SET("might", "may", "can", "could")) && IS(c, j + 1, "i")) {
@@ -992,8 +1001,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 	} else {
 		return none();
 	}
-	if (!IN(c, j, SET("ask", "suggest", "request", "propose", "recommend")))
+	if (!IN(c, j, SET("ask", "suggest", "request", "propose", "recommend", "insist",
+			  "require", "stipulate", "direct")))
 		return none();
+	insist = IN(c, j, SET("insist", "require"));
 	j++;
 	/* "I ask you please to close the gate" */
 	if (IS(c, j, "you") && IS(c, skip_set(c, j + 1, SET("please", "kindly")), "to"))
@@ -1009,6 +1020,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 		if (INC(c, k, C_NEW_CLAUSE) && k > j)
 			break;
 		if (IS(c, k, "be") && k > j && verb_form(c, k + 1))
+			return make(V_REQUEST, "modal request", k + 1, true);
+		/* "I insist that the glass is replaced this week" */
+		if (IN(c, k, SET("is", "are")) && k > j && verb_form(c, k + 1) &&
+		    insist)
 			return make(V_REQUEST, "modal request", k + 1, true);
 	}
 	return none();
@@ -1127,6 +1142,20 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				break;
 			}
 		}
+	}
+	/* "Somebody must check it today", "someone must to check it",
+	   "someone needs to ring them": a task for whoever reads it */
+	if (IN(c, i, SET("someone", "somebody")) &&
+	    (IN(c, i + 1, SET("must", "should")) ||
+	     (IN(c, i + 1, SET("needs", "has", "ought")) && IS(c, i + 2, "to")))) {
+		bool author_will = false;
+
+		/* "... and I will at the meeting": the author takes it on */
+		for (size_t m = i + 3; m + 1 < c->end && !author_will; m++)
+			author_will = IS(c, m, "i") && IN(c, m + 1, SET("will", "shall", "can"));
+		k = i + 2 + IS(c, i + 2, "to");
+		if (!IN(c, k, SET("have", "be")) && !author_will)
+			return task_only(verb_phrase(c, k, "need"));
 	}
 	/* "u ok to pay the water bill today?": "are" left out (a question
 	   even without its mark: "stan u ok to open the guildhall at 7") */
@@ -1356,6 +1385,19 @@ static struct verdict trust(const struct ctx *c, size_t i)
 {
 	size_t k;
 
+	/* "I take it the grit bins will be full by then": the same, put
+	   as what the author counts on */
+	if (IS(c, i, "i") && IS(c, i + 1, "take") && IS(c, i + 2, "it") && !c->question &&
+	    INC(c, i + 3 + IS(c, i + 3, "that"), C_DETERMINERS)) {
+		k = i + 3 + IS(c, i + 3, "that");
+		for (size_t m = k + 1; m + 2 < c->end && m <= k + 10 && is_word(c, m); m++)
+			if (IN(c, m, SET("will", "would", "can")) && IS(c, m + 1, "be") &&
+			    (verb_form(c, m + 2) ||
+			     IN(c, m + 2, SET("full", "ready", "done", "up", "down", "open", "clear",
+					      "out", "sorted", "fixed", "back"))))
+				return make(V_REQUEST, "request", m + 2, true);
+		return none();
+	}
 	if (IS(c, i, "i") && IN(c, i + 1, SET("trust", "hope", "assume", "expect", "presume"))) {
 		k = i + 2 + IS(c, i + 2, "that");
 		if (IN(c, k, SET("you", "someone", "the")) && (k = subject_then(c, k, C_MODALS)) != 0)
@@ -1518,6 +1560,9 @@ static struct verdict want(const struct ctx *c, size_t i)
 	    INC(c, j + 4, C_DETERMINERS))
 		return grateful_for(c, j + 4);
 	if (IN(c, j, SET("i", "we"))) {
+		/* "Do we need to bring anything?": asking, not telling */
+		if (j > c->first && c->question && IN(c, j - 1, SET("do", "did", "does", "shall")))
+			return none();
 		we = IS(c, j, "we");
 		j++;
 		j = skip_set(c, j, SET("would", "do", "really", "also", "just", "still", "will",
@@ -1607,8 +1652,9 @@ static struct verdict want(const struct ctx *c, size_t i)
 				    (IS(c, j, "a") && IN(c, j + 1, SET("dozen", "couple", "few"))) ||
 				    (is_punct(c, j, ":") && j + 1 >= c->end)))
 		return make(V_REQUEST, "need", j, true);
-	/* "need the cones at the rec by 7": things wanted somewhere by a time */
-	if (IN(c, j - 1, SET("need", "want")) && IS(c, j, "the")) {
+	/* "need the cones at the rec by 7": things wanted somewhere by a time;
+	   "I'll expect the variance report on my desk by Monday" */
+	if (IN(c, j - 1, SET("need", "want", "expect", "require")) && IS(c, j, "the")) {
 		for (k = j + 1; k < clause_end(c, j) && k <= j + 8; k++)
 			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
 			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
@@ -1694,8 +1740,12 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		if (is_verb(c, m) && !INC(c, m, C_AUXILIARIES) && !IN(c, m, TALK_NOUNS))
 			return make(V_REQUEST, "need", m, true);
 	}
-	/* "bollard knocked flat again, needs straightening before Monday" */
-	if (IN(c, i, SET("needs", "wants")) && i > c->first && lex_is_gerund(LEX(c), W(c, i + 1)))
+	/* "bollard knocked flat again, needs straightening before Monday";
+	   on a line of its own ("needs doing before sat") with its when */
+	if (IN(c, i, SET("needs", "wants")) && lex_is_gerund(LEX(c), W(c, i + 1)) &&
+	    (i > c->first || IN(c, i + 2, SET("before", "by", "asap", "today", "tomorrow",
+					     "tonight", "this", "urgently", "please", "pls",
+					     "soon", "now"))))
 		return make(V_REQUEST, "need", i + 1, true);
 	/* "In this heat the hanging baskets need watering": after a phrase
 	   put first without its comma */
@@ -1748,7 +1798,16 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
 
-	if (!IN(c, i, SET("the", "this", "that", "these", "those", "it", "they", "our")))
+	/* "bench by the slipway needs doing before sat": a thing named
+	   first in its sentence, without "the" */
+	if (!IN(c, i, SET("the", "this", "that", "these", "those", "it", "they", "our")) &&
+	    !(i == c->first && is_word(c, i) && !INC(c, i, C_NOT_AGENTS) &&
+	      !INC(c, i, C_DETERMINERS) && !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_WH) &&
+	      !INC(c, i, C_MODALS) && !INC(c, i, C_AUXILIARIES) &&
+	      !IN(c, i, SET("everyone", "everybody", "someone", "somebody", "nobody", "anyone",
+			    "he", "she", "i", "we", "you", "people", "everything", "whoever",
+			    "whatever", "anybody", "nothing", "something")) &&
+	      !lex_verb_first(LEX(c), W(c, i))))
 		return none();
 	for (size_t k = i + 1; k + 1 < end && k <= i + 10; k++) {
 		size_t m = k + 1;
@@ -2017,6 +2076,26 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	     IN(c, i + 2, SET("please", "pls", "then", "now", "asap", "today", "thanks", "ta",
 			      "cheers", "if", "as", "first", "straight", "when"))))
 		return make(V_REQUEST, "imperative", i, true);
+	/* "Do both if you've got time", "Do the second one, Kirsty": one
+	   of the reader's proposals, chosen */
+	if (IS(c, i, "do") && !c->question &&
+	    (IS(c, i + 1, "both") ||
+	     (IS(c, i + 1, "the") && IN(c, i + 2, SET("first", "second", "third", "other", "last",
+						     "cheaper", "quicker", "bigger", "smaller",
+						     "larger", "easier", "former", "latter")))) &&
+	    !IN(c, i + 2, SET("of")))
+		return make(V_REQUEST, "imperative", i, true);
+	/* "Go with the cheaper one", "go for the Honda": a choice made for
+	   the reader to act on */
+	if (IS(c, i, "go") && IN(c, i + 1, SET("with", "for")) && !c->question &&
+	    IN(c, i + 2, SET("the", "option", "a", "both", "whichever", "that", "this", "your")))
+		return make(V_REQUEST, "imperative", i, true);
+	/* "Miss Pryor," "Mark Turner rang": a name, not an order */
+	if (IN(c, i, SET("miss", "mark", "will", "bill", "pat", "sue", "rob", "grant", "frank",
+			 "jack", "ray", "don", "dawn", "carol", "hazel", "rose", "joy")) &&
+	    has_flag(c, i + 1, TOK_CAP) && !INC(c, i + 1, C_DETERMINERS) &&
+	    !has_flag(c, i + 1, TOK_UPPER) && !IN(c, i + 1, SET("i", "it")))
+		return none();
 	/* "Kindly do the needful" */
 	if (IS(c, i, "do") && IS(c, i + 1, "the") && IS(c, i + 2, "needful"))
 		return make(V_REQUEST, "imperative", i, true);
@@ -2201,6 +2280,15 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 			break;
 		}
 	}
+	/* "Please to call the plumber", "please you book the band": a
+	   request in another language's word order */
+	if (please && IN(c, i, SET("to", "you", "u")) && is_verb(c, i + 1) &&
+	    !INC(c, i + 1, C_MODALS) && !INC(c, i + 1, C_AUXILIARIES) &&
+	    (lex_verb_first(LEX(c), W(c, i + 1)) || INC(c, i + 2, C_OBJECT_START))) {
+		v = verb_phrase(c, i + 1, "imperative");
+		if (v.kind != V_NONE)
+			return v;
+	}
 	/* "In that case book the small room", "in the meantime have someone
 	   clear the ditch" */
 	if (IS(c, i, "in") && ((IS(c, i + 1, "that") && IS(c, i + 2, "case")) ||
@@ -2212,7 +2300,9 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	   "darren dont forget": a name first in the sentence (no word
 	   WordNet knows, no preposition), outside a subject line */
 	if (only_fillers(c, c->first, i) && !c->t->headline && is_word(c, i) &&
-	    lex_lookup(LEX(c), W(c, i)) == NULL && strlen(W(c, i)) >= 3 &&
+	    (lex_lookup(LEX(c), W(c, i)) == NULL ||
+	     (c->t->readers != NULL && g_hash_table_contains(c->t->readers, W(c, i)))) &&
+	    strlen(W(c, i)) >= 3 &&
 	    !INC(c, i, C_NOT_IMPERATIVE) && !INC(c, i, C_DETERMINERS) && !INC(c, i, C_FILLERS) &&
 	    !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_MODALS) && !INC(c, i, C_OBJECT_START) &&
 	    !IN(c, i, SET("with", "from", "for", "into", "about", "after", "before", "during",
@@ -2453,6 +2543,13 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    IN(c, c->first, SET("if", "when", "once", "whenever", "after", "before", "while",
 				"as", "since")))
 		return true;
+	/* "the invoice from the hedge man you must pay until Friday": the
+	   thing first, then the reader told what to do with it */
+	if (IS(c, i, "you") && IN(c, i + 1, SET("must", "should")) && is_word(c, i - 1) &&
+	    !INC(c, i - 1, C_NEW_CLAUSE) && !INC(c, i - 1, C_WH) && !INC(c, i - 1, C_MODALS) &&
+	    !INC(c, i - 1, C_AUXILIARIES) && !INC(c, i - 1, C_LINKS) && is_verb(c, i + 2) &&
+	    !IN(c, i + 2, SET("have", "be", "know", "see", "remember")))
+		return true;
 	/* "I think it would be good to turn off the instant confirmation",
 	   "I reckon the gutters need clearing": the view, then what it asks */
 	if (i >= c->first + 2 && IN(c, i, SET("it", "the", "we", "you")) &&
@@ -2478,6 +2575,12 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	    (lex_verb_first(LEX(c), W(c, i)) || IN(c, i + 1, SET("it", "them"))) &&
 	    (INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) &&
 	    !INC(c, i, C_NOT_IMPERATIVE))
+		return true;
+	/* "... kicked the slats out needs doing before sat": the need, its
+	   subject the thing just named */
+	if (is_word(c, i - 1) && IN(c, i - 1, SET("out", "off", "down", "again", "broken", "loose",
+						   "missing", "damaged", "smashed", "snapped")) &&
+	    IN(c, i, SET("needs", "wants")) && lex_is_gerund(LEX(c), W(c, i + 1)))
 		return true;
 	if (run_on(c, i))
 		return true;
@@ -2931,6 +3034,94 @@ static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const st
 		.end = TOK(c->t, last)->end, .at = TOK(c->t, at)->start,
 		.task = v->task, .order = v->order, .clause_tok = from, .at_tok = at,
 	};
+}
+
+bool lang_approval(const struct lang *lang, const struct lang_text *t, struct lang_hit *hit_r)
+{
+	const struct sentence *s;
+	struct ctx c;
+	size_t i;
+	bool yes = false;
+
+	if (t->sentences->len == 0)
+		return false;
+	s = SENT(t, 0);
+	c = (struct ctx){ .lang = lang, .t = t, .sentence = 0, .first = s->first, .end = s->end,
+			  .question = s->question };
+	if (c.question)
+		return false;
+	i = skip_set(&c, s->first, SET("oh", "ah", "right", "well"));
+	/* "Yes please", "yes, do", "yes go ahead", "yes that's fine" */
+	if (IN(&c, i, SET("yes", "yep", "yeah", "ok", "okay"))) {
+		size_t k = i + 1;
+
+		while (k < c.end && is_punct(&c, k, ","))
+			k++;
+		yes = IN(&c, k, SET("please", "pls", "do")) ||
+		      (IS(&c, k, "go") && IS(&c, k + 1, "ahead")) ||
+		      (IN(&c, k, SET("that", "that's")) && IN(&c, k + 1 + IS(&c, k + 1, "is"),
+							      SET("fine", "great", "perfect", "good")));
+	} else if ((IS(&c, i, "please") && IS(&c, i + 1, "do")) ||
+		   (IS(&c, i, "go") && IS(&c, i + 1, "ahead")) ||
+		   /* "The second option, Carl.", "the cheaper one", "option 2" */
+		   (IS(&c, i, "the") && IN(&c, i + 1, SET("first", "second", "third", "other", "last",
+							 "cheaper", "former", "latter")) &&
+		    (IN(&c, i + 2, SET("one", "option")) || !is_word(&c, i + 2) ||
+		     has_flag(&c, i + 2, TOK_CAP))) ||
+		   (IS(&c, i, "option") && (has_flag(&c, i + 1, TOK_NUMBER) ||
+					    IN(&c, i + 1, SET("one", "two", "three", "a", "b")))) ||
+		   (IS(&c, i, "both") && (!is_word(&c, i + 1) || has_flag(&c, i + 1, TOK_CAP) ||
+					  IN(&c, i + 1, SET("please", "pls")))))
+		yes = true;
+	if (!yes)
+		return false;
+	*hit_r = (struct lang_hit){
+		.kind = LANG_REQUEST, .how = "approval", .sentence = 0, .paragraph = s->paragraph,
+		.line = TOK(t, s->first)->line, .start = TOK(t, s->first)->start,
+		.end = TOK(t, s->end - 1)->end, .at = TOK(t, i)->start, .task = true,
+		.order = true, .clause_tok = s->first, .at_tok = i,
+	};
+	return true;
+}
+
+bool lang_offers_work(const char *text)
+{
+	static const char *const offers[] = {
+		"shall i ", "should i ", "would you like me to", "do you want me to",
+		"want me to ", "would you prefer", "which would you", "which do you",
+		"which one", "which is more", "which option", "let me know which", "happy to ",
+		"i can either", "i could either",
+	};
+	/* "would you like me to send you the minutes?": information offered,
+	   and a yes to it asks for no work */
+	static const char *const fetches[] = {
+		"send you", "email you", "e-mail you", "forward", "let you know", "tell you",
+		"find out", "check ", "look into", "look up", "copy you", "ring you", "call you",
+		"get back to you",
+	};
+	char *lower;
+	bool found = false;
+
+	if (text == NULL || *text == '\0')
+		return false;
+	lower = g_ascii_strdown(text, -1);
+	for (size_t k = 0; k < G_N_ELEMENTS(offers) && !found; k++) {
+		/* each place the offer is made, the words after it (a bounded
+		   look: linear in TEXT) */
+		for (const char *p = strstr(lower, offers[k]); p != NULL && !found;
+		     p = strstr(p + 1, offers[k])) {
+			const char *q = p + strlen(offers[k]);
+			char after[64];
+			bool fetch = false;
+
+			g_strlcpy(after, q, sizeof(after));
+			for (size_t f = 0; f < G_N_ELEMENTS(fetches) && !fetch; f++)
+				fetch = strstr(after, fetches[f]) != NULL;
+			found = !fetch;
+		}
+	}
+	g_free(lower);
+	return found;
 }
 
 /* Every clause of SENTENCE: requests and information requests, or

@@ -123,11 +123,28 @@ struct lang {
 	struct lang_lists lists;
 };
 
+/* NAME (a recipient's display name, "Josh Penfold", "Mrs J. Quinn") is
+   someone the text may call its reader by: its first name, lower case,
+   read as a name when the text starts with it ("josh the hedge by the
+   lych gate wants a trim"), even where it is also a verb. */
+void lang_text_add_reader(struct lang_text *text, const char *name);
+
 /* Every hit of KIND in TEXT, in text order, at most one per clause
    (GArray of struct lang_hit; g_array_unref). LANG_REQUEST and
    LANG_INFORMATION are decided together: a clause is one or the other.
    The answers are kept with TEXT, so ask one text with one LANG only. */
 GArray *lang_find(const struct lang *lang, const struct lang_text *text, enum lang_kind kind);
+
+/* Does TEXT open with a yes to a proposal or a choice between options
+   ("Yes please Mick, sixty should do it", "Do both", "The second option,
+   Carl.", "Go ahead")? Only a request when what it answers offered work
+   (lang_offers_work); *HIT_R gets the first sentence. */
+bool lang_approval(const struct lang *lang, const struct lang_text *text, struct lang_hit *hit_r);
+
+/* Does TEXT (the message replied to, as quoted) offer to do work or ask
+   the author to choose ("shall I put the chairs out?", "would you like me
+   to print it?", "which would you prefer?")? Linear in TEXT. */
+bool lang_offers_work(const char *text);
 
 /* A party-political ask (SPEC 3): a party reference in BODY with a request
    for work in the same sentence or the next one of its paragraph, or one

@@ -332,6 +332,16 @@ static const struct judge_case town_council_2023[] = {
 			  "(staff)" } },
 	  .footer = "Note for Kevin Shaw: this request comes directly from Cllr Ann Jones",
 	  .add_rcpt = A("clerk") },
+	/* A yes to the officer's own proposal is the instruction; a yes to
+	   an offer of information is not */
+	{ .eml = T23 "instructs-staff-approval.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"Yes please Kevin, sixty should do it.\" (approval) in body "
+			  "line 1; to parks@ashcombe-tc.gov.uk (staff)" } },
+	  .add_rcpt = A("clerk") },
+	{ .eml = T23 "instructs-staff-approval-fetch.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* Message data in headers we write: CR/LF gone, non-ASCII names encoded. */
 	{ .eml = T23 "instructs-staff-cc-injection.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks"), "bob@homemail.example", "sian@homemail.example" },
