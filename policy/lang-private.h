@@ -56,6 +56,8 @@ struct tok {
 
 struct sentence {
 	guint32 first, end;	/* token range [first, end) */
+	guint32 first_mark;	/* its first token that is neither a word nor a
+				   number (a comma, a dash ...); END when none */
 	guint32 paragraph;
 	bool bullet;		/* a list item ("- chase the electrician") */
 	bool question;		/* ends with '?' */

@@ -142,7 +142,13 @@ static void end_sentence(struct builder *b)
 	s = (struct sentence){
 		.first = b->sentence_first, .end = b->t->toks->len, .paragraph = b->paragraph,
 		.bullet = b->bullet, .question = strcmp(last->w, "?") == 0,
+		.first_mark = b->t->toks->len,
 	};
+	for (guint k = b->sentence_first; k < b->t->toks->len; k++)
+		if ((TOK(b->t, k)->flags & (TOK_WORD | TOK_NUMBER)) == 0) {
+			s.first_mark = k;
+			break;
+		}
 	g_array_append_val(b->t->sentences, s);
 	b->sentence_open = false;
 	b->bullet = false;

@@ -2461,9 +2461,10 @@ static bool run_on(const struct ctx *c, size_t i)
 	    lex_is_past(LEX(c), W(c, i)) || g_str_has_suffix(W(c, i), "ing") ||
 	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)))
 		return false;
-	for (size_t k = c->first; k < i; k++)
-		if (!is_word(c, k) && !has_flag(c, k, TOK_NUMBER))
-			return false;		/* punctuated: the writer marks clauses */
+	/* punctuated: the writer marks clauses (the sentence's first mark,
+	   found once when it was read: no look back from every word) */
+	if (SENT(c->t, c->sentence)->first_mark < i)
+		return false;
 	p = W(c, i - 1);
 	if (INC(c, i - 1, C_DETERMINERS) || INC(c, i - 1, C_AUXILIARIES) ||
 	    INC(c, i - 1, C_MODALS) || INC(c, i - 1, C_NEW_CLAUSE) || INC(c, i - 1, C_WH) ||
