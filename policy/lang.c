@@ -619,6 +619,9 @@ static size_t object_then_verb(const struct ctx *c, size_t i)
 		if (IN(c, k, SET("and", "or", "but", "because", "if", "when", "so")) ||
 		    (INC(c, k, C_AUXILIARIES) && !IS(c, k, "got")))
 			return 0;
+		/* "the quote in writing": how it comes, not what is done */
+		if (IS(c, k, "writing") && IS(c, k - 1, "in"))
+			continue;
 		if (verb_form(c, k) || IN(c, k, SET("done", "sorted", "fixed")) ||
 		    (IN(c, k, SET("back", "out", "away", "up", "down", "off", "cut", "put", "set",
 				  "shut")) && !INC(c, k - 1, C_DETERMINERS)))
@@ -841,6 +844,10 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		v.order = strcmp(lem, "go") == 0;
 		return v;
 	}
+	/* "Would you see to the booking forms this week?": attend to them */
+	if (strcmp(lem, "see") == 0 && IS(c, i + 1, "to") && !IS(c, i + 2, "it") &&
+	    (INC(c, i + 2, C_DETERMINERS) || has_flag(c, i + 2, TOK_POSSESSIVE)))
+		return make(V_REQUEST, how, i, true);
 	/* "Please include a price per call-out and a seasonal retainer",
 	   "give us a breakdown of the costs": what a quote should say is
 	   asked for, not ordered */
@@ -1021,6 +1028,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 			break;
 		if (IS(c, k, "be") && k > j && verb_form(c, k + 1))
 			return make(V_REQUEST, "modal request", k + 1, true);
+		/* "Might I suggest the ride-on goes in for its service now" */
+		if (k > j + 1 && INC(c, j, C_DETERMINERS) && IN(c, k, SET("goes", "go", "comes")) &&
+		    IN(c, k + 1, SET("in", "out", "up", "down", "back", "off", "ahead", "round")))
+			return make(V_REQUEST, "modal request", k, true);
 		/* "I insist that the glass is replaced this week" */
 		if (IN(c, k, SET("is", "are")) && k > j && verb_form(c, k + 1) &&
 		    insist)
@@ -1362,7 +1373,7 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	   task, after words that welcome it */
 	if (IS(c, j, "if") && j > i && (k = subject_then(c, j + 1, C_MODALS)) == 0 &&
 	    INC(c, j + 1, C_DETERMINERS) && !IN(c, j + 1, SET("a", "an"))) {
-		for (k = j + 2; k < c->end && k <= j + 7 && is_word(c, k); k++) {
+		for (k = j + 2; k < c->end && k <= j + 12 && is_word(c, k); k++) {
 			if (INC(c, k, C_NOT_AGENTS) || INC(c, k, C_NEW_CLAUSE))
 				break;
 			if (lex_is_past(LEX(c), W(c, k)) && !INC(c, k - 1, C_DETERMINERS))
@@ -1546,7 +1557,8 @@ static bool facts_at(const struct ctx *c, size_t j)
 	return IN(c, j, SET("figures", "numbers", "details", "information", "info", "dates",
 			    "date", "times", "breakdown", "totals", "total", "balance", "answer",
 			    "answers", "facts", "stats", "statistics", "data", "costings",
-			    "contact", "address", "postcode"));
+			    "contact", "address", "postcode", "quote", "quotes", "quotation",
+			    "quotations", "estimate", "estimates", "prices", "price", "brochure"));
 }
 
 static struct verdict want(const struct ctx *c, size_t i)
@@ -1711,9 +1723,40 @@ static size_t skip_adjectives(const struct ctx *c, size_t m)
 	return m;
 }
 
+/* What happens at a meeting or to a decision ("the meeting is to be held
+   on Tuesday", "for the fete to be held in June"): no one's task. */
+static const char *const *const EVENT_PARTICIPLES =
+	SET("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
+	    "debated", "agreed", "expected", "hoped", "found", "seen", "heard", "welcomed",
+	    "opened", "elected", "voted");
+
 static struct verdict needs_doing(const struct ctx *c, size_t i)
 {
 	size_t end = clause_end(c, i);
+
+	/* "Ideally the gate would be locked at dusk", "It's high time the
+	   bins were emptied", "My preference is for the hall to be
+	   repainted": what should happen, said to the one who does it */
+	if (IN(c, i, SET("ideally", "preferably")) && INC(c, i + 1, C_DETERMINERS)) {
+		for (size_t k = i + 2; k + 2 < end && k <= i + 10 && is_word(c, k); k++)
+			if (IN(c, k, SET("would", "should", "could")) && IS(c, k + 1, "be") &&
+			    (verb_form(c, k + 2) || IN(c, k + 2, SET("open", "ready", "up", "out"))))
+				return make(V_REQUEST, "need", k + 2, true);
+	}
+	if (IS(c, i, "it") && IS(c, i + 1, "is") && IN(c, i + 2, SET("high", "about")) &&
+	    IS(c, i + 3, "time") && INC(c, i + 4 + IS(c, i + 4, "that"), C_DETERMINERS)) {
+		for (size_t k = i + 5; k + 1 < end && k <= i + 14 && is_word(c, k); k++)
+			if (IN(c, k, SET("was", "were")) && verb_form(c, k + 1))
+				return make(V_REQUEST, "need", k + 1, true);
+	}
+	if (IN(c, i, SET("my", "our")) && IN(c, i + 1, SET("preference", "wish")) &&
+	    ((IS(c, i + 2, "is") && IS(c, i + 3, "for")) ||
+	     (IS(c, i + 2, "would") && IS(c, i + 3, "be") && IS(c, i + 4, "for")))) {
+		for (size_t k = i + 4; k + 2 < end && k <= i + 13 && is_word(c, k); k++)
+			if (IS(c, k, "to") && IS(c, k + 1, "be") && verb_form(c, k + 2) &&
+			    !IN(c, k + 2, EVENT_PARTICIPLES))
+				return make(V_REQUEST, "need", k + 2, true);
+	}
 
 	/* "Needs a gentle scrub, no bleach, before November." */
 	/* "Chew Green wants a last cut": a place by its name */
@@ -1883,6 +1926,15 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 		/* "the gutters really ought to be cleared before winter" */
 		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
 		    verb_form(c, k + 3))
+			return make(V_REQUEST, "need", k + 3, true);
+		/* "Ideally the gate would be locked at dusk" */
+		if (IS(c, k, "would") && IS(c, k + 1, "be") && verb_form(c, k + 2) && i > c->first &&
+		    IN(c, i - 1, SET("ideally", "preferably")))
+			return make(V_REQUEST, "need", k + 2, true);
+		/* "The civic award letters are to be posted today": an order in
+		   the passive; not "the meeting is to be held on Tuesday" */
+		if (IN(c, k, SET("is", "are")) && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
+		    verb_form(c, k + 3) && !IN(c, k + 3, EVENT_PARTICIPLES))
 			return make(V_REQUEST, "need", k + 3, true);
 		/* "the invoice should go out this week": a thing sent on its
 		   way, by the one who is told */
@@ -2068,7 +2120,11 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		if (IS(c, i + 2, "forget"))
 			return INC(c, i + 3, C_NEW_CLAUSE) && !IS(c, i + 3, "to") ? none() :
 			       make(V_REQUEST, "imperative", i + 2, true);
-		return task_only(verb_phrase(c, i + 2, "imperative"));
+		/* "don't book anything in yet": a prohibition orders no work */
+		struct verdict v = task_only(verb_phrase(c, i + 2, "imperative"));
+
+		v.order = false;
+		return v;
 	}
 	/* "Yes do that please", "do it": the reader's proposal, agreed to */
 	if (IS(c, i, "do") && IN(c, i + 1, SET("that", "this", "it")) && !c->question &&
@@ -2346,6 +2402,9 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 		}
 	}
 	if (i >= c->end)
+		return none();
+	/* "I can't make any promises": a verb its modal denies, no order */
+	if (i >= c->first + 2 && IS(c, i - 1, "not") && INC(c, i - 2, C_MODALS))
 		return none();
 	/* "Please you can fix it before weekend?", "You can call the
 	   electrician for come and see this?": a request in the word order of
@@ -2943,7 +3002,11 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	if (IS(c, i, "the") && IN(c, i + 1, SET("job", "contract", "work")) && IS(c, i + 2, "is") &&
 	    IS(c, i + 3, "yours"))
 		return make(V_REQUEST, "acceptance", i, true);
-	/* "consider this our order", "please take this email as confirmation" */
+	/* "consider this our order", "please take this email as confirmation",
+	   "you can take this email as our go-ahead" */
+	if (IS(c, i, "you") && IN(c, i + 1, SET("can", "may", "should")) &&
+	    IN(c, i + 2, SET("consider", "take", "treat")))
+		i += 2;
 	if (IN(c, i, SET("consider", "take", "treat")) && IN(c, i + 1, SET("this", "it", "that"))) {
 		k = i + 2;
 		if (IN(c, k, SET("email", "e-mail", "message", "letter", "note")))
@@ -2988,7 +3051,10 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 	if (list_at(c, c->lang->lists.commitment, i, &k) && k >= 2 &&
 	    (IS(c, i + 1, "us") || IN(c, i + 1, SET("the")) ) &&
 	    IN(c, i, SET("book", "put", "count", "pencil", "invoice", "bill", "reserve")) &&
-	    (IS(c, i + 1, "us") || IN(c, i + 2, SET("council", "parish", "town"))))
+	    (IS(c, i + 1, "us") || IN(c, i + 2, SET("council", "parish", "town"))) &&
+	    /* "My wife and I will pay for our own tickets, so please put us
+	       down for two": the family's seats, not the council's */
+	    !(IS(c, i + 1, "us") && personal_we(c->t, c->sentence, i + 1)))
 		return make(V_REQUEST, "acceptance", i, true);
 	return none();
 }
@@ -3059,7 +3125,7 @@ bool lang_approval(const struct lang *lang, const struct lang_text *t, struct la
 		while (k < c.end && is_punct(&c, k, ","))
 			k++;
 		yes = IN(&c, k, SET("please", "pls", "do")) ||
-		      (IS(&c, k, "go") && IS(&c, k + 1, "ahead")) ||
+		      (IS(&c, k, "go") && IN(&c, k + 1, SET("ahead", "for"))) ||
 		      (IN(&c, k, SET("that", "that's")) && IN(&c, k + 1 + IS(&c, k + 1, "is"),
 							      SET("fine", "great", "perfect", "good")));
 	} else if ((IS(&c, i, "please") && IS(&c, i + 1, "do")) ||
