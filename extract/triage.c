@@ -32,6 +32,10 @@ static struct extract_doc *text_read(const char *data, size_t len)
 	struct extract_doc *doc;
 	const char *p, *end, *nl;
 
+	/* An empty part (the daemon's copy of it may be no buffer at all):
+	   nothing to read, as the worker answers an empty stdin */
+	if (n == 0 || data == NULL)
+		return extract_doc_new(EXTRACT_OK, "not a document: read as text");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)data[i];
 
