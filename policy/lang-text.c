@@ -660,7 +660,7 @@ void lang_text_add_reader(struct lang_text *text, const char *name)
 		lower = g_utf8_strdown(*w, -1);
 		for (size_t k = 0; k < G_N_ELEMENTS(titles) && !title; k++)
 			title = strcmp(lower, titles[k]) == 0;
-		if (title || n == 1) {
+		if (title) {
 			g_free(lower);
 			continue;
 		}

@@ -1162,7 +1162,7 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		bool author_will = false;
 
 		/* "... and I will at the meeting": the author takes it on */
-		for (size_t m = i + 3; m + 1 < c->end && !author_will; m++)
+		for (size_t m = i + 3; m + 1 < c->end && m < i + CLAUSE_MAX && !author_will; m++)
 			author_will = IS(c, m, "i") && IN(c, m + 1, SET("will", "shall", "can"));
 		k = i + 2 + IS(c, i + 2, "to");
 		if (!IN(c, k, SET("have", "be")) && !author_will)

@@ -133,14 +133,19 @@ static bool billed_to_council(struct judge *j, struct phrase_match *m_r,
 		for (from = 0; !found && phrase_find_word(s, billing[b], from, &at); from = at + 1) {
 			size_t start, name_at;
 
+			size_t name_len = strlen(name);
+
 			phrase_text_sentence(j->body, at, &start, &end);
 			n = strlen(billing[b]);
-			/* the name right after the words, "the" allowed */
+			/* the name right after the words, "the" allowed: compared
+			   there, not searched for (a search from every "invoice to"
+			   would cost the square of the text) */
 			name_at = at + n + 1;
-			if (strncmp(s + name_at, "the ", 4) == 0)
+			if (name_at + 4 <= end && strncmp(s + name_at, "the ", 4) == 0)
 				name_at += 4;
-			if (name_at < end && phrase_find_word(s, name, name_at, &start) &&
-			    start == name_at) {
+			if (name_len > 0 && name_at + name_len <= end &&
+			    strncmp(s + name_at, name, name_len) == 0 &&
+			    !g_ascii_isalnum(s[name_at + name_len])) {
 				m_r->phrase = billing[b];
 				m_r->start = at;
 				m_r->end = at + n;
