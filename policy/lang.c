@@ -3339,6 +3339,9 @@ static bool about_author(const struct ctx *c, size_t i)
 	/* who the author is: the party right after "a"/"an" */
 	if (IN(c, k + 1, SET("a", "an")))
 		return i <= k + 3;
+	/* "I'm Labour, as everyone knows, but...": the party itself */
+	if (i == k + 1 && IN(c, k, SET("am", "was")))
+		return true;
 	/* "I'm up at the Labour conference", "I'm away at" */
 	if (IN(c, k + 1, SET("up", "down", "away", "off", "over", "out")) &&
 	    IN(c, k + 2, SET("at", "in", "to")))
@@ -3396,6 +3399,12 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			    (IN(&c, i + len, SET("on", "at")) && IS(&c, i + len + 1, "the") &&
 			     IN(&c, i + len + 2, SET("county", "district", "borough", "city",
 						     "council", "unitary")))))
+			hit = false;
+		/* "my sister's a Plaid councillor", "he's an SNP voter": who
+		   somebody is, no campaign work */
+		if (hit && i > s->first && IN(&c, i - 1, SET("a", "an")) &&
+		    IN(&c, i + len, SET("councillor", "councillors", "member", "voter",
+					"supporter", "man", "woman", "activist")))
 			hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
