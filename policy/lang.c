@@ -3396,15 +3396,19 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			    (i > s->first && has_flag(&c, i - 1, TOK_POSSESSIVE) &&
 			     IN(&c, i - 1, SET("county", "district", "borough", "city", "council"))) ||
 			    /* "The Greens on the district have got a grant" */
-			    (IN(&c, i + len, SET("on", "at")) && IS(&c, i + len + 1, "the") &&
-			     IN(&c, i + len + 2, SET("county", "district", "borough", "city",
-						     "council", "unitary")))))
+			    /* "the Tories at County Hall have cut the 121" */
+			    (IN(&c, i + len, SET("on", "at", "in")) &&
+			     IN(&c, i + len + 1 + IS(&c, i + len + 1, "the"),
+				SET("county", "district", "borough", "city", "council",
+				    "unitary", "westminster", "parliament", "government")))))
 			hit = false;
 		/* "my sister's a Plaid councillor", "he's an SNP voter": who
 		   somebody is, no campaign work */
 		if (hit && i > s->first && IN(&c, i - 1, SET("a", "an")) &&
-		    IN(&c, i + len, SET("councillor", "councillors", "member", "voter",
-					"supporter", "man", "woman", "activist")))
+		    (IN(&c, i + len, SET("councillor", "member", "voter", "supporter", "man",
+					 "woman", "activist")) ||
+		     /* the list's own "Green councillor" */
+		     (len > 1 && IN(&c, i + len - 1, SET("councillor", "member")))))
 			hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
