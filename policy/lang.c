@@ -1667,7 +1667,7 @@ static struct verdict want(const struct ctx *c, size_t i)
 	/* "need the cones at the rec by 7": things wanted somewhere by a time;
 	   "I'll expect the variance report on my desk by Monday" */
 	if (IN(c, j - 1, SET("need", "want", "expect", "require")) && IS(c, j, "the")) {
-		for (k = j + 1; k < clause_end(c, j) && k <= j + 8; k++)
+		for (k = j + 1; k < clause_end(c, j) && k <= j + 12; k++)
 			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
 			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
 			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
