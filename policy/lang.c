@@ -536,6 +536,13 @@ static struct verdict info(size_t at)
 
 /* Only a request for a task counts: "do you want to come to the quiz?" is
    an invitation. */
+/* What happens at a meeting or to a decision ("the meeting is to be held
+   on Tuesday", "for the fete to be held in June"): no one's task. */
+static const char *const *const EVENT_PARTICIPLES =
+	SET("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
+	    "debated", "agreed", "expected", "hoped", "found", "seen", "heard", "welcomed",
+	    "opened", "elected", "voted");
+
 static struct verdict task_only(struct verdict v)
 {
 	return v.kind == V_REQUEST && !v.task ? none() : v;
@@ -1033,8 +1040,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 		    IN(c, k + 1, SET("in", "out", "up", "down", "back", "off", "ahead", "round")))
 			return make(V_REQUEST, "modal request", k, true);
 		/* "I insist that the glass is replaced this week" */
+		/* "Might I suggest they are given a going-over"; not "I suggest
+		   the matter is discussed at the meeting" */
 		if (IN(c, k, SET("is", "are")) && k > j && verb_form(c, k + 1) &&
-		    insist)
+		    (insist || !IN(c, k + 1, EVENT_PARTICIPLES)))
 			return make(V_REQUEST, "modal request", k + 1, true);
 	}
 	return none();
@@ -1212,6 +1221,22 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		while (j < c->end && !IS(c, j, "to") && j < i + 14)
 			j++;
 		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
+	}
+	/* "Would it be a terrible imposition to ask you to drop the keys
+	   round?", "would it be too much trouble to ring them?" */
+	if (IN(c, i, SET("would", "will", "is")) && IS(c, i + 1, "it") &&
+	    (IS(c, i + 2, "be") || IS(c, i, "is"))) {
+		bool bother = false;
+
+		for (j = i + 2; j < c->end && j < i + 9 && !IS(c, j, "to"); j++)
+			bother = bother || IN(c, j, SET("imposition", "bother", "cheek", "trouble",
+							 "nuisance", "much", "pain"));
+		if (bother && IS(c, j, "to")) {
+			if (IS(c, j + 1, "ask") && IN(c, j + 2, SET("you", "someone")) &&
+			    IS(c, j + 3, "to"))
+				j += 3;
+			return task_only(verb_phrase(c, j + 1, "modal request"));
+		}
 	}
 	/* (is there) any chance / any way (that) you could / of getting;
 	   "I don't suppose there's any possibility of getting" */
@@ -1723,12 +1748,6 @@ static size_t skip_adjectives(const struct ctx *c, size_t m)
 	return m;
 }
 
-/* What happens at a meeting or to a decision ("the meeting is to be held
-   on Tuesday", "for the fete to be held in June"): no one's task. */
-static const char *const *const EVENT_PARTICIPLES =
-	SET("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
-	    "debated", "agreed", "expected", "hoped", "found", "seen", "heard", "welcomed",
-	    "opened", "elected", "voted");
 
 static struct verdict needs_doing(const struct ctx *c, size_t i)
 {
@@ -1748,6 +1767,58 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		for (size_t k = i + 5; k + 1 < end && k <= i + 14 && is_word(c, k); k++)
 			if (IN(c, k, SET("was", "were")) && verb_form(c, k + 1))
 				return make(V_REQUEST, "need", k + 1, true);
+	}
+	/* "What I'd really like is for the map to go in the middle pages",
+	   "what we need is for you to ring them" */
+	if (IS(c, i, "what") && IN(c, i + 1, SET("i", "we"))) {
+		size_t j = skip_set(c, i + 2, SET("would", "really", "do", "actually", "most"));
+
+		if (IN(c, j, SET("like", "want", "need", "love", "prefer")) && IS(c, j + 1, "is") &&
+		    IS(c, j + 2, "for") && (INC(c, j + 3, C_DETERMINERS) || IS(c, j + 3, "you")))
+			for (size_t k = j + 4; k + 1 < end && k <= j + 12 && is_word(c, k); k++) {
+				/* "for the council to think again": a decision wished for */
+				if (IN(c, k, SET("council", "committee", "councillors", "members",
+						 "chair", "meeting")))
+					break;
+				if (IS(c, k, "to") && is_verb(c, k + 1)) {
+					if (IS(c, k + 1, "be") && verb_form(c, k + 2))
+						return make(V_REQUEST, "want", k + 2, true);
+					return make(V_REQUEST, "want", k + 1, true);
+				}
+			}
+	}
+	/* "Could do with being cut back before the 8th": the thing needing
+	   it named in the sentence before */
+	if (i == c->first && IN(c, i, SET("could", "would")) && IS(c, i + 1, "do") &&
+	    IS(c, i + 2, "with") && IS(c, i + 3, "being") && verb_form(c, i + 4))
+		return make(V_REQUEST, "need", i + 4, true);
+	/* "I'd much rather the new benches went in before the frost" */
+	if (IS(c, i, "i") && IS(c, i + 1, "would") &&
+	    IN(c, skip_set(c, i + 2, SET("much", "far", "really")), SET("rather", "sooner")) &&
+	    INC(c, skip_set(c, i + 2, SET("much", "far", "really")) + 1, C_DETERMINERS)) {
+		size_t j = skip_set(c, i + 2, SET("much", "far", "really")) + 2;
+
+		for (size_t k = j; k + 1 < end && k <= j + 8 && is_word(c, k); k++) {
+			if (IN(c, k, SET("was", "were")) && verb_form(c, k + 1))
+				return make(V_REQUEST, "need", k + 1, true);
+			if (IN(c, k, SET("went", "came", "got", "stayed")))
+				return make(V_REQUEST, "need", k, true);
+			if (IN(c, k, SET("did", "didn", "not", "never", "wasn", "weren")))
+				break;
+		}
+	}
+	/* "It's about time somebody cleared the ditch" */
+	if (IS(c, i, "it") && IS(c, i + 1, "is") && IN(c, i + 2, SET("high", "about")) &&
+	    IS(c, i + 3, "time") && IN(c, i + 4, SET("somebody", "someone", "you")) &&
+	    !IS(c, i + 5, "were") && lex_is_participle(LEX(c), W(c, i + 5)) &&
+	    INC(c, i + 6, C_DETERMINERS)) {
+		char buf[32];
+		const char *lem = lemma(c, i + 5, buf, sizeof(buf));
+
+		/* not "high time you had a holiday", "someone told the truth" */
+		if (lem != NULL && !in_set(lem, SET("have", "tell", "say", "take", "know", "learn",
+						    "see", "hear", "go", "give", "make")))
+			return make(V_REQUEST, "need", i + 5, true);
 	}
 	if (IN(c, i, SET("my", "our")) && IN(c, i + 1, SET("preference", "wish")) &&
 	    ((IS(c, i + 2, "is") && IS(c, i + 3, "for")) ||
@@ -1913,6 +1984,10 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 							     "open", "ready", "in"))) &&
 		    !expected_by_now(c, k + 2, end))
 			return make(V_REQUEST, "need", k + 2, true);
+		/* "the hedge could do with being cut back" */
+		if (IN(c, k, SET("could", "would")) && IS(c, k + 1, "do") && IS(c, k + 2, "with") &&
+		    IS(c, k + 3, "being") && verb_form(c, k + 4))
+			return make(V_REQUEST, "need", k + 4, true);
 		/* "the grass round the shelter could do with a cut" */
 		if (IN(c, k, SET("could", "would")) && IS(c, k + 1, "do") && IS(c, k + 2, "with") &&
 		    IN(c, k + 3, SET("a", "another"))) {
@@ -2155,6 +2230,10 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	/* "Kindly do the needful" */
 	if (IS(c, i, "do") && IS(c, i + 1, "the") && IS(c, i + 2, "needful"))
 		return make(V_REQUEST, "imperative", i, true);
+	/* "Do me a favour and put the heating on" */
+	if (IS(c, i, "do") && IN(c, i + 1, SET("me", "us")) && IS(c, i + 2, "a") &&
+	    IN(c, i + 3, SET("favour", "favor")) && IS(c, i + 4, "and") && is_verb(c, i + 5))
+		return imperative(c, i + 5, true);
 	if (IS(c, i, "do"))
 		return is_verb(c, i + 1) && !INC(c, i + 1, C_NOT_IMPERATIVE) ?
 		       imperative(c, i + 1, true) : none();
@@ -2172,7 +2251,10 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	if (IN(c, i, SET("scratch", "ignore", "disregard", "forget", "cancel")) &&
 	    ((IN(c, i + 1, SET("that", "this", "it")) && !is_word(c, i + 2)) ||
 	     (IN(c, i + 1, SET("my", "the", "that", "this")) &&
-	      IN(c, i + 2, SET("last", "previous", "earlier")))))
+	      IN(c, i + 2, SET("last", "previous", "earlier"))) ||
+	     /* "scratch what I said about the Tuesday" */
+	     (IS(c, i + 1, "what") && IN(c, i + 2, SET("i", "we")) &&
+	      IN(c, i + 3, SET("said", "wrote", "asked", "sent", "put", "mentioned")))))
 		return make(V_COURTESY, "courtesy", i, false);
 	/* "Take the afternoon off", "Go home early and get warm", "look after
 	   yourself": for the reader's own good, no work */
