@@ -919,6 +919,10 @@ static struct verdict modal_tail(const struct ctx *c, size_t j, const char *how)
 
 		while (k < c->end && !IS(c, k, "to") && k < j + 6)
 			k++;
+		/* "would you be happy for me to pass your details on": leave
+		   asked for the author's own step */
+		if (IS(c, k - 1, "me") && IS(c, k - 2, "for"))
+			return none();
 		return IS(c, k, "to") ? verb_phrase(c, k + 1, how) : none();
 	}
 	/* "would you be a star and crop the photo", "be an angel and" */
@@ -2359,6 +2363,13 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		    has_flag(c, k + 1, TOK_CAP) && !INC(c, k + 1, C_DETERMINERS))
 			return none();
 	}
+	/* "Bin in the members' room": in a subject line, a noun (seen more
+	   as one) and where it is; in a letter, "Book in the plumber" */
+	if (c->t->headline && !lex_verb_first(LEX(c), w) &&
+	    IN(c, i + 1, SET("in", "on", "at", "by")) &&
+	    IN(c, i + 2, SET("the", "a", "an", "our", "my", "your", "their")) &&
+	    !lex_is_verb(LEX(c), W(c, i + 3)))
+		return none();
 	/* Seen more as a noun or adjective ("Book club", "Clear skies"), or
 	   in a subject line, which is mostly a noun phrase ("Notice board"):
 	   a verb only with an object or a particle ("Book us in"). */
@@ -3492,6 +3503,19 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 		     /* the list's own "Green councillor" */
 		     (len > 1 && IN(&c, i + len - 1, SET("councillor", "member")))))
 			hit = false;
+		/* "he's been a Tory all his life", "she's a Green": who somebody
+		   is; not "it's a Labour leaflet" */
+		if (hit && i >= s->first + 2 && IN(&c, i - 1, SET("a", "an")) &&
+		    IN(&c, i - 2, SET("is", "am", "was", "been", "be")) &&
+		    !INC(&c, i + len, C_CAMPAIGN_NOUNS))
+			hit = false;
+		/* "the Lib Dems have been going on in their leaflets about the
+		   play area": what a party complains of, the news */
+		for (size_t k = i + len; hit && k < i + len + 4 && k + 1 < s->end; k++)
+			if ((IN(&c, k, SET("going", "banging", "harping")) && IS(&c, k + 1, "on")) ||
+			    IN(&c, k, SET("complaining", "moaning", "whingeing", "whinging",
+					  "claiming", "grumbling")))
+				hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
 			    (i >= s->first + 2 && IN(&c, i - 2, SET("not", "no", "nothing"))) ||

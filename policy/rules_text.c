@@ -113,14 +113,19 @@ static bool outside_instruction(struct judge *j, struct lang_hit *hit_r, enum ju
 	return false;
 }
 
-/* "Invoice to Wrenford Town Council", "bill it to the parish council":
-   the bill sent to this council by its name, in one sentence. Another
+/* "Invoice to Wrenford Town Council", "send the bill to the town council":
+   the bill sent to this council by its name or its kind ("the council",
+   "the parish council"), in one sentence. Another
    name there ("invoice to Tillbrook's Delicatessen") is someone else's. */
 static bool billed_to_council(struct judge *j, struct phrase_match *m_r,
 			      enum judge_where *where_r)
 {
-	static const char *const billing[] = { "invoice to", "invoices to", "invoice it to",
+	/* the longer first: the evidence quotes the whole of it */
+	static const char *const billing[] = { "send the bill to", "send the invoice to",
+					       "invoice to", "invoices to", "invoice it to",
 					       "bill to", "bill it to", "charge it to" };
+	/* "send the bill to the town council": the council by its kind */
+	static const char *const kinds[] = { "council", "town council", "parish council" };
 	const char *s = j->body != NULL ? phrase_text_str(j->body) : NULL;
 	char *name;
 	size_t at = 0, from, end, n;
@@ -143,9 +148,19 @@ static bool billed_to_council(struct judge *j, struct phrase_match *m_r,
 			name_at = at + n + 1;
 			if (name_at + 4 <= end && strncmp(s + name_at, "the ", 4) == 0)
 				name_at += 4;
-			if (name_len > 0 && name_at + name_len <= end &&
-			    strncmp(s + name_at, name, name_len) == 0 &&
-			    !g_ascii_isalnum(s[name_at + name_len])) {
+			bool named = name_len > 0 && name_at + name_len <= end &&
+				     strncmp(s + name_at, name, name_len) == 0 &&
+				     !g_ascii_isalnum(s[name_at + name_len]);
+
+			for (size_t k = 0; k < G_N_ELEMENTS(kinds) && !named; k++) {
+				size_t kn = strlen(kinds[k]);
+
+				named = name_at > at + n + 1 && name_at + kn <= end &&
+					strncmp(s + name_at, kinds[k], kn) == 0 &&
+					!g_ascii_isalnum(s[name_at + kn]) &&
+					s[name_at + kn] != '\'';
+			}
+			if (named) {
 				m_r->phrase = billing[b];
 				m_r->start = at;
 				m_r->end = at + n;

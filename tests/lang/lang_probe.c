@@ -1,7 +1,8 @@
 /*
  * lang_probe: how the language layer reads sentences, for whoever tunes it.
  * Each argument (or each line of standard input) is read as a text; the
- * tokens and every hit are printed.
+ * tokens and every hit are printed; a text that starts "subject: " is read
+ * as a subject line.
  *   tests/lang/lang_probe "Could you possibly ring the hire company?"
  */
 #include <stdio.h>
@@ -15,7 +16,9 @@
 static void probe(const struct lang_test *lt, const char *text)
 {
 	static const char *const kinds[] = { "request", "information", "commitment", "party" };
-	struct lang_text *t = lang_text_new(text);
+	/* "subject: Bin in the members' room" is read as a subject line */
+	bool headline = strncmp(text, "subject: ", 9) == 0;
+	struct lang_text *t = headline ? lang_text_new_subject(text + 9) : lang_text_new(text);
 	struct lang_hit hits[16];
 
 	printf("%s\n ", text);

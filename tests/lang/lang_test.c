@@ -153,7 +153,9 @@ size_t lang_test_hits(const struct lang_test *lt, const struct lang_text *text,
 void lang_test_classify(const struct lang_test *lt, const char *sentence, bool *request_r,
 			bool *commit_r, const char **how_r)
 {
-	struct lang_text *t = lang_text_new(sentence);
+	/* a row that starts "subject: " is a subject line */
+	struct lang_text *t = strncmp(sentence, "subject: ", 9) == 0 ?
+			      lang_text_new_subject(sentence + 9) : lang_text_new(sentence);
 	struct lang_hit hit;
 
 	*request_r = lang_test_hits(lt, t, LANG_REQUEST, &hit, 1) > 0;
