@@ -656,6 +656,9 @@ static size_t task_later(const struct ctx *c, size_t i)
 			continue;
 		k = k + 1 < end && IN(c, k + 1, SET("then", "also", "just")) ? k + 1 : k;
 		lem = lemma(c, k + 1, buf, sizeof(buf));
+		/* "pass on my apologies to Sue": a name, not "to sue" */
+		if (has_flag(c, k + 1, TOK_CAP) && !has_flag(c, k + 1, TOK_UPPER))
+			continue;
 		if (lem != NULL && !in_set(lem, SOCIAL) && !in_set(lem, NOT_REQUEST_AFTER_MODAL) &&
 		    !list_at(c, c->lang->lists.information, k + 1, NULL) &&
 		    !list_at(c, c->lang->lists.courtesy, k + 1, NULL))
@@ -743,6 +746,16 @@ static struct verdict verb_phrase(const struct ctx *c, size_t i, const char *how
 		return (k = task_later(c, i)) != 0 ? request(how, k, lemma(c, k, buf, sizeof(buf))) :
 		       make(V_COURTESY, how, i, false);
 	if (goods_ordered(c, i))
+		return make(V_REQUEST, how, i, true);
+	/* "give us a pitch near the Corn Exchange", "give me a hand with the
+	   chairs": a thing or help given, not facts */
+	if (lem != NULL && strcmp(lem, "give") == 0 && IN(c, i + 1, SET("me", "us", "them")) &&
+	    IN(c, i + 2, SET("a", "an")) && is_word(c, i + 3) &&
+	    !IN(c, i + 3, SET("call", "ring", "shout", "bell", "buzz", "tinkle", "quote", "price",
+			      "update", "idea", "list", "copy", "breakdown", "figure", "number",
+			      "date", "answer", "reply", "summary", "estimate", "heads-up",
+			      "rough", "brief", "quick", "steer", "view", "sense", "note",
+			      "word", "lift", "chance", "moment", "minute", "second")))
 		return make(V_REQUEST, how, i, true);
 	if (lang_list_at_as(c->lang->lists.information, c->t, i, c->end, lem, NULL))
 		/* "send me", "look up": information fetched is work for a
@@ -1035,9 +1048,19 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 	/* the subjunctive: "that the minutes (should) be put up" */
 	for (k = j; k + 1 < c->end && k <= j + 14 && (is_word(c, k) || has_flag(c, k, TOK_NUMBER));
 	     k++) {
-		if (INC(c, k, C_NEW_CLAUSE) && k > j)
+		/* "the salt bins on Top Road and by the school be filled":
+		   "and" joining two places is no new clause */
+		if (INC(c, k, C_NEW_CLAUSE) && k > j &&
+		    !(IS(c, k, "and") && IN(c, k + 1, SET("by", "on", "at", "in", "near",
+							  "outside", "behind"))))
 			break;
 		if (IS(c, k, "be") && k > j && verb_form(c, k + 1))
+			return make(V_REQUEST, "modal request", k + 1, true);
+		/* "I must insist that the heating is on by six" */
+		if (IN(c, k, SET("is", "are")) && k > j &&
+		    IN(c, k + 1, SET("on", "off", "open", "shut", "closed", "ready", "unlocked",
+				     "locked", "done", "sorted", "fixed", "cleared")) &&
+		    !IS(c, k + 2, "the"))
 			return make(V_REQUEST, "modal request", k + 1, true);
 		/* "Might I suggest the ride-on goes in for its service now" */
 		if (k > j + 1 && INC(c, j, C_DETERMINERS) && IN(c, k, SET("goes", "go", "comes")) &&
@@ -1226,6 +1249,18 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 			j++;
 		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
 	}
+	/* "Can I twist your arm to put a poster up?" */
+	if (IN(c, i, SET("can", "could", "may", "might")) && IS(c, i + 1, "i") &&
+	    IS(c, i + 2, "twist") && IS(c, i + 3, "your") && IS(c, i + 4, "arm") &&
+	    IS(c, i + 5, "to"))
+		return task_only(verb_phrase(c, i + 6, "modal request"));
+	/* "Can I leave that with you?", "I'll leave it with you": the matter
+	   handed over; not "can I leave the keys with you" */
+	if (((IN(c, i, SET("can", "could", "may")) && IS(c, i + 1, "i")) ||
+	     (IS(c, i, "i") && IS(c, i + 1, "will"))) &&
+	    IS(c, i + 2, "leave") && IN(c, i + 3, SET("that", "this", "it")) &&
+	    IS(c, i + 4, "with") && IS(c, i + 5, "you"))
+		return make(V_REQUEST, "modal request", i + 2, true);
 	/* "Would it be a terrible imposition to ask you to drop the keys
 	   round?", "would it be too much trouble to ring them?" */
 	if (IN(c, i, SET("would", "will", "is")) && IS(c, i + 1, "it") &&
@@ -1669,6 +1704,9 @@ static struct verdict want(const struct ctx *c, size_t i)
 	}
 	/* "I am instructing you to pay", "I'm asking you to" */
 	k = IS(c, j, "am") || IS(c, j, "are") ? j + 1 : j;
+	/* "I am writing to instruct you to replace the lantern" */
+	if (IS(c, k, "writing") && IS(c, k + 1, "to"))
+		k += 2;
 	if (IN(c, k, SET("instructing", "asking", "telling", "requesting", "directing",
 			 "ordering", "instruct", "ask", "tell", "direct", "order", "require")) &&
 	    IN(c, k + 1, SET("you", "someone")) && IS(c, k + 2, "to"))
@@ -1693,11 +1731,16 @@ static struct verdict want(const struct ctx *c, size_t i)
 				    (IS(c, j, "a") && IN(c, j + 1, SET("dozen", "couple", "few"))) ||
 				    (is_punct(c, j, ":") && j + 1 >= c->end)))
 		return make(V_REQUEST, "need", j, true);
+	/* "I'll expect to see the bin dates on the noticeboard by Friday" */
+	if (IS(c, j - 1, "expect") && IS(c, j, "to") && IN(c, j + 1, SET("see", "find", "have")) &&
+	    IS(c, j + 2, "the"))
+		j += 2;
 	/* "need the cones at the rec by 7": things wanted somewhere by a time;
 	   "I'll expect the variance report on my desk by Monday" */
-	if (IN(c, j - 1, SET("need", "want", "expect", "require")) && IS(c, j, "the")) {
+	if (IN(c, j - 1, SET("need", "want", "expect", "require", "see", "find", "have")) &&
+	    IS(c, j, "the")) {
 		for (k = j + 1; k < clause_end(c, j) && k <= j + 12; k++)
-			if (IN(c, k, SET("at", "in", "by", "before", "for")) &&
+			if (IN(c, k, SET("at", "in", "on", "by", "before", "for")) &&
 			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
 			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
 					      "tuesday", "wednesday", "thursday", "saturday",
@@ -1707,9 +1750,9 @@ static struct verdict want(const struct ctx *c, size_t i)
 	if ((k = object_then_verb(c, j)) != 0) {
 		struct verdict v = make(V_REQUEST, "want", k, true);
 
-		/* "We'd need it done before November, if it goes ahead": a
-		   condition put to a supplier, no order */
-		v.order = !(IS(c, j - 1, "need") && IS(c, j - 2, "would"));
+		/* "We'd need (want) it done before November, if it goes
+		   ahead": a condition put to a supplier, no order */
+		v.order = !(IN(c, j - 1, SET("need", "want")) && IS(c, j - 2, "would"));
 		return v;
 	}
 	if ((k = agent(c, j)) != 0 || IN(c, j, SET("them", "him", "her", "it", "this"))) {
@@ -1791,11 +1834,15 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 				}
 			}
 	}
-	/* "Could do with being cut back before the 8th": the thing needing
-	   it named in the sentence before */
+	/* "Could do with being cut back before the 8th", "Needs cutting
+	   back hard": the thing needing it named in the sentence before */
 	if (i == c->first && IN(c, i, SET("could", "would")) && IS(c, i + 1, "do") &&
 	    IS(c, i + 2, "with") && IS(c, i + 3, "being") && verb_form(c, i + 4))
 		return make(V_REQUEST, "need", i + 4, true);
+	if (i == c->first && IS(c, i, "needs") && lex_is_gerund(LEX(c), W(c, i + 1)) &&
+	    !IN(c, i + 1, SET("saying", "doing", "thinking", "checking", "looking", "discussing",
+			      "asking", "deciding", "agreeing")))
+		return make(V_REQUEST, "need", i + 1, true);
 	/* "I'd much rather the new benches went in before the frost" */
 	if (IS(c, i, "i") && IS(c, i + 1, "would") &&
 	    IN(c, skip_set(c, i + 2, SET("much", "far", "really")), SET("rather", "sooner")) &&
@@ -3196,6 +3243,26 @@ static void fill_hit(const struct ctx *c, size_t sentence, size_t from, const st
 	};
 }
 
+/* After "the" at I, in a reply's first sentence: one of the options an
+   officer offered, named by up to three words and "one" ("big one",
+   "Hatherop Hire one") or by its own name ("The Mountfield, Ben."), and
+   nothing after it but a name, thanks or the sentence's end. */
+static bool named_option(const struct ctx *c, size_t i)
+{
+	size_t k = i;
+
+	while (k < c->end && k < i + 3 && is_word(c, k) && !IN(c, k, SET("one", "ones", "option")))
+		k++;
+	if (k > i && IN(c, k, SET("one", "ones", "option")))
+		k++;
+	else if (!(k == i + 1 && has_flag(c, i, TOK_CAP) && !INC(c, i, C_DETERMINERS)))
+		return false;
+	else if (k < c->end && is_word(c, k))
+		return false;
+	/* "The big one - it's Christmas", "the Mountfield, Ben. Ta." */
+	return k >= c->end || !is_word(c, k) || IN(c, k, SET("please", "pls", "thanks", "ta"));
+}
+
 bool lang_approval(const struct lang *lang, const struct lang_text *t, struct lang_hit *hit_r)
 {
 	const struct sentence *s;
@@ -3228,6 +3295,15 @@ bool lang_approval(const struct lang *lang, const struct lang_text *t, struct la
 							 "cheaper", "former", "latter")) &&
 		    (IN(&c, i + 2, SET("one", "option")) || !is_word(&c, i + 2) ||
 		     has_flag(&c, i + 2, TOK_CAP))) ||
+		   /* "The big one", "The Hatherop Hire one": one of the
+		      options offered, by what it is */
+		   (IS(&c, i, "the") && named_option(&c, i + 1)) ||
+		   /* "Fine by me.", "Sounds good", "Works for me", "Suits me" */
+		   (IS(&c, i, "fine") && ((IN(&c, i + 1, SET("by", "with")) &&
+					   IS(&c, i + 2, "me")) || !is_word(&c, i + 1))) ||
+		   (IS(&c, i, "sounds") && IN(&c, i + 1, SET("good", "great", "fine", "perfect"))) ||
+		   (IS(&c, i, "works") && IS(&c, i + 1, "for") && IS(&c, i + 2, "me")) ||
+		   (IS(&c, i, "suits") && IS(&c, i + 1, "me")) ||
 		   (IS(&c, i, "option") && (has_flag(&c, i + 1, TOK_NUMBER) ||
 					    IN(&c, i + 1, SET("one", "two", "three", "a", "b")))) ||
 		   (IS(&c, i, "both") && (!is_word(&c, i + 1) || has_flag(&c, i + 1, TOK_CAP) ||
@@ -3707,6 +3783,13 @@ bool lang_writes_personally(const struct lang *lang, const struct lang_text *tex
 			return true;
 		if (IN(&c, k, SET("personal", "private")) && IS(&c, k + 1, "capacity") &&
 		    !IS(&c, k - 1, "no"))
+			return true;
+		/* "I'll pay by card when I collect": the author's own purchase */
+		if (IS(&c, k, "i") && IN(&c, k + 1, SET("will", "shall", "can")) &&
+		    IN(&c, k + 2, SET("pay", "settle")) &&
+		    (!is_word(&c, k + 3) || IN(&c, k + 3, SET("by", "when", "cash", "myself",
+							       "personally", "at", "in",
+							       "upfront", "up"))))
 			return true;
 		if (IS(&c, k, "not") && IS(&c, k + 1, "as") &&
 		    (IN(&c, k + 2, SET("councillor", "cllr")) ||

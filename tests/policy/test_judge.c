@@ -342,6 +342,15 @@ static const struct judge_case town_council_2023[] = {
 	  .add_rcpt = A("clerk") },
 	{ .eml = T23 "instructs-staff-approval-fetch.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
+	/* One of the officer's options chosen, by name; not a document */
+	{ .eml = T23 "instructs-staff-choice.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"The Thornbury one, Kevin.\" (approval) in body "
+			  "line 1; to parks@ashcombe-tc.gov.uk (staff)" } },
+	  .add_rcpt = A("clerk") },
+	{ .eml = T23 "instructs-staff-choice-fetch.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* Message data in headers we write: CR/LF gone, non-ASCII names encoded. */
 	{ .eml = T23 "instructs-staff-cc-injection.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks"), "bob@homemail.example", "sian@homemail.example" },
