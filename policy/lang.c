@@ -984,13 +984,28 @@ static size_t agent(const struct ctx *c, size_t i)
 			j += 2;	/* "one of the team" */
 		/* The noun phrase ends where a verb with its object starts
 		   ("your team mow the pitches": "team" can be a verb too). */
+		bool councils = false;
+
 		for (size_t k = j; k < c->end && k < j + 9 && is_word(c, k); k++) {
+			/* "could the council's Facebook page share it": what the
+			   council's staff run speaks for them; not "the council's
+			   budget" */
+			if (INC(c, k, C_NOT_AGENTS) && has_flag(c, k, TOK_POSSESSIVE) &&
+			    IN(c, k, SET("council", "committee")) && !councils) {
+				councils = true;
+				continue;
+			}
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
 			    (INC(c, k + 1, C_OBJECT_START) || lex_verb_first(LEX(c), W(c, k)) ||
 			     !is_word(c, k + 1)))
-				return k;
+				return councils && !IN(c, k - 1, SET("page", "website", "site",
+								     "facebook", "newsletter",
+								     "magazine", "office", "team",
+								     "staff", "twitter", "feed",
+								     "account", "noticeboard")) ?
+				       0 : k;
 		}
 		return 0;
 	}
@@ -2923,6 +2938,9 @@ static bool commit_verb(const struct ctx *c, size_t k, unsigned depth, size_t *v
 	if (lem != NULL && (strcmp(lem, "have") == 0 || strcmp(lem, "take") == 0)) {
 		size_t m = k + 1;
 
+		/* "we'll have the 200m at your price" */
+		if (IS(c, m, "the") && has_flag(c, m + 1, TOK_NUMBER))
+			m++;
 		if ((has_flag(c, m, TOK_NUMBER) ||
 		     IN(c, m, SET("two", "three", "four", "five", "six", "ten", "twelve", "both"))) &&
 		    !IN(c, m + 1, SET("minutes", "weeks", "days", "hours", "months", "years")))
@@ -3052,6 +3070,15 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 		i = i + 2 + IS(c, i + 2, "that");
 	if (passive_commit(c, i, &v))
 		return make(V_REQUEST, "commitment", v, true);
+	/* "The switch-on slot is yours", "the job's yours if you want it":
+	   what was offered, given */
+	if (INC(c, i, C_DETERMINERS)) {
+		for (k = i + 1; k + 2 < c->end && k <= i + 4 && is_word(c, k); k++)
+			if (IN(c, k, SET("slot", "job", "contract", "booking", "work", "gig", "pitch",
+					 "order")) &&
+			    IS(c, k + 1, "is") && IS(c, k + 2, "yours") && !IS(c, k + 3, "to"))
+				return make(V_REQUEST, "acceptance", k + 1, true);
+	}
 	if (IS(c, i, "i")) {
 		m = skip_set(c, i + 1, ADVERBS);
 		if (IN(c, m, SET("can", "am", "hereby", "would", "write", "want")))
