@@ -1830,6 +1830,35 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 			if (IN(c, k, SET("was", "were")) && verb_form(c, k + 1))
 				return make(V_REQUEST, "need", k + 1, true);
 	}
+	/* "the simplest thing would be a short note going out with the
+	   invoices", "the best thing is to ring them", "the easiest way would
+	   be for you to collect it": a suggestion of what the reader does */
+	if (IS(c, i, "the") && IN(c, i + 1, SET("simplest", "best", "easiest", "quickest",
+						 "obvious", "sensible", "fairest")) &&
+	    IN(c, i + 2, SET("thing", "option", "answer", "solution", "way", "plan"))) {
+		size_t j = i + 3;
+
+		if (IS(c, j, "would") && IS(c, j + 1, "be"))
+			j += 2;
+		else if (IS(c, j, "is"))
+			j++;
+		else
+			j = 0;
+		if (j != 0 && IS(c, j, "to") && is_verb(c, j + 1))
+			return task_only(verb_phrase(c, j + 1, "suggestion"));
+		if (j != 0 && IS(c, j, "if") && IN(c, j + 1, SET("you", "someone", "somebody")) &&
+		    is_verb(c, j + 2))
+			return task_only(verb_phrase(c, j + 2, "suggestion"));
+		if (j != 0 && (INC(c, j, C_DETERMINERS) || IS(c, j, "for")))
+			for (size_t k = j + 1; k + 1 < end && k <= j + 8 && is_word(c, k); k++) {
+				if (IN(c, k, SET("council", "committee", "meeting", "councillors")))
+					break;
+				if (IS(c, k, "to") && is_verb(c, k + 1) && IS(c, j, "for"))
+					return task_only(verb_phrase(c, k + 1, "suggestion"));
+				if (IN(c, k, SET("going", "being", "put", "sent")) && !IS(c, j, "for"))
+					return make(V_REQUEST, "suggestion", k, true);
+			}
+	}
 	/* "What I'd really like is for the map to go in the middle pages",
 	   "what we need is for you to ring them" */
 	if (IS(c, i, "what") && IN(c, i + 1, SET("i", "we"))) {
@@ -2784,7 +2813,9 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 						   "asap", "anyway", "empty", "full",
 						   "broken", "overflowing", "blocked", "flooded",
 						   "down", "out", "off", "loose", "missing",
-						   "stolen", "rank", "lethal", "dangerous")) &&
+						   "stolen", "rank", "lethal", "dangerous", "bits",
+						   "pieces", "mess", "disgrace", "shambles",
+						   "yesterday", "ages", "weekend")) &&
 	    is_verb(c, i) &&
 	    /* "sort it": a noun is not followed by a pronoun object */
 	    (lex_verb_first(LEX(c), W(c, i)) || IN(c, i + 1, SET("it", "them"))) &&
