@@ -2322,6 +2322,10 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	    has_flag(c, i + 1, TOK_CAP) && !INC(c, i + 1, C_DETERMINERS) &&
 	    !has_flag(c, i + 1, TOK_UPPER) && !IN(c, i + 1, SET("i", "it")))
 		return none();
+	/* "First time in years nobody's turned up without a table!" */
+	if (IS(c, i, "time") && i > c->first &&
+	    IN(c, i - 1, SET("first", "last", "next", "every", "each", "second", "third")))
+		return none();
 	/* "Kindly do the needful" */
 	if (IS(c, i, "do") && IS(c, i + 1, "the") && IS(c, i + 2, "needful"))
 		return make(V_REQUEST, "imperative", i, true);
@@ -2519,6 +2523,13 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 		} else {
 			break;
 		}
+	}
+	/* "would you still want me on the gate, or will you scale it back?":
+	   the other half of a question about the author's own part */
+	if (c->question && start > c->first && (IS(c, start - 1, "or") || IS(c, start, "or"))) {
+		for (size_t k = c->first; k + 1 < start; k++)
+			if (IN(c, k, SET("me", "i")))
+				return none();
 	}
 	/* "Please to call the plumber", "please you book the band": a
 	   request in another language's word order */
@@ -2744,6 +2755,10 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	/* not "I heard nothing but praise", "all but finished": "but" as
 	   "except" */
 	if (is_word(c, i - 1) && INC(c, i - 1, C_LINKS) && !IN(c, i, SET("that", "much", "many")) &&
+	    /* "the Clerk would then take it to the council": "then" inside
+	       a verb phrase, not a new clause */
+	    !(IS(c, i - 1, "then") && i >= c->first + 2 &&
+	      (INC(c, i - 2, C_MODALS) || INC(c, i - 2, C_AUXILIARIES))) &&
 	    !(IS(c, i - 1, "but") && i >= c->first + 2 &&
 	      IN(c, i - 2, SET("nothing", "anything", "everything", "none", "all", "everyone",
 			       "anyone", "nobody", "everybody"))))
@@ -3091,6 +3106,18 @@ static bool passive_commit(const struct ctx *c, size_t i, size_t *verb_r)
 }
 
 /* A commitment in the clause at I. */
+/* "I can't promise that the council will fund the kitchen", "I doubt the
+   council will pay": the commitment at I denied or doubted just before
+   it. */
+static bool doubted(const struct ctx *c, size_t i)
+{
+	for (size_t k = i; k > c->first && k + 6 > i; k--)
+		if (IN(c, k - 1, SET("not", "never", "cannot", "doubt", "doubtful", "unlikely",
+				     "unsure")))
+			return true;
+	return false;
+}
+
 static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned depth)
 {
 	size_t j, k, v, m;
@@ -3143,7 +3170,8 @@ static struct verdict clause_commit(const struct ctx *c, size_t i, unsigned dept
 		return none();
 	}
 	if (council_subject(c, i, &j) && (k = commit_modal(c, j)) != 0 &&
-	    commit_verb(c, k, depth, &v) && !personal_we(c->t, c->sentence, i))
+	    commit_verb(c, k, depth, &v) && !personal_we(c->t, c->sentence, i) &&
+	    !doubted(c, i))
 		return make(V_REQUEST, "commitment", v, true);
 	/* "(We're) happy to go ahead", "happy for you to go ahead" */
 	if (IN(c, i, SET("happy", "delighted", "pleased", "glad", "content"))) {
