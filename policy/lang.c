@@ -2270,6 +2270,8 @@ static bool finite_later(const struct ctx *c, size_t i)
 
 /* A base-form verb first: "Chase the electrician", "Book us in", "Get the
    lights sorted", "Have the contractor come back", "Don't forget to". */
+static bool odd_capitals(const struct ctx *c);
+
 static struct verdict imperative(const struct ctx *c, size_t i, bool after_please)
 {
 	const struct tok *t;
@@ -2321,6 +2323,23 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 			 "jack", "ray", "don", "dawn", "carol", "hazel", "rose", "joy")) &&
 	    has_flag(c, i + 1, TOK_CAP) && !INC(c, i + 1, C_DETERMINERS) &&
 	    !has_flag(c, i + 1, TOK_UPPER) && !IN(c, i + 1, SET("i", "it")))
+		return none();
+	/* "Please pass on the parish council's thanks to your team", "send
+	   the chairman's best wishes": a message of goodwill carried */
+	if (IN(c, i, SET("pass", "send", "give", "convey", "extend"))) {
+		for (size_t m = i + 1; m < c->end && m <= i + 6 && is_word(c, m); m++) {
+			if (IN(c, m, SET("thanks", "apologies", "regards", "congratulations",
+					 "wishes", "condolences", "sympathies", "love", "gratitude")))
+				return make(V_COURTESY, "courtesy", i, false);
+			if (m > i + 1 && is_verb(c, m) && !IN(c, m, SET("on", "best", "warm")) &&
+			    !has_flag(c, m - 1, TOK_POSSESSIVE) && !INC(c, m - 1, C_DETERMINERS))
+				break;
+		}
+	}
+	/* "Would you and Sue like to come?": after "and", a capital in the
+	   middle of a sentence is a name, not an order */
+	if (i > c->first + 1 && IN(c, i - 1, SET("and", "or")) && has_flag(c, i, TOK_CAP) &&
+	    !has_flag(c, i, TOK_UPPER) && !odd_capitals(c))
 		return none();
 	/* "First time in years nobody's turned up without a table!" */
 	if (IS(c, i, "time") && i > c->first &&
@@ -3664,6 +3683,11 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 					 "woman", "activist")) ||
 		     /* the list's own "Green councillor" */
 		     (len > 1 && IN(&c, i + len - 1, SET("councillor", "member")))))
+			hit = false;
+		/* "As a Liberal Democrat of forty years' standing": who the
+		   author is */
+		if (hit && i >= s->first + 2 && IN(&c, i - 1, SET("a", "an")) &&
+		    IS(&c, i - 2, "as") && !INC(&c, i + len, C_CAMPAIGN_NOUNS))
 			hit = false;
 		/* "he's been a Tory all his life", "she's a Green": who somebody
 		   is; not "it's a Labour leaflet" */
