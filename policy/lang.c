@@ -2327,11 +2327,14 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	/* "Please pass on the parish council's thanks to your team", "send
 	   the chairman's best wishes": a message of goodwill carried */
 	if (IN(c, i, SET("pass", "send", "give", "convey", "extend"))) {
-		for (size_t m = i + 1; m < c->end && m <= i + 6 && is_word(c, m); m++) {
+		for (size_t m = i + 1; m < c->end && m <= i + 8 && is_word(c, m); m++) {
 			if (IN(c, m, SET("thanks", "apologies", "regards", "congratulations",
 					 "wishes", "condolences", "sympathies", "love", "gratitude")))
 				return make(V_COURTESY, "courtesy", i, false);
-			if (m > i + 1 && is_verb(c, m) && !IN(c, m, SET("on", "best", "warm")) &&
+			/* "pass the leaflets to Jo and ring her": another verb
+			   with its object, another clause */
+			if (m > i + 1 && is_verb(c, m) && lex_verb_first(LEX(c), W(c, m)) &&
+			    INC(c, m + 1, C_OBJECT_START) && !IN(c, m, SET("on", "best", "warm")) &&
 			    !has_flag(c, m - 1, TOK_POSSESSIVE) && !INC(c, m - 1, C_DETERMINERS))
 				break;
 		}
