@@ -3428,6 +3428,87 @@ bool lang_approval(const struct lang *lang, const struct lang_text *t, struct la
 	return true;
 }
 
+/* Is the word W (lower case) in QUOTED (lower case) as a whole word? A
+   bounded scan: linear in QUOTED for each of the few words asked. */
+static bool quoted_has_word(const char *quoted, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = strstr(quoted, w); p != NULL; p = strstr(p + 1, w))
+		if ((p == quoted || !g_ascii_isalnum(p[-1])) && !g_ascii_isalnum(p[n]))
+			return true;
+	return false;
+}
+
+bool lang_choice(const struct lang *lang, const struct lang_text *t, const char *quoted,
+		 struct lang_hit *hit_r)
+{
+	const struct sentence *s;
+	struct ctx c;
+	size_t i, k;
+	char *lower;
+	bool yes, found = false;
+
+	if (t->sentences->len == 0 || quoted == NULL || *quoted == '\0')
+		return false;
+	s = SENT(t, 0);
+	c = (struct ctx){ .lang = lang, .t = t, .sentence = 0, .first = s->first, .end = s->end,
+			  .question = s->question };
+	if (c.question)
+		return false;
+	i = skip_set(&c, s->first, SET("oh", "ah", "right", "well"));
+	yes = IN(&c, i, SET("yes", "yep", "yeah", "aye", "ok", "okay", "sure"));
+	/* "Aye.", "Yes." alone: the proposal agreed to */
+	if (yes && (i + 1 >= c.end || (!is_word(&c, i + 1) && !is_punct(&c, i + 1, ",") &&
+				       i + 2 >= c.end)))
+		found = true;
+	if (!found) {
+		if (yes)	/* "Yes, Hiscox." */
+			i = skip_set(&c, i + 1, SET("please"));
+		i += IS(&c, i, "the");
+		if (i >= c.end || !(is_word(&c, i) || has_flag(&c, i, TOK_NUMBER)) ||
+		    strlen(W(&c, i)) < 3)
+			return false;
+		/* one of the options offered, in the officer's own words */
+		lower = g_ascii_strdown(quoted, -1);
+		found = (yes || strstr(lower, " or ") != NULL) && quoted_has_word(lower, W(&c, i));
+		g_free(lower);
+		/* ... and nothing after it but a few words, a yes to it, thanks
+		   or the sentence's end: "Thursday please Gary", "Thursday with
+		   the pressure washer is perfect", "The warm white, please",
+		   "Saturday's perfect"; not "Tuesday is no good for me" */
+		for (k = i + 1; found && k < c.end && k <= i + 6; k++) {
+			if (!is_word(&c, k) || IN(&c, k, SET("please", "pls", "thanks", "ta",
+							      "works", "suits")) ||
+			    (IN(&c, k, SET("fine", "perfect", "good", "great", "best", "ok",
+					   "okay", "grand", "lovely", "ideal")) &&
+			     (IN(&c, k - 1, SET("is", "be", "sounds", "seems", "looks")) ||
+			      has_flag(&c, k - 1, TOK_POSSESSIVE) || k == i + 1)))
+				break;
+			if (IN(&c, k, SET("is", "be", "sounds", "seems", "looks")) &&
+			    IN(&c, k + 1, SET("fine", "perfect", "good", "great", "best", "ok", "okay",
+					      "grand", "lovely", "ideal")))
+				continue;
+			if (is_verb(&c, k) && lex_verb_first(LEX(&c), W(&c, k)) &&
+			    !has_flag(&c, k, TOK_CAP))
+				found = false;
+			if (INC(&c, k, C_AUXILIARIES) || IN(&c, k, SET("not", "no", "never")))
+				found = false;
+		}
+		if (found && k > i + 6)
+			found = false;
+	}
+	if (!found)
+		return false;
+	*hit_r = (struct lang_hit){
+		.kind = LANG_REQUEST, .how = "approval", .sentence = 0, .paragraph = s->paragraph,
+		.line = TOK(t, s->first)->line, .start = TOK(t, s->first)->start,
+		.end = TOK(t, s->end - 1)->end, .at = TOK(t, i < c.end ? i : s->first)->start,
+		.task = true, .order = true, .clause_tok = s->first, .at_tok = i < c.end ? i : s->first,
+	};
+	return true;
+}
+
 bool lang_offers_work(const char *text)
 {
 	static const char *const offers[] = {

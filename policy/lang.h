@@ -141,6 +141,14 @@ GArray *lang_find(const struct lang *lang, const struct lang_text *text, enum la
    (lang_offers_work); *HIT_R gets the first sentence. */
 bool lang_approval(const struct lang *lang, const struct lang_text *text, struct lang_hit *hit_r);
 
+/* Does TEXT open with one of the options QUOTED (the message replied to)
+   offered, in its own words ("Thursday please Gary" under "Tuesday or
+   Thursday?", "28th.", "Yes, Hiscox.", "The warm white, please"), or with
+   a bare "Yes." or "Aye."? Only a request when QUOTED offered work
+   (lang_offers_work); *HIT_R gets the first sentence. */
+bool lang_choice(const struct lang *lang, const struct lang_text *text, const char *quoted,
+		 struct lang_hit *hit_r);
+
 /* Does TEXT (the message replied to, as quoted) offer to do work or ask
    the author to choose ("shall I put the chairs out?", "would you like me
    to print it?", "which would you prefer?")? Linear in TEXT. */

@@ -288,7 +288,8 @@ void rule_member_instructs_staff(struct judge *j)
 		evidence = judge_evidence_phrase(&m, where);
 	/* "Yes please Mick" under "shall I put the chairs out?": the
 	   proposal agreed to is the instruction */
-	else if (lang_approval(&j->lang, j->lang_body, &hit) &&
+	else if ((lang_approval(&j->lang, j->lang_body, &hit) ||
+		  lang_choice(&j->lang, j->lang_body, j->msg->quoted_text, &hit)) &&
 		 lang_offers_work(j->msg->quoted_text))
 		evidence = judge_evidence_lang(j, "request", &hit, WHERE_BODY);
 	else

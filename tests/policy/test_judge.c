@@ -351,6 +351,17 @@ static const struct judge_case town_council_2023[] = {
 	  .add_rcpt = A("clerk") },
 	{ .eml = T23 "instructs-staff-choice-fetch.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
+	/* ... or in the officer's own words ("Thursday please" under "Tuesday
+	   or Thursday?"); not an option turned down */
+	{ .eml = T23 "instructs-staff-choice-day.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"Thursday please Kevin, the craft group are in on Tuesday "
+			  "mornings.\" (approval) in body line 1; to parks@ashcombe-tc.gov.uk "
+			  "(staff)" } },
+	  .add_rcpt = A("clerk") },
+	{ .eml = T23 "instructs-staff-choice-neither.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* Message data in headers we write: CR/LF gone, non-ASCII names encoded. */
 	{ .eml = T23 "instructs-staff-cc-injection.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks"), "bob@homemail.example", "sian@homemail.example" },
