@@ -173,6 +173,32 @@ static bool billed_to_council(struct judge *j, struct phrase_match *m_r,
 	return found;
 }
 
+/* "I can't promise that the council will fund the kitchen": a fixed
+   phrase of commitment denied or doubted in the few words before it, in
+   its sentence. */
+static bool phrase_denied(struct judge *j, const struct phrase_match *m, enum judge_where where)
+{
+	static const char *const denials[] = { "not", "never", "cannot", "can't", "cant", "won't",
+					       "wont", "doubt", "unlikely", "unsure" };
+	struct phrase_text *t = where == WHERE_BODY ? j->body :
+				where == WHERE_SUBJECT ? j->subject : NULL;
+	const char *s;
+	size_t start, end, from;
+
+	if (t == NULL)
+		return false;
+	s = phrase_text_str(t);
+	phrase_text_sentence(t, m->start, &start, &end);
+	from = m->start > start + 48 ? m->start - 48 : start;
+	for (size_t k = 0; k < G_N_ELEMENTS(denials); k++) {
+		size_t at;
+
+		if (phrase_find_word(s, denials[k], from, &at) && at < m->start)
+			return true;
+	}
+	return false;
+}
+
 void rule_obligation(struct judge *j)
 {
 	static const enum conf_phrase_set sets[] = {
@@ -194,7 +220,7 @@ void rule_obligation(struct judge *j)
 	/* The fixed phrases ("I'd like to order") commit the council only
 	   when the author does not say the letter is their own */
 	for (size_t i = 0; i < G_N_ELEMENTS(sets) && evidence == NULL; i++)
-		if (judge_find(j, sets[i], false, &m, &where) &&
+		if (judge_find(j, sets[i], false, &m, &where) && !phrase_denied(j, &m, where) &&
 		    !(j->lang_body != NULL && lang_writes_personally(&j->lang, j->lang_body)))
 			evidence = judge_evidence_phrase(&m, where);
 	if (evidence == NULL && (council_instruction(j, &m, &where) ||

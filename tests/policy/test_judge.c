@@ -322,6 +322,18 @@ static const struct judge_case town_council_2023[] = {
 			  "(outside the council)" } } },
 	{ .eml = T23 "obligation-billed-to-shop.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "accept" },
+	/* ... or by its kind, "the town council"; not another council */
+	{ .eml = T23 "obligation-billed-to-kind.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "hold",
+	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
+			  "phrase \"send the bill to\" in body line 2; to office@valeskips.example "
+			  "(outside the council)" } } },
+	{ .eml = T23 "obligation-billed-to-county.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "accept" },
+	/* A commitment denied ("I cannot promise that the council will fund")
+	   commits nobody */
+	{ .eml = T23 "obligation-denied.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "secretary@eastfieldca.example" }, .council = ASHCOMBE, .action = "accept" },
 
 	/* member-instructs-staff 2.9 (with 4.6), copy_clerk on */
 	{ .eml = T23 "instructs-staff.eml", .mail_from = A("cllr.jones"), .rcpts = { A("parks") },
