@@ -238,7 +238,7 @@ static const char *const *const OBJECT_START =
 	    "out", "in", "off", "back", "down", "round", "around", "over", "away", "on",
 	    "through", "together", "ahead", "forward", "aside", "along", "asap", "today",
 	    "tomorrow", "now", "please", "one", "two", "three", "four", "five", "six", "ten",
-	    "twenty", "fifty", "half", "plenty", "lots", "whoever");
+	    "twenty", "fifty", "half", "plenty", "lots", "whoever", "em");
 static const char *const *const DETERMINERS =
 	SET("the", "a", "an", "this", "that", "these", "those", "our", "my", "your", "his",
 	    "her", "their", "its", "some", "any", "every", "each", "no", "another", "more");
@@ -1887,6 +1887,37 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	    !IN(c, i + 1, SET("saying", "doing", "thinking", "checking", "looking", "discussing",
 			      "asking", "deciding", "agreeing")))
 		return make(V_REQUEST, "need", i + 1, true);
+	/* "It is necessary that someone look at it quickly", "it's vital
+	   that the gate is locked": what must be done, said to the one who
+	   does it */
+	if (IS(c, i, "it") && IS(c, i + 1, "is") &&
+	    IN(c, skip_set(c, i + 2, SET("really", "very", "absolutely")),
+	       SET("necessary", "essential", "vital", "imperative", "important", "urgent")) &&
+	    IS(c, skip_set(c, i + 2, SET("really", "very", "absolutely")) + 1, "that")) {
+		size_t j = skip_set(c, i + 2, SET("really", "very", "absolutely")) + 2;
+
+		if (IN(c, j, SET("someone", "somebody", "you")) && is_verb(c, j + 1) &&
+		    !lex_is_past(LEX(c), W(c, j + 1)))
+			return task_only(verb_phrase(c, j + 1, "need"));
+		for (size_t k = j + 1; k + 1 < end && k <= j + 8 && is_word(c, k); k++)
+			if (IN(c, k, SET("is", "are", "be")) && verb_form(c, k + 1) &&
+			    !IN(c, k + 1, EVENT_PARTICIPLES))
+				return make(V_REQUEST, "need", k + 1, true);
+	}
+	/* "you may wish to order a new set", "you might want to ring them" */
+	if (IS(c, i, "you") && IN(c, i + 1, SET("may", "might")) &&
+	    IN(c, i + 2, SET("wish", "want", "like")) && IS(c, i + 3, "to"))
+		return task_only(verb_phrase(c, i + 4, "suggestion"));
+	/* "Wreath stand to be placed left of the memorial": a note's order */
+	if (i == c->first && !c->question) {
+		for (size_t k = i + 1; k + 2 < end && k <= i + 4 && is_word(c, k); k++) {
+			if (is_verb(c, k) && lex_verb_first(LEX(c), W(c, k)) && !IS(c, k, "stand"))
+				break;
+			if (IS(c, k, "to") && IS(c, k + 1, "be") && verb_form(c, k + 2) &&
+			    !IN(c, k + 2, EVENT_PARTICIPLES) && !INC(c, i, C_NOT_AGENTS))
+				return make(V_REQUEST, "need", k + 2, true);
+		}
+	}
 	/* "I'd much rather the new benches went in before the frost" */
 	if (IS(c, i, "i") && IS(c, i + 1, "would") &&
 	    IN(c, skip_set(c, i + 2, SET("much", "far", "really")), SET("rather", "sooner")) &&
@@ -2097,6 +2128,14 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IS(c, k + 2, "be") &&
 		    verb_form(c, k + 3))
 			return make(V_REQUEST, "need", k + 3, true);
+		/* "It really ought to go out in this week's payment run" */
+		if (IS(c, k, "ought") && IS(c, k + 1, "to") && IN(c, k + 2, SET("go", "come")) &&
+		    IN(c, k + 3, SET("out", "in", "up", "off", "back", "ahead", "round", "down")))
+			return make(V_REQUEST, "need", k + 2, true);
+		/* "A good sweep before Sunday's match wouldn't go amiss" */
+		if (IS(c, k, "would") && IS(c, k + 1, "not") && IS(c, k + 2, "go") &&
+		    IS(c, k + 3, "amiss") && i < k)
+			return make(V_REQUEST, "need", i, true);
 		/* "Ideally the gate would be locked at dusk" */
 		if (IS(c, k, "would") && IS(c, k + 1, "be") && verb_form(c, k + 2) && i > c->first &&
 		    IN(c, i - 1, SET("ideally", "preferably")))
@@ -2229,6 +2268,10 @@ static bool verb_list_before(const struct ctx *c, size_t i)
 	for (size_t k = MAX(c->first, i > CLAUSE_MAX ? i - CLAUSE_MAX : 0); k + 1 < i; k++) {
 		if (!IN(c, k, SET("will", "would", "can", "could", "should", "must", "shall",
 				  "may", "might", "to")))
+			continue;
+		/* "the flood gate won't shut proper, get it looked at": a
+		   fault, then an order; not a list under one modal */
+		if (IS(c, k + 1, "not"))
 			continue;
 		for (size_t m = k + 1; m < i && m <= k + 3; m++)
 			if (is_verb(c, m) && !INC(c, m, C_OBJECT_START))
@@ -2546,6 +2589,15 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 			break;
 		}
 	}
+	/* "No leave em out till Friday": a no to the officer's offer, then
+	   what to do instead; not "no need to", "no worries" */
+	if (i == c->first && IN(c, i, SET("no", "nah", "nope")) && is_verb(c, i + 1) &&
+	    lex_verb_first(LEX(c), W(c, i + 1)) &&
+	    !IN(c, i + 1, SET("need", "worries", "problem", "rush", "way", "chance", "idea",
+			      "thanks", "matter", "doubt", "hurry", "change", "news", "reply",
+			      "answer", "sign", "word", "call", "show")) &&
+	    INC(c, i + 2, C_OBJECT_START))
+		i++;
 	/* "would you still want me on the gate, or will you scale it back?":
 	   the other half of a question about the author's own part */
 	if (c->question && start > c->first && (IS(c, start - 1, "or") || IS(c, start, "or"))) {
@@ -2794,6 +2846,7 @@ static bool clause_start(const struct ctx *c, size_t i, bool *coordinated_r)
 	   council I am instructing you to pay", "So for the next meeting on
 	   the 24th I'd like you to run off six copies" */
 	if (INC(c, i, C_MODALS) && (IN(c, i + 1, SET("you", "someone", "it", "this", "they")) ||
+				    (IS(c, i + 1, "one") && IS(c, i + 2, "of")) ||
 				    (IS(c, i + 1, "the") && is_word(c, i - 1))) &&
 	    !INC(c, i - 1, C_WH) && !(i >= c->first + 2 && INC(c, i - 2, C_WH)) &&
 	    !IN(c, i - 1, SET("that", "what")))
