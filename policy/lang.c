@@ -1826,9 +1826,14 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	}
 	if (IS(c, i, "it") && IS(c, i + 1, "is") && IN(c, i + 2, SET("high", "about")) &&
 	    IS(c, i + 3, "time") && INC(c, i + 4 + IS(c, i + 4, "that"), C_DETERMINERS)) {
-		for (size_t k = i + 5; k + 1 < end && k <= i + 14 && is_word(c, k); k++)
+		for (size_t k = i + 5; k + 1 < end && k <= i + 14 && is_word(c, k); k++) {
 			if (IN(c, k, SET("was", "were")) && verb_form(c, k + 1))
 				return make(V_REQUEST, "need", k + 1, true);
+			/* "high time those curtains went off to be cleaned" */
+			if (IN(c, k, SET("went", "came")) &&
+			    IN(c, k + 1, SET("off", "out", "in", "up", "back", "down", "away")))
+				return make(V_REQUEST, "need", k, true);
+		}
 	}
 	/* "the simplest thing would be a short note going out with the
 	   invoices", "the best thing is to ring them", "the easiest way would
@@ -1887,6 +1892,19 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	    !IN(c, i + 1, SET("saying", "doing", "thinking", "checking", "looking", "discussing",
 			      "asking", "deciding", "agreeing")))
 		return make(V_REQUEST, "need", i + 1, true);
+	/* "a couple of cones round it wouldn't go amiss": a hint at work */
+	if (INC(c, i, C_DETERMINERS) || IN(c, i, SET("some", "couple"))) {
+		for (size_t k = i + 1; k + 3 < end + 1 && k <= i + 12 && is_word(c, k); k++)
+			if (IS(c, k, "would") && IS(c, k + 1, "not") && IS(c, k + 2, "go") &&
+			    IS(c, k + 3, "amiss")) {
+				for (size_t m = i; m < k; m++)
+					if (IN(c, m, SET("tea", "coffee", "drink", "pint", "biscuit",
+							 "cake", "holiday", "break", "rest", "word",
+							 "thanks", "apology")))
+						return none();
+				return make(V_REQUEST, "need", i, true);
+			}
+	}
 	/* "It is necessary that someone look at it quickly", "it's vital
 	   that the gate is locked": what must be done, said to the one who
 	   does it */
@@ -2387,6 +2405,14 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	if (i > c->first + 1 && IN(c, i - 1, SET("and", "or")) && has_flag(c, i, TOK_CAP) &&
 	    !has_flag(c, i, TOK_UPPER) && !odd_capitals(c))
 		return none();
+	/* "Hold fire for now please", "hold off till the council decides":
+	   wait, which orders nothing */
+	if (IN(c, i, SET("hold", "hang")) && IN(c, i + 1, SET("fire", "off"))) {
+		struct verdict v = make(V_REQUEST, "imperative", i, true);
+
+		v.order = false;
+		return v;
+	}
 	/* "First time in years nobody's turned up without a table!" */
 	if (IS(c, i, "time") && i > c->first &&
 	    IN(c, i - 1, SET("first", "last", "next", "every", "each", "second", "third")))
@@ -3583,6 +3609,22 @@ bool lang_offers_work(const char *text)
 	if (text == NULL || *text == '\0')
 		return false;
 	lower = g_ascii_strdown(text, -1);
+	/* "send\n> you a copy": the quote's line breaks and markers read as
+	   one space, so an offer wrapped over two lines is read whole */
+	{
+		char *w = lower;
+
+		for (const char *r = lower; *r != '\0'; r++) {
+			if (*r == '\n' || *r == '\r') {
+				while (r[1] == '>' || r[1] == ' ' || r[1] == '\n' || r[1] == '\r')
+					r++;
+				*w++ = ' ';
+			} else {
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+	}
 	for (size_t k = 0; k < G_N_ELEMENTS(offers) && !found; k++) {
 		/* each place the offer is made, the words after it (a bounded
 		   look: linear in TEXT) */

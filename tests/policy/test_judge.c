@@ -354,6 +354,9 @@ static const struct judge_case town_council_2023[] = {
 	  .add_rcpt = A("clerk") },
 	{ .eml = T23 "instructs-staff-approval-fetch.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
+	/* ... the offer read whole though the quote wraps it over two lines */
+	{ .eml = T23 "instructs-staff-approval-fetch-wrapped.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* One of the officer's options chosen, by name; not a document */
 	{ .eml = T23 "instructs-staff-choice.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
