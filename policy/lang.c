@@ -1463,6 +1463,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	    IN(c, k, SET("could", "would", "can", "might"))) {
 		struct verdict v = modal_tail(c, k + 1, "modal request");
 
+		/* "grateful if a copy of the regulations could go to him by
+		   post": a thing that goes to someone is sent by someone */
+		if (v.kind == V_REQUEST && !v.task && INC(c, j + 1, C_DETERMINERS) &&
+		    IN(c, k + 1, SET("go", "come")) &&
+		    IN(c, k + 2, SET("to", "out", "up", "round", "in", "off", "back")))
+			v.task = true;
 		/* "if you can make it to the meeting" invites */
 		return IS(c, k, "can") ? (v.kind == V_INFO ? v : task_only(v)) : v;
 	}
