@@ -51,6 +51,7 @@ struct tok {
 	guint32 start, end;	/* source bytes */
 	guint32 line;		/* 1-based */
 	guint32 classes;	/* lang_word_classes(w) */
+	guint32 hash;		/* g_str_hash(w): word lists test it before a lookup */
 	guint8 flags;
 };
 

@@ -108,6 +108,7 @@ static void push(struct builder *b, const char *w, size_t start, size_t end, gui
 		.start = (guint32)start, .end = (guint32)end, .line = b->line, .flags = flags,
 		/* no closed-class word is longer */
 		.classes = n <= 16 ? lang_word_classes(w) : 0,
+		.hash = g_str_hash(w),
 	};
 
 	if (!b->sentence_open) {
@@ -340,7 +341,7 @@ static bool bare_contraction(const char *w, const char **a_r, const char **b_r)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
-		if (strcmp(w, forms[i][0]) == 0) {
+		if (forms[i][0][0] == w[0] && strcmp(w, forms[i][0]) == 0) {
 			*a_r = forms[i][1];
 			*b_r = forms[i][2];
 			return true;
@@ -444,12 +445,24 @@ static bool is_abbreviation(const struct lang_text *t)
 	       in_list(prev->w, abbreviations, G_N_ELEMENTS(abbreviations));
 }
 
+/* The length of [P, END) in characters, counted up to CAP only: a line's
+   length matters only below WRAPPED_LINE_CHARS. */
+static size_t chars_capped(const char *p, const char *end, size_t cap)
+{
+	size_t n = 0;
+
+	for (; p < end && n < cap; n++)
+		p = (unsigned char)*p < 0x80 ? p + 1 : g_utf8_next_char(p);
+	return n;
+}
+
 /* Tokens of one line [P, END). Returns the line's visible length in
-   characters and whether its last token ended a sentence. */
+   characters (at most WRAPPED_LINE_CHARS) and whether its last token
+   ended a sentence. */
 static size_t tokenise_line(struct builder *b, const char *src, const char *p, const char *end,
 			    bool *ended_r)
 {
-	size_t chars = (size_t)g_utf8_strlen(p, end - p);
+	size_t chars = chars_capped(p, end, WRAPPED_LINE_CHARS);
 
 	*ended_r = false;
 	while (p < end) {

@@ -26,12 +26,22 @@ struct list_entry {
 	struct lang_text *text;
 };
 
+#define LIST_BITS 4096
+
 struct lang_list {
 	GHashTable *by_first;	/* first word -> GPtrArray of struct list_entry */
 	GHashTable *except_by_first;	/* the same for "!" entries */
 	GPtrArray *entries;
 	size_t max_except;	/* longest exception, in words */
+	/* The hashes of by_first's words, one bit each: most words of a
+	   text start no entry, and one bit says so without a lookup. */
+	guint64 first_bits[LIST_BITS / 64];
 };
+
+static inline bool list_may_start(const struct lang_list *list, guint32 hash)
+{
+	return (list->first_bits[(hash % LIST_BITS) / 64] >> (hash % 64)) & 1;
+}
 
 static void entry_free(gpointer p)
 {
@@ -72,6 +82,11 @@ struct lang_list *lang_list_new(const char *const *entries, size_t n)
 		if (bucket == NULL) {
 			bucket = g_ptr_array_new();
 			g_hash_table_insert(index, (gpointer)TOK(e->text, 0)->w, bucket);
+		}
+		if (!except) {
+			guint32 h = TOK(e->text, 0)->hash;
+
+			list->first_bits[(h % LIST_BITS) / 64] |= (guint64)1 << (h % 64);
 		}
 		g_ptr_array_add(bucket, e);
 	}
@@ -179,9 +194,12 @@ static bool excepted(const struct lang_list *list, const struct lang_text *t, si
 static size_t longest_at(const struct lang_list *list, const struct lang_text *t, size_t i,
 			 size_t end, const char *first, bool any_case)
 {
-	GPtrArray *bucket = g_hash_table_lookup(list->by_first, first != NULL ? first : TOK(t, i)->w);
+	GPtrArray *bucket;
 	size_t best = 0;
 
+	if (!list_may_start(list, first != NULL ? g_str_hash(first) : TOK(t, i)->hash))
+		return 0;
+	bucket = g_hash_table_lookup(list->by_first, first != NULL ? first : TOK(t, i)->w);
 	for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
 		const struct list_entry *e = bucket->pdata[k];
 
