@@ -33,13 +33,59 @@ static char *squashed(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* squashed(S) into BUF (SIZE bytes) when it fits, else a new string. */
+static char *squashed_into(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (strlen(s) >= size)
+		return squashed(s);
+	for (const char *p = s; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p) || (unsigned char)*p >= 0x80)
+			buf[n++] = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+	buf[n] = '\0';
+	return buf;
+}
+
+#define HEAD_BITS_LOG2 13
+#define HEAD_BITS (1u << HEAD_BITS_LOG2)
+
 struct phrase_set {
 	GArray *entries;	/* struct phrase_entry */
 	GHashTable *by_word;	/* hash of a phrase's first word -> GArray of guint entry index */
 	GArray *unindexed;	/* guint: entries that do not start with a word */
 	size_t n_positive;
 	size_t max_exception;	/* longest exception, bytes: bounds the overlap search */
+	/* The first four letters of every positive entry's squashed form,
+	   hashed to one bit each: a plain-ASCII line none of whose runs of
+	   four letters is here holds no entry (phrase_set_label). */
+	guint8 heads[HEAD_BITS / 8];
+	bool short_squash;	/* a positive entry squashes to under four letters */
 };
+
+/* Four bytes of a squashed form as one of HEAD_BITS bits. */
+static inline unsigned head_bit(const char *p)
+{
+	guint32 v = (guint32)(unsigned char)p[0] | (guint32)(unsigned char)p[1] << 8 |
+		    (guint32)(unsigned char)p[2] << 16 | (guint32)(unsigned char)p[3] << 24;
+
+	return (v * 2654435761u) >> (32 - HEAD_BITS_LOG2);
+}
+
+/* Could a plain-ASCII squashed line SQ hold one of SET's positive
+   entries? No when no run of four of its letters starts one. */
+static bool heads_possible(const struct phrase_set *set, const char *sq, size_t len)
+{
+	if (set->short_squash)
+		return true;
+	for (size_t i = 0; i + 4 <= len; i++) {
+		unsigned k = head_bit(sq + i);
+
+		if (set->heads[k / 8] & (1u << (k % 8)))
+			return true;
+	}
+	return false;
+}
 
 /* Characters NFKC leaves alone that people type interchangeably. */
 static gunichar plain_char(gunichar c)
@@ -501,6 +547,15 @@ struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
 			continue;
 		}
 		e.squash = squashed(e.norm);
+		if (!e.exception) {
+			if (strlen(e.squash) < 4) {
+				set->short_squash = true;
+			} else {
+				unsigned k = head_bit(e.squash);
+
+				set->heads[k / 8] |= (guint8)(1u << (k % 8));
+			}
+		}
 		if (!e.exception)
 			set->n_positive++;
 		else
@@ -842,17 +897,19 @@ bool phrase_set_label(const struct phrase_set *set, const char *line, bool trail
 	while (*start != '\0' && is_decoration(g_utf8_get_char_validated(start, -1)))
 		start = g_utf8_next_char(start);
 	if (is_ascii(start, strlen(start))) {
-		/* most lines hold no phrase's letters at all: no normalising */
-		char *sq = squashed(start);
-		bool possible = false;
+		/* most lines hold no phrase's letters at all: no normalising;
+		   most hold not even the first four letters of one */
+		char buf[256], *sq = squashed_into(start, buf, sizeof(buf));
+		bool candidate = heads_possible(set, sq, strlen(sq)), possible = false;
 
-		for (guint i = 0; i < set->entries->len && !possible; i++) {
+		for (guint i = 0; candidate && i < set->entries->len && !possible; i++) {
 			const struct phrase_entry *e =
 				&g_array_index(set->entries, struct phrase_entry, i);
 
 			possible = !e->exception && strstr(sq, e->squash) != NULL;
 		}
-		g_free(sq);
+		if (sq != buf)
+			g_free(sq);
 		if (!possible)
 			return false;
 	}
