@@ -103,12 +103,13 @@ struct builder {
 static void push(struct builder *b, const char *w, size_t start, size_t end, guint8 flags)
 {
 	size_t n = strlen(w);
+	guint32 hash = g_str_hash(w);
 	struct tok tok = {
 		.w = g_string_chunk_insert_len(b->t->words, w, (gssize)n),
 		.start = (guint32)start, .end = (guint32)end, .line = b->line, .flags = flags,
 		/* no closed-class word is longer */
-		.classes = n <= 16 ? lang_word_classes(w) : 0,
-		.hash = g_str_hash(w),
+		.classes = n <= 16 ? lang_word_classes_hashed(w, hash) : 0,
+		.hash = hash,
 	};
 
 	if (!b->sentence_open) {

@@ -401,6 +401,10 @@ static const char *const *const *const CLASSES[C_COUNT] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(CLASSES) <= 32);
 
+/* The hashes of every class's words, one bit each (as word lists'
+   first_bits): most words of a text are in no class. */
+static guint64 class_bits[LIST_BITS / 64];
+
 static GHashTable *class_table(void)
 {
 	static GHashTable *table;
@@ -411,8 +415,10 @@ static GHashTable *class_table(void)
 		for (size_t k = 0; k < G_N_ELEMENTS(CLASSES); k++)
 			for (const char *const *w = *CLASSES[k]; *w != NULL; w++) {
 				guint32 bits = GPOINTER_TO_UINT(g_hash_table_lookup(t, *w));
+				guint32 h = g_str_hash(*w);
 
 				g_hash_table_insert(t, (gpointer)*w, GUINT_TO_POINTER(bits | (1u << k)));
+				class_bits[(h % LIST_BITS) / 64] |= (guint64)1 << (h % 64);
 			}
 		g_once_init_leave(&table, t);
 	}
@@ -422,6 +428,15 @@ static GHashTable *class_table(void)
 guint32 lang_word_classes(const char *word)
 {
 	return GPOINTER_TO_UINT(g_hash_table_lookup(class_table(), word));
+}
+
+guint32 lang_word_classes_hashed(const char *word, guint32 hash)
+{
+	GHashTable *table = class_table();
+
+	if (!((class_bits[(hash % LIST_BITS) / 64] >> (hash % 64)) & 1))
+		return 0;
+	return GPOINTER_TO_UINT(g_hash_table_lookup(table, word));
 }
 
 
@@ -491,7 +506,7 @@ static const struct lang_lexicon *LEX(const struct ctx *c)
 
 static bool is_verb(const struct ctx *c, size_t i)
 {
-	return is_word(c, i) && lex_is_verb(LEX(c), W(c, i));
+	return is_word(c, i) && lex_tok_is_verb(LEX(c), c->t, i);
 }
 
 /* The verb lemma of word I into BUF ("going" -> go), or NULL. */
