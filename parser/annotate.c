@@ -227,12 +227,16 @@ static bool has_8bit(const guint8 *p, size_t n)
 static GByteArray *crlf_to_lf(const guint8 *p, size_t n)
 {
 	GByteArray *out = g_byte_array_sized_new((guint)n);
+	guint8 *w;
 
+	g_byte_array_set_size(out, (guint)n);	/* at most as long: written in place */
+	w = out->data;
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
 			continue;
-		g_byte_array_append(out, &p[i], 1);
+		*w++ = p[i];
 	}
+	g_byte_array_set_size(out, (guint)(w - out->data));
 	return out;
 }
 
@@ -447,19 +451,33 @@ static gint compare_edits(gconstpointer a, gconstpointer b)
 static void append_crlf(GByteArray *out, const guint8 *src, size_t len, guint8 *prev)
 {
 	const guint8 *p = src, *end = src + len;
+	size_t bare = 0, at = out->len;
+	guint8 before = *prev;
+	guint8 *w;
 
+	/* Count the bare LFs first, so that OUT grows once, to its exact
+	   length, and each line is copied without a call per piece. */
+	for (const guint8 *q = p; q < end; q++) {
+		q = memchr(q, '\n', (size_t)(end - q));
+		if (q == NULL)
+			break;
+		bare += (q > src ? q[-1] : before) != '\r';
+	}
+	g_byte_array_set_size(out, (guint)(at + len + bare));
+	w = out->data + at;
 	while (p < end) {
 		const guint8 *lf = memchr(p, '\n', (size_t)(end - p));
 		const guint8 *stop = lf != NULL ? lf : end;
 
-		g_byte_array_append(out, p, (guint)(stop - p));
+		memcpy(w, p, (size_t)(stop - p));
+		w += stop - p;
 		if (stop > p)
 			*prev = stop[-1];
 		if (lf == NULL)
 			break;
 		if (*prev != '\r')
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)"\n", 1);
+			*w++ = '\r';
+		*w++ = '\n';
 		*prev = '\n';
 		p = lf + 1;
 	}
