@@ -125,7 +125,9 @@ struct _xmlDoc *html_read_bounded(const char *html, size_t len, const struct htm
 struct footer_bytes {
 	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
 	char *html;		/* ASCII: non-ASCII as character references */
-	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
+	char *text;		/* the notice's text, valid UTF-8 */
+	char *norm_text;	/* footer_normalise of text, for ALREADY: made on
+				   first use (most messages carry no footer) */
 	char *norm_html;	/* the same of the HTML variant as text, made
 				   by footer_already_there when needed */
 	char *source_html;	/* the notice's own HTML, NULL: derived */

@@ -145,20 +145,28 @@ static guint word_hash(const char *p, size_t len)
    (most lines and every shipped phrase are ASCII). */
 static void append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
 {
+	size_t at = out->len;
+	char *w;
+
+	/* at most one byte more than LINE (a space owed from before): OUT
+	   grows once and is written in place */
+	g_string_set_size(out, at + len + 1);
+	w = out->str + at;
 	for (size_t i = 0; i < len; i++) {
 		char c = line[i] == '`' ? '\'' : line[i];
 
 		if (g_ascii_isspace(c) || g_ascii_iscntrl(c)) {
-			if (out->len > 0)
+			if (w > out->str)
 				*pending_space = true;
 			continue;
 		}
 		if (*pending_space) {
-			g_string_append_c(out, ' ');
+			*w++ = ' ';
 			*pending_space = false;
 		}
-		g_string_append_c(out, g_ascii_tolower(c));
+		*w++ = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 	}
+	g_string_truncate(out, (gsize)(w - out->str));
 }
 
 static bool is_ascii(const char *s, size_t len)
@@ -346,12 +354,14 @@ char *phrase_nfkc(const char *s)
 /* Normalise one line (no '\n' inside) and append it to OUT, collapsing
    white space; *pending_space says a separator is owed before the next
    visible character. NFKC, disguises undone, case folding, NFKC again. */
-static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
+static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space,
+			      GString *undone)
 {
 	size_t n = len < 0 ? strlen(line) : (size_t)len;
 	char *valid, *nfkc, *folded, *again;
-	GString *undone = g_string_new(NULL);
 	const char *p;
+
+	g_string_truncate(undone, 0);	/* the caller's, one for every line */
 
 	/* Disguises undone first (disguise.h): invisible characters, look-alike
 	   letters and spaced letters are read as the word they show. */
@@ -360,7 +370,6 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 			append_ascii(out, undone->str, undone->len, pending_space);
 		else
 			append_ascii(out, line, n, pending_space);
-		g_string_free(undone, TRUE);
 		return;
 	}
 	valid = g_utf8_make_valid(line, (gssize)n);
@@ -389,7 +398,6 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 	}
 	g_free(again);
 	g_free(folded);
-	g_string_free(undone, TRUE);
 	g_free(nfkc);
 	g_free(valid);
 }
@@ -399,7 +407,10 @@ char *phrase_normalise(const char *s)
 	GString *out = g_string_new(NULL);
 	bool pending = false;
 
-	append_normalised(out, s != NULL ? s : "", -1, &pending);
+	GString *undone = g_string_new(NULL);
+
+	append_normalised(out, s != NULL ? s : "", -1, &pending, undone);
+	g_string_free(undone, TRUE);
 	return g_string_free(out, FALSE);
 }
 
@@ -423,8 +434,8 @@ static bool is_sentence_end(const char *s, size_t i, size_t len)
 struct phrase_text *phrase_text_new(const char *utf8)
 {
 	struct phrase_text *t = g_new0(struct phrase_text, 1);
-	GString *out = g_string_new(NULL);
 	const char *p = utf8 != NULL ? utf8 : "";
+	GString *out = g_string_sized_new(strlen(p) + 16), *undone = g_string_new(NULL);
 	bool pending = false, paragraph = false;
 
 	t->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -444,12 +455,13 @@ struct phrase_text *phrase_text_new(const char *utf8)
 		}
 		start = out->len + (pending ? 1 : 0);
 		g_array_append_val(t->line_starts, start);
-		append_normalised(out, p, (gssize)n, &pending);
+		append_normalised(out, p, (gssize)n, &pending, undone);
 		pending = false;
 		if (nl == NULL)
 			break;
 		p = nl + 1;
 	}
+	g_string_free(undone, TRUE);
 	t->len = out->len;
 	t->str = g_string_free(out, FALSE);
 	t->breaks = g_array_new(FALSE, FALSE, sizeof(size_t));
