@@ -226,7 +226,10 @@ bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, si
 
 /* ---- closed classes ---- */
 
-#define SET(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* A word list: at file scope a compound literal (static); inside a
+   function SET is redefined below, after the closed classes. */
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define SET WORDS
 
 /* The first letters compared before the rest: most words of a text are
    in no list, and every question asks about many lists. */
@@ -364,6 +367,13 @@ static const char *const *const CAMPAIGN_NOUNS =
 	    "members", "member", "activists", "branch", "campaign", "poster", "posters",
 	    "manifesto", "fundraiser", "agent", "association", "councillors", "councillor",
 	    "petition", "flyers", "mailing", "mailshot", "hustings");
+
+/* Inside a function a compound literal is built on the stack each time
+   the line runs (GCC stored every word's address, for every question
+   asked of every word); a static array is built once. File-scope lists
+   below this point are written WORDS(...). */
+#undef SET
+#define SET(...) __extension__({ static const char *const set_[] = { __VA_ARGS__, NULL }; set_; })
 
 /* The closed classes above, as bits of one table built once, so that a
    word's membership is one hash lookup when the text is read rather than
@@ -1735,7 +1745,7 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i);
 /* What someone "wants a ..." that is no work: "wants a word", "needs a
    break". */
 static const char *const *const TALK_NOUNS =
-	SET("copy", "word", "chat", "reply", "answer", "call", "ring", "update", "meeting", "list",
+	WORDS("copy", "word", "chat", "reply", "answer", "call", "ring", "update", "meeting", "list",
 	    "quote", "chance", "break", "rest", "holiday", "drink", "say", "vote", "go", "laugh",
 	    "talk");
 
@@ -1759,7 +1769,7 @@ static size_t skip_adjectives(const struct ctx *c, size_t m)
 /* What happens at a meeting or to a decision ("the meeting is to be held
    on Tuesday", "for the fete to be held in June"): no one's task. */
 static const char *const *const EVENT_PARTICIPLES =
-	SET("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
+	WORDS("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
 	    "debated", "agreed", "expected", "hoped", "found", "seen", "heard", "welcomed",
 	    "opened", "elected", "voted");
 
@@ -3691,7 +3701,7 @@ static bool not_before(const struct ctx *c, size_t i)
 }
 
 static const char *const *const COMMUNITY =
-	SET("residents", "community", "town", "village", "area", "ward", "people", "children",
+	WORDS("residents", "community", "town", "village", "area", "ward", "people", "children",
 	    "families", "neighbours", "streets", "roads", "pensioners", "villagers", "elderly");
 
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,
