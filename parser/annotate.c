@@ -257,11 +257,16 @@ static GByteArray *encode(GMimeContentEncoding enc, const guint8 *p, size_t n)
 /* Decoded content with the footer, in the part's charset when it can say
    the footer, else in UTF-8 (*utf8_r set). NULL when HTML leaves no place
    where a footer could be seen (html_footer_place). */
-static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, bool *utf8_r)
+static GByteArray *with_footer(struct parser_private *priv, GMimePart *part,
+				const struct footer_bytes *fb, bool *utf8_r)
 {
 	bool truncated, html = g_mime_content_type_is_type(
 		g_mime_object_get_content_type(GMIME_OBJECT(part)), "text", "html");
-	GByteArray *dec = part_decoded_content(part, SIZE_MAX, &truncated);
+	/* as the model read it, when it kept it; else read again */
+	GByteArray *dec = decoded_text_take(priv, part);
+
+	if (dec == NULL)
+		dec = part_decoded_content(part, SIZE_MAX, &truncated);
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	const char *foot = html ? fb->html : fb->plain;
 	size_t flen = 0;
@@ -323,8 +328,9 @@ static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, b
 
 /* The new content of PART in its own transfer encoding where that can
    carry it. False: the part cannot be rewritten safely (uuencode). */
-static bool annotate_part(GMimePart *part, const struct footer_bytes *fb, const guint8 *raw,
-			  size_t raw_len, struct part_result *res)
+static bool annotate_part(struct parser_private *priv, GMimePart *part,
+			  const struct footer_bytes *fb, const guint8 *raw, size_t raw_len,
+			  struct part_result *res)
 {
 	GMimeContentEncoding enc = g_mime_part_get_content_encoding(part);
 	bool utf8;
@@ -333,7 +339,7 @@ static bool annotate_part(GMimePart *part, const struct footer_bytes *fb, const 
 	memset(res, 0, sizeof(*res));
 	if (enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		return false;
-	text = with_footer(part, fb, &utf8);
+	text = with_footer(priv, part, fb, &utf8);
 	if (text == NULL)
 		return false;
 	if (utf8)
@@ -585,7 +591,7 @@ static bool edit_targets(struct parser_message *msg, GPtrArray *targets,
 
 		if (!content_bounds(priv, part, &cs, &ce) ||
 		    looks_like_delimiter(priv->data->data + cs, ce - cs, bounds) ||
-		    !annotate_part(part, fb, priv->data->data + cs, ce - cs, &res)) {
+		    !annotate_part(priv, part, fb, priv->data->data + cs, ce - cs, &res)) {
 			ok = false;
 			break;
 		}

@@ -47,7 +47,22 @@ struct parser_private {
 	/* The GMimeObject of each entry of the model's parts, same index
 	   (parser_part_content); owned by the trees above. */
 	GPtrArray *part_objects;
+	/* Text parts read whole, decoded (struct decoded_text), kept for the
+	   footer (annotate.c), which would decode them again; small ones
+	   only (DECODED_KEEP_MAX). */
+	GArray *decoded_text;
 };
+
+#define DECODED_KEEP_MAX (256 * 1024)
+
+struct decoded_text {
+	GMimePart *part;
+	GByteArray *bytes;	/* NULL once taken */
+};
+
+/* The decoded content of PART kept by the model, taken (the caller frees
+   it), or NULL. */
+GByteArray *decoded_text_take(struct parser_private *priv, GMimePart *part);
 
 /* ---- prescan.c: bound what GMime is handed ---- */
 
