@@ -55,8 +55,18 @@ static void put_escaped(GString *out, const char *s)
 {
 	g_string_append_c(out, '"');
 	for (const char *p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
+		const char *q = p;
+		unsigned char c;
 
+		while ((unsigned char)*q >= 0x20 && *q != '"' && *q != '\\' && *q != 0x7f)
+			q++;	/* a run that needs no escape, appended at once */
+		if (q > p) {
+			g_string_append_len(out, p, q - p);
+			p = q;
+			if (*p == '\0')
+				break;
+		}
+		c = (unsigned char)*p;
 		if (c == '\\' || c == '"') {
 			g_string_append_c(out, '\\');
 			g_string_append_c(out, (char)c);
