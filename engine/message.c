@@ -151,24 +151,6 @@ static int message_grow(struct engine_message *msg, size_t n, bool body)
 	return 0;
 }
 
-/* Append DATA[0, LEN) with every bare LF turned into CRLF, a line at a
-   time. */
-static void append_crlf_len(GByteArray *out, const char *data, size_t len)
-{
-	const char *p = data, *end = data + len, *nl;
-
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (nl > data && nl[-1] == '\r') {
-			g_byte_array_append(out, (const guint8 *)p, (guint)(nl + 1 - p));
-		} else {
-			g_byte_array_append(out, (const guint8 *)p, (guint)(nl - p));
-			g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-		}
-		p = nl + 1;
-	}
-	g_byte_array_append(out, (const guint8 *)p, (guint)(end - p));
-}
-
 /* How many bytes DATA[0, LEN) takes with its bare LFs made CRLF. */
 static size_t crlf_len(const char *data, size_t len)
 {
@@ -180,6 +162,37 @@ static size_t crlf_len(const char *data, size_t len)
 		p = nl + 1;
 	}
 	return n;
+}
+
+/* DATA[0, LEN) appended to OUT with its bare LFs made CRLF, N bytes
+   (crlf_len): OUT grows once, to its exact length, and the lines are
+   copied without a call per piece (a message's body comes through here). */
+static void append_crlf_n(GByteArray *out, const char *data, size_t len, size_t n)
+{
+	const char *p = data, *end = data + len, *nl;
+	size_t at = out->len;
+	guint8 *w;
+
+	g_byte_array_set_size(out, (guint)(at + n));
+	w = out->data + at;
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl > data && nl[-1] == '\r') {
+			memcpy(w, p, (size_t)(nl + 1 - p));
+			w += nl + 1 - p;
+		} else {
+			memcpy(w, p, (size_t)(nl - p));
+			w += nl - p;
+			*w++ = '\r';
+			*w++ = '\n';
+		}
+		p = nl + 1;
+	}
+	memcpy(w, p, (size_t)(end - p));
+}
+
+static void append_crlf_len(GByteArray *out, const char *data, size_t len)
+{
+	append_crlf_n(out, data, len, crlf_len(data, len));
 }
 
 static void append_crlf(GByteArray *out, const char *s)
@@ -344,9 +357,11 @@ int engine_message_load(struct engine_message *msg, const char *data, size_t len
 		if (msg->limit_error != NULL)
 			return -1;
 		engine_message_end_headers(msg);
-		if (message_grow(msg, crlf_len(headers_end, (size_t)(end - headers_end)), true) < 0)
+		size_t n = crlf_len(headers_end, (size_t)(end - headers_end));
+
+		if (message_grow(msg, n, true) < 0)
 			return -1;
-		append_crlf_len(msg->raw, headers_end, (size_t)(end - headers_end));
+		append_crlf_n(msg->raw, headers_end, (size_t)(end - headers_end), n);
 	}
 	return ret < 0 ? -1 : 0;
 }

@@ -227,12 +227,16 @@ static bool has_8bit(const guint8 *p, size_t n)
 static GByteArray *crlf_to_lf(const guint8 *p, size_t n)
 {
 	GByteArray *out = g_byte_array_sized_new((guint)n);
+	guint8 *w;
 
+	g_byte_array_set_size(out, (guint)n);	/* at most as long: written in place */
+	w = out->data;
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
 			continue;
-		g_byte_array_append(out, &p[i], 1);
+		*w++ = p[i];
 	}
+	g_byte_array_set_size(out, (guint)(w - out->data));
 	return out;
 }
 
@@ -253,11 +257,16 @@ static GByteArray *encode(GMimeContentEncoding enc, const guint8 *p, size_t n)
 /* Decoded content with the footer, in the part's charset when it can say
    the footer, else in UTF-8 (*utf8_r set). NULL when HTML leaves no place
    where a footer could be seen (html_footer_place). */
-static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, bool *utf8_r)
+static GByteArray *with_footer(struct parser_private *priv, GMimePart *part,
+				const struct footer_bytes *fb, bool *utf8_r)
 {
 	bool truncated, html = g_mime_content_type_is_type(
 		g_mime_object_get_content_type(GMIME_OBJECT(part)), "text", "html");
-	GByteArray *dec = part_decoded_content(part, SIZE_MAX, &truncated);
+	/* as the model read it, when it kept it; else read again */
+	GByteArray *dec = decoded_text_take(priv, part);
+
+	if (dec == NULL)
+		dec = part_decoded_content(part, SIZE_MAX, &truncated);
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	const char *foot = html ? fb->html : fb->plain;
 	size_t flen = 0;
@@ -319,8 +328,9 @@ static GByteArray *with_footer(GMimePart *part, const struct footer_bytes *fb, b
 
 /* The new content of PART in its own transfer encoding where that can
    carry it. False: the part cannot be rewritten safely (uuencode). */
-static bool annotate_part(GMimePart *part, const struct footer_bytes *fb, const guint8 *raw,
-			  size_t raw_len, struct part_result *res)
+static bool annotate_part(struct parser_private *priv, GMimePart *part,
+			  const struct footer_bytes *fb, const guint8 *raw, size_t raw_len,
+			  struct part_result *res)
 {
 	GMimeContentEncoding enc = g_mime_part_get_content_encoding(part);
 	bool utf8;
@@ -329,7 +339,7 @@ static bool annotate_part(GMimePart *part, const struct footer_bytes *fb, const 
 	memset(res, 0, sizeof(*res));
 	if (enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		return false;
-	text = with_footer(part, fb, &utf8);
+	text = with_footer(priv, part, fb, &utf8);
 	if (text == NULL)
 		return false;
 	if (utf8)
@@ -447,19 +457,33 @@ static gint compare_edits(gconstpointer a, gconstpointer b)
 static void append_crlf(GByteArray *out, const guint8 *src, size_t len, guint8 *prev)
 {
 	const guint8 *p = src, *end = src + len;
+	size_t bare = 0, at = out->len;
+	guint8 before = *prev;
+	guint8 *w;
 
+	/* Count the bare LFs first, so that OUT grows once, to its exact
+	   length, and each line is copied without a call per piece. */
+	for (const guint8 *q = p; q < end; q++) {
+		q = memchr(q, '\n', (size_t)(end - q));
+		if (q == NULL)
+			break;
+		bare += (q > src ? q[-1] : before) != '\r';
+	}
+	g_byte_array_set_size(out, (guint)(at + len + bare));
+	w = out->data + at;
 	while (p < end) {
 		const guint8 *lf = memchr(p, '\n', (size_t)(end - p));
 		const guint8 *stop = lf != NULL ? lf : end;
 
-		g_byte_array_append(out, p, (guint)(stop - p));
+		memcpy(w, p, (size_t)(stop - p));
+		w += stop - p;
 		if (stop > p)
 			*prev = stop[-1];
 		if (lf == NULL)
 			break;
 		if (*prev != '\r')
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)"\n", 1);
+			*w++ = '\r';
+		*w++ = '\n';
 		*prev = '\n';
 		p = lf + 1;
 	}
@@ -567,7 +591,7 @@ static bool edit_targets(struct parser_message *msg, GPtrArray *targets,
 
 		if (!content_bounds(priv, part, &cs, &ce) ||
 		    looks_like_delimiter(priv->data->data + cs, ce - cs, bounds) ||
-		    !annotate_part(part, fb, priv->data->data + cs, ce - cs, &res)) {
+		    !annotate_part(priv, part, fb, priv->data->data + cs, ce - cs, &res)) {
 			ok = false;
 			break;
 		}

@@ -164,6 +164,55 @@ char *charset_from_utf8(const char *utf8, size_t len, const char *charset, size_
 	return conv;
 }
 
+/* part_decoded_content for content held in memory (the parser keeps the
+   message's bytes, and each part's content is a window on them): the
+   same decoding GMime's basic filter does (g_mime_encoding_step, then
+   _flush at the end), a chunk of input at a time as the filter stream
+   reads it, without the three stream and filter objects. False (nothing
+   written) when the content is not such a window. */
+static bool decode_in_memory(GMimeStream *raw, GMimeContentEncoding enc, size_t max,
+			     GByteArray *out, bool *truncated_r)
+{
+	GMimeStreamMem *mem;
+	GMimeEncoding state;
+	const guint8 *p, *end;
+	gint64 start = raw->bound_start, stop = raw->bound_end;
+
+	/* GMime's filter reads uuencoded content from its "begin" line, which
+	   the bare decoder does not look for */
+	if (!GMIME_IS_STREAM_MEM(raw) || enc == GMIME_CONTENT_ENCODING_UUENCODE)
+		return false;
+	mem = GMIME_STREAM_MEM(raw);
+	if (mem->buffer == NULL || start < 0 || (gint64)mem->buffer->len < start)
+		return false;
+	if (stop < 0 || stop > (gint64)mem->buffer->len)
+		stop = (gint64)mem->buffer->len;
+	if (stop < start)
+		return false;
+	p = mem->buffer->data + start;
+	end = mem->buffer->data + stop;
+	g_mime_encoding_init_decode(&state, enc);
+	for (;;) {
+		size_t in = MIN((size_t)(end - p), 4096), n;
+		guint at = out->len;
+		bool last = p + in >= end;
+
+		g_byte_array_set_size(out, at + (guint)g_mime_encoding_outlen(&state, in) + 16);
+		n = last ? g_mime_encoding_flush(&state, (const char *)p, in, (char *)out->data + at)
+			 : g_mime_encoding_step(&state, (const char *)p, in, (char *)out->data + at);
+		g_byte_array_set_size(out, at + (guint)n);
+		if (out->len > max) {
+			g_byte_array_set_size(out, (guint)max);
+			*truncated_r = true;
+			break;
+		}
+		p += in;
+		if (last)
+			break;
+	}
+	return true;
+}
+
 GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r)
 {
 	GByteArray *out = g_byte_array_new();
@@ -174,6 +223,8 @@ GByteArray *part_decoded_content(GMimePart *part, size_t max, bool *truncated_r)
 
 	*truncated_r = false;
 	if (w == NULL || (raw = g_mime_data_wrapper_get_stream(w)) == NULL)
+		return out;
+	if (decode_in_memory(raw, g_mime_data_wrapper_get_encoding(w), max, out, truncated_r))
 		return out;
 	/* A private view of the content: reading must not move the stream
 	   the annotator serialises from. */

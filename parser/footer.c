@@ -92,7 +92,8 @@ void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 		g_strchomp(*l);
 		if (l[1] == NULL && **l == '\0')
 			break;		/* the text's own final newline */
-		g_string_append_printf(plain, "%s\n", *l);
+		g_string_append(plain, *l);
+		g_string_append_c(plain, '\n');
 	}
 	g_string_append(plain, PARSER_FOOTER_END "\n");
 	if (f->html != NULL) {
@@ -111,7 +112,8 @@ void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 	g_string_append(html, FOOTER_P PARSER_FOOTER_END "</p></div>\n");
 	fb->plain = g_string_free(plain, FALSE);
 	fb->html = ascii_html(html->str);
-	fb->norm_text = footer_normalise(text);
+	fb->text = text;
+	fb->norm_text = NULL;
 	/* The HTML variant as text is wanted only to compare with footers
 	   the message already carries (footer_already_there): read back
 	   through the HTML parser then, not for every message */
@@ -119,13 +121,13 @@ void footer_build(const struct parser_footer *f, struct footer_bytes *fb)
 	fb->norm_html = NULL;
 	g_string_free(html, TRUE);
 	g_strfreev(lines);
-	g_free(text);
 }
 
 void footer_clear(struct footer_bytes *fb)
 {
 	g_free(fb->plain);
 	g_free(fb->html);
+	g_free(fb->text);
 	g_free(fb->norm_text);
 	g_free(fb->norm_html);
 	g_free(fb->source_html);
@@ -133,6 +135,8 @@ void footer_clear(struct footer_bytes *fb)
 
 bool footer_already_there(const struct parser_private *priv, struct footer_bytes *fb)
 {
+	if (priv->footers_seen->len > 0 && fb->norm_text == NULL)
+		fb->norm_text = footer_normalise(fb->text);
 	if (priv->footers_seen->len > 0 && fb->norm_html == NULL) {
 		if (fb->source_html != NULL) {
 			char *as_text = html_to_text(fb->source_html, strlen(fb->source_html),

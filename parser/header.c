@@ -15,27 +15,29 @@
    a character boundary). */
 static char *sanitise_ascii(const char *value, size_t max_len)
 {
-	GString *s = g_string_sized_new(strlen(value));
+	/* never longer than VALUE: written in place, without a call a byte */
+	char *out = g_malloc(strlen(value) + 1), *w = out;
 	bool space = false;
 
 	for (const char *p = value; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c <= ' ' || c == 0x7f) {
-			space = s->len > 0;
+			space = w > out;
 			continue;
 		}
 		if (space)
-			g_string_append_c(s, ' ');
+			*w++ = ' ';
 		space = false;
-		g_string_append_c(s, (char)c);
+		*w++ = (char)c;
 	}
-	if (s->len > max_len) {
-		g_string_truncate(s, max_len);
-		while (s->len > 0 && s->str[s->len - 1] == ' ')
-			g_string_truncate(s, s->len - 1);
+	if ((size_t)(w - out) > max_len) {
+		w = out + max_len;
+		while (w > out && w[-1] == ' ')
+			w--;
 	}
-	return g_string_free(s, FALSE);
+	*w = '\0';
+	return out;
 }
 
 char *parser_header_sanitise(const char *value, size_t max_len)

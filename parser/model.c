@@ -370,9 +370,11 @@ struct text_budget {
 	bool truncated;
 	struct html_limits html;
 	unsigned html_flags;	/* PARSER_FLAG_HTML_*_LIMIT */
+	struct parser_private *priv;	/* where decoded text parts are kept */
 };
 
-/* The decoded text of a body part as UTF-8 (HTML converted). */
+/* The decoded text of a body part as UTF-8 (HTML converted); its decoded
+   bytes kept (b->priv) when read whole and small. */
 static char *part_text(GMimePart *part, struct text_budget *b)
 {
 	bool truncated;
@@ -397,7 +399,13 @@ static char *part_text(GMimePart *part, struct text_budget *b)
 
 	b->left -= raw->len;
 	b->truncated |= truncated;
-	g_byte_array_free(raw, TRUE);
+	if (!truncated && raw->len <= DECODED_KEEP_MAX) {
+		struct decoded_text d = { .part = part, .bytes = raw };
+
+		g_array_append_val(b->priv->decoded_text, d);
+	} else {
+		g_byte_array_free(raw, TRUE);
+	}
 	if (type_is(GMIME_OBJECT(part), "text", "html")) {
 		char *plain = html_to_text(text, n, &b->html, &b->html_flags);
 
@@ -511,6 +519,7 @@ static void build_text(struct parser_message *msg, const struct parser_limits *l
 	struct text_budget b = {
 		.left = lim->max_text_bytes,
 		.html = { lim->max_html_attributes, lim->max_html_depth },
+		.priv = msg->priv,
 	};
 	struct text_segments seg;
 	GString *quoted;
@@ -674,6 +683,14 @@ static char *message_id(const char *raw)
 /* Every header field the model reads: the top-level fields in order, each
    NAME as GMime has it (blanks before the colon dropped) and RAW, what
    follows the colon up to and including the line end, folds kept. */
+/* g_ascii_strcasecmp(NAME, FIELD) == 0, the first letters compared
+   first: every field of the header is compared with a dozen names. */
+static inline bool same_name(const char *name, const char *field)
+{
+	return g_ascii_tolower(name[0]) == g_ascii_tolower(field[0]) &&
+	       g_ascii_strcasecmp(name, field) == 0;
+}
+
 void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 			const struct model_header *headers, size_t n)
 {
@@ -691,7 +708,7 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 		if (raw == NULL)
 			continue;
 		for (int f = 0; f < PARSER_FIELD_COUNT; f++) {
-			if (g_ascii_strcasecmp(name, field_names[f]) != 0)
+			if (!same_name(name, field_names[f]))
 				continue;
 			if (fields[f].seen == NULL)
 				fields[f].seen = g_hash_table_new_full(g_str_hash, g_str_equal,
@@ -707,15 +724,15 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 				add_unreadable(&fields[f], raw);
 			}
 		}
-		if (msg->subject == NULL && g_ascii_strcasecmp(name, "Subject") == 0)
+		if (msg->subject == NULL && same_name(name, "Subject"))
 			msg->subject = rfc2047_decode_text(raw);
-		else if (msg->message_id == NULL && g_ascii_strcasecmp(name, "Message-ID") == 0)
+		else if (msg->message_id == NULL && same_name(name, "Message-ID"))
 			msg->message_id = message_id(raw);
-		else if (msg->in_reply_to == NULL && g_ascii_strcasecmp(name, "In-Reply-To") == 0)
+		else if (msg->in_reply_to == NULL && same_name(name, "In-Reply-To"))
 			msg->in_reply_to = message_id(raw);
-		else if (msg->sensitivity == NULL && g_ascii_strcasecmp(name, "Sensitivity") == 0)
+		else if (msg->sensitivity == NULL && same_name(name, "Sensitivity"))
 			msg->sensitivity = rfc2047_decode_text(raw);
-		else if (g_ascii_strcasecmp(name, "References") == 0) {
+		else if (same_name(name, "References")) {
 			GMimeReferences *r = g_mime_references_parse(options, raw);
 
 			for (int k = 0; r != NULL && k < g_mime_references_length(r); k++)
@@ -724,7 +741,7 @@ void model_read_headers(struct parser_message *msg, GMimeParserOptions *options,
 				g_mime_references_free(r);
 		}
 		for (const char *const *c = classification_names; *c != NULL; c++) {
-			if (g_ascii_strcasecmp(name, *c) == 0)
+			if (same_name(name, *c))
 				g_ptr_array_add(classes, rfc2047_decode_text(raw));
 		}
 	}

@@ -47,7 +47,22 @@ struct parser_private {
 	/* The GMimeObject of each entry of the model's parts, same index
 	   (parser_part_content); owned by the trees above. */
 	GPtrArray *part_objects;
+	/* Text parts read whole, decoded (struct decoded_text), kept for the
+	   footer (annotate.c), which would decode them again; small ones
+	   only (DECODED_KEEP_MAX). */
+	GArray *decoded_text;
 };
+
+#define DECODED_KEEP_MAX (256 * 1024)
+
+struct decoded_text {
+	GMimePart *part;
+	GByteArray *bytes;	/* NULL once taken */
+};
+
+/* The decoded content of PART kept by the model, taken (the caller frees
+   it), or NULL. */
+GByteArray *decoded_text_take(struct parser_private *priv, GMimePart *part);
 
 /* ---- prescan.c: bound what GMime is handed ---- */
 
@@ -125,7 +140,9 @@ struct _xmlDoc *html_read_bounded(const char *html, size_t len, const struct htm
 struct footer_bytes {
 	char *plain;		/* UTF-8, '\n' line ends, BEGIN/END lines included */
 	char *html;		/* ASCII: non-ASCII as character references */
-	char *norm_text;	/* footer_normalise of the notice, for ALREADY */
+	char *text;		/* the notice's text, valid UTF-8 */
+	char *norm_text;	/* footer_normalise of text, for ALREADY: made on
+				   first use (most messages carry no footer) */
 	char *norm_html;	/* the same of the HTML variant as text, made
 				   by footer_already_there when needed */
 	char *source_html;	/* the notice's own HTML, NULL: derived */

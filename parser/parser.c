@@ -156,6 +156,7 @@ static int parse(const char *data, size_t len, GByteArray *owned, bool borrow,
 	priv->footers_seen = g_ptr_array_new_with_free_func(g_free);
 	priv->decoded = g_ptr_array_new_with_free_func(g_object_unref);
 	priv->part_objects = g_ptr_array_new();
+	priv->decoded_text = g_array_new(FALSE, FALSE, sizeof(struct decoded_text));
 	/* Only header lines left out of the top-level header: the body is the
 	   same, and can be rewritten, unless a MIME field went with them. */
 	priv->no_rewrite = pre.body_cut || pre.mime_field_cut;
@@ -433,6 +434,14 @@ void parser_message_free(struct parser_message **msgp)
 		g_ptr_array_free(m->priv->footers_seen, TRUE);
 		g_ptr_array_free(m->priv->decoded, TRUE);
 		g_ptr_array_free(m->priv->part_objects, TRUE);
+		for (guint i = 0; i < m->priv->decoded_text->len; i++) {
+			GByteArray *b = g_array_index(m->priv->decoded_text, struct decoded_text,
+						      i).bytes;
+
+			if (b != NULL)
+				g_byte_array_free(b, TRUE);
+		}
+		g_array_free(m->priv->decoded_text, TRUE);
 		g_free(m->priv);
 	}
 	g_free(m);
@@ -461,4 +470,19 @@ int parser_part_content(const struct parser_message *msg, size_t index, size_t m
 	*len_r = bytes->len;
 	*data_r = (char *)g_byte_array_free(bytes, FALSE);
 	return 0;
+}
+
+GByteArray *decoded_text_take(struct parser_private *priv, GMimePart *part)
+{
+	for (guint i = 0; i < priv->decoded_text->len; i++) {
+		struct decoded_text *d = &g_array_index(priv->decoded_text, struct decoded_text, i);
+
+		if (d->part == part && d->bytes != NULL) {
+			GByteArray *b = d->bytes;
+
+			d->bytes = NULL;
+			return b;
+		}
+	}
+	return NULL;
 }

@@ -22,6 +22,9 @@ struct lex_word {
 
 const struct lex_word *lex_lookup(const struct lang_lexicon *lex, const char *word);
 bool lex_is_verb(const struct lang_lexicon *lex, const char *word);
+struct lang_text;
+/* lex_is_verb of token I of TEXT, looked up once per token. */
+bool lex_tok_is_verb(const struct lang_lexicon *lex, const struct lang_text *text, size_t i);
 /* A verb seen more often as a verb than as a noun or adjective. */
 bool lex_verb_first(const struct lang_lexicon *lex, const char *word);
 bool lex_is_participle(const struct lang_lexicon *lex, const char *word);	/* moved, cut, done */
@@ -43,7 +46,8 @@ enum tok_flags {
 	TOK_UPPER = 1u << 3,		/* written all in capitals (two letters or more) */
 	TOK_POSSESSIVE = 1u << 4,	/* "council's", "Tories'": the 's was split off */
 	TOK_EXPANDED = 1u << 5,		/* second half of a contraction ("I'd" -> i would) */
-	TOK_SENTENCE_FIRST = 1u << 6
+	TOK_SENTENCE_FIRST = 1u << 6,
+	TOK_LEX_KNOWN = 1u << 7		/* lex below is the lexicon's answer */
 };
 
 struct tok {
@@ -51,7 +55,9 @@ struct tok {
 	guint32 start, end;	/* source bytes */
 	guint32 line;		/* 1-based */
 	guint32 classes;	/* lang_word_classes(w) */
+	guint32 hash;		/* g_str_hash(w): word lists test it before a lookup */
 	guint8 flags;
+	const struct lex_word *lex;	/* lex_lookup(w), once TOK_LEX_KNOWN */
 };
 
 struct sentence {
@@ -72,6 +78,7 @@ struct lang_text {
 	bool headline;		/* a subject line: mostly noun phrases */
 	GHashTable *readers;	/* first names of its readers (lang_text_add_reader) */
 	GArray *found[LANG_PARTY + 1];	/* lang_find's answers, made on first question */
+	const struct lang_lexicon *lex;	/* the lexicon of the tokens' lex answers */
 };
 
 #define TOK(t, i) (&g_array_index((t)->toks, struct tok, (i)))
@@ -81,6 +88,8 @@ struct lang_text {
 
 /* Which of lang.c's closed word classes WORD belongs to, as bits. */
 guint32 lang_word_classes(const char *word);
+/* The same for WORD whose g_str_hash is HASH: no lookup for most words. */
+guint32 lang_word_classes_hashed(const char *word, guint32 hash);
 
 
 /* Does an entry of LIST start at token I of [I, END)? *LEN_R gets its

@@ -103,11 +103,13 @@ struct builder {
 static void push(struct builder *b, const char *w, size_t start, size_t end, guint8 flags)
 {
 	size_t n = strlen(w);
+	guint32 hash = g_str_hash(w);
 	struct tok tok = {
 		.w = g_string_chunk_insert_len(b->t->words, w, (gssize)n),
 		.start = (guint32)start, .end = (guint32)end, .line = b->line, .flags = flags,
 		/* no closed-class word is longer */
-		.classes = n <= 16 ? lang_word_classes(w) : 0,
+		.classes = n <= 16 ? lang_word_classes_hashed(w, hash) : 0,
+		.hash = hash,
 	};
 
 	if (!b->sentence_open) {
@@ -299,6 +301,21 @@ static guint8 case_flags(const char *word, size_t len)
 	return flags;
 }
 
+/* Tables of spelled-out words looked up by their first byte: ROWS of
+   STRIDE strings, N rows, the key first in each; HEAD[b] is 1 + the first
+   row whose key starts with b, NEXT[r] 1 + the next such row after r (0:
+   none). Most words are compared with no row at all. */
+static void index_rows(const char *const *rows, size_t stride, size_t n, guint8 head[256],
+		       guint8 *next)
+{
+	for (size_t r = n; r-- > 0;) {
+		guint8 b = (guint8)rows[r * stride][0];
+
+		next[r] = head[b];
+		head[b] = (guint8)(r + 1);
+	}
+}
+
 /* Words as they are typed on phones, read as the words they stand for
    ("can u", "ur booked", "tmrw pls"); quotes still show what was written. */
 static const char *texting(const char *w)
@@ -318,9 +335,17 @@ static const char *texting(const char *w)
 		{ "2nite", "tonight" },
 	};
 
-	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
-		if (forms[i][0][0] == w[0] && strcmp(w, forms[i][0]) == 0)
-			return forms[i][1];
+	static guint8 head[256], next[G_N_ELEMENTS(forms)];
+	static gsize indexed;
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(forms) < 255);
+	if (g_once_init_enter(&indexed)) {
+		index_rows(&forms[0][0], 2, G_N_ELEMENTS(forms), head, next);
+		g_once_init_leave(&indexed, 1);
+	}
+	for (guint8 r = head[(guint8)w[0]]; r != 0; r = next[r - 1])
+		if (strcmp(w, forms[r - 1][0]) == 0)
+			return forms[r - 1][1];
 	return w;
 }
 
@@ -339,10 +364,18 @@ static bool bare_contraction(const char *w, const char **a_r, const char **b_r)
 		{ "itll", "it", "will" }, { "youll", "you", "will" }, { "weve", "we", "have" },
 	};
 
-	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++)
-		if (strcmp(w, forms[i][0]) == 0) {
-			*a_r = forms[i][1];
-			*b_r = forms[i][2];
+	static guint8 head[256], next[G_N_ELEMENTS(forms)];
+	static gsize indexed;
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(forms) < 255);
+	if (g_once_init_enter(&indexed)) {
+		index_rows(&forms[0][0], 3, G_N_ELEMENTS(forms), head, next);
+		g_once_init_leave(&indexed, 1);
+	}
+	for (guint8 r = head[(guint8)w[0]]; r != 0; r = next[r - 1])
+		if (strcmp(w, forms[r - 1][0]) == 0) {
+			*a_r = forms[r - 1][1];
+			*b_r = forms[r - 1][2];
 			return true;
 		}
 	return false;
@@ -444,12 +477,24 @@ static bool is_abbreviation(const struct lang_text *t)
 	       in_list(prev->w, abbreviations, G_N_ELEMENTS(abbreviations));
 }
 
+/* The length of [P, END) in characters, counted up to CAP only: a line's
+   length matters only below WRAPPED_LINE_CHARS. */
+static size_t chars_capped(const char *p, const char *end, size_t cap)
+{
+	size_t n = 0;
+
+	for (; p < end && n < cap; n++)
+		p = (unsigned char)*p < 0x80 ? p + 1 : g_utf8_next_char(p);
+	return n;
+}
+
 /* Tokens of one line [P, END). Returns the line's visible length in
-   characters and whether its last token ended a sentence. */
+   characters (at most WRAPPED_LINE_CHARS) and whether its last token
+   ended a sentence. */
 static size_t tokenise_line(struct builder *b, const char *src, const char *p, const char *end,
 			    bool *ended_r)
 {
-	size_t chars = (size_t)g_utf8_strlen(p, end - p);
+	size_t chars = chars_capped(p, end, WRAPPED_LINE_CHARS);
 
 	*ended_r = false;
 	while (p < end) {

@@ -26,12 +26,22 @@ struct list_entry {
 	struct lang_text *text;
 };
 
+#define LIST_BITS 4096
+
 struct lang_list {
 	GHashTable *by_first;	/* first word -> GPtrArray of struct list_entry */
 	GHashTable *except_by_first;	/* the same for "!" entries */
 	GPtrArray *entries;
 	size_t max_except;	/* longest exception, in words */
+	/* The hashes of by_first's words, one bit each: most words of a
+	   text start no entry, and one bit says so without a lookup. */
+	guint64 first_bits[LIST_BITS / 64];
 };
+
+static inline bool list_may_start(const struct lang_list *list, guint32 hash)
+{
+	return (list->first_bits[(hash % LIST_BITS) / 64] >> (hash % 64)) & 1;
+}
 
 static void entry_free(gpointer p)
 {
@@ -72,6 +82,11 @@ struct lang_list *lang_list_new(const char *const *entries, size_t n)
 		if (bucket == NULL) {
 			bucket = g_ptr_array_new();
 			g_hash_table_insert(index, (gpointer)TOK(e->text, 0)->w, bucket);
+		}
+		if (!except) {
+			guint32 h = TOK(e->text, 0)->hash;
+
+			list->first_bits[(h % LIST_BITS) / 64] |= (guint64)1 << (h % 64);
 		}
 		g_ptr_array_add(bucket, e);
 	}
@@ -179,9 +194,12 @@ static bool excepted(const struct lang_list *list, const struct lang_text *t, si
 static size_t longest_at(const struct lang_list *list, const struct lang_text *t, size_t i,
 			 size_t end, const char *first, bool any_case)
 {
-	GPtrArray *bucket = g_hash_table_lookup(list->by_first, first != NULL ? first : TOK(t, i)->w);
+	GPtrArray *bucket;
 	size_t best = 0;
 
+	if (!list_may_start(list, first != NULL ? g_str_hash(first) : TOK(t, i)->hash))
+		return 0;
+	bucket = g_hash_table_lookup(list->by_first, first != NULL ? first : TOK(t, i)->w);
 	for (guint k = 0; bucket != NULL && k < bucket->len; k++) {
 		const struct list_entry *e = bucket->pdata[k];
 
@@ -208,7 +226,10 @@ bool lang_list_at_as(const struct lang_list *list, const struct lang_text *t, si
 
 /* ---- closed classes ---- */
 
-#define SET(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* A word list: at file scope a compound literal (static); inside a
+   function SET is redefined below, after the closed classes. */
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define SET WORDS
 
 /* The first letters compared before the rest: most words of a text are
    in no list, and every question asks about many lists. */
@@ -347,6 +368,13 @@ static const char *const *const CAMPAIGN_NOUNS =
 	    "manifesto", "fundraiser", "agent", "association", "councillors", "councillor",
 	    "petition", "flyers", "mailing", "mailshot", "hustings");
 
+/* Inside a function a compound literal is built on the stack each time
+   the line runs (GCC stored every word's address, for every question
+   asked of every word); a static array is built once. File-scope lists
+   below this point are written WORDS(...). */
+#undef SET
+#define SET(...) __extension__({ static const char *const set_[] = { __VA_ARGS__, NULL }; set_; })
+
 /* The closed classes above, as bits of one table built once, so that a
    word's membership is one hash lookup when the text is read rather than
    a string comparison for each word of each class at each question. */
@@ -383,6 +411,10 @@ static const char *const *const *const CLASSES[C_COUNT] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(CLASSES) <= 32);
 
+/* The hashes of every class's words, one bit each (as word lists'
+   first_bits): most words of a text are in no class. */
+static guint64 class_bits[LIST_BITS / 64];
+
 static GHashTable *class_table(void)
 {
 	static GHashTable *table;
@@ -393,8 +425,10 @@ static GHashTable *class_table(void)
 		for (size_t k = 0; k < G_N_ELEMENTS(CLASSES); k++)
 			for (const char *const *w = *CLASSES[k]; *w != NULL; w++) {
 				guint32 bits = GPOINTER_TO_UINT(g_hash_table_lookup(t, *w));
+				guint32 h = g_str_hash(*w);
 
 				g_hash_table_insert(t, (gpointer)*w, GUINT_TO_POINTER(bits | (1u << k)));
+				class_bits[(h % LIST_BITS) / 64] |= (guint64)1 << (h % 64);
 			}
 		g_once_init_leave(&table, t);
 	}
@@ -404,6 +438,15 @@ static GHashTable *class_table(void)
 guint32 lang_word_classes(const char *word)
 {
 	return GPOINTER_TO_UINT(g_hash_table_lookup(class_table(), word));
+}
+
+guint32 lang_word_classes_hashed(const char *word, guint32 hash)
+{
+	GHashTable *table = class_table();
+
+	if (!((class_bits[(hash % LIST_BITS) / 64] >> (hash % 64)) & 1))
+		return 0;
+	return GPOINTER_TO_UINT(g_hash_table_lookup(table, word));
 }
 
 
@@ -473,7 +516,7 @@ static const struct lang_lexicon *LEX(const struct ctx *c)
 
 static bool is_verb(const struct ctx *c, size_t i)
 {
-	return is_word(c, i) && lex_is_verb(LEX(c), W(c, i));
+	return is_word(c, i) && lex_tok_is_verb(LEX(c), c->t, i);
 }
 
 /* The verb lemma of word I into BUF ("going" -> go), or NULL. */
@@ -534,15 +577,15 @@ static struct verdict info(size_t at)
 	return make(V_INFO, "request for information", at, false);
 }
 
-/* Only a request for a task counts: "do you want to come to the quiz?" is
-   an invitation. */
 /* What happens at a meeting or to a decision ("the meeting is to be held
    on Tuesday", "for the fete to be held in June"): no one's task. */
 static const char *const *const EVENT_PARTICIPLES =
-	SET("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
+	WORDS("held", "discussed", "decided", "considered", "chaired", "attended", "announced",
 	    "debated", "agreed", "expected", "hoped", "found", "seen", "heard", "welcomed",
 	    "opened", "elected", "voted");
 
+/* Only a request for a task counts: "do you want to come to the quiz?" is
+   an invitation. */
 static struct verdict task_only(struct verdict v)
 {
 	return v.kind == V_REQUEST && !v.task ? none() : v;
@@ -1795,7 +1838,7 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i);
 /* What someone "wants a ..." that is no work: "wants a word", "needs a
    break". */
 static const char *const *const TALK_NOUNS =
-	SET("copy", "word", "chat", "reply", "answer", "call", "ring", "update", "meeting", "list",
+	WORDS("copy", "word", "chat", "reply", "answer", "call", "ring", "update", "meeting", "list",
 	    "quote", "chance", "break", "rest", "holiday", "drink", "say", "vote", "go", "laugh",
 	    "talk");
 
@@ -4155,7 +4198,7 @@ static bool not_before(const struct ctx *c, size_t i)
 }
 
 static const char *const *const COMMUNITY =
-	SET("residents", "community", "town", "village", "area", "ward", "people", "children",
+	WORDS("residents", "community", "town", "village", "area", "ward", "people", "children",
 	    "families", "neighbours", "streets", "roads", "pensioners", "villagers", "elderly");
 
 bool lang_sentence_speaks_for(const struct lang *lang, const struct lang_text *text,

@@ -332,6 +332,8 @@ static const char *unprefixed(const char *word)
 {
 	static const char *const prefixes[] = { "re-", "double-", "pre-", "co-" };
 
+	if (word[0] != 'r' && word[0] != 'd' && word[0] != 'p' && word[0] != 'c')
+		return NULL;	/* the first letters of every prefix: most words */
 	for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++)
 		if (g_str_has_prefix(word, prefixes[i]) && word[strlen(prefixes[i])] != '\0')
 			return word + strlen(prefixes[i]);
@@ -362,6 +364,26 @@ bool lex_is_verb(const struct lang_lexicon *lex, const char *word)
 {
 	const struct lex_word *e = lex_lookup(lex, word);
 
+	return e != NULL && (e->flags & LEX_VERB);
+}
+
+bool lex_tok_is_verb(const struct lang_lexicon *lex, const struct lang_text *text, size_t i)
+{
+	/* The rules ask of the same words again and again; the answer is
+	   kept in the token (for one lexicon: the text's first) */
+	struct lang_text *t = (struct lang_text *)text;
+	struct tok *tok = TOK(t, i);
+	const struct lex_word *e;
+
+	if (t->lex == NULL)
+		t->lex = lex;
+	if (t->lex != lex)
+		return lex_is_verb(lex, tok->w);
+	if (!(tok->flags & TOK_LEX_KNOWN)) {
+		tok->lex = lex_lookup(lex, tok->w);
+		tok->flags |= TOK_LEX_KNOWN;
+	}
+	e = tok->lex;
 	return e != NULL && (e->flags & LEX_VERB);
 }
 

@@ -345,41 +345,37 @@ char *notice_wrap(const char *text, unsigned width)
 	return g_string_free(out, FALSE);
 }
 
-/* HTML 4 entities only: old mail programs show &apos; literally. */
-static char *html_escape(const char *text)
+char *notice_html(const char *text)
 {
-	GString *s = g_string_new(NULL);
+	GString *s = g_string_sized_new(strlen(text) + 64);
 
+	/* Escaped (HTML 4 entities only: old mail programs show &apos;
+	   literally) and broken into paragraphs and lines in one pass, a run
+	   of plain characters appended at a time */
+	g_string_append(s, "<p>");
 	for (const char *p = text; *p != '\0'; p++) {
+		size_t run = strcspn(p, "&<>\"\n");
+
+		g_string_append_len(s, p, (gssize)run);
+		p += run;
 		switch (*p) {
+		case '\0': p--; break;
 		case '&': g_string_append(s, "&amp;"); break;
 		case '<': g_string_append(s, "&lt;"); break;
 		case '>': g_string_append(s, "&gt;"); break;
 		case '"': g_string_append(s, "&quot;"); break;
-		default: g_string_append_c(s, *p); break;
-		}
-	}
-	return g_string_free(s, FALSE);
-}
-
-char *notice_html(const char *text)
-{
-	GString *s = g_string_new("<p>");
-	char *esc = html_escape(text);
-
-	for (const char *p = esc; *p != '\0'; p++) {
-		if (p[0] == '\n' && p[1] == '\n') {
-			g_string_append(s, "</p>\n<p>");
-			while (p[1] == '\n')
-				p++;
-		} else if (*p == '\n') {
-			g_string_append(s, "<br>\n");
-		} else {
-			g_string_append_c(s, *p);
+		default:	/* '\n' */
+			if (p[1] == '\n') {
+				g_string_append(s, "</p>\n<p>");
+				while (p[1] == '\n')
+					p++;
+			} else {
+				g_string_append(s, "<br>\n");
+			}
+			break;
 		}
 	}
 	g_string_append(s, "</p>\n");
-	g_free(esc);
 	return g_string_free(s, FALSE);
 }
 

@@ -33,13 +33,59 @@ static char *squashed(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* squashed(S) into BUF (SIZE bytes) when it fits, else a new string. */
+static char *squashed_into(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (strlen(s) >= size)
+		return squashed(s);
+	for (const char *p = s; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p) || (unsigned char)*p >= 0x80)
+			buf[n++] = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+	buf[n] = '\0';
+	return buf;
+}
+
+#define HEAD_BITS_LOG2 13
+#define HEAD_BITS (1u << HEAD_BITS_LOG2)
+
 struct phrase_set {
 	GArray *entries;	/* struct phrase_entry */
 	GHashTable *by_word;	/* hash of a phrase's first word -> GArray of guint entry index */
 	GArray *unindexed;	/* guint: entries that do not start with a word */
 	size_t n_positive;
 	size_t max_exception;	/* longest exception, bytes: bounds the overlap search */
+	/* The first four letters of every positive entry's squashed form,
+	   hashed to one bit each: a plain-ASCII line none of whose runs of
+	   four letters is here holds no entry (phrase_set_label). */
+	guint8 heads[HEAD_BITS / 8];
+	bool short_squash;	/* a positive entry squashes to under four letters */
 };
+
+/* Four bytes of a squashed form as one of HEAD_BITS bits. */
+static inline unsigned head_bit(const char *p)
+{
+	guint32 v = (guint32)(unsigned char)p[0] | (guint32)(unsigned char)p[1] << 8 |
+		    (guint32)(unsigned char)p[2] << 16 | (guint32)(unsigned char)p[3] << 24;
+
+	return (v * 2654435761u) >> (32 - HEAD_BITS_LOG2);
+}
+
+/* Could a plain-ASCII squashed line SQ hold one of SET's positive
+   entries? No when no run of four of its letters starts one. */
+static bool heads_possible(const struct phrase_set *set, const char *sq, size_t len)
+{
+	if (set->short_squash)
+		return true;
+	for (size_t i = 0; i + 4 <= len; i++) {
+		unsigned k = head_bit(sq + i);
+
+		if (set->heads[k / 8] & (1u << (k % 8)))
+			return true;
+	}
+	return false;
+}
 
 /* Characters NFKC leaves alone that people type interchangeably. */
 static gunichar plain_char(gunichar c)
@@ -99,20 +145,28 @@ static guint word_hash(const char *p, size_t len)
    (most lines and every shipped phrase are ASCII). */
 static void append_ascii(GString *out, const char *line, size_t len, bool *pending_space)
 {
+	size_t at = out->len;
+	char *w;
+
+	/* at most one byte more than LINE (a space owed from before): OUT
+	   grows once and is written in place */
+	g_string_set_size(out, at + len + 1);
+	w = out->str + at;
 	for (size_t i = 0; i < len; i++) {
 		char c = line[i] == '`' ? '\'' : line[i];
 
 		if (g_ascii_isspace(c) || g_ascii_iscntrl(c)) {
-			if (out->len > 0)
+			if (w > out->str)
 				*pending_space = true;
 			continue;
 		}
 		if (*pending_space) {
-			g_string_append_c(out, ' ');
+			*w++ = ' ';
 			*pending_space = false;
 		}
-		g_string_append_c(out, g_ascii_tolower(c));
+		*w++ = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 	}
+	g_string_truncate(out, (gsize)(w - out->str));
 }
 
 static bool is_ascii(const char *s, size_t len)
@@ -300,12 +354,14 @@ char *phrase_nfkc(const char *s)
 /* Normalise one line (no '\n' inside) and append it to OUT, collapsing
    white space; *pending_space says a separator is owed before the next
    visible character. NFKC, disguises undone, case folding, NFKC again. */
-static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space)
+static void append_normalised(GString *out, const char *line, gssize len, bool *pending_space,
+			      GString *undone)
 {
 	size_t n = len < 0 ? strlen(line) : (size_t)len;
 	char *valid, *nfkc, *folded, *again;
-	GString *undone = g_string_new(NULL);
 	const char *p;
+
+	g_string_truncate(undone, 0);	/* the caller's, one for every line */
 
 	/* Disguises undone first (disguise.h): invisible characters, look-alike
 	   letters and spaced letters are read as the word they show. */
@@ -314,7 +370,6 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 			append_ascii(out, undone->str, undone->len, pending_space);
 		else
 			append_ascii(out, line, n, pending_space);
-		g_string_free(undone, TRUE);
 		return;
 	}
 	valid = g_utf8_make_valid(line, (gssize)n);
@@ -343,7 +398,6 @@ static void append_normalised(GString *out, const char *line, gssize len, bool *
 	}
 	g_free(again);
 	g_free(folded);
-	g_string_free(undone, TRUE);
 	g_free(nfkc);
 	g_free(valid);
 }
@@ -353,7 +407,10 @@ char *phrase_normalise(const char *s)
 	GString *out = g_string_new(NULL);
 	bool pending = false;
 
-	append_normalised(out, s != NULL ? s : "", -1, &pending);
+	GString *undone = g_string_new(NULL);
+
+	append_normalised(out, s != NULL ? s : "", -1, &pending, undone);
+	g_string_free(undone, TRUE);
 	return g_string_free(out, FALSE);
 }
 
@@ -377,8 +434,8 @@ static bool is_sentence_end(const char *s, size_t i, size_t len)
 struct phrase_text *phrase_text_new(const char *utf8)
 {
 	struct phrase_text *t = g_new0(struct phrase_text, 1);
-	GString *out = g_string_new(NULL);
 	const char *p = utf8 != NULL ? utf8 : "";
+	GString *out = g_string_sized_new(strlen(p) + 16), *undone = g_string_new(NULL);
 	bool pending = false, paragraph = false;
 
 	t->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -398,12 +455,13 @@ struct phrase_text *phrase_text_new(const char *utf8)
 		}
 		start = out->len + (pending ? 1 : 0);
 		g_array_append_val(t->line_starts, start);
-		append_normalised(out, p, (gssize)n, &pending);
+		append_normalised(out, p, (gssize)n, &pending, undone);
 		pending = false;
 		if (nl == NULL)
 			break;
 		p = nl + 1;
 	}
+	g_string_free(undone, TRUE);
 	t->len = out->len;
 	t->str = g_string_free(out, FALSE);
 	t->breaks = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -501,6 +559,15 @@ struct phrase_set *phrase_set_new(const char *const *phrases, size_t n)
 			continue;
 		}
 		e.squash = squashed(e.norm);
+		if (!e.exception) {
+			if (strlen(e.squash) < 4) {
+				set->short_squash = true;
+			} else {
+				unsigned k = head_bit(e.squash);
+
+				set->heads[k / 8] |= (guint8)(1u << (k % 8));
+			}
+		}
 		if (!e.exception)
 			set->n_positive++;
 		else
@@ -842,17 +909,19 @@ bool phrase_set_label(const struct phrase_set *set, const char *line, bool trail
 	while (*start != '\0' && is_decoration(g_utf8_get_char_validated(start, -1)))
 		start = g_utf8_next_char(start);
 	if (is_ascii(start, strlen(start))) {
-		/* most lines hold no phrase's letters at all: no normalising */
-		char *sq = squashed(start);
-		bool possible = false;
+		/* most lines hold no phrase's letters at all: no normalising;
+		   most hold not even the first four letters of one */
+		char buf[256], *sq = squashed_into(start, buf, sizeof(buf));
+		bool candidate = heads_possible(set, sq, strlen(sq)), possible = false;
 
-		for (guint i = 0; i < set->entries->len && !possible; i++) {
+		for (guint i = 0; candidate && i < set->entries->len && !possible; i++) {
 			const struct phrase_entry *e =
 				&g_array_index(set->entries, struct phrase_entry, i);
 
 			possible = !e->exception && strstr(sq, e->squash) != NULL;
 		}
-		g_free(sq);
+		if (sq != buf)
+			g_free(sq);
 		if (!possible)
 			return false;
 	}

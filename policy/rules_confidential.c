@@ -91,31 +91,41 @@ static char *find_banner(const struct phrase_set *set, const char *text, const c
 {
 	const char *p = text != NULL ? text : "";
 	unsigned line = 1;
+	GString *l = NULL;	/* each line in turn, one buffer for all */
+	char *ev = NULL;
 
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		char *l = g_strndup(p, n);
 		const char *phrase;
-		char *ev = NULL;
 
-		g_strchomp(l);
-		if (*l != '\0' && g_utf8_strlen(l, -1) <= BANNER_MAX_CHARS &&
-		    phrase_set_label(set, l, false, &phrase)) {
-			char *banner = banner_evidence(l, phrase);
+		while (n > 0 && g_ascii_isspace(p[n - 1]))	/* as g_strchomp */
+			n--;
+		/* a line of at most BANNER_MAX_CHARS bytes has at most as
+		   many characters: counted only when longer */
+		if (n > 0 && (n <= BANNER_MAX_CHARS ||
+			      g_utf8_strlen(p, (gssize)n) <= BANNER_MAX_CHARS)) {
+			if (l == NULL)
+				l = g_string_sized_new(BANNER_MAX_CHARS * 4);
+			g_string_truncate(l, 0);
+			g_string_append_len(l, p, (gssize)n);
+			if (phrase_set_label(set, l->str, false, &phrase)) {
+				char *banner = banner_evidence(l->str, phrase);
 
-			ev = g_strdup_printf("%s in %s line %u", banner, what, line);
-			g_free(banner);
+				ev = g_strdup_printf("%s in %s line %u", banner, what, line);
+				g_free(banner);
+			}
 		}
-		g_free(l);
 		if (ev != NULL)
-			return ev;
+			break;
 		if (nl == NULL)
 			break;
 		p = nl + 1;
 		line++;
 	}
-	return NULL;
+	if (l != NULL)
+		g_string_free(l, TRUE);
+	return ev;
 }
 
 static char *subject_marking(const struct phrase_set *set, const char *subject, const char *what)

@@ -691,6 +691,61 @@ static void test_summary_limits(void **state)
 	}
 }
 
+/* The journal line is written directly, not through json-glib: it must be
+   byte for byte what json-glib writes for the same values (tools parse it
+   and hash it), escapes included. json-glib parses it and writes it again;
+   the two must be the same. */
+static void test_journal_line_as_json_glib(void **state)
+{
+	struct fixture *f = *state;
+	const struct conf *conf = engine_conf(f->engine);
+	static const char *const to[] = { "jo@auditors.example.co.uk", NULL };
+	struct engine_message *msg = test_message(f->engine, "messages/milter/plain-lf.eml",
+						  "cllr.smith@ashcombe-pc.gov.uk", to);
+	struct policy_verdict *v = v_hold(conf);
+	GString *every = g_string_new("every byte: ");
+	JsonParser *parser = json_parser_new();
+	JsonGenerator *gen = json_generator_new();
+	GError *err = NULL;
+
+	/* 0x01 to 0x7f but 0x1f, which json-glib writes as it is and then
+	   refuses to read back; and some UTF-8 */
+	for (int c = 1; c < 0x80; c++)
+		if (c != 0x1f)
+			g_string_append_c(every, (char)c);
+	g_string_append(every, " caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xa7 \\\" end");
+	test_verdict_finding(v, CONF_RULE_MEMBER_INSTRUCTS_STAFF, CONF_ACTION_ANNOTATE,
+			     "2.9 (with 4.6)", every->str);
+	v->exceptions = g_new0(struct policy_exception, 1);
+	v->n_exceptions = 1;
+	v->exceptions[0].rule = CONF_RULE_CONFIDENTIAL;
+	v->exceptions[0].exception = g_strdup("except_recipients \"@auditors.example.co.uk\"");
+	v->exceptions[0].evidence = g_strdup("tab\there, newline\nthere");
+	v->add_rcpts = g_new0(char *, 2);
+	v->add_rcpts[0] = g_strdup("clerk@ashcombe-pc.gov.uk");
+	v->n_add_rcpts = 1;
+
+	struct engine_result *res = engine_run_verdict(f->engine, msg, v);
+	const char *line = res->journal_line;
+
+	if (strstr(line, "\\u0001") == NULL || strstr(line, "\\u007f") == NULL ||
+	    strstr(line, "\\t") == NULL || strstr(line, "\"exceptions\":[{") == NULL ||
+	    strstr(line, "\"rcpts_added\":[\"clerk@ashcombe-pc.gov.uk\"]") == NULL)
+		fail_msg("journal line without the escapes or members it should have: %s", line);
+	if (!json_parser_load_from_data(parser, line, -1, &err))
+		fail_msg("journal line does not parse: %s\n%s", err->message, line);
+	json_generator_set_root(gen, json_parser_get_root(parser));
+	char *again = json_generator_to_data(gen, NULL);
+	if (strcmp(again, line) != 0)
+		fail_msg("journal line:\ngot  %s\njson-glib writes %s", line, again);
+	g_free(again);
+	g_object_unref(gen);
+	g_object_unref(parser);
+	g_string_free(every, TRUE);
+	engine_result_free(&res);
+	engine_message_free(&msg);
+}
+
 /* A finding an exception stopped is no finding: the action stands, and
    the judge's JSON, the journal line and the summary say what it stopped. */
 static void test_exceptions_recorded(void **state)
@@ -771,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_exceptions_recorded),
+		cmocka_unit_test(test_journal_line_as_json_glib),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_limits),
 	};
