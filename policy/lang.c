@@ -2676,7 +2676,10 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 	/* "would you still want me on the gate, or will you scale it back?":
 	   the other half of a question about the author's own part */
 	if (c->question && start > c->first && (IS(c, start - 1, "or") || IS(c, start, "or"))) {
-		for (size_t k = c->first; k + 1 < start; k++)
+		/* near it only: a question of a thousand "or"s costs no more
+		   per clause than a short one */
+		for (size_t k = MAX(c->first, start > CLAUSE_MAX ? start - CLAUSE_MAX : 0);
+		     k + 1 < start; k++)
 			if (IN(c, k, SET("me", "i")))
 				return none();
 	}
