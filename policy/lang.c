@@ -2856,8 +2856,8 @@ static bool run_on(const struct ctx *c, size_t i)
 	bool number_before = has_flag(c, i - 1, TOK_NUMBER) &&
 			     IN(c, i + 1, SET("it", "them", "him", "me", "us"));
 
+	/* the cheap tests first: odd_capitals looks at forty words */
 	if (c->t->headline || c->question ||
-	    (has_flag(c, c->first, TOK_CAP) && !odd_capitals(c)) ||
 	    i < c->first + 6 || !(is_word(c, i - 1) || number_before) || !is_verb(c, i) ||
 	    /* "blast turn it down": a pronoun object makes a verb of a word
 	       seen more often as a noun */
@@ -2865,7 +2865,8 @@ static bool run_on(const struct ctx *c, size_t i)
 	      IN(c, i + 1, SET("it", "them", "him", "me", "us"))) ||
 	    INC(c, i, C_NOT_IMPERATIVE) ||
 	    lex_is_past(LEX(c), W(c, i)) || g_str_has_suffix(W(c, i), "ing") ||
-	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)))
+	    !(INC(c, i + 1, C_OBJECT_START) || has_flag(c, i + 1, TOK_NUMBER)) ||
+	    (has_flag(c, c->first, TOK_CAP) && !odd_capitals(c)))
 		return false;
 	/* punctuated: the writer marks clauses (the sentence's first mark,
 	   found once when it was read: no look back from every word) */
