@@ -3503,21 +3503,46 @@ static bool named_option(const struct ctx *c, size_t i)
 	return k >= c->end || !is_word(c, k) || IN(c, k, SET("please", "pls", "thanks", "ta"));
 }
 
-bool lang_approval(const struct lang *lang, const struct lang_text *t, struct lang_hit *hit_r)
+/* A reply's first sentence, read for a yes or a choice: false when there
+   is none or it is a question; *I_R gets its first word past "oh",
+   "right", "well". */
+static bool reply_opening(const struct lang *lang, const struct lang_text *t, struct ctx *c_r,
+			  size_t *i_r)
 {
 	const struct sentence *s;
-	struct ctx c;
-	size_t i;
-	bool yes = false;
 
 	if (t->sentences->len == 0)
 		return false;
 	s = SENT(t, 0);
-	c = (struct ctx){ .lang = lang, .t = t, .sentence = 0, .first = s->first, .end = s->end,
-			  .question = s->question };
-	if (c.question)
+	*c_r = (struct ctx){ .lang = lang, .t = t, .sentence = 0, .first = s->first, .end = s->end,
+			     .question = s->question };
+	if (c_r->question)
 		return false;
-	i = skip_set(&c, s->first, SET("oh", "ah", "right", "well"));
+	*i_r = skip_set(c_r, s->first, SET("oh", "ah", "right", "well"));
+	return true;
+}
+
+/* The reply's first sentence as an approval, decided at word AT. */
+static void approval_hit(const struct lang_text *t, size_t at, struct lang_hit *hit_r)
+{
+	const struct sentence *s = SENT(t, 0);
+
+	*hit_r = (struct lang_hit){
+		.kind = LANG_REQUEST, .how = "approval", .sentence = 0, .paragraph = s->paragraph,
+		.line = TOK(t, s->first)->line, .start = TOK(t, s->first)->start,
+		.end = TOK(t, s->end - 1)->end, .at = TOK(t, at)->start, .task = true,
+		.order = true, .clause_tok = s->first, .at_tok = at,
+	};
+}
+
+bool lang_approval(const struct lang *lang, const struct lang_text *t, struct lang_hit *hit_r)
+{
+	struct ctx c;
+	size_t i;
+	bool yes = false;
+
+	if (!reply_opening(lang, t, &c, &i))
+		return false;
 	/* "Yes please", "yes, do", "yes go ahead", "yes that's fine" */
 	if (IN(&c, i, SET("yes", "yep", "yeah", "ok", "okay"))) {
 		size_t k = i + 1;
@@ -3551,12 +3576,7 @@ bool lang_approval(const struct lang *lang, const struct lang_text *t, struct la
 		yes = true;
 	if (!yes)
 		return false;
-	*hit_r = (struct lang_hit){
-		.kind = LANG_REQUEST, .how = "approval", .sentence = 0, .paragraph = s->paragraph,
-		.line = TOK(t, s->first)->line, .start = TOK(t, s->first)->start,
-		.end = TOK(t, s->end - 1)->end, .at = TOK(t, i)->start, .task = true,
-		.order = true, .clause_tok = s->first, .at_tok = i,
-	};
+	approval_hit(t, i, hit_r);
 	return true;
 }
 
@@ -3575,20 +3595,13 @@ static bool quoted_has_word(const char *quoted, const char *w)
 bool lang_choice(const struct lang *lang, const struct lang_text *t, const char *quoted,
 		 struct lang_hit *hit_r)
 {
-	const struct sentence *s;
 	struct ctx c;
 	size_t i, k;
 	char *lower;
 	bool yes, found = false;
 
-	if (t->sentences->len == 0 || quoted == NULL || *quoted == '\0')
+	if (quoted == NULL || *quoted == '\0' || !reply_opening(lang, t, &c, &i))
 		return false;
-	s = SENT(t, 0);
-	c = (struct ctx){ .lang = lang, .t = t, .sentence = 0, .first = s->first, .end = s->end,
-			  .question = s->question };
-	if (c.question)
-		return false;
-	i = skip_set(&c, s->first, SET("oh", "ah", "right", "well"));
 	yes = IN(&c, i, SET("yes", "yep", "yeah", "aye", "ok", "okay", "sure"));
 	/* "Aye.", "Yes." alone: the proposal agreed to */
 	if (yes && (i + 1 >= c.end || (!is_word(&c, i + 1) && !is_punct(&c, i + 1, ",") &&
@@ -3632,12 +3645,7 @@ bool lang_choice(const struct lang *lang, const struct lang_text *t, const char 
 	}
 	if (!found)
 		return false;
-	*hit_r = (struct lang_hit){
-		.kind = LANG_REQUEST, .how = "approval", .sentence = 0, .paragraph = s->paragraph,
-		.line = TOK(t, s->first)->line, .start = TOK(t, s->first)->start,
-		.end = TOK(t, s->end - 1)->end, .at = TOK(t, i < c.end ? i : s->first)->start,
-		.task = true, .order = true, .clause_tok = s->first, .at_tok = i < c.end ? i : s->first,
-	};
+	approval_hit(t, i < c.end ? i : c.first, hit_r);
 	return true;
 }
 
