@@ -1038,6 +1038,14 @@ static size_t agent(const struct ctx *c, size_t i)
 				councils = true;
 				continue;
 			}
+			/* "can the council lend us the gazebo": the council asked
+			   for something for the writer, which its officers give;
+			   not "can the council afford it" */
+			if (k == j && IS(c, k, "council") && !has_flag(c, k, TOK_POSSESSIVE) &&
+			    IN(c, k + 1, SET("lend", "loan", "give", "let", "send", "print",
+					     "provide", "supply", "photocopy", "copy")) &&
+			    IN(c, k + 2, SET("us", "me")))
+				return k + 1;
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
@@ -3863,6 +3871,25 @@ static bool about_author(const struct ctx *c, size_t i)
 	return IN(c, k + 1, SET("at", "standing", "there"));
 }
 
+/* Is the party at I, followed by "on the council", a group of the
+   author's own council making its campaign material in the same clause
+   ("the independents' group on the council is putting a newsletter
+   together")? Then it is no party governing elsewhere but a group asking
+   for work; "the Tories on the council blocked it" stays the news. */
+static bool campaign_follows(const struct ctx *c, size_t i)
+{
+	size_t k = i + 1 + IS(c, i + 1, "the");
+
+	if (!IS(c, i, "on") || !IS(c, k, "council"))
+		return false;
+	for (k++; k < c->end && k < i + 12 && is_word(c, k); k++)
+		if (IN(c, k, SET("leaflet", "leaflets", "newsletter", "newsletters", "stall",
+				 "surgery", "canvass", "manifesto", "fundraiser", "mailshot",
+				 "flyers", "posters")))
+			return true;
+	return false;
+}
+
 /* Party references: a party named in any of its forms, or campaign work. */
 static void party_pass(const struct lang *lang, const struct lang_text *t, size_t sentence,
 		       GArray *out)
@@ -3890,6 +3917,16 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
 			      !excepted(lang->lists.party, t, i, s->end, NULL);
+		/* "I'm organising a canvass of Airedale ahead of the
+		   by-election": a canvass for an election is a campaign's; not
+		   the annual canvass of the electoral register */
+		if (!hit && IN(&c, i, SET("canvass", "canvassing")) &&
+		    !IN(&c, i - 1, SET("annual", "household", "registration", "electoral"))) {
+			for (size_t k = s->first; k < s->end && !hit; k++)
+				hit = IN(&c, k, SET("election", "elections", "by-election",
+						    "polling", "candidate", "candidates"));
+			len = 1;
+		}
 		/* "Our candidate for Grotton is launching her campaign": a
 		   candidate of the author's side; not one for a post at the
 		   council ("our candidate for the deputy clerk job") */
@@ -3914,7 +3951,8 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			    (IN(&c, i + len, SET("on", "at", "in")) &&
 			     IN(&c, i + len + 1 + IS(&c, i + len + 1, "the"),
 				SET("county", "district", "borough", "city", "council",
-				    "unitary", "westminster", "parliament", "government")))))
+				    "unitary", "westminster", "parliament", "government")))) &&
+		    !campaign_follows(&c, i + len))
 			hit = false;
 		/* "my sister's a Plaid councillor", "he's an SNP voter": who
 		   somebody is, no campaign work */
