@@ -1477,7 +1477,8 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		if (IN(c, k, SET("grateful", "obliged", "glad", "great", "good", "helpful",
 				 "brilliant", "lovely", "useful", "ideal", "fab", "fantastic",
 				 "perfect", "appreciated", "marvellous", "wonderful", "handy",
-				 "appreciate", "help", "helpful", "nice", "smashing", "super"))) {
+				 "appreciate", "help", "helpful", "nice", "smashing", "super",
+				 "love", "like"))) {
 			k++;
 			if (IS(c, k, "it"))
 				k++;
@@ -4061,6 +4062,13 @@ static bool explains(const struct lang_text *t, size_t s)
 	const struct sentence *sn = SENT(t, s);
 	size_t k = sn->first;
 
+	/* "I need it for our canvass returns", "we want them for the
+	   stall": what the author needs the thing for */
+	if (k + 3 < sn->end && in_set(TOK(t, k)->w, SET("i", "we")) &&
+	    in_set(TOK(t, k + 1)->w, SET("need", "want", "needed", "wanted")) &&
+	    in_set(TOK(t, k + 2)->w, SET("it", "them", "this", "these", "those")) &&
+	    strcmp(TOK(t, k + 3)->w, "for") == 0)
+		return true;
 	if (k + 2 >= sn->end || !in_set(TOK(t, k)->w, SET("it", "they", "this", "these", "that",
 							    "those")))
 		return false;
