@@ -1046,6 +1046,18 @@ static size_t agent(const struct ctx *c, size_t i)
 					     "provide", "supply", "photocopy", "copy")) &&
 			    IN(c, k + 2, SET("us", "me")))
 				return k + 1;
+			/* "can the council put it in the newsletter", "could the
+			   council advertise it on the Facebook page": what its
+			   officers publish; not "can the council put it to a vote" */
+			if (k == j && IS(c, k, "council") && !has_flag(c, k, TOK_POSSESSIVE) &&
+			    IN(c, k + 1, SET("put", "post", "share", "advertise", "publicise",
+					     "publicize", "promote", "include", "mention"))) {
+				for (size_t m = k + 2; m < c->end && m <= k + 8; m++)
+					if (IN(c, m, SET("newsletter", "website", "facebook", "page",
+							 "noticeboard", "noticeboards", "magazine",
+							 "twitter", "feed")))
+						return k + 1;
+			}
 			if (INC(c, k, C_NOT_AGENTS))
 				return 0;
 			if (k > j && is_verb(c, k) &&
@@ -1095,6 +1107,14 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 			j += 2;
 	} else if (IN(c, j, SET("might", "may", "can", "could")) && IS(c, j + 1, "i")) {
 		j += 2;
+		/* "Might I trouble you to pop a notice in the window", "could
+		   I prevail upon you to" */
+		if (IN(c, j, SET("trouble", "bother", "impose")) && IS(c, j + 1, "you") &&
+		    IS(c, j + 2, "to"))
+			return verb_phrase(c, j + 3, "modal request");
+		if (IS(c, j, "prevail") && IN(c, j + 1, SET("on", "upon")) &&
+		    IS(c, j + 2, "you") && IS(c, j + 3, "to"))
+			return verb_phrase(c, j + 4, "modal request");
 	} else {
 		return none();
 	}
@@ -1810,15 +1830,29 @@ static struct verdict want(const struct ctx *c, size_t i)
 		j += 2;
 	/* "need the cones at the rec by 7": things wanted somewhere by a time;
 	   "I'll expect the variance report on my desk by Monday" */
-	if (IN(c, j - 1, SET("need", "want", "expect", "require", "see", "find", "have")) &&
-	    IS(c, j, "the")) {
+	/* "I want it next to the council stand", "want the stall beside the
+	   gate": a thing wanted in a place */
+	if ((IN(c, j - 1, SET("need", "want", "expect", "require", "see", "find", "have")) &&
+	     IS(c, j, "the")) ||
+	    /* not a supplier told "we'd need them by November" (a condition) */
+	    (IN(c, j - 1, SET("need", "want")) && IN(c, j, SET("it", "them")) &&
+	     !IS(c, j - 2, "would"))) {
 		for (k = j + 1; k < clause_end(c, j) && k <= j + 12; k++)
-			if (IN(c, k, SET("at", "in", "on", "by", "before", "for")) &&
+			if ((IN(c, k, SET("at", "in", "on", "by", "before", "for", "beside",
+					  "behind", "outside", "opposite")) ||
+			     (IS(c, k, "next") && IS(c, k + 1, "to") && k++)) &&
 			    (has_flag(c, k + 1, TOK_NUMBER) || INC(c, k + 1, C_DETERMINERS) ||
 			     IN(c, k + 1, SET("tomorrow", "tonight", "today", "friday", "monday",
 					      "tuesday", "wednesday", "thursday", "saturday",
-					      "sunday", "sat", "sun", "fri", "noon"))))
-				return make(V_REQUEST, "need", j, true);
+					      "sunday", "sat", "sun", "fri", "noon")))) {
+				struct verdict v = make(V_REQUEST, "need", j, true);
+
+				/* "we need them by the 6th if that's doable", to a
+				   supplier asked for a price: a date for something
+				   not yet ordered */
+				v.order = IS(c, j, "the");
+				return v;
+			}
 	}
 	if ((k = object_then_verb(c, j)) != 0) {
 		struct verdict v = make(V_REQUEST, "want", k, true);
@@ -3915,6 +3949,10 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 				INC(&c, i + len + 1, C_CAMPAIGN_NOUNS)) ||
 			       /* "reform are doing a street stall", "tories r" */
 			       IN(&c, i + len, SET("are", "have", "were", "r")) ||
+			       /* a phone's "Greens doing a litter pick on the heath" */
+			       (IN(&c, i + len, SET("doing", "holding", "running", "organising",
+						    "organizing", "putting")) &&
+				has_flag(&c, i, TOK_CAP)) ||
 			       (has_flag(&c, i + len - 1, TOK_POSSESSIVE) &&
 				has_flag(&c, i, TOK_CAP))) &&
 			      !excepted(lang->lists.party, t, i, s->end, NULL);
