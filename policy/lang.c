@@ -318,7 +318,8 @@ static const char *const *const NOT_ORDER =
 	SET("call", "ring", "phone", "email", "write", "reply", "respond", "contact", "quote",
 	    "look", "advise", "help", "report", "tell", "let", "fill", "share", "thank", "keep",
 	    "read", "note", "have", "pop", "drop", "send", "ask", "check", "find", "get", "come",
-	    "confirm", "consider", "explain", "forward", "give", "show", "see");
+	    "confirm", "consider", "explain", "forward", "give", "show", "see", "treat",
+	    "regard");
 /* Verbs that take a question after them: "check whether", "find out
    when", "ask the county if". */
 static const char *const *const FINDING =
@@ -1171,6 +1172,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		return formal;
 
 	if (INC(c, i, C_MODALS)) {
+		/* "if our group wanted a room, would we pay the same rate?":
+		   what would happen to us, asked; "would we be able to have the
+		   hall" still asks */
+		if (IS(c, i + 1, "we") && IN(c, i, SET("would", "will", "might")) &&
+		    !(IS(c, i + 2, "be") && IS(c, i + 3, "able")))
+			return none();
 		if (IN(c, i + 1, SET("we", "i"))) {	/* can we get the grass cut */
 			struct verdict v;
 
@@ -1189,6 +1196,9 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 				v.order = false;
 				return v;
 			}
+			/* "would we be able to get the hedge cut" */
+			if (IS(c, k, "be") && IS(c, k + 1, "able") && IS(c, k + 2, "to"))
+				k += 3;
 			if (IS(c, i + 1, "we")) {
 				/* "could we borrow ten of yours": asked as a favour,
 				   no work ordered from the reader */
@@ -1850,7 +1860,8 @@ static struct verdict want(const struct ctx *c, size_t i)
 				/* "we need them by the 6th if that's doable", to a
 				   supplier asked for a price: a date for something
 				   not yet ordered */
-				v.order = IS(c, j, "the");
+				v.order = IS(c, j, "the") &&
+					  !(IS(c, j - 2, "would") && IN(c, j - 1, SET("need", "want")));
 				return v;
 			}
 	}
@@ -1996,6 +2007,39 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 						return none();
 				return make(V_REQUEST, "need", i, true);
 			}
+		/* "Some pansies in it before Thursday's reception would make my
+		   day", "a couple of cones by the gate would be lovely": a
+		   thing wished for somewhere or by a time; not "a new bench
+		   would be lovely", an opinion */
+		bool placed = false;
+
+		for (size_t k = i + 1; k + 3 < end + 1 && k <= i + 12 && is_word(c, k) &&
+				       IN(c, i, SET("some", "a", "an", "another", "more", "couple"));
+		     k++) {
+			/* "a chat at the meeting would be great", "a good turnout
+			   on Saturday would be lovely": no work */
+			if (!placed && (IN(c, k, TALK_NOUNS) ||
+					IN(c, k, SET("turnout", "crowd", "response", "weather", "day",
+						     "night", "evening", "time", "result", "win",
+						     "audience", "sunshine", "rain"))))
+				break;
+			placed |= IN(c, k, SET("in", "on", "by", "before", "outside", "round",
+					       "around", "at", "along", "beside", "behind"));
+			if (!placed || !IS(c, k, "would"))
+				continue;
+			if (IS(c, k + 4, "if") || IS(c, k + 3, "if"))
+				break;
+			size_t m = skip_set(c, k + 2, SET("very", "really", "most", "so", "just"));
+
+			if ((IS(c, k + 1, "make") && IN(c, k + 2, SET("my", "our")) &&
+			     IS(c, k + 3, "day")) ||
+			    (IS(c, k + 1, "be") &&
+			     IN(c, m, SET("lovely", "great", "grand", "ideal", "brilliant",
+					  "wonderful", "appreciated", "welcome", "fab", "fantastic",
+					  "perfect", "marvellous", "super", "smashing", "helpful"))))
+				return make(V_REQUEST, "need", i, true);
+			break;
+		}
 	}
 	/* "It is necessary that someone look at it quickly", "it's vital
 	   that the gate is locked": what must be done, said to the one who
@@ -2445,6 +2489,14 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		if (IS(c, i + 2, "forget"))
 			return INC(c, i + 3, C_NEW_CLAUSE) && !IS(c, i + 3, "to") ? none() :
 			       make(V_REQUEST, "imperative", i + 2, true);
+		/* "Don't even think about coming in till you're right", "don't
+		   rush back", "don't you dare check your emails": care for the
+		   reader, no work */
+		size_t after = skip_set(c, i + 2, SET("even", "ever", "you", "u"));
+
+		if (IN(c, after, SET("think", "worry", "bother", "rush", "hurry", "feel", "dare",
+				 "trouble", "panic", "fret", "overdo")))
+			return none();
 		/* "don't book anything in yet": a prohibition orders no work */
 		struct verdict v = task_only(verb_phrase(c, i + 2, "imperative"));
 
@@ -2471,6 +2523,10 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	if (IS(c, i, "go") && IN(c, i + 1, SET("with", "for")) && !c->question &&
 	    IN(c, i + 2, SET("the", "option", "a", "both", "whichever", "that", "this", "your")))
 		return make(V_REQUEST, "imperative", i, true);
+	/* "Pat x", "Sue xx": a name signing off with a kiss */
+	if (has_flag(c, i, TOK_CAP) && IN(c, i + 1, SET("x", "xx", "xxx", "xo")) &&
+	    !is_word(c, i + 2))
+		return none();
 	/* "Miss Pryor," "Mark Turner rang": a name, not an order */
 	if (IN(c, i, SET("miss", "mark", "will", "bill", "pat", "sue", "rob", "grant", "frank",
 			 "jack", "ray", "don", "dawn", "carol", "hazel", "rose", "joy")) &&
@@ -2692,6 +2748,13 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 
 	/* fillers, and a name being spoken to ("Kevin please ...") */
 	for (;;) {
+		/* "Lovely job on the verges": praise before its noun, no
+		   filler before a verb */
+		if (IN(c, i, SET("lovely", "champion", "brill", "smashing", "ace", "super",
+				 "perfect")) &&
+		    IN(c, i + 1, SET("job", "jobs", "work", "stuff", "news", "effort", "idea",
+				     "result", "turnout", "display", "show", "day", "weather")))
+			break;
 		if (INC(c, i, C_FILLERS) && !(IS(c, i, "first") && INC(c, i + 1, C_OBJECT_START))) {
 			please |= IN(c, i, SET("please", "pls", "plz", "kindly"));
 			softened |= IN(c, i, SET("then", "also", "just"));
@@ -2707,6 +2770,11 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 			break;
 		}
 	}
+	/* "(train and lunch, receipts scanned in)": two nouns in brackets,
+	   not two orders */
+	if (i > c->first && is_punct(c, i - 1, "(") && IS(c, i + 1, "and") && is_word(c, i + 2) &&
+	    !is_word(c, i + 3))
+		return none();
 	/* "No leave em out till Friday": a no to the officer's offer, then
 	   what to do instead; not "no need to", "no worries" */
 	if (i == c->first && IN(c, i, SET("no", "nah", "nope")) && is_verb(c, i + 1) &&
@@ -3766,6 +3834,10 @@ static bool after_invitation(const struct ctx *c, size_t at)
 		for (size_t k = sn->first; k + 2 < sn->end; k++)
 			if ((IN(c, k, SET("would", "do")) && IS(c, k + 1, "you") &&
 			     IN(c, k + 2, SET("like", "fancy", "want"))) ||
+			    /* "Would you and Karen like to come" */
+			    (IN(c, k, SET("would", "do")) && IS(c, k + 1, "you") &&
+			     IS(c, k + 2, "and") && k + 4 < sn->end &&
+			     IN(c, k + 4, SET("like", "fancy", "want"))) ||
 			    (IS(c, k, "you") && IS(c, k + 1, "are") && IS(c, k + 2, "welcome")) ||
 			    /* "are you coming to Ken's party? Bring Linda!" */
 			    (IN(c, k, SET("are", "will", "can")) && IS(c, k + 1, "you") &&
@@ -3899,6 +3971,11 @@ static bool about_author(const struct ctx *c, size_t i)
 	/* "I'm Labour, as everyone knows, but...": the party itself */
 	if (i == k + 1 && IN(c, k, SET("am", "was")))
 		return true;
+	/* "I was out delivering Lib Dem leaflets on Sunday and noticed the
+	   grit bin was empty": what the author was doing when they saw it */
+	if (IN(c, k, SET("was", "were")) && IS(c, k + 1, "out") && is_word(c, k + 2) &&
+	    g_str_has_suffix(W(c, k + 2), "ing"))
+		return true;
 	/* "I'm up at the Labour conference", "I'm away at" */
 	if (IN(c, k + 1, SET("up", "down", "away", "off", "over", "out")) &&
 	    IN(c, k + 2, SET("at", "in", "to")))
@@ -4019,6 +4096,19 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			    IN(&c, k, SET("complaining", "moaning", "whingeing", "whinging",
 					  "claiming", "grumbling")))
 				hit = false;
+		/* "I have left Reform UK and will sit as an independent", "she
+		   joined the Greens last year": who somebody is now */
+		size_t before = i > s->first && IN(&c, i - 1, SET("the", "my", "our")) ? i - 1 : i;
+
+		/* (not "I've left the canvass returns on your desk", "left
+		   the Labour leaflets in the office": things put down) */
+		if (hit && before > s->first && !list_at(&c, lang->lists.campaign, i, NULL) &&
+		    !INC(&c, i + len, C_CAMPAIGN_NOUNS) &&
+		    (IN(&c, before - 1, SET("left", "joined", "quit", "rejoined", "leaving",
+					    "joining")) ||
+		     (IS(&c, i - 1, "from") && i >= s->first + 2 &&
+		      IN(&c, i - 2, SET("resigned", "defected", "expelled", "suspended")))))
+			hit = false;
 		/* "council hat on, not my Labour rosette": disclaimed */
 		if (hit && (IN(&c, i - 1, SET("not", "no", "nothing")) ||
 			    (i >= s->first + 2 && IN(&c, i - 2, SET("not", "no", "nothing"))) ||
