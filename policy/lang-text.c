@@ -151,6 +151,17 @@ static void end_sentence(struct builder *b)
 			s.first_mark = k;
 			break;
 		}
+	/* "Have Pete put the signs out on Saturday, would you?": an order
+	   with a tag, not a question */
+	if (s.question && s.end >= s.first + 6) {
+		const char *tag[3] = { TOK(b->t, s.end - 4)->w, TOK(b->t, s.end - 3)->w,
+				       TOK(b->t, s.end - 2)->w };
+
+		if (strcmp(tag[0], ",") == 0 && strcmp(tag[2], "you") == 0 &&
+		    (strcmp(tag[1], "would") == 0 || strcmp(tag[1], "will") == 0 ||
+		     strcmp(tag[1], "could") == 0 || strcmp(tag[1], "can") == 0))
+			s.question = false;
+	}
 	g_array_append_val(b->t->sentences, s);
 	b->sentence_open = false;
 	b->bullet = false;

@@ -570,6 +570,13 @@ static struct verdict request_at(const struct ctx *c, const char *how, size_t at
 	if (IN(c, at + 1, SET("a", "an")) &&
 	    IN(c, at + 2, SET("look", "peek", "glance", "quick", "closer", "view")))
 		v.order = false;
+	/* "I should be obliged if you would attend to it": deal with it, not
+	   attend a meeting */
+	if (strcmp(lem, "attend") == 0 && IS(c, at + 1, "to") &&
+	    IN(c, at + 2, SET("it", "this", "that", "them", "the"))) {
+		v.task = true;
+		v.order = true;
+	}
 	return v;
 }
 
@@ -1163,6 +1170,23 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 	return none();
 }
 
+/* Past "I wonder whether", "I was wondering if", "I wondered whether":
+   the index after it, or I. */
+static size_t wondering(const struct ctx *c, size_t i)
+{
+	size_t j = i;
+
+	if (!IS(c, j, "i"))
+		return i;
+	j++;
+	if (IN(c, j, SET("was", "am", "were", "just", "did")))
+		j++;
+	if (!IN(c, j, SET("wonder", "wondered", "wondering")) ||
+	    !IN(c, j + 1, SET("if", "whether")))
+		return i;
+	return j + 2;
+}
+
 static struct verdict modal_request(const struct ctx *c, size_t i)
 {
 	size_t j, k;
@@ -1336,13 +1360,23 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	if (IN(c, i, SET("how", "what")) && IS(c, i + 1, "about") && c->question &&
 	    lex_is_gerund(LEX(c), W(c, i + 2)) && INC(c, i + 3, C_OBJECT_START))
 		return task_only(verb_phrase(c, i + 2, "suggestion"));
-	/* is it possible / would it be possible (for you) to */
+	/* is it possible / would it be possible (for you) to; "I wonder
+	   whether it might be possible for the minutes to be typed up" */
+	j = wondering(c, i);
 	if ((IS(c, i, "is") && IS(c, i + 1, "it") && IS(c, i + 2, "possible")) ||
 	    (IN(c, i, SET("would", "will")) && IS(c, i + 1, "it") && IS(c, i + 2, "be") &&
-	     IN(c, i + 3, SET("possible", "ok", "okay")))) {
-		j = i + 3;
-		while (j < c->end && !IS(c, j, "to") && j < i + 14)
+	     IN(c, i + 3, SET("possible", "ok", "okay"))) ||
+	    (j > i && IS(c, j, "it") && IN(c, j + 1, SET("might", "would", "could", "will")) &&
+	     IS(c, j + 2, "be") && IN(c, j + 3, SET("possible", "ok", "okay")))) {
+		size_t from;
+
+		j = from = j > i ? j + 4 : i + 3 + !IS(c, i, "is");
+		while (j < c->end && !IS(c, j, "to") && j < from + 12)
 			j++;
+		/* "for the minutes to be typed up": the passive of the task */
+		if (IS(c, j, "to") && IS(c, j + 1, "be") && verb_form(c, j + 2) &&
+		    !IN(c, j + 2, EVENT_PARTICIPLES) && IS(c, from, "for"))
+			return make(V_REQUEST, "modal request", j + 2, true);
 		return IS(c, j, "to") ? verb_phrase(c, j + 1, "modal request") : none();
 	}
 	/* "Can I twist your arm to put a poster up?" */
@@ -1375,13 +1409,14 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 	}
 	/* (is there) any chance / any way (that) you could / of getting;
 	   "I don't suppose there's any possibility of getting" */
-	j = i;
+	j = wondering(c, i);
 	if (IS(c, j, "i") && IS(c, j + 1, "do") && IS(c, j + 2, "not") &&
 	    IN(c, j + 3, SET("suppose", "imagine")))
 		j += 4;
 	if (IS(c, j, "is") && IS(c, j + 1, "there"))
 		j += 2;
-	else if (IS(c, j, "there") && IS(c, j + 1, "is") && j > i)
+	/* "I was wondering if there was any chance the heating could" */
+	else if (IS(c, j, "there") && IN(c, j + 1, SET("is", "was")) && j > i)
 		j += 2;
 	/* "is there any reason the gate can't be fixed this week?", "any
 	   reason you couldn't ring them today?": asked as a question */
@@ -1505,7 +1540,8 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		k = skip_set(c, k, SET("therefore", "also", "indeed", "certainly", "be", "really",
 				       "so", "very", "most", "extremely", "ever", "such", "a", "big"));
 		if (IN(c, k, SET("grateful", "obliged", "glad", "great", "good", "helpful",
-				 "brilliant", "lovely", "useful", "ideal", "fab", "fantastic",
+				 "brilliant", "lovely", "useful", "ideal", "fab", "fantastic", "amazing",
+				 "fabulous", "terrific", "splendid", "excellent", "awesome",
 				 "perfect", "appreciated", "marvellous", "wonderful", "handy",
 				 "appreciate", "help", "helpful", "nice", "smashing", "super",
 				 "love", "like"))) {
@@ -2194,8 +2230,14 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 
 	/* "bench by the slipway needs doing before sat": a thing named
 	   first in its sentence, without "the" */
+	/* (or first after the name spoken to: "Dennis, snow plough blade on
+	   the quad wants fitting") */
+	bool first = i == c->first ||
+		     (i == c->first + 2 && is_punct(c, i - 1, ",") && has_flag(c, c->first, TOK_CAP) &&
+		      !is_verb(c, c->first) && !INC(c, c->first, C_FILLERS));
+
 	if (!IN(c, i, SET("the", "this", "that", "these", "those", "it", "they", "our")) &&
-	    !(i == c->first && is_word(c, i) && !INC(c, i, C_NOT_AGENTS) &&
+	    !(first && is_word(c, i) && !INC(c, i, C_NOT_AGENTS) &&
 	      !INC(c, i, C_DETERMINERS) && !INC(c, i, C_NEW_CLAUSE) && !INC(c, i, C_WH) &&
 	      !INC(c, i, C_MODALS) && !INC(c, i, C_AUXILIARIES) &&
 	      !IN(c, i, SET("everyone", "everybody", "someone", "somebody", "nobody", "anyone",
@@ -4011,7 +4053,7 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 			 .end = s->end };
 
 	for (size_t i = s->first; i < s->end; i++) {
-		size_t len;
+		size_t len = 0;
 		bool hit = list_at(&c, lang->lists.party, i, &len) ||
 			   list_at(&c, lang->lists.campaign, i, &len);
 
