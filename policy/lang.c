@@ -319,7 +319,10 @@ static const char *const *const NOT_ORDER =
 	    "look", "advise", "help", "report", "tell", "let", "fill", "share", "thank", "keep",
 	    "read", "note", "have", "pop", "drop", "send", "ask", "check", "find", "get", "come",
 	    "confirm", "consider", "explain", "forward", "give", "show", "see", "treat",
-	    "regard");
+	    "regard",
+	    /* an MP or a body asked to speak up: "to press the Post Office to
+	       reconsider" is representation, no work bought */
+	    "press", "urge", "lobby", "reconsider", "intervene", "oppose", "reverse");
 /* Verbs that take a question after them: "check whether", "find out
    when", "ask the county if". */
 static const char *const *const FINDING =
@@ -2098,8 +2101,12 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	if (IS(c, i, "you") && IN(c, i + 1, SET("may", "might")) &&
 	    IN(c, i + 2, SET("wish", "want", "like")) && IS(c, i + 3, "to"))
 		return task_only(verb_phrase(c, i + 4, "suggestion"));
-	/* "Wreath stand to be placed left of the memorial": a note's order */
-	if (i == c->first && !c->question) {
+	/* "Wreath stand to be placed left of the memorial": a note's order;
+	   not "Happy to be quoted", the author's own feeling */
+	if (i == c->first && !c->question &&
+	    !IN(c, i, SET("happy", "glad", "pleased", "delighted", "willing", "keen", "proud",
+			  "honoured", "honored", "sorry", "ready", "able", "likely", "sure",
+			  "due", "about", "going", "hoping", "waiting", "yet", "still", "content"))) {
 		for (size_t k = i + 1; k + 2 < end && k <= i + 4 && is_word(c, k); k++) {
 			if (is_verb(c, k) && lex_verb_first(LEX(c), W(c, k)) && !IS(c, k, "stand"))
 				break;
@@ -2525,6 +2532,12 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 		return make(V_COURTESY, "courtesy", i, false);
 	if (list_at(c, c->lang->lists.information, i, NULL))
 		return goods_ordered(c, i) ? verb_phrase(c, i, "imperative") : info(i);
+	/* "Just tell them to meet me at the Co-op at 4": where to meet the
+	   author, passed on; no work */
+	if (IN(c, i, SET("tell", "ask")) && IN(c, i + 1, SET("them", "him", "her", "everyone")) &&
+	    IS(c, i + 2, "to") && IN(c, i + 3, SET("meet", "come", "join", "wait")) &&
+	    IN(c, i + 4, SET("me", "us", "at", "for", "outside")))
+		return make(V_COURTESY, "courtesy", i, false);
 	if (IS(c, i, "do") && IS(c, i + 1, "not")) {
 		/* "don't forget to lock up" / "the keys"; not "don't forget
 		   it's my last meeting" */
@@ -2812,6 +2825,27 @@ static struct verdict clause_request(const struct ctx *c, size_t i, bool coordin
 			break;
 		}
 	}
+	/* "I rang them to say \"sort your timetable out\"": words the author
+	   said to someone else, reported */
+	size_t mark = is_punct(c, start, "\"") ? start :
+		      start > c->first && is_punct(c, start - 1, "\"") ? start - 1 : 0;
+
+	if (mark > c->first) {
+		size_t q = mark - 1;
+
+		if ((is_punct(c, q, ",") || is_punct(c, q, ":")) && q > c->first)
+			q--;
+		if (IN(c, q, SET("him", "her", "them", "me", "us")) && q > c->first)
+			q--;	/* "I told him: \"get off the green\"" */
+		if (IN(c, q, SET("say", "said", "saying", "says", "told", "tell", "telling",
+				 "asked", "asking", "wrote", "writing", "shouted", "replied",
+				 "answered", "yelled", "went")))
+			return none();
+	}
+	/* "Is it a set menu or just order on the night?": the other half of
+	   a question's choice, asked about, not ordered */
+	if (c->question && start > c->first && IS(c, start - 1, "or"))
+		return none();
 	/* "(train and lunch, receipts scanned in)": two nouns in brackets,
 	   not two orders */
 	if (i > c->first && is_punct(c, i - 1, "(") && IS(c, i + 1, "and") && is_word(c, i + 2) &&
@@ -3816,6 +3850,10 @@ bool lang_offers_work(const char *text)
 		"send you", "email you", "e-mail you", "forward", "let you know", "tell you",
 		"find out", "check ", "look into", "look up", "copy you", "ring you", "call you",
 		"get back to you",
+		/* "would you like me to drop the papers round to you on my way
+		   home?": something brought to the councillor */
+		" to you ", " to you?", " to you.", " to you,", "drop you ", "bring you ",
+		"post you ",
 	};
 	char *lower;
 	bool found = false;

@@ -397,6 +397,15 @@ static bool title_line(const char *line)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(title_lines) && !hit; i++)
 		hit = g_str_has_prefix(norm, title_lines[i]);
+	/* "Northgate Ward councillor, Hollowmere Town Council": the ward's
+	   name before the title, on a short line of its own */
+	if (!hit && strlen(norm) <= 80) {
+		const char *w = strstr(norm, "ward councillor");
+
+		if (w == NULL)
+			w = strstr(norm, "ward member");
+		hit = w != NULL && w - norm <= 30;
+	}
 	if (!hit && strlen(norm) <= 80) {
 		/* "Name, Title": a short line, the title after its first
 		   separator, ending the line or followed by more of it */

@@ -357,6 +357,9 @@ static const struct judge_case town_council_2023[] = {
 	/* ... the offer read whole though the quote wraps it over two lines */
 	{ .eml = T23 "instructs-staff-approval-fetch-wrapped.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
+	/* ... or the councillor's papers brought round to her */
+	{ .eml = T23 "instructs-staff-approval-bring-to-you.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* One of the officer's options chosen, by name; not a document */
 	{ .eml = T23 "instructs-staff-choice.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
@@ -457,6 +460,10 @@ static const struct judge_case town_council_2023[] = {
 	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "accept" },
 	/* "Jane Smith, Mayor": the title after the name on one line */
 	{ .eml = T23 "capacity-title-after-name.eml", .mail_from = A("cllr.smith"),
+	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "accept" },
+	/* "Castle Ward councillor, Ashcombe Town Council": the ward's name
+	   before the title */
+	{ .eml = T23 "capacity-ward-before-title.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { PRESS_A }, .council = ASHCOMBE, .action = "accept" },
 	/* ... but not a word that only starts like one */
 	{ .eml = T23 "capacity-name-comma-prose.eml", .mail_from = A("cllr.smith"),
