@@ -3810,8 +3810,10 @@ bool lang_choice(const struct lang *lang, const struct lang_text *t, const char 
 		   the pressure washer is perfect", "The warm white, please",
 		   "Saturday's perfect"; not "Tuesday is no good for me" */
 		for (k = i + 1; found && k < c.end && k <= i + 6; k++) {
+			/* "Before Sunday if you can, Dennis": a condition
+			   after the option */
 			if (!is_word(&c, k) || IN(&c, k, SET("please", "pls", "thanks", "ta",
-							      "works", "suits")) ||
+							      "works", "suits", "if")) ||
 			    (IN(&c, k, SET("fine", "perfect", "good", "great", "best", "ok",
 					   "okay", "grand", "lovely", "ideal")) &&
 			     (IN(&c, k - 1, SET("is", "be", "sounds", "seems", "looks")) ||
@@ -3836,6 +3838,9 @@ bool lang_choice(const struct lang *lang, const struct lang_text *t, const char 
 	return true;
 }
 
+/* How far back from a question mark its sentence is read. */
+#define QUESTION_LOOK 160
+
 bool lang_offers_work(const char *text)
 {
 	static const char *const offers[] = {
@@ -3854,6 +3859,11 @@ bool lang_offers_work(const char *text)
 		   home?": something brought to the councillor */
 		" to you ", " to you?", " to you.", " to you,", "drop you ", "bring you ",
 		"post you ",
+	};
+	/* ... and a choice of how information reaches the councillor */
+	static const char *const delivery[] = {
+		" by email", " by e-mail", " by post", " email or ", " or email", " post or ",
+		" or post", " copy", "paper or ", " or paper", " printed or ", " or printed",
 	};
 	char *lower;
 	bool found = false;
@@ -3891,6 +3901,28 @@ bool lang_offers_work(const char *text)
 				fetch = strstr(after, fetches[f]) != NULL;
 			found = !fetch;
 		}
+	}
+	/* "The Honda at £649 or the Mountfield at £420 - which?", "which
+	   poster do you want, the red one or the blue one?": a question
+	   offering options is an offer of the work chosen (not "the minutes
+	   by email or by post?", information). Each question looks back
+	   over its own sentence only, at most QUESTION_LOOK bytes: linear. */
+	for (const char *p = strchr(lower, '?'); p != NULL && !found; p = strchr(p + 1, '?')) {
+		const char *b = p;
+		char sentence[QUESTION_LOOK + 1];
+		bool fetch = false;
+
+		while (b > lower && p - b < QUESTION_LOOK && b[-1] != '.' && b[-1] != '!' &&
+		       b[-1] != '?')
+			b--;
+		g_strlcpy(sentence, b, MIN((size_t)(p - b) + 1, sizeof(sentence)));
+		if (strstr(sentence, " or ") == NULL)
+			continue;
+		for (size_t f = 0; f < G_N_ELEMENTS(fetches) && !fetch; f++)
+			fetch = strstr(sentence, fetches[f]) != NULL;
+		for (size_t f = 0; f < G_N_ELEMENTS(delivery) && !fetch; f++)
+			fetch = strstr(sentence, delivery[f]) != NULL;
+		found = !fetch;
 	}
 	g_free(lower);
 	return found;

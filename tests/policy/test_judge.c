@@ -380,6 +380,16 @@ static const struct judge_case town_council_2023[] = {
 	  .add_rcpt = A("clerk") },
 	{ .eml = T23 "instructs-staff-choice-neither.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
+	/* options offered by a bare question ("X or Y - which?") are work
+	   offered; how papers reach the councillor is not */
+	{ .eml = T23 "instructs-staff-choice-which.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "annotate",
+	  .findings = { { "member-instructs-staff", "annotate", "2.9 (with 4.6)",
+			  "request \"The Stihl, Kevin.\" (approval) in body line 1; to "
+			  "parks@ashcombe-tc.gov.uk (staff)" } },
+	  .add_rcpt = A("clerk") },
+	{ .eml = T23 "instructs-staff-choice-delivery.eml", .mail_from = A("cllr.jones"),
+	  .rcpts = { A("parks") }, .council = ASHCOMBE, .action = "accept" },
 	/* Message data in headers we write: CR/LF gone, non-ASCII names encoded. */
 	{ .eml = T23 "instructs-staff-cc-injection.eml", .mail_from = A("cllr.jones"),
 	  .rcpts = { A("parks"), "bob@homemail.example", "sian@homemail.example" },
