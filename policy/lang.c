@@ -3260,9 +3260,15 @@ static bool personal(const struct ctx *c, size_t k)
 
 	/* up to a dash too: "... will reimburse you - please send me your
 	   receipts and I'll pass them on" */
-	for (size_t m = k; m < end && !is_punct(c, m, "-"); m++)
+	for (size_t m = k; m < end && !is_punct(c, m, "-"); m++) {
+		/* "we accept the terms and I'll sign it": another clause,
+		   with its own subject */
+		if (m > k && IN(c, m, SET("and", "but", "so")) &&
+		    IN(c, m + 1, SET("i", "we", "he", "she", "they", "you")))
+			break;
 		if (INC(c, m, C_PERSONAL))
 			return true;
+	}
 	return false;
 }
 
@@ -3325,6 +3331,24 @@ static bool commit_verb(const struct ctx *c, size_t k, unsigned depth, size_t *v
 	if (lem != NULL && (strcmp(lem, "have") == 0 || strcmp(lem, "take") == 0)) {
 		size_t m = k + 1;
 
+		/* "we'll have the two coaches ... at £780", "we'll have the
+		   buffet for 40 at £12 a head, as you suggested": what was
+		   offered, at its price */
+		if (IS(c, m, "the")) {
+			for (size_t p = m + 1; p + 1 < end && p <= m + 16; p++) {
+				if (INC(c, p, C_NEW_CLAUSE) && !IS(c, p, "and"))
+					break;
+				/* a price, not a time: "at £780", "at your price" */
+				if ((IS(c, p, "at") && ((is_punct(c, p + 1, "£") &&
+							has_flag(c, p + 2, TOK_NUMBER)) ||
+						       (IN(c, p + 1, SET("your", "the")) &&
+							IN(c, p + 2, SET("price", "rate", "quote",
+									 "quoted"))))) ||
+				    (IS(c, p, "as") && IS(c, p + 1, "you") &&
+				     IN(c, p + 2, SET("suggested", "quoted", "proposed", "offered"))))
+					goto found;
+			}
+		}
 		/* "we'll have the 200m at your price" */
 		if (IS(c, m, "the") && has_flag(c, m + 1, TOK_NUMBER))
 			m++;

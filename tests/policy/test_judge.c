@@ -330,6 +330,15 @@ static const struct judge_case town_council_2023[] = {
 			  "(outside the council)" } } },
 	{ .eml = T23 "obligation-billed-to-county.eml", .mail_from = A("cllr.hughes"),
 	  .rcpts = { "office@valeskips.example" }, .council = ASHCOMBE, .action = "accept" },
+	/* the supplier told to start; a payment promised in plain words */
+	{ .eml = T23 "obligation-start-work.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "mike@tregunna-roofing.example" }, .council = ASHCOMBE, .action = "hold",
+	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)",
+			  "phrase \"happy for you to start\" in body line 1; to "
+			  "mike@tregunna-roofing.example (outside the council)" } } },
+	{ .eml = T23 "obligation-square-up.eml", .mail_from = A("cllr.hughes"),
+	  .rcpts = { "andy@dobsongroundworks.example" }, .council = ASHCOMBE, .action = "hold",
+	  .findings = { { "obligation-in-member-name", "hold", "12.4 (with 12.2, 2.9)", NULL } } },
 	/* A commitment denied ("I cannot promise that the council will fund")
 	   commits nobody */
 	{ .eml = T23 "obligation-denied.eml", .mail_from = A("cllr.hughes"),
