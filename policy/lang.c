@@ -1470,7 +1470,12 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		return none();
 	}
 	/* (it) might be worth ringing / would be a good idea to / it'd
-	   probably be sensible to get on to the scaffolders */
+	   probably be sensible to get on to the scaffolders; "I wondered
+	   whether it might be worth asking the Brownies" */
+	j = wondering(c, i);
+	if (j > i && IS(c, j, "it") && IN(c, j + 1, SET("might", "would", "could")) &&
+	    IS(c, j + 2, "be") && IS(c, j + 3, "worth") && lex_is_gerund(LEX(c), W(c, j + 4)))
+		return task_only(verb_phrase(c, j + 4, "suggestion"));
 	j = IS(c, i, "it") ? i + 1 : i;
 	if (IN(c, j, SET("might", "would", "could", "may", "will", "is")) &&
 	    (IS(c, j, "is") || IS(c, skip_set(c, j + 1, SET("probably", "definitely", "really",
@@ -2012,8 +2017,11 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		size_t j = skip_set(c, i + 2, SET("would", "really", "do", "actually", "most"));
 
 		if (IN(c, j, SET("like", "want", "need", "love", "prefer")) && IS(c, j + 1, "is") &&
-		    IS(c, j + 2, "for") && (INC(c, j + 3, C_DETERMINERS) || IS(c, j + 3, "you")))
-			for (size_t k = j + 4; k + 1 < end && k <= j + 12 && is_word(c, k); k++) {
+		    IS(c, j + 2, "for") && (INC(c, j + 3, C_DETERMINERS) ||
+					    IN(c, j + 3, SET("you", "it", "them"))))
+			/* "for it to be left uncut": the pronoun is the thing */
+			for (size_t k = j + 3 + !IN(c, j + 3, SET("it", "them"));
+			     k + 1 < end && k <= j + 12 && is_word(c, k); k++) {
 				/* "for the council to think again": a decision wished for */
 				if (IN(c, k, SET("council", "committee", "councillors", "members",
 						 "chair", "meeting")))
@@ -2021,6 +2029,9 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 				if (IS(c, k, "to") && is_verb(c, k + 1)) {
 					if (IS(c, k + 1, "be") && verb_form(c, k + 2))
 						return make(V_REQUEST, "want", k + 2, true);
+					/* not "for it to stop raining" */
+					if (IN(c, j + 3, SET("it", "them")))
+						break;
 					return make(V_REQUEST, "want", k + 1, true);
 				}
 			}
@@ -2134,7 +2145,11 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	if (IS(c, i, "it") && IS(c, i + 1, "is") && IN(c, i + 2, SET("high", "about")) &&
 	    IS(c, i + 3, "time") && IN(c, i + 4, SET("somebody", "someone", "you")) &&
 	    !IS(c, i + 5, "were") && lex_is_participle(LEX(c), W(c, i + 5)) &&
-	    INC(c, i + 6, C_DETERMINERS)) {
+	    (INC(c, i + 6, C_DETERMINERS) ||
+	     /* "... somebody cleared it before it freezes" */
+	     (IN(c, i + 6, SET("it", "them")) &&
+	      (!is_word(c, i + 7) || IN(c, i + 7, SET("before", "by", "up", "out", "back",
+							"off", "properly", "today", "now")))))) {
 		char buf[32];
 		const char *lem = lemma(c, i + 5, buf, sizeof(buf));
 
