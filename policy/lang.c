@@ -1571,9 +1571,18 @@ static struct verdict modal_request(const struct ctx *c, size_t i)
 		if (welcome && IS(c, k, "if"))
 			j = k;
 	}
-	/* "I'd appreciate it if you paid the Scouts' grant this week" */
+	/* "I'd appreciate it if you paid the Scouts' grant this week", "...
+	   if you cut back the hedge this week" */
 	if (IS(c, j, "if") && j > i && IS(c, j + 1, "you") && lex_is_past(LEX(c), W(c, j + 2)))
 		return make(V_REQUEST, "modal request", j + 2, true);
+	if (IS(c, j, "if") && j > i && IS(c, j + 1, "you") && is_verb(c, j + 2) &&
+	    lex_verb_first(LEX(c), W(c, j + 2)) && !INC(c, j + 2, C_AUXILIARIES) &&
+	    INC(c, j + 3, C_OBJECT_START)) {
+		struct verdict v = verb_phrase(c, j + 2, "modal request");
+
+		if (v.kind != V_NONE)
+			return v;
+	}
 	/* "it would help if the agenda went out a week early": a wish for a
 	   task, after words that welcome it */
 	if (IS(c, j, "if") && j > i && (k = subject_then(c, j + 1, C_MODALS)) == 0 &&
@@ -2144,7 +2153,8 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 	/* "It's about time somebody cleared the ditch" */
 	if (IS(c, i, "it") && IS(c, i + 1, "is") && IN(c, i + 2, SET("high", "about")) &&
 	    IS(c, i + 3, "time") && IN(c, i + 4, SET("somebody", "someone", "you")) &&
-	    !IS(c, i + 5, "were") && lex_is_participle(LEX(c), W(c, i + 5)) &&
+	    !IS(c, i + 5, "were") &&
+	    (lex_is_participle(LEX(c), W(c, i + 5)) || lex_is_past(LEX(c), W(c, i + 5))) &&
 	    (INC(c, i + 6, C_DETERMINERS) ||
 	     /* "... somebody cleared it before it freezes" */
 	     (IN(c, i + 6, SET("it", "them")) &&
@@ -2153,9 +2163,17 @@ static struct verdict needs_doing(const struct ctx *c, size_t i)
 		char buf[32];
 		const char *lem = lemma(c, i + 5, buf, sizeof(buf));
 
+		bool moved = false;
+
+		/* "somebody took the old poster off the noticeboard": taken
+		   somewhere, not "took a holiday" */
+		for (size_t m = i + 6; m < end && m <= i + 14 && !moved &&
+				       (is_word(c, m) || has_flag(c, m, TOK_NUMBER)); m++)
+			moved = IN(c, m, SET("off", "down", "away", "out", "back", "in", "up"));
 		/* not "high time you had a holiday", "someone told the truth" */
-		if (lem != NULL && !in_set(lem, SET("have", "tell", "say", "take", "know", "learn",
-						    "see", "hear", "go", "give", "make")))
+		if (lem != NULL && (!in_set(lem, SET("have", "tell", "say", "take", "know", "learn",
+						     "see", "hear", "go", "give", "make")) ||
+				    (strcmp(lem, "take") == 0 && moved)))
 			return make(V_REQUEST, "need", i + 5, true);
 	}
 	if (IN(c, i, SET("my", "our")) && IN(c, i + 1, SET("preference", "wish")) &&
@@ -2593,6 +2611,10 @@ static struct verdict imperative(const struct ctx *c, size_t i, bool after_pleas
 	if (IS(c, i, "go") && IN(c, i + 1, SET("with", "for")) && !c->question &&
 	    IN(c, i + 2, SET("the", "option", "a", "both", "whichever", "that", "this", "your")))
 		return make(V_REQUEST, "imperative", i, true);
+	/* "Cheers Bob for doing the lights": thanks to a name */
+	if (i > c->first && IN(c, i - 1, SET("cheers", "thanks", "ta")) &&
+	    has_flag(c, i, TOK_CAP) && IS(c, i + 1, "for"))
+		return none();
 	/* "Pat x", "Sue xx": a name signing off with a kiss */
 	if (has_flag(c, i, TOK_CAP) && IN(c, i + 1, SET("x", "xx", "xxx", "xo")) &&
 	    !is_word(c, i + 2))
@@ -3993,7 +4015,10 @@ static bool after_invitation(const struct ctx *c, size_t at)
 			    /* "are you coming to Ken's party? Bring Linda!" */
 			    (IN(c, k, SET("are", "will", "can")) && IS(c, k + 1, "you") &&
 			     IN(c, k + 2, SET("coming", "come", "joining", "join"))) ||
-			    (IS(c, k, "join") && IS(c, k + 1, "us")))
+			    (IS(c, k, "join") && IS(c, k + 1, "us")) ||
+			    /* "Christmas party at the Plough - you coming? Bring Sue!" */
+			    (IS(c, k, "you") && IN(c, k + 1, SET("coming", "joining")) &&
+			     sn->question))
 				return true;
 	}
 	return false;
