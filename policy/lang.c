@@ -1078,7 +1078,11 @@ static size_t agent(const struct ctx *c, size_t i)
 								     "facebook", "newsletter",
 								     "magazine", "office", "team",
 								     "staff", "twitter", "feed",
-								     "account", "noticeboard")) ?
+								     "account", "noticeboard",
+								     "handyman", "caretaker",
+								     "lengthsman", "groundsman",
+								     "gardener", "warden",
+								     "officer", "clerk")) ?
 				       0 : k;
 		}
 		return 0;
@@ -1163,6 +1167,10 @@ static struct verdict formal_request(const struct ctx *c, size_t i)
 		if (k > j + 1 && INC(c, j, C_DETERMINERS) && IN(c, k, SET("goes", "go", "comes")) &&
 		    IN(c, k + 1, SET("in", "out", "up", "down", "back", "off", "ahead", "round")))
 			return make(V_REQUEST, "modal request", k, true);
+		/* "Might I suggest the page gets updated at some point" */
+		if (IN(c, k, SET("gets", "get")) && k > j && INC(c, j, C_DETERMINERS) &&
+		    verb_form(c, k + 1) && lex_is_participle(LEX(c), W(c, k + 1)))
+			return make(V_REQUEST, "modal request", k + 1, true);
 		/* "I insist that the glass is replaced this week" */
 		/* "Might I suggest they are given a going-over"; not "I suggest
 		   the matter is discussed at the meeting" */
@@ -2309,7 +2317,10 @@ static struct verdict needs_doing_at(const struct ctx *c, size_t i)
 			if (IS(c, m, "to") && (IS(c, m + 1, "be") ?
 					       (verb_form(c, m + 2) || IN(c, m + 2, SET(
 						"on", "off", "up", "down", "out", "in", "open",
-						"ready", "done", "locked", "unlocked", "clear")))
+						"ready", "done", "locked", "unlocked", "clear",
+						/* "the stall needs to be somewhere other
+						   than next to the generator" */
+						"somewhere", "elsewhere", "nearer", "further")))
 					       : IN(c, m + 1, SET("go", "come", "move"))))
 				return make(V_REQUEST, "need", m + 1, true);
 			/* "it needs a new battery pack", "the gate wants a
@@ -4416,7 +4427,18 @@ bool lang_party_ask(const struct lang *lang, const struct lang_text *subject,
 	}
 	g_array_sort(requests, hit_cmp);
 
-	if (subject != NULL && requests->len > 0) {
+	/* a request in the subject line counts with a party there too ("Put
+	   the Conservative banner back up on the pavilion railings please") */
+	bool subject_asks = false;
+
+	if (subject != NULL && requests->len == 0) {
+		GArray *asked = lang_find(lang, subject, LANG_REQUEST);
+
+		for (guint i = 0; i < asked->len && !subject_asks; i++)
+			subject_asks = g_array_index(asked, struct lang_hit, i).task;
+		g_array_unref(asked);
+	}
+	if (subject != NULL && (requests->len > 0 || subject_asks)) {
 		GArray *hits = lang_find(lang, subject, LANG_PARTY);
 
 		if (hits->len > 0) {
