@@ -4225,7 +4225,10 @@ static void party_pass(const struct lang *lang, const struct lang_text *t, size_
 		   the annual canvass of the electoral register */
 		if (!hit && IN(&c, i, SET("canvass", "canvassing")) &&
 		    !IN(&c, i - 1, SET("annual", "household", "registration", "electoral"))) {
-			for (size_t k = s->first; k < s->end && !hit; k++)
+			/* near it, so that a sentence of nothing but "canvass"
+			   costs no more than one */
+			for (size_t k = MAX(s->first, i >= CLAUSE_MAX ? i - CLAUSE_MAX : 0);
+			     k < s->end && k < i + CLAUSE_MAX && !hit; k++)
 				hit = IN(&c, k, SET("election", "elections", "by-election",
 						    "polling", "candidate", "candidates"));
 			len = 1;
